@@ -1,0 +1,25 @@
+package io.driftless.model;
+
+import io.driftless.config.Target;
+
+/** The metadata Driftless adds to the objects it owns (object metadata only, never pod templates). */
+public final class Tracking {
+
+    /** Label selecting every object of a target in its cluster; the value is the release name. */
+    public static final String TARGET_LABEL = "driftless.io/target";
+    /** Annotation naming the owning target as {@code namespace/release}; checked before any delete. */
+    public static final String OWNER_ANNOTATION = "driftless.io/owner";
+    /** Annotation that protects an object from pruning. */
+    public static final String PRUNE_ANNOTATION = "driftless.io/prune";
+
+    private Tracking() {
+    }
+
+    public static String labelValue(Target target) {
+        return target.release().name();
+    }
+
+    public static String owner(Target target) {
+        return target.release().namespace() + "/" + target.release().name();
+    }
+}

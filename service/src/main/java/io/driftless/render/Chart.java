@@ -1,0 +1,28 @@
+package io.driftless.render;
+
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+
+/** A builtin chart: merged values in, Kubernetes objects out. Pure: no I/O, no clock. */
+public interface Chart {
+
+    String name();
+
+    /** The chart's default values for a version, as upstream's values.yaml has them. */
+    Map<String, Object> defaults(String version);
+
+    /**
+     * @throws RenderException with every problem found, each naming its values key
+     */
+    Rendered render(Release release, Values values);
+
+    /** The release being rendered. */
+    record Release(String name, String namespace, String chartVersion) {
+    }
+
+    /** Objects in install order, plus warnings for values that render but are likely mistakes. */
+    record Rendered(List<GenericKubernetesResource> objects, List<String> warnings) {
+    }
+}

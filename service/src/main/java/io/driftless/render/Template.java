@@ -1,0 +1,106 @@
+package io.driftless.render;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The part of Helm's {@code tpl} that values files use: {@code {{ .Release.Name }}},
+ * {@code {{ .Release.Namespace }}}, {@code {{ .Chart.Name }}}, {@code {{ .Chart.Version }}},
+ * {@code {{ .Chart.AppVersion }}} and {@code {{ .Values.some.key }}}, with {@code {{-} / {@code -}}}
+ * whitespace trimming. Anything else is rejected with a clear message rather than guessed at.
+ */
+public final class Template {
+
+    private static final Pattern EXPR = Pattern.compile("(\\s*)\\{\\{(-?)\\s*(.*?)\\s*(-?)}}(\\s*)", Pattern.DOTALL);
+    private static final Pattern PATH = Pattern.compile("\\.[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
+    private static final int MAX_DEPTH = 8;
+
+    /** What a template can see besides the values. */
+    public record Scope(String releaseName, String releaseNamespace, String chartName, String chartVersion,
+                        String appVersion) {
+    }
+
+    private final Scope scope;
+    private final Map<String, Object> values;
+
+    public Template(Scope scope, Map<String, Object> values) {
+        this.scope = scope;
+        this.values = values;
+    }
+
+    public String render(String text) {
+        return render(text, 0);
+    }
+
+    private String render(String text, int depth) {
+        if (text == null || !text.contains("{{")) {
+            return text;
+        }
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("template expressions nest deeper than " + MAX_DEPTH + " levels");
+        }
+        Matcher m = EXPR.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String lead = m.group(2).isEmpty() ? m.group(1) : "";
+            String trail = m.group(4).isEmpty() ? m.group(5) : "";
+            String value = evaluate(m.group(3).trim());
+            m.appendReplacement(sb, Matcher.quoteReplacement(lead + render(value, depth + 1) + trail));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** Evaluates expressions in every string of a tree; a tree without {@code {{} is returned as is. */
+    @SuppressWarnings("unchecked")
+    public Object renderTree(Object value) {
+        if (value instanceof String s) {
+            return render(s);
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<String, Object>) m).forEach((k, v) -> out.put(render(k), renderTree(v)));
+            return out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(i -> out.add(renderTree(i)));
+            return out;
+        }
+        return value;
+    }
+
+    private String evaluate(String expr) {
+        switch (expr) {
+            case ".Release.Name":
+                return scope.releaseName();
+            case ".Release.Namespace":
+                return scope.releaseNamespace();
+            case ".Chart.Name":
+                return scope.chartName();
+            case ".Chart.Version":
+                return scope.chartVersion();
+            case ".Chart.AppVersion":
+                return scope.appVersion();
+            default:
+                break;
+        }
+        if (expr.startsWith(".Values.") && PATH.matcher(expr).matches()) {
+            Object node = values;
+            for (String part : expr.substring(".Values.".length()).split("\\.")) {
+                node = node instanceof Map<?, ?> m ? m.get(part) : null;
+            }
+            if (node instanceof Map || node instanceof List) {
+                throw new IllegalArgumentException("'{{ " + expr + " }}' names a mapping or list, not a value");
+            }
+            return node == null ? "" : ValueReader.scalar(node);
+        }
+        throw new IllegalArgumentException("unsupported template expression '{{ " + expr
+                + " }}'; supported: .Release.Name, .Release.Namespace, .Chart.Name, .Chart.Version, "
+                + ".Chart.AppVersion and .Values.<key>");
+    }
+}

@@ -1,0 +1,147 @@
+package io.driftless.render.prefect;
+
+import java.util.Locale;
+import java.util.Map;
+
+import io.driftless.render.Chart;
+import io.driftless.render.Tree;
+import io.driftless.render.ValueReader;
+
+/** Names, namespace and labels of the prefect-server chart (its fullname / labels helpers). */
+final class PrefectNames {
+
+    static final String CHART = "prefect-server";
+
+    private final ValueReader v;
+    private final Chart.Release release;
+    private final String appVersion;
+
+    PrefectNames(ValueReader v, Chart.Release release, String appVersion) {
+        this.v = v;
+        this.release = release;
+        this.appVersion = appVersion;
+    }
+
+    String name() {
+        String override = v.str("nameOverride");
+        return trunc(override.isEmpty() ? CHART : override);
+    }
+
+    String fullname() {
+        String override = v.str("fullnameOverride");
+        if (!override.isEmpty()) {
+            return trunc(override);
+        }
+        return fullnameFor(release.name(), name());
+    }
+
+    /** Fullname rule shared with the bundled subcharts: release contains name -> release. */
+    static String fullnameFor(String releaseName, String name) {
+        String rel = releaseName.toLowerCase(Locale.ROOT).replaceAll("-?[^a-z0-9-]+", "-");
+        return trunc(rel.contains(name) ? rel : rel + "-" + name);
+    }
+
+    static String trunc(String s) {
+        String t = s.length() > 63 ? s.substring(0, 63) : s;
+        return t.replaceAll("-+$", "");
+    }
+
+    String namespace() {
+        String override = v.str("namespaceOverride");
+        return override.isEmpty() ? release.namespace() : override;
+    }
+
+    String releaseNamespace() {
+        return release.namespace();
+    }
+
+    String releaseName() {
+        return release.name();
+    }
+
+    String appVersion() {
+        return appVersion;
+    }
+
+    static String labelValue(String s) {
+        String t = s.replace('+', '_');
+        t = t.length() > 63 ? t.substring(0, 63) : t;
+        return t.replaceAll("[^a-zA-Z0-9]+$", "");
+    }
+
+    /** Standard labels: name, chart, instance, managed-by, version. */
+    Map<String, Object> standard() {
+        Map<String, Object> m = Tree.map(
+                "app.kubernetes.io/name", name(),
+                "helm.sh/chart", labelValue(CHART + "-" + release.chartVersion()),
+                "app.kubernetes.io/instance", release.name(),
+                "app.kubernetes.io/managed-by", "Helm");
+        if (!appVersion.isEmpty()) {
+            m.put("app.kubernetes.io/version", labelValue(appVersion));
+        }
+        return m;
+    }
+
+    /** Standard labels + component + prefect-version + commonLabels. */
+    Map<String, Object> labels(String component) {
+        Map<String, Object> m = standard();
+        m.put("app.kubernetes.io/component", component);
+        m.put("prefect-version", appVersion);
+        m.putAll(commonLabels());
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> commonLabels() {
+        return (Map<String, Object>) v.tplValue("commonLabels", v.map("commonLabels"));
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> commonAnnotations() {
+        return (Map<String, Object>) v.tplValue("commonAnnotations", v.map("commonAnnotations"));
+    }
+
+    Map<String, Object> selector(String component) {
+        return Tree.map("app.kubernetes.io/name", name(), "app.kubernetes.io/instance", release.name(),
+                "app.kubernetes.io/component", component);
+    }
+
+    /** Metadata with name, namespace, labels and (when any) annotations. */
+    Map<String, Object> metadata(String objectName, Map<String, Object> labels, Map<String, Object> annotations) {
+        Map<String, Object> md = Tree.map("name", objectName, "namespace", namespace(), "labels", labels);
+        Tree.putIfSet(md, "annotations", annotations);
+        return md;
+    }
+
+    String serviceAccountName() {
+        if (v.bool("serviceAccount.create")) {
+            String n = v.str("serviceAccount.name");
+            return n.isEmpty() ? fullname() : n;
+        }
+        String n = v.str("serviceAccount.name");
+        return n.isEmpty() ? "default" : n;
+    }
+
+    String postgresqlFullname() {
+        String fo = v.str("postgresql.fullnameOverride");
+        if (!fo.isEmpty()) {
+            return trunc(fo);
+        }
+        String no = v.str("postgresql.nameOverride");
+        String base = fullnameFor(release.name(), no.isEmpty() ? "postgresql" : no);
+        if ("replication".equals(v.str("postgresql.architecture"))) {
+            String primary = v.str("postgresql.primary.name");
+            return trunc(base + "-" + (primary.isEmpty() ? "primary" : primary));
+        }
+        return base;
+    }
+
+    String connectionSecretName() {
+        String existing = v.str("postgresql.auth.existingSecret");
+        if (!existing.isEmpty()) {
+            return existing;
+        }
+        String name = v.str("secret.name");
+        return name.isEmpty() ? fullname() + "-postgresql-connection" : name;
+    }
+}

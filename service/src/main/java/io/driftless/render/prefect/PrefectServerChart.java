@@ -1,0 +1,280 @@
+package io.driftless.render.prefect;
+
+import static io.driftless.render.Tree.list;
+import static io.driftless.render.Tree.map;
+import static io.driftless.render.Tree.putIfSet;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.driftless.config.SafeYaml;
+import io.driftless.render.Chart;
+import io.driftless.render.Manifests;
+import io.driftless.render.Template;
+import io.driftless.render.Tree;
+import io.driftless.render.ValueReader;
+import io.driftless.render.Values;
+
+/** The modern Prefect server chart ({@code prefect-server}), rendered natively. */
+public final class PrefectServerChart implements Chart {
+
+    private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
+    private static final Map<String, Object> DEFAULTS = loadDefaults();
+
+    @Override
+    public String name() {
+        return PrefectNames.CHART;
+    }
+
+    @Override
+    public Map<String, Object> defaults(String version) {
+        PrefectVersions.Pin pin = PrefectVersions.pin(version);
+        Map<String, Object> d = Values.deepCopy(DEFAULTS);
+        Values.merge(d, map("global", map("prefect", map("image", map("prefectTag", pin.prefectTag())))));
+        return d;
+    }
+
+    @Override
+    public Rendered render(Release release, Values values) {
+        PrefectVersions.Pin pin = PrefectVersions.pin(release.chartVersion());
+        ValueReader v = new ValueReader(values, new Template.Scope(release.name(), release.namespace(),
+                PrefectNames.CHART, release.chartVersion(), pin.appVersion()));
+        PrefectNames n = new PrefectNames(v, release, pin.appVersion());
+        List<String> warnings = new ArrayList<>();
+        validate(v, warnings);
+
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (v.bool("serviceAccount.create")) {
+            out.add(serviceAccount(v, n));
+        }
+        if (v.bool("postgresql.enabled")) {
+            out.addAll(new BundledPostgresql(v, n).render());
+        }
+        if (connectionSecretRendered(v)) {
+            out.add(connectionSecret(v, n));
+        }
+        if (v.bool("sqlite.enabled") && v.bool("sqlite.persistence.enabled")) {
+            out.add(sqlitePvc(v, n));
+        }
+        out.add(service(v, n));
+        out.add(new ServerDeployment(v, n).render());
+        if (v.bool("server.autoscaling.enabled") && v.has("server.resources.requests") && !v.bool("sqlite.enabled")) {
+            out.add(hpa(v, n));
+        }
+        if (v.bool("ingress.enabled")) {
+            out.add(ingress(v, n));
+        }
+        v.throwIfErrors();
+        return new Rendered(Manifests.toResources(out), warnings);
+    }
+
+    private static void validate(ValueReader v, List<String> warnings) {
+        for (String removed : List.of("global.prefect.prefectApiUrl", "global.prefect.prefectApiHost")) {
+            if (v.has(removed)) {
+                v.fail(removed, "has been removed; use server.uiConfig.prefectUiApiUrl instead");
+            }
+        }
+        if (v.has("server.uiConfig.prefectUiUrl")) {
+            v.fail("server.uiConfig.prefectUiUrl", "has been removed; the UI URL is derived from "
+                    + "server.uiConfig.prefectUiApiUrl");
+        }
+        if (v.has("server.prefectApiUrl")) {
+            v.fail("server.prefectApiUrl", "is not a setting of this chart; the API URL the UI uses is "
+                    + "server.uiConfig.prefectUiApiUrl");
+        }
+        if (!LOG_LEVELS.contains(v.str("server.loggingLevel"))) {
+            v.fail("server.loggingLevel", "must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL; found '"
+                    + v.str("server.loggingLevel") + "'");
+        }
+        for (String port : List.of("service.port", "service.targetPort")) {
+            v.integer(port);
+        }
+        String uiApi = v.tpl("server.uiConfig.prefectUiApiUrl");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^https?://[^/:]+:(\\d+)").matcher(uiApi);
+        if (m.find() && v.integer("service.port") != null
+                && !m.group(1).equals(String.valueOf(v.integer("service.port")))) {
+            warnings.add("server.uiConfig.prefectUiApiUrl uses port " + m.group(1) + " but service.port is "
+                    + v.integer("service.port") + "; a browser going through `kubectl port-forward` to the "
+                    + "Service will not reach the API");
+        }
+    }
+
+    private static boolean connectionSecretRendered(ValueReader v) {
+        if (!v.bool("secret.create") || v.bool("sqlite.enabled")) {
+            return false;
+        }
+        for (String key : List.of("connectionString", "connectionStringSecretKey", "driver", "username", "password",
+                "host", "port", "name", "driverSecretKey", "usernameSecretKey", "passwordSecretKey", "hostSecretKey",
+                "portSecretKey", "nameSecretKey")) {
+            if (v.has("externalDatabase." + key)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, Object> serviceAccount(ValueReader v, PrefectNames n) {
+        Map<String, Object> annotations = Tree.merged(n.commonAnnotations(),
+                ServerDeployment.castMap(v.tplValue("serviceAccount.annotations", v.map("serviceAccount.annotations"))));
+        return map("apiVersion", "v1", "kind", "ServiceAccount",
+                "metadata", n.metadata(n.serviceAccountName(), n.labels("server"), annotations),
+                "automountServiceAccountToken", v.bool("serviceAccount.automountServiceAccountToken"));
+    }
+
+    private static Map<String, Object> connectionSecret(ValueReader v, PrefectNames n) {
+        String user;
+        String password;
+        String host;
+        String port;
+        String database;
+        if (v.bool("postgresql.enabled")) {
+            user = v.has("postgresql.global.postgresql.auth.username")
+                    ? v.str("postgresql.global.postgresql.auth.username") : v.str("postgresql.auth.username");
+            password = required(v, "postgresql.auth.password");
+            host = n.postgresqlFullname() + "." + n.releaseNamespace();
+            port = v.has("postgresql.global.postgresql.service.ports.postgresql")
+                    ? v.str("postgresql.global.postgresql.service.ports.postgresql")
+                    : v.str("postgresql.primary.service.ports.postgresql");
+            database = required(v, "postgresql.auth.database");
+        } else {
+            user = required(v, "secret.username");
+            password = required(v, "secret.password");
+            host = required(v, "secret.host");
+            port = required(v, "secret.port");
+            database = required(v, "secret.database");
+        }
+        String url = "postgresql+asyncpg://" + user + ":" + password + "@" + host + ":" + port + "/" + database;
+        return map("apiVersion", "v1", "kind", "Secret",
+                "metadata", n.metadata(n.connectionSecretName(), n.labels("server"), n.commonAnnotations()),
+                "type", "Opaque", "data", map("connection-string", BundledPostgresql.b64(url)));
+    }
+
+    private static String required(ValueReader v, String key) {
+        if (!v.has(key)) {
+            v.fail(key, "is required");
+        }
+        return v.str(key);
+    }
+
+    private static Map<String, Object> sqlitePvc(ValueReader v, PrefectNames n) {
+        Map<String, Object> spec = map();
+        putIfSet(spec, "storageClassName", v.str("sqlite.persistence.storageClassName"));
+        spec.put("accessModes", list("ReadWriteOnce"));
+        spec.put("resources", map("requests", map("storage", v.str("sqlite.persistence.size"))));
+        return map("apiVersion", "v1", "kind", "PersistentVolumeClaim",
+                "metadata", map("name", n.fullname() + "-sqlite", "namespace", n.releaseNamespace()),
+                "spec", spec);
+    }
+
+    private static Map<String, Object> service(ValueReader v, PrefectNames n) {
+        String type = v.str("service.type");
+        Map<String, Object> spec = map("type", type);
+        if ("ClusterIP".equals(type)) {
+            putIfSet(spec, "clusterIP", v.str("service.clusterIP"));
+        }
+        if ("NodePort".equals(type)) {
+            spec.put("externalTrafficPolicy", v.str("service.externalTrafficPolicy"));
+        }
+        putIfSet(spec, "ipFamilyPolicy", v.str("service.ipFamilyPolicy"));
+        putIfSet(spec, "ipFamilies", v.list("service.ipFamilies"));
+        Map<String, Object> port = map("name", v.str("service.portName"), "port", v.integer("service.port"),
+                "protocol", "TCP", "targetPort", v.integer("service.targetPort"));
+        putIfSet(port, "appProtocol", v.str("service.appProtocol"));
+        nodePort(port, type, v.get("service.nodePort"));
+        List<Object> ports = list(port);
+        for (Object extra : v.list("service.extraPorts")) {
+            Map<String, Object> e = ServerDeployment.castMap(extra);
+            Map<String, Object> p = map("name", e.get("name"), "protocol", "TCP", "port", e.get("port"),
+                    "targetPort", e.get("targetPort"));
+            nodePort(p, type, e.get("nodePort"));
+            ports.add(p);
+        }
+        spec.put("ports", ports);
+        spec.put("selector", n.selector("server"));
+        Map<String, Object> annotations = Tree.merged(
+                ServerDeployment.castMap(v.tplValue("service.annotations", v.map("service.annotations"))),
+                n.commonAnnotations());
+        return map("apiVersion", "v1", "kind", "Service",
+                "metadata", n.metadata(n.fullname(), n.labels("server"), annotations), "spec", spec);
+    }
+
+    private static void nodePort(Map<String, Object> port, String type, Object nodePort) {
+        if ("ClusterIP".equals(type)) {
+            port.put("nodePort", null);
+        } else if (("NodePort".equals(type) || "LoadBalancer".equals(type)) && Tree.isSet(nodePort)) {
+            port.put("nodePort", nodePort);
+        }
+    }
+
+    private static Map<String, Object> hpa(ValueReader v, PrefectNames n) {
+        List<Object> metrics = list();
+        if (v.truthy("server.autoscaling.targetCPU")) {
+            metrics.add(map("type", "Resource", "resource", map("name", "cpu",
+                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetCPU")))));
+        }
+        if (v.truthy("server.autoscaling.targetMemory")) {
+            metrics.add(map("type", "Resource", "resource", map("name", "memory",
+                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetMemory")))));
+        }
+        Map<String, Object> labels = n.standard();
+        labels.putAll(n.commonLabels());
+        return map("apiVersion", "autoscaling/v2", "kind", "HorizontalPodAutoscaler",
+                "metadata", n.metadata(n.fullname(), labels, n.commonAnnotations()),
+                "spec", map("scaleTargetRef", map("apiVersion", "apps/v1", "kind", "Deployment", "name", n.fullname()),
+                        "minReplicas", v.integer("server.autoscaling.minReplicas"),
+                        "maxReplicas", v.integer("server.autoscaling.maxReplicas"),
+                        "metrics", metrics));
+    }
+
+    private static Map<String, Object> ingress(ValueReader v, PrefectNames n) {
+        Object servicePort = v.get("ingress.servicePort");
+        Map<String, Object> port = servicePort instanceof Number num ? map("number", num.intValue())
+                : map("name", String.valueOf(servicePort));
+        Map<String, Object> backend = map("service", map("name", n.fullname(), "port", port));
+        List<Object> rules = list();
+        String host = v.str("ingress.host.hostname");
+        if (!host.isEmpty()) {
+            List<Object> paths = v.list("ingress.extraPaths");
+            paths.add(map("path", v.str("ingress.host.path"), "pathType", v.str("ingress.host.pathType"),
+                    "backend", backend));
+            rules.add(map("host", host, "http", map("paths", paths)));
+        }
+        for (Object extra : v.list("ingress.extraHosts")) {
+            Map<String, Object> e = ServerDeployment.castMap(extra);
+            rules.add(map("host", e.get("name"), "http", map("paths", list(map(
+                    "path", e.getOrDefault("path", "/"),
+                    "pathType", e.getOrDefault("pathType", "ImplementationSpecific"),
+                    "backend", backend)))));
+        }
+        rules.addAll(ServerDeployment.castList(v.tplValue("ingress.extraRules", v.list("ingress.extraRules"))));
+        Map<String, Object> spec = map();
+        putIfSet(spec, "ingressClassName", v.str("ingress.className"));
+        spec.put("rules", rules);
+        Map<String, Object> annotations = ServerDeployment.castMap(
+                v.tplValue("ingress.annotations", v.map("ingress.annotations")));
+        boolean certManager = annotations.containsKey("cert-manager.io/cluster-issuer")
+                || annotations.containsKey("cert-manager.io/issuer") || annotations.containsKey("kubernetes.io/tls-acme");
+        List<Object> tls = list();
+        if (v.bool("ingress.tls") && (certManager || v.bool("ingress.selfSigned"))) {
+            tls.add(map("hosts", list(host), "secretName", host + "-tls"));
+        }
+        tls.addAll(ServerDeployment.castList(v.tplValue("ingress.extraTls", v.list("ingress.extraTls"))));
+        putIfSet(spec, "tls", tls);
+        return map("apiVersion", "networking.k8s.io/v1", "kind", "Ingress",
+                "metadata", n.metadata(n.fullname(), n.labels("server"), Tree.merged(annotations, n.commonAnnotations())),
+                "spec", spec);
+    }
+
+    private static Map<String, Object> loadDefaults() {
+        try (InputStream in = PrefectServerChart.class.getResourceAsStream("values.yaml")) {
+            return SafeYaml.parse("prefect-server/values.yaml", in.readAllBytes()).asMap();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

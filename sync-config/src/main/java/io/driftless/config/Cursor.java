@@ -1,0 +1,192 @@
+package io.driftless.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads typed fields out of a parsed YAML mapping while collecting every problem (with file,
+ * line and key) instead of stopping at the first one.
+ */
+final class Cursor {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    private final SafeYaml.Document doc;
+    private final String path;
+    private final Map<String, Object> map;
+    private final List<Problem> problems;
+
+    Cursor(SafeYaml.Document doc, String path, Map<String, Object> map, List<Problem> problems) {
+        this.doc = doc;
+        this.path = path;
+        this.map = map;
+        this.problems = problems;
+    }
+
+    String path() {
+        return path;
+    }
+
+    String key(String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    int line() {
+        return doc.lineOf(path);
+    }
+
+    Origin origin() {
+        return new Origin(doc.file(), line(), path);
+    }
+
+    void problem(String name, String message) {
+        problems.add(doc.problem(name == null ? path : key(name), message));
+    }
+
+    boolean has(String name) {
+        return map.containsKey(name) && map.get(name) != null;
+    }
+
+    /** Reports keys this mapping does not know, which are almost always typos. */
+    void allowOnly(String... names) {
+        Set<String> allowed = Set.of(names);
+        for (String k : map.keySet()) {
+            if (!allowed.contains(String.valueOf(k))) {
+                problem(String.valueOf(k), "unknown key; expected one of " + new TreeSet<>(allowed));
+            }
+        }
+    }
+
+    String string(String name, String fallback) {
+        Object v = map.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Map || v instanceof List) {
+            problem(name, "expected a string, found " + SafeYaml.typeName(v));
+            return fallback;
+        }
+        return String.valueOf(v);
+    }
+
+    String required(String name) {
+        String v = string(name, null);
+        if (v == null || v.isBlank()) {
+            if (!map.containsKey(name) || map.get(name) == null) {
+                problem(name, "is required");
+            } else if (v != null) {
+                problem(name, "must not be empty");
+            }
+            return null;
+        }
+        return v;
+    }
+
+    boolean bool(String name, boolean fallback) {
+        Object v = map.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        problem(name, "expected true or false, found " + SafeYaml.typeName(v) + " '" + v + "'");
+        return fallback;
+    }
+
+    Integer integer(String name, Integer fallback, int min, int max) {
+        Object v = map.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Integer i && i >= min && i <= max) {
+            return i;
+        }
+        problem(name, "expected a whole number from " + min + " to " + max + ", found '" + v + "'");
+        return fallback;
+    }
+
+    Duration duration(String name, Duration fallback) {
+        Object v = map.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(String.valueOf(v).trim());
+        if (!m.matches()) {
+            problem(name, "expected a duration such as 30s, 5m or 1h, found '" + v + "'");
+            return fallback;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    Map<String, String> stringMap(String name) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Object v = map.get(name);
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            problem(name, "expected a mapping, found " + SafeYaml.typeName(v));
+            return out;
+        }
+        m.forEach((k, val) -> {
+            if (val instanceof Map || val instanceof List || val == null) {
+                problem(name + "." + k, "expected a string value");
+            } else {
+                out.put(String.valueOf(k), String.valueOf(val));
+            }
+        });
+        return out;
+    }
+
+    /** A child mapping, or null (with a problem when present but not a mapping). */
+    @SuppressWarnings("unchecked")
+    Cursor child(String name) {
+        Object v = map.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Map)) {
+            problem(name, "expected a mapping, found " + SafeYaml.typeName(v));
+            return null;
+        }
+        return new Cursor(doc, key(name), (Map<String, Object>) v, problems);
+    }
+
+    /** Items of a list; each item is either a mapping cursor or a raw scalar. */
+    List<Object> list(String name) {
+        Object v = map.get(name);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l)) {
+            problem(name, "expected a list, found " + SafeYaml.typeName(v));
+            return List.of();
+        }
+        return new ArrayList<>(l);
+    }
+
+    /** The list item at index as a cursor, or null with a problem if it is not a mapping. */
+    @SuppressWarnings("unchecked")
+    Cursor item(String name, int index, Object value) {
+        String itemPath = key(name) + "[" + index + "]";
+        if (!(value instanceof Map)) {
+            problems.add(doc.problem(itemPath, "expected a mapping, found " + SafeYaml.typeName(value)));
+            return null;
+        }
+        return new Cursor(doc, itemPath, (Map<String, Object>) value, problems);
+    }
+}

@@ -1,0 +1,256 @@
+package io.driftless.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Loads and validates a fleet file. Every problem is reported at once, each naming the file,
+ * line and key it is about.
+ */
+public final class FleetLoader {
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern URL_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+    static final Duration DEFAULT_POLL = Duration.ofSeconds(30);
+    static final Duration MIN_POLL = Duration.ofSeconds(1);
+
+    private FleetLoader() {
+    }
+
+    public static Fleet load(Path file) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(new Problem(file.toString(), 0, "", "cannot read: " + e.getMessage()));
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(file.toString(), content, base);
+    }
+
+    /** Parses a fleet; relative local paths (kubeconfig, a local source) resolve against {@code base}. */
+    public static Fleet parse(String fileName, byte[] content, Path base) {
+        SafeYaml.Document doc = SafeYaml.parse(fileName, content);
+        List<Problem> problems = new ArrayList<>();
+        Cursor root = new Cursor(doc, "", doc.asMap(), problems);
+        root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases");
+        String apiVersion = root.string("apiVersion", "driftless.io/v1alpha1");
+        if (!"driftless.io/v1alpha1".equals(apiVersion)) {
+            root.problem("apiVersion", "unsupported '" + apiVersion + "'; expected driftless.io/v1alpha1");
+        }
+        String kind = root.string("kind", "Fleet");
+        if (!"Fleet".equals(kind)) {
+            root.problem("kind", "expected Fleet, found '" + kind + "'");
+        }
+
+        List<SourceSpec> sources = new ArrayList<>();
+        eachItem(root, "sources", c -> sources.add(source(c, base)));
+        List<ClusterSpec> clusters = new ArrayList<>();
+        eachItem(root, "clusters", c -> clusters.add(cluster(c, base)));
+        List<ReleaseSpec> releases = new ArrayList<>();
+        eachItem(root, "releases", c -> releases.add(release(c)));
+
+        unique(doc, problems, "sources", sources.stream().map(SourceSpec::name).toList());
+        unique(doc, problems, "clusters", clusters.stream().map(ClusterSpec::name).toList());
+        unique(doc, problems, "releases", releases.stream().map(ReleaseSpec::name).toList());
+        Set<String> sourceNames = new HashSet<>(sources.stream().map(SourceSpec::name).toList());
+        Set<String> clusterNames = new HashSet<>(clusters.stream().map(ClusterSpec::name).toList());
+        for (ReleaseSpec r : releases) {
+            if (r.source() != null && !sourceNames.contains(r.source())) {
+                problems.add(new Problem(doc.file(), doc.lineOf(r.origin().key() + ".source"),
+                        r.origin().key() + ".source", "unknown source '" + r.source() + "'; declared: "
+                        + sourceNames));
+            }
+            for (String n : r.clusters().names()) {
+                if (!clusterNames.contains(n)) {
+                    problems.add(new Problem(doc.file(), doc.lineOf(r.origin().key() + ".clusters.names"),
+                            r.origin().key() + ".clusters.names", "unknown cluster '" + n + "'"));
+                }
+            }
+            for (ClusterSpec cl : clusters) {
+                if (!r.clusters().matches(cl)) {
+                    continue;
+                }
+                for (ReleaseSpec.ValuesLayer layer : r.values()) {
+                    try {
+                        Target.resolve(layer.path(), cl);
+                    } catch (IllegalArgumentException e) {
+                        problems.add(layer.origin().problem(e.getMessage()));
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new Fleet(List.copyOf(sources), List.copyOf(clusters), List.copyOf(releases));
+    }
+
+    private interface ItemReader {
+        void read(Cursor item);
+    }
+
+    private static void eachItem(Cursor parent, String name, ItemReader reader) {
+        List<Object> items = parent.list(name);
+        for (int i = 0; i < items.size(); i++) {
+            Cursor c = parent.item(name, i, items.get(i));
+            if (c != null) {
+                reader.read(c);
+            }
+        }
+    }
+
+    private static void unique(SafeYaml.Document doc, List<Problem> problems, String list, List<String> names) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            if (n != null && !seen.add(n)) {
+                problems.add(doc.problem(list + "[" + i + "].name", "duplicate name '" + n + "'"));
+            }
+        }
+    }
+
+    private static String dnsLabel(Cursor c, String key, int max) {
+        String v = c.required(key);
+        if (v != null && (v.length() > max || !DNS_LABEL.matcher(v).matches())) {
+            c.problem(key, "'" + v + "' must be a lowercase DNS label (a-z, 0-9, '-') of at most "
+                    + max + " characters");
+        }
+        return v;
+    }
+
+    private static SourceSpec source(Cursor c, Path base) {
+        c.allowOnly("name", "url", "ref", "pollInterval", "auth");
+        String name = dnsLabel(c, "name", 63);
+        String url = c.required("url");
+        if (url != null && !URL_SCHEME.matcher(url).matches()) {
+            url = base.resolve(expandHome(url)).normalize().toString();
+        }
+        String ref = c.string("ref", "main");
+        Duration poll = c.duration("pollInterval", DEFAULT_POLL);
+        if (poll.compareTo(MIN_POLL) < 0) {
+            c.problem("pollInterval", "must be at least 1s");
+        }
+        SourceSpec.GitAuth auth = SourceSpec.GitAuth.NONE;
+        Cursor a = c.child("auth");
+        if (a != null) {
+            a.allowOnly("username", "usernameEnv", "passwordEnv", "passwordFile", "tokenEnv", "tokenFile");
+            auth = new SourceSpec.GitAuth(a.string("username", null), a.string("usernameEnv", null),
+                    a.string("passwordEnv", null), a.string("passwordFile", null),
+                    a.string("tokenEnv", null), a.string("tokenFile", null));
+            int secrets = count(auth.passwordEnv(), auth.passwordFile(), auth.tokenEnv(), auth.tokenFile());
+            if (secrets != 1) {
+                a.problem(null, "set exactly one of passwordEnv, passwordFile, tokenEnv or tokenFile");
+            }
+            if (url != null && url.startsWith("http://") && secrets > 0) {
+                a.problem(null, "credentials over plain http:// would travel unencrypted; use https://");
+            }
+        }
+        return new SourceSpec(name, url, ref, poll, auth, c.origin());
+    }
+
+    private static int count(String... values) {
+        int n = 0;
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static ClusterSpec cluster(Cursor c, Path base) {
+        c.allowOnly("name", "embedded", "kubeconfig", "context", "inCluster", "labels");
+        String name = dnsLabel(c, "name", 63);
+        boolean embedded = c.bool("embedded", false);
+        boolean inCluster = c.bool("inCluster", false);
+        String kubeconfig = c.string("kubeconfig", null);
+        String context = c.string("context", null);
+        if ((embedded ? 1 : 0) + (inCluster ? 1 : 0) + (kubeconfig != null || context != null ? 1 : 0) > 1) {
+            c.problem(null, "choose one of embedded: true, inCluster: true or kubeconfig/context");
+        }
+        ClusterSpec.Connection connection = embedded ? ClusterSpec.Connection.EMBEDDED
+                : inCluster ? ClusterSpec.Connection.IN_CLUSTER : ClusterSpec.Connection.KUBECONFIG;
+        if (kubeconfig != null) {
+            kubeconfig = base.resolve(expandHome(kubeconfig)).normalize().toString();
+        }
+        Map<String, String> labels = c.stringMap("labels");
+        return new ClusterSpec(name, connection, kubeconfig, context, Map.copyOf(labels), c.origin());
+    }
+
+    private static ReleaseSpec release(Cursor c) {
+        c.allowOnly("name", "namespace", "chart", "source", "values", "clusters", "syncPolicy");
+        String name = dnsLabel(c, "name", 53);
+        String namespace = dnsLabel(c, "namespace", 63);
+        ReleaseSpec.ChartRef chart = null;
+        Cursor ch = c.child("chart");
+        if (ch == null) {
+            c.problem("chart", "is required, e.g. {name: prefect-server, version: 2026.8.18172642}");
+        } else {
+            ch.allowOnly("name", "version");
+            chart = new ReleaseSpec.ChartRef(ch.required("name"), ch.required("version"));
+        }
+        String source = c.required("source");
+        List<ReleaseSpec.ValuesLayer> layers = new ArrayList<>();
+        List<Object> items = c.list("values");
+        for (int i = 0; i < items.size(); i++) {
+            Object item = items.get(i);
+            if (item instanceof String s) {
+                layers.add(new ReleaseSpec.ValuesLayer(checkedPath(c, "values[" + i + "]", s), false,
+                        new Origin(c.origin().file(), c.line(), c.key("values[" + i + "]"))));
+                continue;
+            }
+            Cursor l = c.item("values", i, item);
+            if (l != null) {
+                l.allowOnly("path", "optional");
+                String p = l.required("path");
+                layers.add(new ReleaseSpec.ValuesLayer(p == null ? null : checkedPath(l, "path", p),
+                        l.bool("optional", false), l.origin()));
+            }
+        }
+        ReleaseSpec.ClusterSelector selector = ReleaseSpec.ClusterSelector.ALL;
+        Cursor sel = c.child("clusters");
+        if (sel != null) {
+            sel.allowOnly("names", "matchLabels");
+            List<String> names = sel.list("names").stream().map(String::valueOf).toList();
+            selector = new ReleaseSpec.ClusterSelector(names, Map.copyOf(sel.stringMap("matchLabels")));
+        }
+        ReleaseSpec.SyncPolicy policy = ReleaseSpec.SyncPolicy.DEFAULT;
+        Cursor sp = c.child("syncPolicy");
+        if (sp != null) {
+            sp.allowOnly("prune", "selfHeal", "allowEmpty", "dryRun", "createNamespace", "maxPrunePercent");
+            ReleaseSpec.SyncPolicy d = ReleaseSpec.SyncPolicy.DEFAULT;
+            policy = new ReleaseSpec.SyncPolicy(sp.bool("prune", d.prune()), sp.bool("selfHeal", d.selfHeal()),
+                    sp.bool("allowEmpty", d.allowEmpty()), sp.bool("dryRun", d.dryRun()),
+                    sp.bool("createNamespace", d.createNamespace()),
+                    sp.integer("maxPrunePercent", d.maxPrunePercent(), 1, 100));
+        }
+        return new ReleaseSpec(name, namespace, chart, source, List.copyOf(layers), selector, policy,
+                c.origin());
+    }
+
+    /** Values paths are repository-relative: no absolute paths, no escaping with '..'. */
+    private static String checkedPath(Cursor c, String key, String path) {
+        String p = path.trim();
+        if (p.isEmpty() || p.startsWith("/") || p.contains("\\")
+                || List.of(p.split("/")).contains("..")) {
+            c.problem(key, "'" + path + "' must be a relative path inside the repository (no '/', '\\' or '..')");
+        }
+        return p;
+    }
+
+    private static String expandHome(String path) {
+        if (path.equals("~") || path.startsWith("~/")) {
+            return System.getProperty("user.home") + path.substring(1);
+        }
+        return path;
+    }
+}

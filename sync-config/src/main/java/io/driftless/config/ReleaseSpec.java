@@ -1,0 +1,51 @@
+package io.driftless.config;
+
+import java.util.List;
+import java.util.Map;
+
+/** A chart installed with layered values on every cluster its selector picks. */
+public record ReleaseSpec(String name, String namespace, ChartRef chart, String source,
+                          List<ValuesLayer> values, ClusterSelector clusters, SyncPolicy syncPolicy,
+                          Origin origin) {
+
+    /** A builtin chart and the version whose output it reproduces. */
+    public record ChartRef(String name, String version) {
+        @Override
+        public String toString() {
+            return name + "@" + version;
+        }
+    }
+
+    /**
+     * One values file, later layers overriding earlier ones. The path may hold {@code {cluster}}
+     * and {@code {labels.KEY}} placeholders; an optional layer may be missing in the repository.
+     */
+    public record ValuesLayer(String path, boolean optional, Origin origin) {
+    }
+
+    /** Picks clusters by name or by labels; an empty selector picks every cluster. */
+    public record ClusterSelector(List<String> names, Map<String, String> matchLabels) {
+        public static final ClusterSelector ALL = new ClusterSelector(List.of(), Map.of());
+
+        public boolean matches(ClusterSpec cluster) {
+            if (!names.isEmpty() && !names.contains(cluster.name())) {
+                return false;
+            }
+            return matchLabels.entrySet().stream()
+                    .allMatch(e -> e.getValue().equals(cluster.labels().get(e.getKey())));
+        }
+    }
+
+    /**
+     * @param prune           delete objects the release no longer renders
+     * @param selfHeal        re-apply when live objects drift from Git
+     * @param allowEmpty      allow a desired set that is empty (and so a prune of everything)
+     * @param dryRun          plan and report, never write
+     * @param createNamespace create the release namespace when it is missing
+     * @param maxPrunePercent the largest share of a target's objects one sync may prune
+     */
+    public record SyncPolicy(boolean prune, boolean selfHeal, boolean allowEmpty, boolean dryRun,
+                             boolean createNamespace, int maxPrunePercent) {
+        public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, false, false, true, 50);
+    }
+}

@@ -1,0 +1,178 @@
+package io.driftless.config;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Parses untrusted YAML (fleet files, values files from Git): safe constructor only, no
+ * duplicate keys, bounded size, aliases and nesting; remembers the line of every key so
+ * later validation can point at it.
+ */
+public final class SafeYaml {
+
+    /** Largest document accepted, in bytes. */
+    public static final int MAX_BYTES = 2 * 1024 * 1024;
+    private static final int MAX_ALIASES = 50;
+    private static final int MAX_DEPTH = 64;
+
+    private SafeYaml() {
+    }
+
+    /** A parsed document: its plain Java value and the line of each key path. */
+    public record Document(String file, Object value, Map<String, Integer> lines) {
+
+        /** Line of a key path, falling back to the nearest enclosing key; 0 when unknown. */
+        public int lineOf(String path) {
+            String p = path;
+            while (true) {
+                Integer line = lines.get(p);
+                if (line != null) {
+                    return line;
+                }
+                int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+                if (cut <= 0) {
+                    return lines.getOrDefault("", 0);
+                }
+                p = p.substring(0, cut);
+            }
+        }
+
+        public Problem problem(String path, String message) {
+            return new Problem(file, lineOf(path), path, message);
+        }
+
+        /** The document as a map; an empty document is an empty map. */
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> asMap() {
+            if (value == null) {
+                return new LinkedHashMap<>();
+            }
+            if (!(value instanceof Map)) {
+                throw new ConfigException(new Problem(file, lines.getOrDefault("", 1), "",
+                        "expected a mapping at the top level, found " + typeName(value)));
+            }
+            return (Map<String, Object>) value;
+        }
+    }
+
+    public static Document parse(String file, byte[] content) {
+        if (content.length > MAX_BYTES) {
+            throw new ConfigException(new Problem(file, 0, "",
+                    "file is " + content.length + " bytes; the limit is " + MAX_BYTES));
+        }
+        return parse(file, new String(content, StandardCharsets.UTF_8));
+    }
+
+    public static Document parse(String file, String text) {
+        LoaderOptions options = loaderOptions();
+        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
+                new DumperOptions(), options);
+        try {
+            Node root = yaml.compose(new StringReader(text));
+            if (root == null) {
+                return new Document(file, null, Map.of());
+            }
+            Map<String, Integer> lines = new HashMap<>();
+            index(root, "", lines, 0);
+            Object value = new TreeConstructor(options).build(root);
+            return new Document(file, value, lines);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            int line = mark == null ? 0 : mark.getLine() + 1;
+            String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            if (e.getContext() != null && e.getContext().contains("found duplicate key")) {
+                what = "duplicate key (" + e.getContext().trim() + ")";
+            }
+            throw new ConfigException(new Problem(file, line, "", "invalid YAML: " + clean(what)));
+        } catch (YAMLException e) {
+            throw new ConfigException(new Problem(file, 0, "", "invalid YAML: " + clean(e.getMessage())));
+        }
+    }
+
+    private static String clean(String message) {
+        return message == null ? "unreadable document" : message.replaceAll("\\s+", " ").trim();
+    }
+
+    static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setAllowRecursiveKeys(false);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setCodePointLimit(MAX_BYTES);
+        options.setProcessComments(false);
+        return options;
+    }
+
+    private static void index(Node node, String path, Map<String, Integer> lines, int depth) {
+        lines.putIfAbsent(path, node.getStartMark().getLine() + 1);
+        if (node instanceof MappingNode map) {
+            for (NodeTuple tuple : map.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode key) {
+                    String child = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+                    lines.put(child, key.getStartMark().getLine() + 1);
+                    index(tuple.getValueNode(), child, lines, depth + 1);
+                }
+            }
+        } else if (node instanceof SequenceNode seq) {
+            List<Node> items = seq.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                index(items.get(i), path + "[" + i + "]", lines, depth + 1);
+            }
+        }
+    }
+
+    static String typeName(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof Map) {
+            return "a mapping";
+        }
+        if (value instanceof List) {
+            return "a list";
+        }
+        if (value instanceof String) {
+            return "a string";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        if (value instanceof Number) {
+            return "a number";
+        }
+        return value.getClass().getSimpleName();
+    }
+
+    /** Gives access to the safe constructor's node-to-object conversion. */
+    private static final class TreeConstructor extends SafeConstructor {
+        TreeConstructor(LoaderOptions options) {
+            super(options);
+            // Helm reads values as JSON: timestamps stay strings.
+            yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+        }
+
+        Object build(Node node) {
+            return constructObject(node);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.driftless.config;
+
+import java.time.Duration;
+
+/**
+ * A Git repository holding values files.
+ *
+ * @param url          https://, http://, file:// URL or a local path
+ * @param ref          branch, tag or full commit id
+ * @param pollInterval how often to fetch when no webhook arrives (jitter is added)
+ */
+public record SourceSpec(String name, String url, String ref, Duration pollInterval, GitAuth auth,
+                         Origin origin) {
+
+    /** Credentials for HTTP(S): each secret comes from an environment variable or a file, never inline. */
+    public record GitAuth(String username, String usernameEnv, String passwordEnv, String passwordFile,
+                          String tokenEnv, String tokenFile) {
+        public static final GitAuth NONE = new GitAuth(null, null, null, null, null, null);
+
+        public boolean isNone() {
+            return equals(NONE);
+        }
+    }
+}
