@@ -1,0 +1,118 @@
+package io.driftless.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.driftless.api.HttpApiVerticle;
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.config.Fleet;
+import io.driftless.config.SourceSpec;
+import io.driftless.fleet.FleetVerticle;
+import io.driftless.fleet.StatusBoard;
+import io.driftless.fleet.TargetSyncer;
+import io.driftless.render.ChartRegistry;
+import io.driftless.source.GitSource;
+import io.driftless.telemetry.Metrics;
+import io.vertx.core.Vertx;
+
+/** Wires a fleet into a running service: clusters, sources, the sync loop and the HTTP API. */
+public final class DriftlessService implements AutoCloseable {
+
+    /** How the service runs; {@code httpPort} 0 picks a free port. */
+    public record Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env) {
+        public static Settings defaults(Path stateDir) {
+            return new Settings(stateDir, "127.0.0.1", 8080, 4, System.getenv());
+        }
+    }
+
+    private final Vertx vertx;
+    private final ClusterConnections clusters;
+    private final Map<String, GitSource> sources;
+    private final StatusBoard board;
+    private final Metrics metrics;
+    private final int httpPort;
+
+    private DriftlessService(Vertx vertx, ClusterConnections clusters, Map<String, GitSource> sources,
+                             StatusBoard board, Metrics metrics, int httpPort) {
+        this.vertx = vertx;
+        this.clusters = clusters;
+        this.sources = sources;
+        this.board = board;
+        this.metrics = metrics;
+        this.httpPort = httpPort;
+    }
+
+    /** Starts everything; blocks until the HTTP server listens. */
+    public static DriftlessService start(Fleet fleet, Settings settings) {
+        return start(fleet, settings, new ClusterConnections(fleet.clusters()));
+    }
+
+    public static DriftlessService start(Fleet fleet, Settings settings, ClusterConnections clusters) {
+        Metrics metrics = new Metrics();
+        StatusBoard board = new StatusBoard(fleet.targets());
+        Map<String, GitSource> sources = new LinkedHashMap<>();
+        for (SourceSpec spec : fleet.sources()) {
+            sources.put(spec.name(), new GitSource(spec, settings.stateDir().resolve("cache"), settings.env()));
+        }
+        TargetSyncer syncer = new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC());
+        Vertx vertx = Vertx.vertx();
+        HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics);
+        try {
+            vertx.deployVerticle(api).await();
+            vertx.deployVerticle(new FleetVerticle(fleet, sources, syncer, board, metrics, Clock.systemUTC(),
+                    settings.parallelism())).await();
+        } catch (Exception e) { // await() rethrows checked failures such as BindException unchanged
+            vertx.close().await();
+            clusters.close();
+            if (isBindFailure(e)) {
+                throw new IllegalStateException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort()
+                        + ": the address is in use; choose another with --http-port", e);
+            }
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+        }
+        return new DriftlessService(vertx, clusters, sources, board, metrics, api.actualPort());
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public StatusBoard board() {
+        return board;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public ClusterConnections clusters() {
+        return clusters;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** Fetches a source now instead of waiting for its next poll. */
+    public void refresh(String source) {
+        vertx.eventBus().request(FleetVerticle.REFRESH, source);
+    }
+
+    @Override
+    public void close() {
+        vertx.close().await();
+        sources.values().forEach(GitSource::close);
+        clusters.close();
+    }
+}

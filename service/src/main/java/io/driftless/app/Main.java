@@ -1,0 +1,59 @@
+package io.driftless.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code driftless} command line. */
+@Command(name = "driftless", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "GitOps sync for Kubernetes fleets: renders values-driven releases from Git, "
+                + "applies them to every target cluster with pruning, and reports drift.",
+        subcommands = {DemoCommand.class, RunCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    System.err.println("driftless: " + e.getMessage());
+                    return 1;
+                })
+                .execute(args);
+        if (code != 0 || !keepsRunning(args)) {
+            System.exit(code);
+        }
+    }
+
+    private static boolean keepsRunning(String[] args) {
+        return args.length > 0 && (args[0].equals("demo") || args[0].equals("run"));
+    }
+
+    /** Configures slf4j-simple before the first logger is created. */
+    static void configureLogging(String level) {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+        setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+        setIfAbsent("org.slf4j.simpleLogger.log.io.fabric8", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jgit", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.io.vertx", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.io.netty", "warn");
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    /** Held strongly: java.util.logging forgets the level of loggers nobody references. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"driftless " + (v == null ? "development build" : v)};
+        }
+    }
+}

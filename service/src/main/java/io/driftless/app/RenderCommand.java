@@ -1,0 +1,71 @@
+package io.driftless.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.driftless.config.ConfigException;
+import io.driftless.config.SafeYaml;
+import io.driftless.render.Chart;
+import io.driftless.render.ChartRegistry;
+import io.driftless.render.Manifests;
+import io.driftless.render.RenderException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Renders a builtin chart to YAML, like {@code helm template}. */
+@Command(name = "render", mixinStandardHelpOptions = true,
+        description = "Render a builtin chart to multi-document YAML on stdout (no tracking metadata).")
+final class RenderCommand implements Callable<Integer> {
+
+    @Option(names = "--chart", defaultValue = "prefect-server",
+            description = "Chart as NAME or NAME@VERSION (default: ${DEFAULT-VALUE}@2026.8.18172642).")
+    String chart;
+
+    @Option(names = "--release", defaultValue = "prefect-server", description = "Release name (default: ${DEFAULT-VALUE}).")
+    String release;
+
+    @Option(names = "--namespace", defaultValue = "default", description = "Release namespace (default: ${DEFAULT-VALUE}).")
+    String namespace;
+
+    @Option(names = {"-f", "--values"}, description = "Values file; repeat to layer, later files win.")
+    List<Path> valuesFiles = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Main.configureLogging("warn");
+        String name = chart;
+        String version = "2026.8.18172642";
+        int at = chart.indexOf('@');
+        if (at >= 0) {
+            name = chart.substring(0, at);
+            version = chart.substring(at + 1);
+        }
+        try {
+            List<SafeYaml.Document> layers = new ArrayList<>();
+            for (Path file : valuesFiles) {
+                layers.add(SafeYaml.parse(file.toString(), readFile(file)));
+            }
+            Chart.Rendered rendered = ChartRegistry.builtin().render(name, new Chart.Release(release, namespace, version), layers);
+            rendered.warnings().forEach(w -> System.err.println("warning: " + w));
+            System.out.print(Manifests.toYaml(rendered.objects()));
+            return 0;
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> System.err.println("error: " + p));
+        } catch (RenderException e) {
+            e.messages().forEach(m -> System.err.println("error: " + m));
+        }
+        return 1;
+    }
+
+    private static byte[] readFile(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(new io.driftless.config.Problem(file.toString(), 0, "", "cannot read: " + e.getMessage()));
+        }
+    }
+}

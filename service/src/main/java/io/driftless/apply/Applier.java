@@ -1,0 +1,152 @@
+package io.driftless.apply;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.driftless.cluster.LiveReader;
+import io.driftless.diff.Differ;
+import io.driftless.diff.ObjectDiff;
+import io.driftless.diff.Patches;
+import io.driftless.model.ObjectRef;
+import io.driftless.plan.Action;
+import io.driftless.plan.Plan;
+import io.driftless.plan.PlannedChange;
+import io.driftless.render.Manifests;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/**
+ * Executes a plan against one cluster, in the plan's order. Creates, or JSON-patches only the drifted
+ * fields guarded by the live resourceVersion (re-reading and re-diffing on a conflict). Prunes run only
+ * when every create and update succeeded.
+ */
+public final class Applier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+    private static final int CONFLICT_RETRIES = 3;
+
+    private final KubernetesClient client;
+
+    public Applier(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public ChangeSet apply(String target, Plan plan) {
+        List<ChangeSet.Entry> entries = new ArrayList<>();
+        boolean failed = false;
+        for (PlannedChange change : plan.changes()) {
+            ChangeSet.Entry entry;
+            if (change.action() == Action.PRUNE && failed) {
+                entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED,
+                        "prune postponed: an earlier object failed to apply");
+            } else {
+                entry = applyOne(change);
+            }
+            if (entry.outcome() == ChangeSet.Outcome.FAILED) {
+                failed = true;
+                LOG.warn("{} target={} apply failed: {}", change.ref(), target, entry.reason());
+            } else if (entry.outcome() != ChangeSet.Outcome.UNCHANGED) {
+                LOG.info("{} target={} {}", change.ref(), target, entry.outcome().label()
+                        + (entry.reason() == null ? "" : " (" + entry.reason() + ")"));
+            }
+            entries.add(entry);
+        }
+        return new ChangeSet(List.copyOf(entries));
+    }
+
+    private ChangeSet.Entry applyOne(PlannedChange change) {
+        ObjectRef ref = change.ref();
+        try {
+            return switch (change.action()) {
+                case CREATE -> create(change);
+                case UPDATE -> update(ref, change.desired(), change.live(), change.diff());
+                case PRUNE -> prune(ref);
+                case UNCHANGED -> new ChangeSet.Entry(ref, ChangeSet.Outcome.UNCHANGED, null);
+                case SKIP -> new ChangeSet.Entry(ref, ChangeSet.Outcome.SKIPPED, change.reason());
+            };
+        } catch (KubernetesClientException e) {
+            return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, describe(e));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private ChangeSet.Entry create(PlannedChange change) {
+        ObjectRef ref = change.ref();
+        GenericKubernetesResource resource = Manifests.toResource(
+                (Map<String, Object>) Patches.withoutNulls(change.desired()));
+        try {
+            client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                    .resource(resource).create();
+            return new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, null);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            // created meanwhile by someone else: compare and patch like any live object
+            GenericKubernetesResource live = new LiveReader(client).get(ref);
+            if (live == null) {
+                throw e;
+            }
+            Map<String, Object> liveTree = Manifests.toTree(live);
+            return update(ref, change.desired(), liveTree, Differ.diff(ref, change.desired(), liveTree));
+        }
+    }
+
+    private ChangeSet.Entry update(ObjectRef ref, Map<String, Object> desired, Map<String, Object> live, ObjectDiff diff) {
+        Map<String, Object> current = live;
+        ObjectDiff currentDiff = diff;
+        for (int attempt = 1; ; attempt++) {
+            if (currentDiff.inSync()) {
+                return new ChangeSet.Entry(ref, ChangeSet.Outcome.UNCHANGED, "in sync after re-read");
+            }
+            String patch = Serialization.asJson(Patches.patch(currentDiff, desired, resourceVersion(current)));
+            try {
+                client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                        .withName(ref.name()).patch(PatchContext.of(PatchType.JSON), patch);
+                return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, fields(currentDiff));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= CONFLICT_RETRIES) {
+                    throw e;
+                }
+                GenericKubernetesResource fresh = new LiveReader(client).get(ref);
+                if (fresh == null) {
+                    throw e;
+                }
+                current = Manifests.toTree(fresh);
+                currentDiff = Differ.diff(ref, desired, current);
+            }
+        }
+    }
+
+    private ChangeSet.Entry prune(ObjectRef ref) {
+        client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                .withName(ref.name()).delete();
+        return new ChangeSet.Entry(ref, ChangeSet.Outcome.PRUNED, "no longer rendered");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String resourceVersion(Map<String, Object> live) {
+        Object md = live.get("metadata");
+        return md instanceof Map<?, ?> m ? (String) ((Map<String, Object>) m).get("resourceVersion") : null;
+    }
+
+    private static String fields(ObjectDiff diff) {
+        List<String> paths = diff.drifts().stream().map(d -> d.path()).distinct().limit(5).toList();
+        String more = diff.drifts().size() > 5 ? " and " + (diff.drifts().size() - 5) + " more" : "";
+        return String.join(", ", paths) + more;
+    }
+
+    private static String describe(KubernetesClientException e) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage() : e.getMessage();
+        return "HTTP " + e.getCode() + ": " + (message == null ? "no message" : message.lines().findFirst().orElse(""));
+    }
+}

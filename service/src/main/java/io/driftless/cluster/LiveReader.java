@@ -1,0 +1,80 @@
+package io.driftless.cluster;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.driftless.model.ObjectRef;
+import io.driftless.render.Manifests;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Reads the live counterparts of a target's objects: one labelled list per kind and namespace, then
+ * a direct read of any desired object the list did not return (an object created outside Driftless
+ * that is about to be adopted).
+ */
+public final class LiveReader {
+
+    private final KubernetesClient client;
+
+    public LiveReader(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> wanted, String label, String labelValue) {
+        Map<ObjectRef, Map<String, Object>> out = new LinkedHashMap<>();
+        Set<String> listed = new LinkedHashSet<>();
+        Map<String, ObjectRef> byKey = new HashMap<>();
+        wanted.forEach(r -> byKey.put(r.key(), r));
+        for (ObjectRef ref : wanted) {
+            String listKey = ref.apiVersion() + "|" + ref.kind() + "|" + ref.namespace();
+            if (!listed.add(listKey)) {
+                continue;
+            }
+            for (GenericKubernetesResource r : list(ref, label, labelValue)) {
+                ObjectRef found = byKey.get(ObjectRef.of(r).key());
+                if (found != null) {
+                    out.put(found, Manifests.toTree(r));
+                }
+            }
+        }
+        for (ObjectRef ref : wanted) {
+            if (!out.containsKey(ref)) {
+                GenericKubernetesResource r = get(ref);
+                if (r != null) {
+                    out.put(ref, Manifests.toTree(r));
+                }
+            }
+        }
+        return out;
+    }
+
+    private java.util.List<GenericKubernetesResource> list(ObjectRef ref, String label, String value) {
+        try {
+            return client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                    .withLabel(label, value).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return java.util.List.of(); // the kind is not served by this cluster
+            }
+            throw e;
+        }
+    }
+
+    public GenericKubernetesResource get(ObjectRef ref) {
+        try {
+            return client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                    .withName(ref.name()).get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.driftless.diff;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.driftless.model.ObjectRef;
+
+/**
+ * Compares a desired object with its live counterpart: "desired is contained in live". Fields the
+ * server or other controllers add are not drift; lists of objects are matched by merge key; entries
+ * added by hand to a list the chart renders are drift. Pure: data in, data out.
+ */
+public final class Differ {
+
+    private Differ() {
+    }
+
+    public static ObjectDiff diff(ObjectRef ref, Map<String, Object> desired, Map<String, Object> live) {
+        List<FieldDrift> drifts = new ArrayList<>();
+        boolean secret = "Secret".equals(ref.kind()) && ref.group().isEmpty();
+        new Walk(drifts, secret).map("", "", desired, live);
+        return new ObjectDiff(ref, List.copyOf(drifts));
+    }
+
+    private record Walk(List<FieldDrift> out, boolean secret) {
+
+        @SuppressWarnings("unchecked")
+        void value(String path, String desiredPath, Object desired, Object live) {
+            if (desired == null) {
+                return; // an explicit null asks for nothing
+            }
+            if (desired instanceof Map<?, ?> d && live instanceof Map<?, ?> l) {
+                map(path, desiredPath, (Map<String, Object>) d, (Map<String, Object>) l);
+            } else if (desired instanceof List<?> d && live instanceof List<?> l) {
+                list(path, desiredPath, (List<Object>) d, (List<Object>) l);
+            } else if (live == null) {
+                if (!Normalize.emptyEqualsAbsent(desired)) {
+                    out.add(drift(FieldDrift.Kind.MISSING, path, desiredPath, desired, null));
+                }
+            } else if (!Normalize.scalarsEqual(path, desired, live)) {
+                out.add(drift(FieldDrift.Kind.CHANGED, path, desiredPath, desired, live));
+            }
+        }
+
+        void map(String path, String desiredPath, Map<String, Object> desired, Map<String, Object> live) {
+            for (Map.Entry<String, Object> e : desired.entrySet()) {
+                String key = Pointer.escape(e.getKey());
+                value(path + "/" + key, desiredPath + "/" + key, e.getValue(), live.get(e.getKey()));
+            }
+        }
+
+        void list(String path, String desiredPath, List<Object> desired, List<Object> live) {
+            String key = MergeKeys.keyOf(path, desired);
+            if (key == null) {
+                for (int i = 0; i < desired.size(); i++) {
+                    Object l = i < live.size() ? live.get(i) : null;
+                    if (l == null && desired.get(i) != null) {
+                        out.add(drift(FieldDrift.Kind.MISSING, path + "/-", desiredPath + "/" + i, desired.get(i), null));
+                    } else {
+                        value(path + "/" + i, desiredPath + "/" + i, desired.get(i), l);
+                    }
+                }
+                for (int i = desired.size(); i < live.size(); i++) {
+                    out.add(drift(FieldDrift.Kind.EXTRA, path + "/" + i, null, null, live.get(i)));
+                }
+                return;
+            }
+            for (int i = 0; i < desired.size(); i++) {
+                Object d = desired.get(i);
+                int at = MergeKeys.indexOf(live, key, ((Map<?, ?>) d).get(key));
+                if (at < 0) {
+                    out.add(drift(FieldDrift.Kind.MISSING, path + "/-", desiredPath + "/" + i, d, null));
+                } else {
+                    value(path + "/" + at, desiredPath + "/" + i, d, live.get(at));
+                }
+            }
+            for (int i = 0; i < live.size(); i++) {
+                Object l = live.get(i);
+                Object id = l instanceof Map<?, ?> m ? m.get(key) : null;
+                if (MergeKeys.indexOf(desired, key, id) < 0) {
+                    out.add(drift(FieldDrift.Kind.EXTRA, path + "/" + i, null, null, l));
+                }
+            }
+        }
+
+        FieldDrift drift(FieldDrift.Kind kind, String path, String desiredPath, Object desired, Object live) {
+            if (secret && (path.startsWith("/data") || path.startsWith("/stringData"))) {
+                return new FieldDrift(kind, path, desiredPath, redact(desired), redact(live));
+            }
+            return new FieldDrift(kind, path, desiredPath, desired, live);
+        }
+    }
+
+    /** A stable, non-reversible stand-in for a secret value, so users can see that it changed. */
+    public static String redact(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(Objects.toString(value).getBytes(StandardCharsets.UTF_8));
+            return "<redacted sha256:" + HexFormat.of().formatHex(hash, 0, 4) + ">";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

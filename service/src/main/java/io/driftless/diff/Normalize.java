@@ -1,0 +1,38 @@
+package io.driftless.diff;
+
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.Map;
+
+/** Equivalences the API server introduces, so that they are never reported as drift. */
+final class Normalize {
+
+    private Normalize() {
+    }
+
+    /** The API server drops empty strings, maps and lists and false booleans in many places. */
+    static boolean emptyEqualsAbsent(Object desired) {
+        return desired instanceof String s && s.isEmpty()
+                || desired instanceof Map<?, ?> m && m.isEmpty()
+                || desired instanceof Collection<?> c && c.isEmpty();
+    }
+
+    static boolean scalarsEqual(String path, Object desired, Object live) {
+        if (java.util.Objects.equals(desired, live)) {
+            return true;
+        }
+        if (desired instanceof Number a && live instanceof Number b) {
+            return new BigDecimal(a.toString()).compareTo(new BigDecimal(b.toString())) == 0;
+        }
+        if (isQuantity(path)) {
+            return Quantities.equal(desired, live);
+        }
+        return false;
+    }
+
+    /** Resource requests/limits, HPA quantities and storage sizes are quantities. */
+    static boolean isQuantity(String path) {
+        return path.contains("/resources/requests/") || path.contains("/resources/limits/")
+                || path.endsWith("/storage") || path.contains("/hard/") || path.endsWith("/sizeLimit");
+    }
+}

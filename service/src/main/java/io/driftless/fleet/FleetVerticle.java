@@ -1,0 +1,152 @@
+package io.driftless.fleet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.driftless.config.Fleet;
+import io.driftless.config.Target;
+import io.driftless.source.GitSource;
+import io.driftless.source.Snapshot;
+import io.driftless.source.SourceException;
+import io.driftless.telemetry.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Schedules the fleet: polls each source on its interval (plus jitter), and after every fetch syncs
+ * the source's targets on a bounded worker pool. Each target's work is serialized; different targets
+ * run in parallel. Publishes every target's new status on {@link #SYNCED}.
+ */
+public final class FleetVerticle extends VerticleBase {
+
+    /**
+     * Event-bus address of target sync results (body: cluster, release, state, revision, summary, error,
+     * changed: whether the state, the revision or the cluster changed).
+     */
+    public static final String SYNCED = "driftless.target.synced";
+    /** Event-bus address that triggers an immediate fetch of a source (body: source name). */
+    public static final String REFRESH = "driftless.source.refresh";
+    private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
+
+    private final Fleet fleet;
+    private final Map<String, GitSource> sources;
+    private final TargetSyncer syncer;
+    private final StatusBoard board;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final int parallelism;
+    private final Set<String> polling = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> timers = new ConcurrentHashMap<>();
+    private WorkerExecutor workers;
+
+    public FleetVerticle(Fleet fleet, Map<String, GitSource> sources, TargetSyncer syncer, StatusBoard board,
+                         Metrics metrics, Clock clock, int parallelism) {
+        this.fleet = fleet;
+        this.sources = sources;
+        this.syncer = syncer;
+        this.board = board;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.parallelism = parallelism;
+    }
+
+    @Override
+    public Future<?> start() {
+        workers = vertx.createSharedWorkerExecutor("driftless-sync", parallelism);
+        vertx.eventBus().<String>consumer(REFRESH, msg -> {
+            if (!sources.containsKey(msg.body())) {
+                msg.fail(404, "unknown source '" + msg.body() + "'");
+                return;
+            }
+            poll(msg.body());
+            msg.reply("refreshing");
+        });
+        sources.keySet().forEach(this::poll);
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        timers.values().forEach(vertx::cancelTimer);
+        return workers == null ? Future.succeededFuture() : workers.close();
+    }
+
+    private void poll(String sourceName) {
+        if (!polling.add(sourceName)) {
+            return; // a fetch of this source is running; its targets are synced when it ends
+        }
+        Long timer = timers.remove(sourceName);
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
+        GitSource source = sources.get(sourceName);
+        Instant started = clock.instant();
+        workers.<Snapshot>executeBlocking(source::fetch, false)
+                .compose(snapshot -> {
+                    metrics.fetchFinished(sourceName, "success", Duration.between(started, clock.instant()));
+                    return syncTargets(sourceName, snapshot, null);
+                }, failure -> {
+                    metrics.fetchFinished(sourceName, "failure", Duration.between(started, clock.instant()));
+                    String message = failure instanceof SourceException ? failure.getMessage()
+                            : "source " + sourceName + ": " + failure;
+                    LOG.warn("source={} fetch failed, clusters left untouched: {}", sourceName, message);
+                    return syncTargets(sourceName, null, message);
+                })
+                .onComplete(done -> {
+                    polling.remove(sourceName);
+                    schedule(source);
+                });
+    }
+
+    private void schedule(GitSource source) {
+        long interval = source.spec().pollInterval().toMillis();
+        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10));
+        timers.put(source.spec().name(), vertx.setTimer(interval + jitter, id -> poll(source.spec().name())));
+    }
+
+    private Future<Void> syncTargets(String sourceName, Snapshot snapshot, String fetchError) {
+        List<Future<TargetStatus>> runs = new ArrayList<>();
+        for (Target target : fleet.targets()) {
+            if (!target.release().source().equals(sourceName)) {
+                continue;
+            }
+            runs.add(workers.<TargetStatus[]>executeBlocking(() -> {
+                if (fetchError != null) {
+                    TargetStatus before = board.get(target.id());
+                    return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), fetchError)};
+                }
+                TargetStatus before = board.get(target.id());
+                boolean newCommit = !snapshot.commit().equals(before.revision());
+                TargetStatus after = syncer.sync(target, snapshot, newCommit
+                        || target.release().syncPolicy().selfHeal());
+                return new TargetStatus[] {before, after};
+            }, false).map(pair -> {
+                publish(pair[0], pair[1]);
+                return pair[1];
+            }));
+        }
+        return Future.join(runs).mapEmpty();
+    }
+
+    private void publish(TargetStatus before, TargetStatus s) {
+        boolean changed = !s.syncState().equals(before.syncState())
+                || !java.util.Objects.equals(s.revision(), before.revision())
+                || !java.util.Objects.equals(s.lastError(), before.lastError())
+                || s.changes() != before.changes() && !s.changes().isEmpty();
+        vertx.eventBus().publish(SYNCED, new JsonObject().put("changed", changed)
+                .put("cluster", s.cluster()).put("release", s.release()).put("state", s.syncState())
+                .put("revision", s.attemptedRevision()).put("summary", s.summary()).put("error", s.lastError()));
+    }
+}

@@ -1,0 +1,236 @@
+package io.driftless.fleet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.driftless.apply.Applier;
+import io.driftless.apply.ChangeSet;
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.cluster.InventoryStore;
+import io.driftless.cluster.LiveReader;
+import io.driftless.config.ConfigException;
+import io.driftless.config.Problem;
+import io.driftless.config.ReleaseSpec;
+import io.driftless.config.SafeYaml;
+import io.driftless.config.Target;
+import io.driftless.diff.FieldDrift;
+import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
+import io.driftless.plan.Action;
+import io.driftless.plan.Plan;
+import io.driftless.plan.PlannedChange;
+import io.driftless.plan.Planner;
+import io.driftless.render.Chart;
+import io.driftless.render.ChartRegistry;
+import io.driftless.render.Manifests;
+import io.driftless.render.RenderException;
+import io.driftless.source.Snapshot;
+import io.driftless.source.SourceException;
+import io.driftless.telemetry.Metrics;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Syncs one target at one commit: read values layers, render, read live state and inventory, plan,
+ * apply, record the inventory, update status and metrics. A values, render or Git error stops before
+ * anything is written, so the last good state stays applied.
+ */
+public final class TargetSyncer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TargetSyncer.class);
+
+    private final ChartRegistry charts;
+    private final ClusterConnections clusters;
+    private final StatusBoard board;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
+
+    private record CachedRender(String commit, Chart.Rendered rendered) {
+    }
+
+    public TargetSyncer(ChartRegistry charts, ClusterConnections clusters, StatusBoard board, Metrics metrics,
+                        Clock clock) {
+        this.charts = charts;
+        this.clusters = clusters;
+        this.board = board;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * @param write false to only compare and report (drift is shown, nothing is written)
+     */
+    public TargetStatus sync(Target target, Snapshot snapshot, boolean write) {
+        Instant started = clock.instant();
+        String cluster = target.cluster().name();
+        String release = target.release().name();
+        try {
+            Chart.Rendered rendered = render(target, snapshot);
+            Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
+            List<Map<String, Object>> desired = new ArrayList<>();
+            for (var r : rendered.objects()) {
+                desired.add(Planner.stamp(owner, Manifests.toTree(r)));
+            }
+            KubernetesClient client = clusters.client(cluster);
+            InventoryStore inventoryStore = new InventoryStore(client);
+            ReleaseSpec.SyncPolicy policy = target.release().syncPolicy();
+            Set<ObjectRef> inventory = inventoryStore.load(target.release().namespace(), release);
+            Set<ObjectRef> wanted = new LinkedHashSet<>();
+            desired.forEach(d -> wanted.add(Planner.refOf(d)));
+            wanted.addAll(inventory);
+            Map<ObjectRef, Map<String, Object>> live = new LiveReader(client).read(wanted, Tracking.TARGET_LABEL,
+                    owner.labelValue());
+            Plan plan = Planner.plan(owner, desired, live, inventory, policy);
+            if (plan.isRefused()) {
+                return finish(target, snapshot, started, "refused", null, plan.refused(), rendered.warnings(), plan);
+            }
+            if (!write || policy.dryRun() || plan.outOfSync() == 0) {
+                if (write && plan.outOfSync() == 0 && !plan.nextInventory(Set.of()).equals(inventory)) {
+                    inventoryStore.save(target.release().namespace(), release, snapshot.commit(),
+                            plan.nextInventory(Set.of()));
+                }
+                return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan);
+            }
+            if (policy.createNamespace()) {
+                ensureNamespace(client, target.release().namespace());
+            }
+            ChangeSet changes = new Applier(client).apply(target.id(), plan);
+            Set<ObjectRef> pruned = changes.entries().stream()
+                    .filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED).map(ChangeSet.Entry::ref)
+                    .collect(Collectors.toSet());
+            inventoryStore.save(target.release().namespace(), release, snapshot.commit(), plan.nextInventory(pruned));
+            String error = changes.failed() ? changes.entries().stream()
+                    .filter(e -> e.outcome() == ChangeSet.Outcome.FAILED).map(ChangeSet.Entry::toString)
+                    .collect(Collectors.joining("; ")) : null;
+            return finish(target, snapshot, started, error == null ? "success" : "failure", changes, error,
+                    rendered.warnings(), plan);
+        } catch (ConfigException e) {
+            return fail(target, snapshot, started, e.problems().stream().map(Problem::toString)
+                    .collect(Collectors.joining("; ")));
+        } catch (RenderException | SourceException e) {
+            return fail(target, snapshot, started, e.getMessage().replace('\n', ';'));
+        } catch (KubernetesClientException e) {
+            return fail(target, snapshot, started, "cluster " + cluster + ": " + describe(e));
+        }
+    }
+
+    /** Records a failure that happened before rendering (e.g. the source could not be fetched). */
+    public TargetStatus fail(Target target, Snapshot snapshot, Instant started, String error) {
+        LOG.warn("target={} sync failed, nothing changed: {}", target.id(), error);
+        return finish(target, snapshot, started, "failure", null, error, List.of(), null);
+    }
+
+    private Chart.Rendered render(Target target, Snapshot snapshot) {
+        CachedRender cached = renders.get(target.id());
+        if (cached != null && cached.commit().equals(snapshot.commit())) {
+            return cached.rendered();
+        }
+        List<SafeYaml.Document> layers = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (ReleaseSpec.ValuesLayer layer : target.valuesLayers()) {
+            Optional<byte[]> content = snapshot.read(layer.path());
+            if (content.isEmpty()) {
+                if (!layer.optional()) {
+                    problems.add(layer.origin().problem("values file " + layer.path() + " does not exist in source "
+                            + snapshot.source() + " at " + snapshot.shortCommit()
+                            + " (mark the layer optional: true if it may be missing)"));
+                }
+                continue;
+            }
+            try {
+                layers.add(SafeYaml.parse(layer.path(), content.get()));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        ReleaseSpec r = target.release();
+        Chart.Rendered rendered = charts.render(r.chart().name(),
+                new Chart.Release(r.name(), r.namespace(), r.chart().version()), layers);
+        renders.put(target.id(), new CachedRender(snapshot.commit(), rendered));
+        return rendered;
+    }
+
+    private static void ensureNamespace(KubernetesClient client, String namespace) {
+        if (client.namespaces().withName(namespace).get() == null) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                    .endMetadata().build()).create();
+            LOG.info("Namespace/{} created", namespace);
+        }
+    }
+
+    private TargetStatus finish(Target target, Snapshot snapshot, Instant started, String result, ChangeSet changes,
+                                String error, List<String> warnings, Plan plan) {
+        Instant now = clock.instant();
+        String cluster = target.cluster().name();
+        String release = target.release().name();
+        metrics.syncFinished(cluster, release, result, Duration.between(started, now));
+        boolean applied = changes != null;
+        boolean ok = error == null;
+        long outOfSync = plan == null ? 0 : applied ? changes.entries().stream()
+                .filter(e -> e.outcome() == ChangeSet.Outcome.FAILED).count() : plan.outOfSync();
+        if (plan != null) {
+            metrics.outOfSync(cluster, release, outOfSync);
+        }
+        if (ok) {
+            metrics.syncSucceededAt(cluster, release, now.getEpochSecond());
+        }
+        List<String> changeLines = applied ? changes.entries().stream()
+                .filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).map(ChangeSet.Entry::toString).toList()
+                : List.of();
+        List<String> drift = plan == null || applied ? List.of() : driftLines(plan);
+        String summary = applied ? changes.summary() : plan == null ? null
+                : plan.outOfSync() + " out of sync, " + plan.count(Action.UNCHANGED) + " in sync";
+        String state = !ok ? "Failed" : outOfSync > 0 ? "OutOfSync" : "Synced";
+        String commit = snapshot == null ? null : snapshot.commit();
+        board.update(target, old -> new TargetStatus(cluster, release, target.release().namespace(),
+                target.release().source(), state,
+                ok && (applied || outOfSync == 0) ? commit : old.revision(), commit, now,
+                ok ? now : old.lastSuccess(), outOfSync, summary == null ? old.summary() : summary, error,
+                List.copyOf(warnings), changeLines.isEmpty() && !applied ? old.changes() : changeLines, drift));
+        if (applied && ok) {
+            LOG.info("target={} commit={} synced: {}", target.id(), snapshot.shortCommit(), changes.summary());
+        }
+        return board.get(target.id());
+    }
+
+    private static List<String> driftLines(Plan plan) {
+        List<String> out = new ArrayList<>();
+        for (PlannedChange c : plan.changes()) {
+            switch (c.action()) {
+                case CREATE -> out.add(c.ref() + " missing from the cluster");
+                case PRUNE -> out.add(c.ref() + " no longer rendered (would be pruned)");
+                case UPDATE -> {
+                    for (FieldDrift d : c.diff().drifts()) {
+                        out.add(c.ref() + " " + d);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String describe(KubernetesClientException e) {
+        String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : e.getMessage();
+        return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + (m == null ? "unreachable" : m.lines().findFirst().orElse(""));
+    }
+}

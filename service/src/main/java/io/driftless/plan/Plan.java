@@ -1,0 +1,40 @@
+package io.driftless.plan;
+
+import java.util.List;
+
+/**
+ * Ordered actions for one target: creates and updates in kind order, then prunes in reverse kind
+ * order. {@code refused} is set when a safety rule stops the whole sync; nothing may be written then.
+ */
+public record Plan(List<PlannedChange> changes, String refused) {
+
+    /**
+     * The inventory to record once this plan is applied: everything desired plus every prune candidate
+     * that stays owned by the target but was not pruned (so it is reconsidered next time).
+     */
+    public java.util.Set<io.driftless.model.ObjectRef> nextInventory(java.util.Set<io.driftless.model.ObjectRef> pruned) {
+        java.util.Set<io.driftless.model.ObjectRef> out = new java.util.TreeSet<>();
+        for (PlannedChange c : changes) {
+            boolean desired = c.desired() != null;
+            boolean retained = !desired && c.stillOwned() && !pruned.contains(c.ref());
+            if (desired || retained) {
+                out.add(c.ref());
+            }
+        }
+        return out;
+    }
+
+    public boolean isRefused() {
+        return refused != null;
+    }
+
+    public long count(Action action) {
+        return changes.stream().filter(c -> c.action() == action).count();
+    }
+
+    /** Objects whose live state differs from Git (to create, update or prune). */
+    public long outOfSync() {
+        return changes.stream().filter(c -> c.action() == Action.CREATE || c.action() == Action.UPDATE
+                || c.action() == Action.PRUNE).count();
+    }
+}

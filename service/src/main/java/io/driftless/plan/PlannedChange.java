@@ -1,0 +1,22 @@
+package io.driftless.plan;
+
+import java.util.Map;
+
+import io.driftless.diff.ObjectDiff;
+import io.driftless.model.ObjectRef;
+
+/**
+ * One step of a plan.
+ *
+ * @param desired the object to write (null for prune/skip of an undesired object)
+ * @param live    the live object as read (null when it does not exist)
+ * @param diff    drift of live from desired (null when there is nothing to compare)
+ */
+public record PlannedChange(ObjectRef ref, Action action, String reason, Map<String, Object> desired,
+                            Map<String, Object> live, ObjectDiff diff, boolean stillOwned) {
+
+    public PlannedChange(ObjectRef ref, Action action, String reason, Map<String, Object> desired,
+                         Map<String, Object> live, ObjectDiff diff) {
+        this(ref, action, reason, desired, live, diff, true);
+    }
+}

@@ -1,0 +1,146 @@
+package io.driftless.plan;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.driftless.config.ReleaseSpec;
+import io.driftless.diff.Differ;
+import io.driftless.diff.ObjectDiff;
+import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
+
+/**
+ * Decides what to do for one target from its desired objects, the live objects and the previous
+ * inventory. Enforces the safety rules: prune only what the inventory lists AND the object's own
+ * ownership label and annotation confirm; never take over another target's objects; refuse an empty
+ * desired set or an oversized prune unless the release allows it. Pure.
+ */
+public final class Planner {
+
+    /** Owner value and label value of the target being planned. */
+    public record Owner(String labelValue, String annotationValue) {
+    }
+
+    private Planner() {
+    }
+
+    /**
+     * @param desired   rendered objects, already stamped with tracking metadata
+     * @param live      live objects by ref (desired ones that exist, and inventory ones that exist)
+     * @param inventory refs applied by the previous sync
+     */
+    public static Plan plan(Owner owner, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
+                            Set<ObjectRef> inventory, ReleaseSpec.SyncPolicy policy) {
+        if (desired.isEmpty() && !policy.allowEmpty()) {
+            return new Plan(List.of(), "the release renders no objects; refusing to sync (and prune) an empty "
+                    + "desired set because syncPolicy.allowEmpty is false");
+        }
+        List<PlannedChange> apply = new ArrayList<>();
+        Map<String, ObjectRef> desiredKeys = new LinkedHashMap<>();
+        for (Map<String, Object> d : desired) {
+            ObjectRef ref = refOf(d);
+            desiredKeys.put(ref.key(), ref);
+            Map<String, Object> l = live.get(ref);
+            if (l == null) {
+                apply.add(new PlannedChange(ref, Action.CREATE, "not in the cluster", d, null, null));
+                continue;
+            }
+            String otherOwner = foreignOwner(owner, l);
+            if (otherOwner != null) {
+                apply.add(new PlannedChange(ref, Action.SKIP, "owned by target " + otherOwner
+                        + "; two releases render the same object", d, l, null));
+                continue;
+            }
+            ObjectDiff diff = Differ.diff(ref, d, l);
+            apply.add(diff.inSync()
+                    ? new PlannedChange(ref, Action.UNCHANGED, "in sync", d, l, diff)
+                    : new PlannedChange(ref, Action.UPDATE, diff.drifts().size() + " field(s) differ", d, l, diff));
+        }
+        apply.sort(Comparator.comparing((PlannedChange c) -> KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
+
+        List<PlannedChange> prune = new ArrayList<>();
+        for (ObjectRef ref : inventory) {
+            if (desiredKeys.containsKey(ref.key())) {
+                continue;
+            }
+            Map<String, Object> l = live.get(ref);
+            if (l == null) {
+                continue; // already gone
+            }
+            prune.add(pruneDecision(owner, ref, l, policy));
+        }
+        long pruning = prune.stream().filter(c -> c.action() == Action.PRUNE).count();
+        int total = Math.max(inventory.size(), 1);
+        if (!policy.allowEmpty() && pruning * 100 > (long) policy.maxPrunePercent() * total) {
+            String reason = "prune of " + pruning + " of " + inventory.size() + " objects exceeds "
+                    + "syncPolicy.maxPrunePercent " + policy.maxPrunePercent() + "%";
+            prune.replaceAll(c -> c.action() == Action.PRUNE
+                    ? new PlannedChange(c.ref(), Action.SKIP, reason, null, c.live(), null) : c);
+        }
+        prune.sort(Comparator.comparing((PlannedChange c) -> -KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
+
+        List<PlannedChange> all = new ArrayList<>(apply);
+        all.addAll(prune);
+        return new Plan(List.copyOf(all), null);
+    }
+
+    private static PlannedChange pruneDecision(Owner owner, ObjectRef ref, Map<String, Object> live,
+                                               ReleaseSpec.SyncPolicy policy) {
+        Map<String, Object> labels = metadataMap(live, "labels");
+        Map<String, Object> annotations = metadataMap(live, "annotations");
+        if (!owner.labelValue().equals(labels.get(Tracking.TARGET_LABEL))
+                || !owner.annotationValue().equals(annotations.get(Tracking.OWNER_ANNOTATION))) {
+            return new PlannedChange(ref, Action.SKIP, "not pruned: no longer carries this target's ownership "
+                    + "label and annotation", null, live, null, false);
+        }
+        if ("disabled".equals(annotations.get(Tracking.PRUNE_ANNOTATION))) {
+            return new PlannedChange(ref, Action.SKIP, "not pruned: annotated " + Tracking.PRUNE_ANNOTATION
+                    + "=disabled", null, live, null);
+        }
+        if (!policy.prune()) {
+            return new PlannedChange(ref, Action.SKIP, "no longer rendered; syncPolicy.prune is false", null, live, null);
+        }
+        return new PlannedChange(ref, Action.PRUNE, "no longer rendered", null, live, null);
+    }
+
+    /** The owner recorded on a live object when it is another target, else null. */
+    private static String foreignOwner(Owner owner, Map<String, Object> live) {
+        Object theirs = metadataMap(live, "annotations").get(Tracking.OWNER_ANNOTATION);
+        return theirs != null && !owner.annotationValue().equals(theirs) ? theirs.toString() : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> metadataMap(Map<String, Object> object, String field) {
+        Object md = object.get("metadata");
+        if (md instanceof Map<?, ?> m && m.get(field) instanceof Map<?, ?> f) {
+            return (Map<String, Object>) f;
+        }
+        return Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    public static ObjectRef refOf(Map<String, Object> object) {
+        Map<String, Object> md = (Map<String, Object>) object.get("metadata");
+        return new ObjectRef(String.valueOf(object.get("apiVersion")), String.valueOf(object.get("kind")),
+                (String) md.get("namespace"), (String) md.get("name"));
+    }
+
+    /** Adds the target's label and owner annotation to object metadata (never to pod templates). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> stamp(Owner owner, Map<String, Object> object) {
+        Map<String, Object> md = (Map<String, Object>) object.get("metadata");
+        Map<String, Object> labels = md.get("labels") instanceof Map<?, ?> l
+                ? new LinkedHashMap<>((Map<String, Object>) l) : new LinkedHashMap<>();
+        labels.put(Tracking.TARGET_LABEL, owner.labelValue());
+        md.put("labels", labels);
+        Map<String, Object> annotations = md.get("annotations") instanceof Map<?, ?> a
+                ? new LinkedHashMap<>((Map<String, Object>) a) : new LinkedHashMap<>();
+        annotations.put(Tracking.OWNER_ANNOTATION, owner.annotationValue());
+        md.put("annotations", annotations);
+        return object;
+    }
+}

@@ -1,0 +1,120 @@
+package io.driftless.source;
+
+import java.io.Closeable;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.URIish;
+
+import io.driftless.config.SourceSpec;
+
+/**
+ * One Git source: a bare clone in the cache folder, fetched on demand; resolves the configured
+ * branch, tag or commit and hands out snapshots of that commit.
+ */
+public final class GitSource implements Closeable {
+
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+    private static final int TIMEOUT_SECONDS = 30;
+
+    private final SourceSpec spec;
+    private final Repository repository;
+    private final Map<String, String> env;
+
+    public GitSource(SourceSpec spec, Path cacheRoot, Map<String, String> env) {
+        this.spec = spec;
+        this.env = env;
+        File dir = cacheRoot.resolve(spec.name() + ".git").toFile();
+        try {
+            this.repository = new FileRepositoryBuilder().setGitDir(dir).setBare().build();
+            if (!repository.getObjectDatabase().exists()) {
+                repository.create(true);
+            }
+        } catch (IOException e) {
+            throw new SourceException("source " + spec.name() + ": cannot open cache " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public SourceSpec spec() {
+        return spec;
+    }
+
+    /** Fetches from the remote and returns the snapshot of the configured ref. */
+    public Snapshot fetch() {
+        try (Git git = new Git(repository)) {
+            git.fetch()
+                    .setRemote(new URIish(spec.url()).toString())
+                    .setRefSpecs(List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"),
+                            new RefSpec("+refs/tags/*:refs/tags/*")))
+                    .setCredentialsProvider(GitCredentials.provider(spec, env))
+                    .setTimeout(TIMEOUT_SECONDS)
+                    .setRemoveDeletedRefs(true)
+                    .call();
+        } catch (GitAPIException | java.net.URISyntaxException | org.eclipse.jgit.api.errors.JGitInternalException e) {
+            throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
+                    + rootMessage(e), e);
+        }
+        return new Snapshot(spec.name(), repository, resolve());
+    }
+
+    private ObjectId resolve() {
+        String ref = spec.ref();
+        try {
+            if (COMMIT.matcher(ref).matches()) {
+                ObjectId id = ObjectId.fromString(ref);
+                if (!repository.getObjectDatabase().has(id)) {
+                    throw new SourceException("source " + spec.name() + ": commit " + ref
+                            + " is not reachable from any branch or tag of " + redactedUrl());
+                }
+                return id;
+            }
+            for (String candidate : List.of("refs/remotes/origin/" + ref, Constants.R_TAGS + ref)) {
+                Ref r = repository.exactRef(candidate);
+                if (r != null) {
+                    try (RevWalk walk = new RevWalk(repository)) {
+                        return walk.parseCommit(r.getObjectId()).getId(); // peels annotated tags
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new SourceException("source " + spec.name() + ": cannot resolve ref '" + ref + "': " + e.getMessage(), e);
+        }
+        throw new SourceException("source " + spec.name() + ": ref '" + ref + "' is neither a branch nor a tag of "
+                + redactedUrl());
+    }
+
+    /** The URL without any user-info part. */
+    public String redactedUrl() {
+        return spec.url().replaceAll("://[^/@]*@", "://");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        String message = e.getMessage();
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+    }
+}

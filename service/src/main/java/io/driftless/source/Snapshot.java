@@ -1,0 +1,65 @@
+package io.driftless.source;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+import io.driftless.config.SafeYaml;
+
+/** The files of a source at one commit, read straight from the object database (no checkout). */
+public final class Snapshot {
+
+    private final String source;
+    private final Repository repository;
+    private final ObjectId commit;
+
+    Snapshot(String source, Repository repository, ObjectId commit) {
+        this.source = source;
+        this.repository = repository;
+        this.commit = commit;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String commit() {
+        return commit.name();
+    }
+
+    public String shortCommit() {
+        return commit.name().substring(0, 12);
+    }
+
+    /** The file's bytes, or empty when the path does not exist at this commit. */
+    public Optional<byte[]> read(String path) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit c = walk.parseCommit(commit);
+            try (TreeWalk tw = TreeWalk.forPath(repository, path, c.getTree())) {
+                if (tw == null) {
+                    return Optional.empty();
+                }
+                FileMode mode = tw.getFileMode(0);
+                if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+                    throw new SourceException(source + ": " + path + " at " + shortCommit()
+                            + " is not a regular file (symlinks and folders are not read)");
+                }
+                ObjectLoader loader = repository.open(tw.getObjectId(0));
+                if (loader.getSize() > SafeYaml.MAX_BYTES) {
+                    throw new SourceException(source + ": " + path + " is " + loader.getSize()
+                            + " bytes; the limit is " + SafeYaml.MAX_BYTES);
+                }
+                return Optional.of(loader.getBytes());
+            }
+        } catch (IOException e) {
+            throw new SourceException(source + ": cannot read " + path + " at " + shortCommit() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.driftless.telemetry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * Every metric Driftless exports, in one place. Labels are low-cardinality: cluster, release,
+ * source, result; never an object name, a commit or a secret.
+ *
+ * <pre>
+ * driftless_sync_total{cluster,release,result}                  counter, result = success|failure|refused
+ * driftless_sync_duration_seconds{cluster,release}              histogram
+ * driftless_last_successful_sync_timestamp_seconds{cluster,release}  gauge, unix time
+ * driftless_objects_out_of_sync{cluster,release}                gauge
+ * driftless_source_fetch_total{source,result}                   counter, result = success|failure
+ * driftless_source_fetch_duration_seconds{source}               histogram
+ * </pre>
+ */
+public final class Metrics {
+
+    public static final String SYNC = "driftless.sync";
+    public static final String SYNC_DURATION = "driftless.sync.duration";
+    public static final String LAST_SUCCESS = "driftless.last.successful.sync.timestamp";
+    public static final String OUT_OF_SYNC = "driftless.objects.out.of.sync";
+    public static final String FETCH = "driftless.source.fetch";
+    public static final String FETCH_DURATION = "driftless.source.fetch.duration";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public void syncFinished(String cluster, String release, String result, Duration took) {
+        Counter.builder(SYNC).description("Syncs of a target by result")
+                .tags("cluster", cluster, "release", release, "result", result).register(registry).increment();
+        Timer.builder(SYNC_DURATION).description("Time to render, diff and apply a target")
+                .tags("cluster", cluster, "release", release).publishPercentileHistogram()
+                .register(registry).record(took);
+    }
+
+    public void syncSucceededAt(String cluster, String release, long epochSeconds) {
+        gauge(LAST_SUCCESS, "Unix time of the last successful sync", "seconds", cluster, release).set(epochSeconds);
+    }
+
+    public void outOfSync(String cluster, String release, long objects) {
+        gauge(OUT_OF_SYNC, "Objects whose live state differs from Git", null, cluster, release).set(objects);
+    }
+
+    public void fetchFinished(String source, String result, Duration took) {
+        Counter.builder(FETCH).description("Git fetches by result")
+                .tags("source", source, "result", result).register(registry).increment();
+        Timer.builder(FETCH_DURATION).description("Time to fetch a Git source")
+                .tags("source", source).publishPercentileHistogram().register(registry).record(took);
+    }
+
+    private AtomicLong gauge(String name, String description, String unit, String cluster, String release) {
+        return gauges.computeIfAbsent(name + "|" + cluster + "|" + release, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::get).description(description).baseUnit(unit)
+                    .tags("cluster", cluster, "release", release).register(registry);
+            return value;
+        });
+    }
+
+    /** Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}
