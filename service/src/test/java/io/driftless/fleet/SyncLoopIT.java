@@ -1,0 +1,206 @@
+package io.driftless.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.driftless.app.DriftlessService;
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.config.Fleet;
+import io.driftless.config.FleetLoader;
+import io.driftless.model.Tracking;
+import io.driftless.testing.GitHttpServer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The service end to end: a real Git server over HTTP with basic auth, two embedded API servers in
+ * CRUD mode, the sync loop and the HTTP API.
+ */
+class SyncLoopIT {
+
+    private static final String BASE = "releases/prefect/values.yaml";
+    private static final String ENV_PROD = "releases/prefect/env/prod.yaml";
+
+    @TempDir
+    Path tmp;
+
+    private GitHttpServer git;
+    private DriftlessService service;
+    private KubernetesClient dev;
+    private KubernetesClient prod;
+
+    @BeforeEach
+    void start() throws Exception {
+        git = new GitHttpServer(tmp.resolve("origin"));
+        git.commit("initial values", Map.of(
+                BASE, "server:\n  loggingLevel: INFO\n",
+                ENV_PROD, "ingress:\n  enabled: true\n  host:\n    hostname: prefect.example.com\n",
+                "releases/prefect/env/dev.yaml", "sqlite:\n  enabled: true\npostgresql:\n  enabled: false\n"));
+        String fleetYaml = """
+                sources:
+                  - name: values
+                    url: %s
+                    ref: main
+                    pollInterval: 1h
+                    auth: {username: %s, passwordEnv: GIT_PASSWORD}
+                clusters:
+                  - {name: dev, embedded: true, labels: {env: dev}}
+                  - {name: prod, embedded: true, labels: {env: prod}}
+                releases:
+                  - name: prefect
+                    namespace: prefect
+                    chart: {name: prefect-server, version: 2026.8.18172642}
+                    source: values
+                    values:
+                      - releases/prefect/values.yaml
+                      - releases/prefect/env/{labels.env}.yaml
+                """.formatted(git.url(), GitHttpServer.USER);
+        Fleet fleet = FleetLoader.parse("fleet.yaml", fleetYaml.getBytes(StandardCharsets.UTF_8), tmp);
+        ClusterConnections clusters = new ClusterConnections(fleet.clusters());
+        service = DriftlessService.start(fleet, new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
+                Map.of("GIT_PASSWORD", GitHttpServer.PASSWORD)), clusters);
+        dev = clusters.client("dev");
+        prod = clusters.client("prod");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        service.close();
+        git.close();
+    }
+
+    private TargetStatus status(String target) {
+        return service.board().get(target);
+    }
+
+    private void awaitAttempt(String target, String commit) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> commit.equals(status(target).attemptedRevision()));
+    }
+
+    private Map<String, String> versions(KubernetesClient client) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (HasMetadata o : owned(client)) {
+            out.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion());
+        }
+        return out;
+    }
+
+    private List<HasMetadata> owned(KubernetesClient client) {
+        List<HasMetadata> all = new java.util.ArrayList<>();
+        all.addAll(client.serviceAccounts().inNamespace("prefect").withLabel(Tracking.TARGET_LABEL, "prefect").list().getItems());
+        all.addAll(client.secrets().inNamespace("prefect").withLabel(Tracking.TARGET_LABEL, "prefect").list().getItems());
+        all.addAll(client.services().inNamespace("prefect").withLabel(Tracking.TARGET_LABEL, "prefect").list().getItems());
+        all.addAll(client.apps().deployments().inNamespace("prefect").withLabel(Tracking.TARGET_LABEL, "prefect").list().getItems());
+        all.addAll(client.apps().statefulSets().inNamespace("prefect").withLabel(Tracking.TARGET_LABEL, "prefect").list().getItems());
+        all.addAll(client.persistentVolumeClaims().inNamespace("prefect").withLabel(Tracking.TARGET_LABEL, "prefect").list().getItems());
+        all.addAll(client.network().v1().ingresses().inNamespace("prefect").withLabel(Tracking.TARGET_LABEL, "prefect").list().getItems());
+        return all;
+    }
+
+    @Test
+    void appliesACommitToEveryCluster() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
+        assertThat(status("dev/prefect").syncState()).isEqualTo("Synced");
+        assertThat(status("prod/prefect").syncState()).isEqualTo("Synced");
+
+        assertThat(versions(dev)).containsOnlyKeys("ServiceAccount/prefect-server", "Service/prefect-server",
+                "Deployment/prefect-server", "PersistentVolumeClaim/prefect-server-sqlite");
+        assertThat(versions(prod)).containsKeys("Ingress/prefect-server", "StatefulSet/prefect-postgresql",
+                "Secret/prefect-server-postgresql-connection").doesNotContainKey("PersistentVolumeClaim/prefect-server-sqlite");
+        Deployment d = prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get();
+        assertThat(d.getMetadata().getAnnotations()).containsEntry(Tracking.OWNER_ANNOTATION, "prefect/prefect");
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).doesNotContainKey(Tracking.TARGET_LABEL);
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> assertThat(e).extracting("name", "value").containsExactly("PREFECT_LOGGING_SERVER_LEVEL", "INFO"));
+    }
+
+    @Test
+    void aValuesChangePatchesOnlyTheChangedObjects() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
+        Map<String, String> before = versions(prod);
+
+        String commit = git.commit("prod: 3 replicas", Map.of(ENV_PROD,
+                git.read(ENV_PROD) + "server:\n  replicaCount: 3\n"));
+        service.refresh("values");
+        awaitAttempt("prod/prefect", commit);
+
+        assertThat(status("prod/prefect").syncState()).isEqualTo("Synced");
+        assertThat(status("prod/prefect").changes()).containsExactly(
+                "Deployment/prefect/prefect-server configured (/spec/replicas)");
+        Map<String, String> after = versions(prod);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        after.forEach((object, version) -> {
+            if (object.equals("Deployment/prefect-server")) {
+                assertThat(version).as(object).isNotEqualTo(before.get(object));
+            } else {
+                assertThat(version).as(object + " must not be written").isEqualTo(before.get(object));
+            }
+        });
+        assertThat(prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get()
+                .getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void anOptionSwitchedOffPrunesItsObjects() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
+        assertThat(prod.network().v1().ingresses().inNamespace("prefect").withName("prefect-server").get()).isNotNull();
+
+        String commit = git.commit("prod: no ingress", Map.of(ENV_PROD, "ingress:\n  enabled: false\n"));
+        service.refresh("values");
+        awaitAttempt("prod/prefect", commit);
+
+        assertThat(prod.network().v1().ingresses().inNamespace("prefect").withName("prefect-server").get()).isNull();
+        assertThat(status("prod/prefect").changes()).containsExactly("Ingress/prefect/prefect-server pruned (no longer rendered)");
+        assertThat(prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get()).isNotNull();
+    }
+
+    @Test
+    void aMalformedValuesFileIsReportedWithFileAndLineAndPrunesNothing() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
+        String good = status("prod/prefect").revision();
+        Map<String, String> before = versions(prod);
+
+        String commit = git.commit("broken", Map.of(ENV_PROD, "ingress:\n  enabled: false\nserver:\n  replicaCount: [3\n"));
+        service.refresh("values");
+        awaitAttempt("prod/prefect", commit);
+
+        TargetStatus s = status("prod/prefect");
+        assertThat(s.syncState()).isEqualTo("Failed");
+        assertThat(s.lastError()).contains("releases/prefect/env/prod.yaml:5");
+        assertThat(s.revision()).isEqualTo(good);
+        assertThat(versions(prod)).isEqualTo(before);
+        assertThat(status("dev/prefect").syncState()).as("the other cluster's layers are fine").isEqualTo("Synced");
+        assertThat(service.metrics().scrape())
+                .contains("driftless_sync_total{cluster=\"prod\",release=\"prefect\",result=\"failure\"} 1.0");
+    }
+
+    @Test
+    void aGitServerThatIsDownLeavesTheClusterUntouchedAndIsReported() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
+        Map<String, String> before = versions(prod);
+        String good = status("prod/prefect").revision();
+        git.stop();
+
+        service.refresh("values");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Failed".equals(status("prod/prefect").syncState()));
+
+        TargetStatus s = status("prod/prefect");
+        assertThat(s.lastError()).contains("source values").contains("fetch from").doesNotContain(GitHttpServer.PASSWORD);
+        assertThat(s.revision()).isEqualTo(good);
+        assertThat(versions(prod)).isEqualTo(before);
+        assertThat(service.metrics().scrape()).contains("driftless_source_fetch_total{result=\"failure\",source=\"values\"} 1.0");
+    }
+}
