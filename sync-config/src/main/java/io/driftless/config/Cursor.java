@@ -46,6 +46,10 @@ final class Cursor {
         return new Origin(doc.file(), line(), path);
     }
 
+    Origin originOf(String name) {
+        return new Origin(doc.file(), doc.lineOf(key(name)), key(name));
+    }
+
     void problem(String name, String message) {
         problems.add(doc.problem(name == null ? path : key(name), message));
     }

@@ -211,7 +211,7 @@ public final class FleetLoader {
             Object item = items.get(i);
             if (item instanceof String s) {
                 layers.add(new ReleaseSpec.ValuesLayer(checkedPath(c, "values[" + i + "]", s), false,
-                        new Origin(c.origin().file(), c.line(), c.key("values[" + i + "]"))));
+                        c.originOf("values[" + i + "]")));
                 continue;
             }
             Cursor l = c.item("values", i, item);

@@ -92,7 +92,11 @@ public final class SafeYaml {
                 return new Document(file, null, Map.of());
             }
             Map<String, Integer> lines = new HashMap<>();
-            index(root, "", lines, 0);
+            String duplicate = index(root, "", lines);
+            if (duplicate != null) {
+                throw new ConfigException(new Problem(file, lines.get(duplicate), duplicate,
+                        "duplicate key (an earlier line sets it too)"));
+            }
             Object value = new TreeConstructor(options).build(root);
             return new Document(file, value, lines);
         } catch (MarkedYAMLException e) {
@@ -123,22 +127,31 @@ public final class SafeYaml {
         return options;
     }
 
-    private static void index(Node node, String path, Map<String, Integer> lines, int depth) {
+    /** Records the line of every key path; returns the first duplicated key path, or null. */
+    private static String index(Node node, String path, Map<String, Integer> lines) {
         lines.putIfAbsent(path, node.getStartMark().getLine() + 1);
+        String duplicate = null;
         if (node instanceof MappingNode map) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (NodeTuple tuple : map.getValue()) {
                 if (tuple.getKeyNode() instanceof ScalarNode key) {
                     String child = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
                     lines.put(child, key.getStartMark().getLine() + 1);
-                    index(tuple.getValueNode(), child, lines, depth + 1);
+                    if (!seen.add(key.getValue()) && duplicate == null) {
+                        duplicate = child;
+                    }
+                    String nested = index(tuple.getValueNode(), child, lines);
+                    duplicate = duplicate == null ? nested : duplicate;
                 }
             }
         } else if (node instanceof SequenceNode seq) {
             List<Node> items = seq.getValue();
             for (int i = 0; i < items.size(); i++) {
-                index(items.get(i), path + "[" + i + "]", lines, depth + 1);
+                String nested = index(items.get(i), path + "[" + i + "]", lines);
+                duplicate = duplicate == null ? nested : duplicate;
             }
         }
+        return duplicate;
     }
 
     static String typeName(Object value) {

@@ -1,0 +1,151 @@
+package io.driftless.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class FleetLoaderTest {
+
+    private static final Path BASE = Path.of("/fleets");
+
+    private static Fleet parse(String yaml) {
+        return FleetLoader.parse("fleet.yaml", yaml.getBytes(StandardCharsets.UTF_8), BASE);
+    }
+
+    private static List<String> problems(String yaml) {
+        try {
+            parse(yaml);
+        } catch (ConfigException e) {
+            return e.problems().stream().map(Problem::toString).toList();
+        }
+        throw new AssertionError("expected the fleet to be rejected");
+    }
+
+    private static final String VALID = """
+            sources:
+              - name: values
+                url: https://git.example.com/values.git
+                ref: v1.2.0
+                pollInterval: 2m
+                auth: {username: bot, tokenEnv: TOKEN}
+            clusters:
+              - {name: dev, kubeconfig: kube/config, context: dev, labels: {env: dev}}
+              - {name: prod, inCluster: true, labels: {env: prod}}
+              - {name: lab, embedded: true, labels: {env: lab}}
+            releases:
+              - name: prefect
+                namespace: prefect
+                chart: {name: prefect-server, version: 2026.8.18172642}
+                source: values
+                values:
+                  - base.yaml
+                  - env/{labels.env}.yaml
+                  - path: clusters/{cluster}.yaml
+                    optional: true
+                clusters:
+                  matchLabels: {env: prod}
+                syncPolicy: {selfHeal: true, maxPrunePercent: 20}
+            """;
+
+    @Test
+    void loadsTheExampleFleet() {
+        Fleet fleet = FleetLoader.load(Path.of("examples/fleet.yaml"));
+        assertThat(fleet.targets()).extracting(Target::id).containsExactly("dev/prefect-server", "prod/prefect-server");
+        assertThat(fleet.targets().get(1).valuesLayers()).extracting(ReleaseSpec.ValuesLayer::path).containsExactly(
+                "releases/prefect-server/values.yaml", "releases/prefect-server/env/prod.yaml",
+                "releases/prefect-server/clusters/prod.yaml");
+    }
+
+    @Test
+    void readsEveryFieldOfAValidFleet() {
+        Fleet fleet = parse(VALID);
+        SourceSpec source = fleet.sources().get(0);
+        assertThat(source.ref()).isEqualTo("v1.2.0");
+        assertThat(source.pollInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(source.auth().tokenEnv()).isEqualTo("TOKEN");
+        assertThat(fleet.clusters()).extracting(ClusterSpec::connection).containsExactly(
+                ClusterSpec.Connection.KUBECONFIG, ClusterSpec.Connection.IN_CLUSTER, ClusterSpec.Connection.EMBEDDED);
+        assertThat(fleet.clusters().get(0).kubeconfig()).isEqualTo("/fleets/kube/config");
+        ReleaseSpec release = fleet.releases().get(0);
+        assertThat(release.syncPolicy()).isEqualTo(new ReleaseSpec.SyncPolicy(true, true, false, false, true, 20));
+        assertThat(fleet.targets()).extracting(Target::id).containsExactly("prod/prefect");
+        assertThat(fleet.targets().get(0).valuesLayers()).extracting(ReleaseSpec.ValuesLayer::path, ReleaseSpec.ValuesLayer::optional)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("base.yaml", false),
+                        org.assertj.core.groups.Tuple.tuple("env/prod.yaml", false),
+                        org.assertj.core.groups.Tuple.tuple("clusters/prod.yaml", true));
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceWithFileLineAndKey() {
+        List<String> problems = problems("""
+                sources:
+                  - name: values
+                    url: https://git.example.com/values.git
+                    pollIntervl: 30s
+                    pollInterval: soon
+                clusters:
+                  - {name: dev}
+                releases:
+                  - name: Prefect
+                    chart: {name: prefect-server, version: "1"}
+                    source: valuez
+                    values: [base.yaml, "env/{labels.env}.yaml"]
+                """);
+        assertThat(problems).containsExactlyInAnyOrder(
+                "fleet.yaml:4: sources[0].pollIntervl: unknown key; expected one of [auth, name, pollInterval, ref, url]",
+                "fleet.yaml:5: sources[0].pollInterval: expected a duration such as 30s, 5m or 1h, found 'soon'",
+                "fleet.yaml:9: releases[0].name: 'Prefect' must be a lowercase DNS label (a-z, 0-9, '-') of at most 53 characters",
+                "fleet.yaml:9: releases[0].namespace: is required",
+                "fleet.yaml:11: releases[0].source: unknown source 'valuez'; declared: [values]",
+                "fleet.yaml:12: releases[0].values[1]: placeholder {labels.env}: cluster 'dev' has no label 'env'");
+    }
+
+    @Test
+    void rejectsDuplicateKeysWithTheirLine() {
+        assertThat(problems("sources: []\nclusters: []\nsources: []\n")).singleElement()
+                .isEqualTo("fleet.yaml:3: sources: duplicate key (an earlier line sets it too)");
+    }
+
+    @Test
+    void rejectsValuesPathsThatLeaveTheRepository() {
+        String yaml = VALID.replace("- base.yaml", "- ../secrets/base.yaml").replace("- env/{labels.env}.yaml", "- /etc/passwd");
+        assertThat(problems(yaml)).containsExactly(
+                "fleet.yaml:17: releases[0].values[0]: '../secrets/base.yaml' must be a relative path inside the repository (no '/', '\\' or '..')",
+                "fleet.yaml:18: releases[0].values[1]: '/etc/passwd' must be a relative path inside the repository (no '/', '\\' or '..')");
+    }
+
+    @Test
+    void refusesCredentialsOverPlainHttpExceptToThisMachine() {
+        assertThat(problems(VALID.replace("https://git.example.com", "http://git.example.com"))).containsExactly(
+                "fleet.yaml:6: sources[0].auth: credentials over plain http:// would travel unencrypted; use https://");
+        assertThat(parse(VALID.replace("https://git.example.com", "http://127.0.0.1:8081")).sources()).hasSize(1);
+    }
+
+    @Test
+    void requiresExactlyOneSecretForGitCredentials() {
+        assertThat(problems(VALID.replace("tokenEnv: TOKEN", "tokenEnv: TOKEN, passwordFile: /run/pw"))).containsExactly(
+                "fleet.yaml:6: sources[0].auth: set exactly one of passwordEnv, passwordFile, tokenEnv or tokenFile");
+    }
+
+    @Test
+    void rejectsDuplicateNamesAndConflictingClusterConnections() {
+        String yaml = VALID.replace("{name: prod, inCluster: true,", "{name: dev, inCluster: true, embedded: true,");
+        assertThat(problems(yaml)).contains(
+                "fleet.yaml:9: clusters[1]: choose one of embedded: true, inCluster: true or kubeconfig/context",
+                "fleet.yaml:9: clusters[1].name: duplicate name 'dev'");
+    }
+
+    @Test
+    void resolvesPlaceholdersPerCluster() {
+        ClusterSpec c = new ClusterSpec("eu-1", ClusterSpec.Connection.EMBEDDED, null, null,
+                java.util.Map.of("env", "prod"), Origin.NONE);
+        assertThat(Target.resolve("a/{labels.env}/{cluster}.yaml", c)).isEqualTo("a/prod/eu-1.yaml");
+        assertThatThrownBy(() -> Target.resolve("{region}.yaml", c)).hasMessageContaining("unknown placeholder {region}");
+    }
+}

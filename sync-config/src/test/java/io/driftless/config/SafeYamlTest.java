@@ -1,0 +1,61 @@
+package io.driftless.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class SafeYamlTest {
+
+    @Test
+    void remembersTheLineOfEveryKey() {
+        SafeYaml.Document doc = SafeYaml.parse("v.yaml", "a:\n  b:\n    - x: 1\n      y: 2\nc: 3\n");
+        assertThat(doc.lineOf("a.b[0].y")).isEqualTo(4);
+        assertThat(doc.lineOf("c")).isEqualTo(5);
+        assertThat(doc.lineOf("a.b[0].missing")).as("falls back to the parent").isEqualTo(3);
+    }
+
+    @Test
+    void reportsSyntaxErrorsWithFileAndLine() {
+        assertThatThrownBy(() -> SafeYaml.parse("values.yaml", "server:\n  replicaCount: [3\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("values.yaml:3: invalid YAML");
+    }
+
+    @Test
+    void refusesAliasBombs() {
+        StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'k'; c++) {
+            char prev = (char) (c - 1);
+            bomb.append(c).append(": &").append(c).append(" [*").append(prev).append(", *").append(prev)
+                    .append(", *").append(prev).append(", *").append(prev).append(", *").append(prev)
+                    .append(", *").append(prev).append("]\n");
+        }
+        assertThatThrownBy(() -> SafeYaml.parse("bomb.yaml", bomb.toString()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("aliases");
+    }
+
+    @Test
+    void refusesOversizedFiles() {
+        assertThatThrownBy(() -> SafeYaml.parse("big.yaml", new byte[SafeYaml.MAX_BYTES + 1]))
+                .hasMessageContaining("big.yaml: file is " + (SafeYaml.MAX_BYTES + 1) + " bytes");
+    }
+
+    @Test
+    void neverConstructsArbitraryTypes() {
+        assertThatThrownBy(() -> SafeYaml.parse("evil.yaml", "x: !!javax.script.ScriptEngineManager []\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("evil.yaml:1");
+    }
+
+    @Test
+    void keepsDatesAsStringsLikeHelm() {
+        assertThat(SafeYaml.parse("v.yaml", "tag: 2024-01-02\n").asMap()).isEqualTo(Map.of("tag", "2024-01-02"));
+    }
+
+    @Test
+    void requiresAMappingAtTheTop() {
+        assertThatThrownBy(() -> SafeYaml.parse("v.yaml", "- a\n- b\n").asMap())
+                .hasMessage("v.yaml:1: expected a mapping at the top level, found a list");
+    }
+}
