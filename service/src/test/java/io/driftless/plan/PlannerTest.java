@@ -1,0 +1,156 @@
+package io.driftless.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.driftless.config.ReleaseSpec.SyncPolicy;
+import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
+
+class PlannerTest {
+
+    private static final Planner.Owner OWNER = new Planner.Owner("prefect", "data/prefect");
+    private static final SyncPolicy POLICY = SyncPolicy.DEFAULT;
+
+    private static Map<String, Object> object(String apiVersion, String kind, String name) {
+        Map<String, Object> md = new LinkedHashMap<>();
+        md.put("name", name);
+        md.put("namespace", "data");
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", apiVersion);
+        o.put("kind", kind);
+        o.put("metadata", md);
+        return o;
+    }
+
+    private static Map<String, Object> desired(String apiVersion, String kind, String name) {
+        return Planner.stamp(OWNER, object(apiVersion, kind, name));
+    }
+
+    /** A live object as this target left it. */
+    private static Map<String, Object> owned(String apiVersion, String kind, String name) {
+        return desired(apiVersion, kind, name);
+    }
+
+    private static ObjectRef ref(Map<String, Object> o) {
+        return Planner.refOf(o);
+    }
+
+    private static Map<ObjectRef, Map<String, Object>> live(List<Map<String, Object>> objects) {
+        Map<ObjectRef, Map<String, Object>> out = new LinkedHashMap<>();
+        objects.forEach(o -> out.put(ref(o), o));
+        return out;
+    }
+
+    private static List<String> actions(Plan plan) {
+        List<String> out = new ArrayList<>();
+        plan.changes().forEach(c -> out.add(c.action() + " " + c.ref()));
+        return out;
+    }
+
+    @Test
+    void ordersCreatesByKindAndPrunesInReverse() {
+        List<Map<String, Object>> want = List.of(desired("networking.k8s.io/v1", "Ingress", "web"),
+                desired("apps/v1", "Deployment", "web"), desired("v1", "Service", "web"), desired("v1", "Secret", "db"),
+                desired("v1", "ServiceAccount", "web"), desired("batch/v1", "Job", "migrate"));
+        List<Map<String, Object>> gone = List.of(owned("v1", "ConfigMap", "old"), owned("apps/v1", "StatefulSet", "old"));
+        Set<ObjectRef> inventory = new LinkedHashSet<>();
+        gone.forEach(g -> inventory.add(ref(g)));
+        want.forEach(w -> inventory.add(ref(w)));
+        Plan plan = Planner.plan(OWNER, want, live(gone), inventory, POLICY);
+        assertThat(actions(plan)).containsExactly(
+                "CREATE ServiceAccount/data/web", "CREATE Secret/data/db", "CREATE Service/data/web",
+                "CREATE Deployment/data/web", "CREATE Job/data/migrate", "CREATE Ingress/data/web",
+                "PRUNE StatefulSet/data/old", "PRUNE ConfigMap/data/old");
+    }
+
+    @Test
+    void prunesOnlyInventoryObjectsThatStillCarryTheTargetsLabelAndAnnotation() {
+        Map<String, Object> relabelled = object("v1", "ConfigMap", "taken-over");
+        Map<String, Object> notInInventory = owned("v1", "ConfigMap", "someone-elses");
+        Map<String, Object> protectedOne = owned("v1", "ConfigMap", "keep");
+        ((Map<String, Object>) ((Map<String, Object>) protectedOne.get("metadata")).get("annotations"))
+                .put(Tracking.PRUNE_ANNOTATION, "disabled");
+        List<Map<String, Object>> want = List.of(desired("v1", "Service", "a"), desired("v1", "Service", "b"),
+                desired("v1", "Service", "c"), desired("v1", "Service", "d"));
+        Set<ObjectRef> inventory = new LinkedHashSet<>(List.of(ref(relabelled), ref(protectedOne)));
+        Plan plan = Planner.plan(OWNER, want, live(List.of(relabelled, notInInventory, protectedOne)), inventory, POLICY);
+        assertThat(plan.changes()).filteredOn(c -> c.desired() == null).extracting(c -> c.action() + " " + c.ref() + ": " + c.reason())
+                .containsExactlyInAnyOrder(
+                        "SKIP ConfigMap/data/taken-over: not pruned: no longer carries this target's ownership label and annotation",
+                        "SKIP ConfigMap/data/keep: not pruned: annotated driftless.io/prune=disabled");
+        assertThat(plan.nextInventory(Set.of())).as("a taken-over object leaves the inventory")
+                .doesNotContain(ref(relabelled)).contains(ref(protectedOne));
+    }
+
+    @Test
+    void refusesAnEmptyDesiredSetUnlessAllowed() {
+        Set<ObjectRef> inventory = Set.of(ref(owned("v1", "Service", "a")));
+        Plan refused = Planner.plan(OWNER, List.of(), live(List.of(owned("v1", "Service", "a"))), inventory, POLICY);
+        assertThat(refused.isRefused()).isTrue();
+        assertThat(refused.changes()).isEmpty();
+        Plan allowed = Planner.plan(OWNER, List.of(), live(List.of(owned("v1", "Service", "a"))), inventory,
+                new SyncPolicy(true, false, true, false, true, 50));
+        assertThat(actions(allowed)).containsExactly("PRUNE Service/data/a");
+    }
+
+    @Test
+    void blocksAPruneLargerThanTheAllowedShare() {
+        List<Map<String, Object>> gone = List.of(owned("v1", "Service", "a"), owned("v1", "Service", "b"));
+        Map<String, Object> kept = desired("v1", "Service", "c");
+        Set<ObjectRef> inventory = new LinkedHashSet<>(List.of(ref(gone.get(0)), ref(gone.get(1)), ref(kept)));
+        Plan plan = Planner.plan(OWNER, List.of(kept), live(List.of(gone.get(0), gone.get(1), kept)), inventory, POLICY);
+        assertThat(plan.changes()).filteredOn(c -> c.desired() == null)
+                .allSatisfy(c -> {
+                    assertThat(c.action()).isEqualTo(Action.SKIP);
+                    assertThat(c.reason()).isEqualTo("prune of 2 of 3 objects exceeds syncPolicy.maxPrunePercent 50%");
+                });
+        assertThat(plan.nextInventory(Set.of())).as("blocked prunes are retried later").hasSize(3);
+    }
+
+    @Test
+    void keepsObjectsWhenPruneIsOffButReportsThem() {
+        Map<String, Object> gone = owned("v1", "Service", "a");
+        Map<String, Object> kept = desired("v1", "Service", "b");
+        Plan plan = Planner.plan(OWNER, List.of(kept), live(List.of(gone, kept)), Set.of(ref(gone), ref(kept)),
+                new SyncPolicy(false, false, false, false, true, 100));
+        assertThat(plan.changes()).filteredOn(c -> c.desired() == null).singleElement()
+                .satisfies(c -> assertThat(c.reason()).isEqualTo("no longer rendered; syncPolicy.prune is false"));
+    }
+
+    @Test
+    void neverTakesOverAnotherTargetsObject() {
+        Map<String, Object> theirs = Planner.stamp(new Planner.Owner("other", "data/other"), object("v1", "Service", "web"));
+        Plan plan = Planner.plan(OWNER, List.of(desired("v1", "Service", "web")), live(List.of(theirs)), Set.of(), POLICY);
+        assertThat(plan.changes()).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(Action.SKIP);
+            assertThat(c.reason()).startsWith("owned by target data/other");
+        });
+    }
+
+    @Test
+    void adoptsAnUnlabelledObjectByAddingOnlyTrackingMetadata() {
+        Map<String, Object> helmInstalled = object("v1", "Service", "web");
+        Plan plan = Planner.plan(OWNER, List.of(desired("v1", "Service", "web")), live(List.of(helmInstalled)), Set.of(), POLICY);
+        assertThat(plan.changes()).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(Action.UPDATE);
+            assertThat(c.diff().drifts()).extracting(d -> d.path()).containsExactly("/metadata/labels", "/metadata/annotations");
+        });
+    }
+
+    @Test
+    void unchangedObjectsAreNotWritten() {
+        Map<String, Object> d = desired("v1", "Service", "web");
+        Plan plan = Planner.plan(OWNER, List.of(d), live(List.of(owned("v1", "Service", "web"))), Set.of(ref(d)), POLICY);
+        assertThat(plan.outOfSync()).isZero();
+        assertThat(actions(plan)).containsExactly("UNCHANGED Service/data/web");
+    }
+}
