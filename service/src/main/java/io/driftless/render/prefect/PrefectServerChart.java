@@ -213,15 +213,16 @@ public final class PrefectServerChart implements Chart {
 
     private static Map<String, Object> hpa(ValueReader v, PrefectNames n) {
         List<Object> metrics = list();
-        if (v.truthy("server.autoscaling.targetCPU")) {
-            metrics.add(map("type", "Resource", "resource", map("name", "cpu",
-                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetCPU")))));
-        }
         if (v.truthy("server.autoscaling.targetMemory")) {
             metrics.add(map("type", "Resource", "resource", map("name", "memory",
                     "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetMemory")))));
         }
+        if (v.truthy("server.autoscaling.targetCPU")) {
+            metrics.add(map("type", "Resource", "resource", map("name", "cpu",
+                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetCPU")))));
+        }
         Map<String, Object> labels = n.standard();
+        labels.put("prefect-version", n.appVersion());
         labels.putAll(n.commonLabels());
         return map("apiVersion", "autoscaling/v2", "kind", "HorizontalPodAutoscaler",
                 "metadata", n.metadata(n.fullname(), labels, n.commonAnnotations()),
