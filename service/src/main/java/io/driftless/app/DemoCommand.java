@@ -22,6 +22,7 @@ import io.driftless.config.SourceSpec;
 import io.driftless.fleet.FleetVerticle;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,21 +37,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--home", defaultValue = "${sys:driftless.home:-.}", description = "Project folder (default: the launcher's).")
     Path home;
 
-    @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "HTTP listen address (default: ${DEFAULT-VALUE}).")
-    String httpHost;
-
-    @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
-    int httpPort;
+    @Mixin
+    ServiceOptions options;
 
     @Option(names = "--poll-interval", defaultValue = "5", description = "Seconds between Git polls (default: ${DEFAULT-VALUE}).")
     int pollSeconds;
 
-    @Option(names = "--log-level", defaultValue = "warn", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
-    String logLevel;
-
     @Override
     public Integer call() throws Exception {
-        Main.configureLogging(logLevel);
+        Main.configureLogging(options.logLevel == null ? "warn" : options.logLevel);
+        String httpHost = options.httpHost;
         Path examples = home.resolve("sync-config/examples");
         Path demoDir = home.resolve(".driftless/demo").toAbsolutePath().normalize();
         Path repo = demoDir.resolve("values-repo");
@@ -76,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
 
         DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(demoDir, httpHost,
-                httpPort, 4, System.getenv()), clusters);
+                options.httpPort, options.parallelism, System.getenv()), clusters);
         CountDownLatch firstPass = new CountDownLatch(fleet.targets().size());
         service.vertx().eventBus().<JsonObject>consumer(FleetVerticle.SYNCED, msg -> {
             if (firstPass.getCount() > 0 || msg.body().getBoolean("changed")) {
@@ -100,12 +96,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " and any fabric8-based tool, or curl " + base + "/api/v1/targets");
         System.out.println("Stop with Ctrl-C.");
 
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stop.countDown();
-        }));
-        stop.await();
+        service.awaitShutdown();
         return 0;
     }
 

@@ -109,6 +109,16 @@ public final class DriftlessService implements AutoCloseable {
         vertx.eventBus().request(FleetVerticle.REFRESH, source);
     }
 
+    /** Blocks until the process is asked to stop (Ctrl-C, SIGTERM), then shuts down cleanly. */
+    public void awaitShutdown() throws InterruptedException {
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            stopped.countDown();
+        }, "driftless-shutdown"));
+        stopped.await();
+    }
+
     @Override
     public void close() {
         vertx.close().await();

@@ -1,0 +1,60 @@
+package io.driftless.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+class RenderCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = new CommandLine(new RenderCommand()).execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void printsLayeredObjectsWithoutTrackingMetadata() throws Exception {
+        Path base = Files.writeString(tmp.resolve("base.yaml"), "server:\n  replicaCount: 2\n");
+        Path prod = Files.writeString(tmp.resolve("prod.yaml"), "server:\n  replicaCount: 4\nsqlite:\n  enabled: true\n");
+        Run r = run("--chart", "prefect-server@2026.8.18172642", "--release", "data", "--namespace", "tools",
+                "-f", base.toString(), "-f", prod.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("kind: PersistentVolumeClaim", "replicas: 1", "namespace: tools")
+                .doesNotContain("driftless.io");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void reportsInvalidValuesOnStderrAndFails() throws Exception {
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), "server:\n  loggingLevel: LOUD\n");
+        Run r = run("-f", bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains(bad + ":2: server.loggingLevel: must be one of");
+    }
+}
