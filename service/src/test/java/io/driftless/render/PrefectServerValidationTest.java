@@ -31,8 +31,9 @@ class PrefectServerValidationTest {
     @Test
     void explainsTheApiUrlSettingTheUpstreamReadmeGetsWrong() {
         assertThatThrownBy(() -> render("server:\n  prefectApiUrl: http://prefect:4200/api\n"))
-                .hasMessage("values.yaml:2: server.prefectApiUrl: is not a setting of this chart; the API URL the UI "
-                        + "uses is server.uiConfig.prefectUiApiUrl");
+                .hasMessage("values.yaml:2: server.prefectApiUrl: is not a setting of this chart (upstream's schema "
+                        + "rejects it: \"Additional property prefectApiUrl is not allowed\"); the API URL the UI uses is "
+                        + "server.uiConfig.prefectUiApiUrl");
     }
 
     @Test
@@ -40,11 +41,13 @@ class PrefectServerValidationTest {
         assertThatThrownBy(() -> render("global:\n  prefect:\n    prefectApiUrl: x\n    prefectApiHost: y\n"))
                 .isInstanceOf(RenderException.class)
                 .satisfies(e -> assertThat(((RenderException) e).messages()).containsExactly(
-                        "values.yaml:3: global.prefect.prefectApiUrl: has been removed; use server.uiConfig.prefectUiApiUrl instead",
-                        "values.yaml:4: global.prefect.prefectApiHost: has been removed; use server.uiConfig.prefectUiApiUrl instead"));
+                        "values.yaml:3: global.prefect.prefectApiUrl: `global.prefect.prefectApiUrl` has been removed. "
+                                + "Please use `server.uiConfig.prefectUiApiUrl` instead.",
+                        "values.yaml:4: global.prefect.prefectApiHost: `global.prefect.prefectApiHost` has been removed. "
+                                + "Please use `server.uiConfig.prefectUiApiUrl` instead."));
         assertThatThrownBy(() -> render("server:\n  uiConfig:\n    prefectUiUrl: x\n"))
-                .hasMessage("values.yaml:3: server.uiConfig.prefectUiUrl: has been removed; the UI URL is derived from "
-                        + "server.uiConfig.prefectUiApiUrl");
+                .hasMessageStartingWith("values.yaml:3: server.uiConfig.prefectUiUrl: `server.uiConfig.prefectUiUrl` has been "
+                        + "removed. This value was used solely for the purposes of printing out the UI URL");
     }
 
     @Test
@@ -73,6 +76,62 @@ class PrefectServerValidationTest {
     void rejectsTemplateExpressionsItCannotEvaluate() {
         assertThatThrownBy(() -> render("server:\n  uiConfig:\n    prefectUiApiUrl: '{{ include \"x\" . }}'\n"))
                 .hasMessageStartingWith("values.yaml:3: server.uiConfig.prefectUiApiUrl: unsupported template expression");
+    }
+
+    @Test
+    void checksThePrefectVersionWhenBackgroundServicesRunSeparately() {
+        String separate = "backgroundServices:\n  runAsSeparateDeployment: true\nredis:\n  enabled: true\n";
+        assertThatThrownBy(() -> render("0.0.0", separate))
+                .hasMessage("global.prefect.image.prefectTag: When running background services separately, Prefect tag "
+                        + "must be in format X.Y.Z");
+        assertThatThrownBy(() -> render(separate + "global:\n  prefect:\n    image:\n      prefectTag: latest\n"))
+                .hasMessage("values.yaml:8: global.prefect.image.prefectTag: When running background services "
+                        + "separately, Prefect tag must start with a version number");
+        assertThatThrownBy(() -> render(separate + "global:\n  prefect:\n    image:\n      prefectTag: 3.1.12-python3.12\n"))
+                .hasMessage("values.yaml:8: global.prefect.image.prefectTag: When running background services "
+                        + "separately, Prefect version must be 3.1.13 or higher");
+        assertThat(render(separate + "global:\n  prefect:\n    image:\n      repository: example/prefect\n"
+                + "      prefectTag: custom\n").objects()).isNotEmpty();
+        assertThat(render(separate).objects()).isNotEmpty();
+    }
+
+    @Test
+    void requiresRedisForSeparateBackgroundServices() {
+        assertThatThrownBy(() -> render("backgroundServices:\n  runAsSeparateDeployment: true\n"))
+                .hasMessage("redis.enabled: You must set redis.enabled=true or provide a redis configuration when "
+                        + "backgroundServices.runAsSeparateDeployment=true");
+    }
+
+    @Test
+    void refusesGatewayAndIngressTogether() {
+        assertThatThrownBy(() -> render("gateway:\n  enabled: true\n  className: eg\ningress:\n  enabled: true\n"))
+                .hasMessage("values.yaml:2: gateway.enabled: Gateway API and Ingress are mutually exclusive. Only one can "
+                        + "be enabled at a time. Please set either gateway.enabled=false or ingress.enabled=false.");
+    }
+
+    @Test
+    void requiresANamedParentWhenTheGatewayIsNotCreated() {
+        assertThatThrownBy(() -> render("gateway:\n  create: false\n"))
+                .hasMessage("httproute.parentRefs: When httproute.enabled=true and gateway.create=false, at least one "
+                        + "entry in httproute.parentRefs is required with a name of an existing Gateway.");
+    }
+
+    @Test
+    void requiresAGatewayClass() {
+        assertThatThrownBy(() -> render("gateway:\n  enabled: true\n"))
+                .hasMessage("values.yaml:1: gateway.className: gateway.className is required when gateway.enabled=true "
+                        + "and gateway.create=true. Please specify a GatewayClass that exists in your cluster.");
+    }
+
+    @Test
+    void checksEnumsAndRangesOfTheSchema() {
+        assertThatThrownBy(() -> render("migrations:\n  restartPolicy: Always\nbackgroundServices:\n  replicaCount: 0\n"))
+                .isInstanceOf(RenderException.class)
+                .satisfies(e -> assertThat(((RenderException) e).messages()).containsExactly(
+                        "values.yaml:2: migrations.restartPolicy: must be one of Never, OnFailure; found 'Always'",
+                        "values.yaml:4: backgroundServices.replicaCount: must be at least 1"));
+        assertThatThrownBy(() -> render("service:\n  extraPorts:\n    - name: metrics\n      port: 9090\n"))
+                .hasMessage("values.yaml:3: service.extraPorts[0]: requires name, port and targetPort");
     }
 
     @Test

@@ -136,6 +136,15 @@ final class PrefectNames {
         return base;
     }
 
+    String redisFullname() {
+        String fo = v.str("redis.fullnameOverride");
+        if (!fo.isEmpty()) {
+            return trunc(fo);
+        }
+        String no = v.str("redis.nameOverride");
+        return fullnameFor(release.name(), no.isEmpty() ? "redis" : no);
+    }
+
     String connectionSecretName() {
         String existing = v.str("postgresql.auth.existingSecret");
         if (!existing.isEmpty()) {

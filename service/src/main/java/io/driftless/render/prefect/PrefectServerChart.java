@@ -23,7 +23,6 @@ import io.driftless.render.Values;
 /** The modern Prefect server chart ({@code prefect-server}), rendered natively. */
 public final class PrefectServerChart implements Chart {
 
-    private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
     private static final Map<String, Object> DEFAULTS = loadDefaults();
 
     @Override
@@ -46,11 +45,17 @@ public final class PrefectServerChart implements Chart {
                 PrefectNames.CHART, release.chartVersion(), pin.appVersion()));
         PrefectNames n = new PrefectNames(v, release, pin.appVersion());
         List<String> warnings = new ArrayList<>();
-        validate(v, warnings);
+        PrefectValidation.check(v, warnings);
 
+        PrefectWorkloads workloads = new PrefectWorkloads(v, n);
+        boolean separate = v.bool("backgroundServices.runAsSeparateDeployment");
         List<Map<String, Object>> out = new ArrayList<>();
         if (v.bool("serviceAccount.create")) {
-            out.add(serviceAccount(v, n));
+            out.add(serviceAccount(v, n, n.serviceAccountName(), "server", "serviceAccount"));
+        }
+        if (separate && v.bool("backgroundServices.serviceAccount.create")) {
+            out.add(serviceAccount(v, n, workloads.backgroundServiceAccountName(), PrefectWorkloads.BACKGROUND,
+                    "backgroundServices.serviceAccount"));
         }
         if (v.bool("postgresql.enabled")) {
             out.addAll(new BundledPostgresql(v, n).render());
@@ -62,68 +67,39 @@ public final class PrefectServerChart implements Chart {
             out.add(sqlitePvc(v, n));
         }
         out.add(service(v, n));
-        out.add(new ServerDeployment(v, n).render());
+        out.add(workloads.server());
+        if (separate) {
+            out.add(workloads.backgroundServices());
+        }
         if (v.bool("server.autoscaling.enabled") && v.has("server.resources.requests") && !v.bool("sqlite.enabled")) {
             out.add(hpa(v, n));
         }
         if (v.bool("ingress.enabled")) {
             out.add(ingress(v, n));
         }
+        out.addAll(new GatewayRoutes(v, n).render());
+        if (MigrationJob.rendered(v)) {
+            out.add(new MigrationJob(v, n, workloads).render());
+        }
         v.throwIfErrors();
         return new Rendered(Manifests.toResources(out), warnings);
-    }
-
-    private static void validate(ValueReader v, List<String> warnings) {
-        for (String removed : List.of("global.prefect.prefectApiUrl", "global.prefect.prefectApiHost")) {
-            if (v.has(removed)) {
-                v.fail(removed, "has been removed; use server.uiConfig.prefectUiApiUrl instead");
-            }
-        }
-        if (v.has("server.uiConfig.prefectUiUrl")) {
-            v.fail("server.uiConfig.prefectUiUrl", "has been removed; the UI URL is derived from "
-                    + "server.uiConfig.prefectUiApiUrl");
-        }
-        if (v.has("server.prefectApiUrl")) {
-            v.fail("server.prefectApiUrl", "is not a setting of this chart; the API URL the UI uses is "
-                    + "server.uiConfig.prefectUiApiUrl");
-        }
-        if (!LOG_LEVELS.contains(v.str("server.loggingLevel"))) {
-            v.fail("server.loggingLevel", "must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL; found '"
-                    + v.str("server.loggingLevel") + "'");
-        }
-        for (String port : List.of("service.port", "service.targetPort")) {
-            v.integer(port);
-        }
-        String uiApi = v.tpl("server.uiConfig.prefectUiApiUrl");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^https?://[^/:]+:(\\d+)").matcher(uiApi);
-        if (m.find() && v.integer("service.port") != null
-                && !m.group(1).equals(String.valueOf(v.integer("service.port")))) {
-            warnings.add("server.uiConfig.prefectUiApiUrl uses port " + m.group(1) + " but service.port is "
-                    + v.integer("service.port") + "; a browser going through `kubectl port-forward` to the "
-                    + "Service will not reach the API");
-        }
     }
 
     private static boolean connectionSecretRendered(ValueReader v) {
         if (!v.bool("secret.create") || v.bool("sqlite.enabled")) {
             return false;
         }
-        for (String key : List.of("connectionString", "connectionStringSecretKey", "driver", "username", "password",
-                "host", "port", "name", "driverSecretKey", "usernameSecretKey", "passwordSecretKey", "hostSecretKey",
-                "portSecretKey", "nameSecretKey")) {
-            if (v.has("externalDatabase." + key)) {
-                return false;
-            }
-        }
-        return true;
+        return !v.has("externalDatabase.connectionString") && !v.has("externalDatabase.connectionStringSecretKey")
+                && !new PrefectEnv(v, null).usesDatabaseComponents();
     }
 
-    private static Map<String, Object> serviceAccount(ValueReader v, PrefectNames n) {
+    private static Map<String, Object> serviceAccount(ValueReader v, PrefectNames n, String name, String component,
+                                                      String key) {
         Map<String, Object> annotations = Tree.merged(n.commonAnnotations(),
-                ServerDeployment.castMap(v.tplValue("serviceAccount.annotations", v.map("serviceAccount.annotations"))));
+                PrefectWorkloads.castMap(v.tplValue(key + ".annotations", v.map(key + ".annotations"))));
         return map("apiVersion", "v1", "kind", "ServiceAccount",
-                "metadata", n.metadata(n.serviceAccountName(), n.labels("server"), annotations),
-                "automountServiceAccountToken", v.bool("serviceAccount.automountServiceAccountToken"));
+                "metadata", n.metadata(name, n.labels(component), annotations),
+                "automountServiceAccountToken", v.bool(key + ".automountServiceAccountToken"));
     }
 
     private static Map<String, Object> connectionSecret(ValueReader v, PrefectNames n) {
@@ -182,33 +158,42 @@ public final class PrefectServerChart implements Chart {
         }
         putIfSet(spec, "ipFamilyPolicy", v.str("service.ipFamilyPolicy"));
         putIfSet(spec, "ipFamilies", v.list("service.ipFamilies"));
-        Map<String, Object> port = map("name", v.str("service.portName"), "port", v.integer("service.port"),
-                "protocol", "TCP", "targetPort", v.integer("service.targetPort"));
+        Map<String, Object> port = map("name", v.str("service.portName"), "port", portValue(v.get("service.port")),
+                "protocol", "TCP", "targetPort", portValue(v.get("service.targetPort")));
         putIfSet(port, "appProtocol", v.str("service.appProtocol"));
-        nodePort(port, type, v.get("service.nodePort"));
+        Object nodePort = portValue(v.get("service.nodePort"));
+        if ("ClusterIP".equals(type)) {
+            port.put("nodePort", null);
+        } else if (("NodePort".equals(type) || "LoadBalancer".equals(type)) && v.truthy("service.nodePort")) {
+            port.put("nodePort", nodePort);
+        }
         List<Object> ports = list(port);
         for (Object extra : v.list("service.extraPorts")) {
-            Map<String, Object> e = ServerDeployment.castMap(extra);
-            Map<String, Object> p = map("name", e.get("name"), "protocol", "TCP", "port", e.get("port"),
-                    "targetPort", e.get("targetPort"));
-            nodePort(p, type, e.get("nodePort"));
+            Map<String, Object> e = PrefectWorkloads.castMap(extra);
+            Map<String, Object> p = map("name", e.get("name"), "protocol", "TCP", "port", portValue(e.get("port")),
+                    "targetPort", portValue(e.get("targetPort")));
+            if ("ClusterIP".equals(type)) {
+                p.put("nodePort", null);
+            } else if ("NodePort".equals(type) && Tree.isSet(e.get("nodePort"))) {
+                p.put("nodePort", portValue(e.get("nodePort")));
+            }
             ports.add(p);
         }
         spec.put("ports", ports);
         spec.put("selector", n.selector("server"));
         Map<String, Object> annotations = Tree.merged(
-                ServerDeployment.castMap(v.tplValue("service.annotations", v.map("service.annotations"))),
+                PrefectWorkloads.castMap(v.tplValue("service.annotations", v.map("service.annotations"))),
                 n.commonAnnotations());
         return map("apiVersion", "v1", "kind", "Service",
                 "metadata", n.metadata(n.fullname(), n.labels("server"), annotations), "spec", spec);
     }
 
-    private static void nodePort(Map<String, Object> port, String type, Object nodePort) {
-        if ("ClusterIP".equals(type)) {
-            port.put("nodePort", null);
-        } else if (("NodePort".equals(type) || "LoadBalancer".equals(type)) && Tree.isSet(nodePort)) {
-            port.put("nodePort", nodePort);
+    /** Upstream writes ports unquoted, so a numeric string becomes a number; names stay strings. */
+    static Object portValue(Object value) {
+        if (value instanceof String s && s.matches("\\d+")) {
+            return Integer.parseInt(s);
         }
+        return value;
     }
 
     private static Map<String, Object> hpa(ValueReader v, PrefectNames n) {
@@ -246,17 +231,17 @@ public final class PrefectServerChart implements Chart {
             rules.add(map("host", host, "http", map("paths", paths)));
         }
         for (Object extra : v.list("ingress.extraHosts")) {
-            Map<String, Object> e = ServerDeployment.castMap(extra);
+            Map<String, Object> e = PrefectWorkloads.castMap(extra);
             rules.add(map("host", e.get("name"), "http", map("paths", list(map(
                     "path", e.getOrDefault("path", "/"),
                     "pathType", e.getOrDefault("pathType", "ImplementationSpecific"),
                     "backend", backend)))));
         }
-        rules.addAll(ServerDeployment.castList(v.tplValue("ingress.extraRules", v.list("ingress.extraRules"))));
+        rules.addAll(PrefectWorkloads.castList(v.tplValue("ingress.extraRules", v.list("ingress.extraRules"))));
         Map<String, Object> spec = map();
         putIfSet(spec, "ingressClassName", v.str("ingress.className"));
         spec.put("rules", rules);
-        Map<String, Object> annotations = ServerDeployment.castMap(
+        Map<String, Object> annotations = PrefectWorkloads.castMap(
                 v.tplValue("ingress.annotations", v.map("ingress.annotations")));
         boolean certManager = annotations.containsKey("cert-manager.io/cluster-issuer")
                 || annotations.containsKey("cert-manager.io/issuer") || annotations.containsKey("kubernetes.io/tls-acme");
@@ -264,7 +249,7 @@ public final class PrefectServerChart implements Chart {
         if (v.bool("ingress.tls") && (certManager || v.bool("ingress.selfSigned"))) {
             tls.add(map("hosts", list(host), "secretName", host + "-tls"));
         }
-        tls.addAll(ServerDeployment.castList(v.tplValue("ingress.extraTls", v.list("ingress.extraTls"))));
+        tls.addAll(PrefectWorkloads.castList(v.tplValue("ingress.extraTls", v.list("ingress.extraTls"))));
         putIfSet(spec, "tls", tls);
         return map("apiVersion", "networking.k8s.io/v1", "kind", "Ingress",
                 "metadata", n.metadata(n.fullname(), n.labels("server"), Tree.merged(annotations, n.commonAnnotations())),

@@ -1,0 +1,141 @@
+package io.driftless.render.prefect;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.driftless.render.ValueReader;
+
+/**
+ * The checks upstream runs before rendering (its schema and its validation template), with upstream's
+ * message after the key, plus warnings for values that render but will not work as intended.
+ */
+final class PrefectValidation {
+
+    private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
+    private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)");
+    private static final String REMOVED = " has been removed. Please use `server.uiConfig.prefectUiApiUrl` instead.";
+
+    private PrefectValidation() {
+    }
+
+    static void check(ValueReader v, List<String> warnings) {
+        schema(v);
+        boolean separate = v.bool("backgroundServices.runAsSeparateDeployment");
+        if (separate && "prefecthq/prefect".equals(v.str("global.prefect.image.repository"))) {
+            String tag = v.str("global.prefect.image.prefectTag");
+            String key = "global.prefect.image.prefectTag";
+            Matcher m = VERSION.matcher(tag);
+            if (!tag.matches("^\\d+.*")) {
+                v.fail(key, "When running background services separately, Prefect tag must start with a version number");
+            } else if (!m.find()) {
+                v.fail(key, "When running background services separately, Prefect tag must be in format X.Y.Z");
+            } else if (compare(m, 3, 1, 13) < 0) {
+                v.fail(key, "When running background services separately, Prefect version must be 3.1.13 or higher");
+            }
+        }
+        for (String removed : List.of("global.prefect.prefectApiUrl", "global.prefect.prefectApiHost")) {
+            if (v.has(removed)) {
+                v.fail(removed, "`" + removed + "`" + REMOVED);
+            }
+        }
+        if (v.has("server.uiConfig.prefectUiUrl")) {
+            v.fail("server.uiConfig.prefectUiUrl", "`server.uiConfig.prefectUiUrl` has been removed. This value was used "
+                    + "solely for the purposes of printing out the UI URL during the installation process. It will now "
+                    + "infer the UI URL from the `prefectUiApiUrl` value.");
+        }
+        if (separate && !v.bool("redis.enabled") && !v.has("backgroundServices.messaging.redis.host")) {
+            v.fail("redis.enabled", "You must set redis.enabled=true or provide a redis configuration when "
+                    + "backgroundServices.runAsSeparateDeployment=true");
+        }
+        if (v.bool("gateway.enabled") && v.bool("ingress.enabled")) {
+            v.fail("gateway.enabled", "Gateway API and Ingress are mutually exclusive. Only one can be enabled at a time. "
+                    + "Please set either gateway.enabled=false or ingress.enabled=false.");
+        }
+        if (v.bool("httproute.enabled") && !v.bool("gateway.create") && !hasNamedParent(v)) {
+            v.fail("httproute.parentRefs", "When httproute.enabled=true and gateway.create=false, at least one entry in "
+                    + "httproute.parentRefs is required with a name of an existing Gateway.");
+        }
+        if (v.bool("gateway.enabled") && v.bool("gateway.create") && !v.has("gateway.className")) {
+            v.fail("gateway.className", "gateway.className is required when gateway.enabled=true and gateway.create=true. "
+                    + "Please specify a GatewayClass that exists in your cluster.");
+        }
+        warnings.addAll(portWarnings(v));
+    }
+
+    private static boolean hasNamedParent(ValueReader v) {
+        return v.list("httproute.parentRefs").stream()
+                .anyMatch(p -> p instanceof Map<?, ?> m && m.get("name") != null && !"".equals(m.get("name")));
+    }
+
+    private static int compare(Matcher m, int major, int minor, int patch) {
+        int[] have = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+        int[] want = {major, minor, patch};
+        for (int i = 0; i < 3; i++) {
+            if (have[i] != want[i]) {
+                return Integer.compare(have[i], want[i]);
+            }
+        }
+        return 0;
+    }
+
+    /** The parts of upstream's values schema that reject values before rendering. */
+    private static void schema(ValueReader v) {
+        if (v.has("server.prefectApiUrl")) {
+            v.fail("server.prefectApiUrl", "is not a setting of this chart (upstream's schema rejects it: \"Additional "
+                    + "property prefectApiUrl is not allowed\"); the API URL the UI uses is server.uiConfig.prefectUiApiUrl");
+        }
+        enumOf(v, "server.loggingLevel", LOG_LEVELS);
+        enumOf(v, "backgroundServices.loggingLevel", LOG_LEVELS);
+        enumOf(v, "migrations.restartPolicy", Set.of("Never", "OnFailure"));
+        Integer replicas = v.integer("backgroundServices.replicaCount");
+        if (replicas != null && replicas < 1) {
+            v.fail("backgroundServices.replicaCount", "must be at least 1");
+        }
+        for (String key : List.of("server.terminationGracePeriodSeconds", "backgroundServices.terminationGracePeriodSeconds")) {
+            Integer grace = v.integer(key);
+            if (grace != null && grace < 0) {
+                v.fail(key, "must be 0 or more");
+            }
+        }
+        Object port = v.get("service.targetPort");
+        if (!(port instanceof Integer) && !(port instanceof String s && s.matches("\\d+"))) {
+            v.fail("service.targetPort", "must be a port number (the container port and --port are derived from it); "
+                    + "found '" + port + "'");
+        }
+        int i = 0;
+        for (Object extra : v.list("service.extraPorts")) {
+            if (!(extra instanceof Map<?, ?> m) || m.get("name") == null || m.get("port") == null
+                    || m.get("targetPort") == null) {
+                v.fail("service.extraPorts[" + i + "]", "requires name, port and targetPort");
+            }
+            i++;
+        }
+    }
+
+    private static void enumOf(ValueReader v, String key, Set<String> allowed) {
+        String value = v.str(key);
+        if (!allowed.contains(value)) {
+            v.fail(key, "must be one of " + String.join(", ", allowed.stream().sorted(PrefectValidation::levelOrder)
+                    .toList()) + "; found '" + value + "'");
+        }
+    }
+
+    private static int levelOrder(String a, String b) {
+        List<String> order = List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "Never", "OnFailure");
+        return Integer.compare(order.indexOf(a), order.indexOf(b));
+    }
+
+    private static List<String> portWarnings(ValueReader v) {
+        String uiApi = v.tpl("server.uiConfig.prefectUiApiUrl");
+        Matcher m = Pattern.compile("^https?://[^/:]+:(\\d+)").matcher(uiApi);
+        Integer servicePort = v.integer("service.port");
+        if (m.find() && servicePort != null && !m.group(1).equals(String.valueOf(servicePort))) {
+            return List.of("server.uiConfig.prefectUiApiUrl uses port " + m.group(1) + " but service.port is "
+                    + servicePort + "; a browser going through `kubectl port-forward` to the Service will not reach the API");
+        }
+        return List.of();
+    }
+}
