@@ -68,6 +68,7 @@ public final class Applier {
             return switch (change.action()) {
                 case CREATE -> create(change);
                 case UPDATE -> update(ref, change.desired(), change.live(), change.diff());
+                case RECREATE -> recreate(change);
                 case PRUNE -> prune(ref);
                 case UNCHANGED -> new ChangeSet.Entry(ref, ChangeSet.Outcome.UNCHANGED, null);
                 case SKIP -> new ChangeSet.Entry(ref, ChangeSet.Outcome.SKIPPED, change.reason());
@@ -124,6 +125,15 @@ public final class Applier {
                 currentDiff = Differ.diff(ref, desired, current);
             }
         }
+    }
+
+    private ChangeSet.Entry recreate(PlannedChange change) {
+        ObjectRef ref = change.ref();
+        client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                .withName(ref.name()).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                .delete();
+        create(change);
+        return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, "recreated: " + change.reason());
     }
 
     private ChangeSet.Entry prune(ObjectRef ref) {

@@ -56,11 +56,19 @@ public final class Planner {
                 continue;
             }
             ObjectDiff diff = Differ.diff(ref, d, l);
-            apply.add(diff.inSync()
-                    ? new PlannedChange(ref, Action.UNCHANGED, "in sync", d, l, diff)
-                    : new PlannedChange(ref, Action.UPDATE, diff.drifts().size() + " field(s) differ", d, l, diff));
+            if (diff.inSync()) {
+                apply.add(new PlannedChange(ref, Action.UNCHANGED, "in sync", d, l, diff));
+            } else if (isHook(d)) {
+                apply.add(new PlannedChange(ref, Action.RECREATE, "hook changed; runs again", d, l, diff));
+            } else {
+                apply.add(new PlannedChange(ref, Action.UPDATE, diff.drifts().size() + " field(s) differ", d, l, diff));
+            }
         }
-        apply.sort(Comparator.comparing((PlannedChange c) -> KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
+        // hooks (the migration Job): before everything on an upgrade, after everything on a first install
+        boolean upgrade = !inventory.isEmpty();
+        apply.sort(Comparator.comparing((PlannedChange c) -> isHook(c.desired()) ? (upgrade ? -1 : KindOrder.rank("") + 1)
+                        : KindOrder.rank(c.ref().kind()))
+                .thenComparing(PlannedChange::ref));
 
         List<PlannedChange> prune = new ArrayList<>();
         for (ObjectRef ref : inventory) {
@@ -105,6 +113,11 @@ public final class Planner {
             return new PlannedChange(ref, Action.SKIP, "no longer rendered; syncPolicy.prune is false", null, live, null);
         }
         return new PlannedChange(ref, Action.PRUNE, "no longer rendered", null, live, null);
+    }
+
+    /** Objects upstream installs as Helm hooks. */
+    static boolean isHook(Map<String, Object> object) {
+        return object != null && metadataMap(object, "annotations").containsKey("helm.sh/hook");
     }
 
     /** The owner recorded on a live object when it is another target, else null. */

@@ -146,6 +146,30 @@ class PlannerTest {
         });
     }
 
+    private static Map<String, Object> hook(String image) {
+        Map<String, Object> job = desired("batch/v1", "Job", "migrate");
+        ((Map<String, Object>) ((Map<String, Object>) job.get("metadata")).get("annotations"))
+                .put("helm.sh/hook", "post-install,pre-upgrade");
+        job.put("spec", new LinkedHashMap<>(Map.of("image", image)));
+        return job;
+    }
+
+    @Test
+    void runsHooksAfterAFirstInstallAndBeforeWorkloadsOnAnUpgrade() {
+        Map<String, Object> deployment = desired("apps/v1", "Deployment", "web");
+        Plan install = Planner.plan(OWNER, List.of(hook("v1"), deployment), live(List.of()), Set.of(), POLICY);
+        assertThat(actions(install)).containsExactly("CREATE Deployment/data/web", "CREATE Job/data/migrate");
+
+        Map<String, Object> liveDeployment = owned("apps/v1", "Deployment", "web");
+        ((Map<String, Object>) liveDeployment).put("spec", Map.of("replicas", 1));
+        Map<String, Object> newDeployment = desired("apps/v1", "Deployment", "web");
+        newDeployment.put("spec", Map.of("replicas", 2));
+        Plan upgrade = Planner.plan(OWNER, List.of(newDeployment, hook("v2")), live(List.of(liveDeployment, hook("v1"))),
+                Set.of(ref(liveDeployment), ref(hook("v1"))), POLICY);
+        assertThat(actions(upgrade)).as("a changed hook is recreated, before the workloads")
+                .containsExactly("RECREATE Job/data/migrate", "UPDATE Deployment/data/web");
+    }
+
     @Test
     void unchangedObjectsAreNotWritten() {
         Map<String, Object> d = desired("v1", "Service", "web");
