@@ -161,8 +161,13 @@ public final class TargetSyncer {
             throw new ConfigException(problems);
         }
         ReleaseSpec r = target.release();
+        KubernetesClient client = clusters.client(target.cluster().name());
+        Chart.Lookup lookup = (namespace, secret, key) -> Optional.ofNullable(
+                client.secrets().inNamespace(namespace).withName(secret).get())
+                .map(s -> s.getData() == null ? null : s.getData().get(key))
+                .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));
         Chart.Rendered rendered = charts.render(r.chart().name(),
-                new Chart.Release(r.name(), r.namespace(), r.chart().version()), layers);
+                new Chart.Release(r.name(), r.namespace(), r.chart().version(), lookup), layers);
         renders.put(target.id(), new CachedRender(snapshot.commit(), rendered));
         return rendered;
     }

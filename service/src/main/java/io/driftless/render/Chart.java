@@ -18,8 +18,21 @@ public interface Chart {
      */
     Rendered render(Release release, Values values);
 
-    /** The release being rendered. */
-    record Release(String name, String namespace, String chartVersion) {
+    /**
+     * The release being rendered. {@code lookup} reads values of live Secrets (Helm's {@code lookup}) so that
+     * a generated password survives re-renders and restarts; {@link Lookup#NONE} when there is no cluster.
+     */
+    record Release(String name, String namespace, String chartVersion, Lookup lookup) {
+        public Release(String name, String namespace, String chartVersion) {
+            this(name, namespace, chartVersion, Lookup.NONE);
+        }
+    }
+
+    /** Read access to live Secret values, by namespace, Secret name and key. */
+    interface Lookup {
+        Lookup NONE = (namespace, secret, key) -> java.util.Optional.empty();
+
+        java.util.Optional<String> secretValue(String namespace, String secret, String key);
     }
 
     /** Objects in install order, plus warnings for values that render but are likely mistakes. */

@@ -134,6 +134,30 @@ class PrefectServerValidationTest {
                 .hasMessage("values.yaml:3: service.extraPorts[0]: requires name, port and targetPort");
     }
 
+    private static String redisPassword(Chart.Rendered rendered) {
+        return rendered.objects().stream().filter(o -> o.getKind().equals("Secret")
+                        && o.getMetadata().getName().equals("prefect-server-redis"))
+                .map(o -> new String(java.util.Base64.getDecoder().decode(
+                        ((java.util.Map<?, ?>) o.getAdditionalProperties().get("data")).get("redis-password").toString())))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void keepsTheRedisPasswordOfTheLiveSecretAndGeneratesOneOnlyWhenThereIsNone() {
+        String values = "backgroundServices:\n  runAsSeparateDeployment: true\nredis:\n  enabled: true\n";
+        Chart.Rendered live = ChartRegistry.builtin().render("prefect-server", new Chart.Release("prefect-server", "prefect",
+                "2026.8.18172642", (ns, secret, key) -> java.util.Optional.of(ns + "/" + secret + "/" + key)),
+                List.of(SafeYaml.parse("values.yaml", values)));
+        assertThat(redisPassword(live)).isEqualTo("prefect/prefect-server-redis/redis-password");
+        assertThat(live.warnings()).isEmpty();
+
+        Chart.Rendered fresh = render(values);
+        assertThat(redisPassword(fresh)).matches("[A-Za-z0-9]{24}").isNotEqualTo(redisPassword(render(values)));
+        assertThat(fresh.warnings()).singleElement().asString().startsWith("redis.auth.password is not set");
+
+        assertThat(redisPassword(render(values + "  auth:\n    password: chosen\n"))).isEqualTo("chosen");
+    }
+
     @Test
     void warnsWhenTheUiApiUrlPortDiffersFromTheServicePort() {
         assertThat(render("service:\n  port: 8080\n").warnings()).containsExactly(

@@ -60,6 +60,9 @@ public final class PrefectServerChart implements Chart {
         if (v.bool("postgresql.enabled")) {
             out.addAll(new BundledPostgresql(v, n).render());
         }
+        if (v.bool("redis.enabled")) {
+            out.addAll(new BundledRedis(v, n, release.lookup()).render(warnings));
+        }
         if (connectionSecretRendered(v)) {
             out.add(connectionSecret(v, n));
         }
