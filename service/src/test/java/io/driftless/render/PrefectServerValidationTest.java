@@ -60,6 +60,15 @@ class PrefectServerValidationTest {
     }
 
     @Test
+    void acceptsTheUpstreamReadmeSslExampleThatUpstreamRejects() {
+        Chart.Rendered r = render("postgresql:\n  enabled: false\n  auth:\n    existingSecret: prefect-db\n");
+        assertThat(r.objects()).noneMatch(o -> o.getKind().equals("Secret"));
+        assertThat(r.warnings()).singleElement().asString()
+                .startsWith("secret.create is true but no secret.* connection fields are set; using the existing Secret prefect-db");
+        assertThat(io.driftless.render.Manifests.toYaml(r.objects())).contains("name: prefect-db\n", "key: connection-string");
+    }
+
+    @Test
     void requiresAnExistingSecretForASecretKeyConnectionString() {
         assertThatThrownBy(() -> render("externalDatabase:\n  connectionStringSecretKey: url\n"))
                 .hasMessage("values.yaml:1: externalDatabase.existingSecret: is required when using database secret keys");
@@ -121,6 +130,30 @@ class PrefectServerValidationTest {
         assertThatThrownBy(() -> render("gateway:\n  enabled: true\n"))
                 .hasMessage("values.yaml:1: gateway.className: gateway.className is required when gateway.enabled=true "
                         + "and gateway.create=true. Please specify a GatewayClass that exists in your cluster.");
+    }
+
+    @Test
+    void rejectsUnknownKeysUnderTheObjectsUpstreamsSchemaCloses() {
+        assertThatThrownBy(() -> render("server:\n  replicas: 3\n  resources:\n    limits:\n      gpu: 1\n"
+                + "ingress:\n  hostname: x\n"))
+                .isInstanceOf(RenderException.class)
+                .satisfies(e -> assertThat(((RenderException) e).messages()).containsExactly(
+                        "values.yaml:2: server.replicas: unknown key (upstream's schema: \"server: Additional property "
+                                + "replicas is not allowed\"); known keys: " + knownServerKeys(),
+                        "values.yaml:5: server.resources.limits.gpu: unknown key (upstream's schema: \"limits: Additional "
+                                + "property gpu is not allowed\"); known keys: [cpu, ephemeral-storage, memory]",
+                        "values.yaml:7: ingress.hostname: unknown key (upstream's schema: \"ingress: Additional property "
+                                + "hostname is not allowed\"); known keys: [annotations, className, enabled, extraHosts, "
+                                + "extraPaths, extraRules, extraTls, host, selfSigned, servicePort, tls]"));
+        assertThat(render("server:\n  image:\n    repository: x\npostgresql:\n  anything: goes\n").objects())
+                .as("keys the schema declares, and open objects, are accepted").isNotEmpty();
+    }
+
+    private static String knownServerKeys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>(((java.util.Map<String, Object>) new io.driftless.render
+                .prefect.PrefectServerChart().defaults("0.0.0").get("server")).keySet());
+        keys.add("image");
+        return keys.toString();
     }
 
     @Test

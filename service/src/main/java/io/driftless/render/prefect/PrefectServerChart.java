@@ -45,7 +45,7 @@ public final class PrefectServerChart implements Chart {
                 PrefectNames.CHART, release.chartVersion(), pin.appVersion()));
         PrefectNames n = new PrefectNames(v, release, pin.appVersion());
         List<String> warnings = new ArrayList<>();
-        PrefectValidation.check(v, warnings);
+        PrefectValidation.check(v, defaults(release.chartVersion()), warnings);
 
         PrefectWorkloads workloads = new PrefectWorkloads(v, n);
         boolean separate = v.bool("backgroundServices.runAsSeparateDeployment");
@@ -63,7 +63,7 @@ public final class PrefectServerChart implements Chart {
         if (v.bool("redis.enabled")) {
             out.addAll(new BundledRedis(v, n, release.lookup()).render(warnings));
         }
-        if (connectionSecretRendered(v)) {
+        if (connectionSecretRendered(v, warnings)) {
             out.add(connectionSecret(v, n));
         }
         if (v.bool("sqlite.enabled") && v.bool("sqlite.persistence.enabled")) {
@@ -88,8 +88,17 @@ public final class PrefectServerChart implements Chart {
         return new Rendered(Manifests.toResources(out), warnings);
     }
 
-    private static boolean connectionSecretRendered(ValueReader v) {
+    private static boolean connectionSecretRendered(ValueReader v, List<String> warnings) {
         if (!v.bool("secret.create") || v.bool("sqlite.enabled")) {
+            return false;
+        }
+        boolean noFields = List.of("username", "password", "host", "port", "database").stream()
+                .noneMatch(f -> v.has("secret." + f));
+        if (!v.bool("postgresql.enabled") && v.has("postgresql.auth.existingSecret") && noFields) {
+            // upstream's README SSL example: the connection string lives in an existing Secret
+            warnings.add("secret.create is true but no secret.* connection fields are set; using the existing Secret "
+                    + v.str("postgresql.auth.existingSecret") + " (key connection-string) named by "
+                    + "postgresql.auth.existingSecret. Set secret.create: false to say so explicitly.");
             return false;
         }
         return !v.has("externalDatabase.connectionString") && !v.has("externalDatabase.connectionStringSecretKey")

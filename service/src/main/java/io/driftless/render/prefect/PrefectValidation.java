@@ -21,7 +21,42 @@ final class PrefectValidation {
     private PrefectValidation() {
     }
 
-    static void check(ValueReader v, List<String> warnings) {
+    /** Better answers for unknown keys that upstream's own README suggests. */
+    private static final Map<String, String> HINTS = Map.of("server.prefectApiUrl",
+            "is not a setting of this chart (upstream's schema rejects it: \"Additional property prefectApiUrl is not "
+                    + "allowed\"); the API URL the UI uses is server.uiConfig.prefectUiApiUrl");
+
+    /** Objects upstream's schema closes (additionalProperties: false), with keys it declares beyond values.yaml. */
+    private static final Map<String, Set<String>> CLOSED = closed();
+
+    private static Map<String, Set<String>> closed() {
+        Map<String, Set<String>> m = new java.util.LinkedHashMap<>();
+        m.put("server", Set.of("image"));
+        m.put("server.autoscaling", Set.of());
+        m.put("server.resources", Set.of());
+        m.put("server.resources.requests", Set.of("cpu", "memory", "ephemeral-storage"));
+        m.put("server.resources.limits", Set.of("cpu", "memory", "ephemeral-storage"));
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            m.put("server." + probe, Set.of("enabled", "config", "path"));
+            m.put("server." + probe + ".config", Set.of());
+        }
+        m.put("migrations", Set.of("podLabels"));
+        m.put("backgroundServices", Set.of("livenessProbe", "readinessProbe"));
+        m.put("backgroundServices.serviceAccount", Set.of());
+        m.put("backgroundServices.messaging", Set.of());
+        m.put("backgroundServices.messaging.redis", Set.of());
+        m.put("backgroundServices.messaging.docket", Set.of());
+        m.put("ingress", Set.of());
+        m.put("ingress.host", Set.of());
+        m.put("sqlite", Set.of());
+        m.put("sqlite.persistence", Set.of());
+        m.put("serviceAccount", Set.of());
+        m.put("service", Set.of());
+        return m;
+    }
+
+    static void check(ValueReader v, Map<String, Object> defaults, List<String> warnings) {
+        closedObjects(v, defaults);
         schema(v);
         boolean separate = v.bool("backgroundServices.runAsSeparateDeployment");
         if (separate && "prefecthq/prefect".equals(v.str("global.prefect.image.repository"))) {
@@ -81,12 +116,35 @@ final class PrefectValidation {
         return 0;
     }
 
+    /** Unknown keys under a closed object are almost always typos; upstream's schema rejects them too. */
+    @SuppressWarnings("unchecked")
+    private static void closedObjects(ValueReader v, Map<String, Object> defaults) {
+        CLOSED.forEach((path, extra) -> {
+            if (!(v.get(path) instanceof Map<?, ?> given)) {
+                return;
+            }
+            Set<String> known = new java.util.TreeSet<>(extra);
+            Object node = defaults;
+            for (String part : path.split("\\.")) {
+                node = node instanceof Map<?, ?> m ? m.get(part) : null;
+            }
+            if (node instanceof Map<?, ?> d) {
+                known.addAll((Set<String>) d.keySet());
+            }
+            for (Object key : given.keySet()) {
+                String hint = HINTS.get(path + "." + key);
+                if (hint != null) {
+                    v.fail(path + "." + key, hint);
+                } else if (!known.contains(String.valueOf(key))) {
+                    v.fail(path + "." + key, "unknown key (upstream's schema: \"" + path.substring(path.lastIndexOf('.') + 1)
+                            + ": Additional property " + key + " is not allowed\"); known keys: " + known);
+                }
+            }
+        });
+    }
+
     /** The parts of upstream's values schema that reject values before rendering. */
     private static void schema(ValueReader v) {
-        if (v.has("server.prefectApiUrl")) {
-            v.fail("server.prefectApiUrl", "is not a setting of this chart (upstream's schema rejects it: \"Additional "
-                    + "property prefectApiUrl is not allowed\"); the API URL the UI uses is server.uiConfig.prefectUiApiUrl");
-        }
         enumOf(v, "server.loggingLevel", LOG_LEVELS);
         enumOf(v, "backgroundServices.loggingLevel", LOG_LEVELS);
         enumOf(v, "migrations.restartPolicy", Set.of("Never", "OnFailure"));
