@@ -54,10 +54,6 @@ final class Cursor {
         problems.add(doc.problem(name == null ? path : key(name), message));
     }
 
-    boolean has(String name) {
-        return map.containsKey(name) && map.get(name) != null;
-    }
-
     /** Reports keys this mapping does not know, which are almost always typos. */
     void allowOnly(String... names) {
         Set<String> allowed = Set.of(names);
