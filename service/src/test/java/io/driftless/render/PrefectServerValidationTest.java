@@ -69,6 +69,16 @@ class PrefectServerValidationTest {
     }
 
     @Test
+    void takesTheConnectionUserAndPortFromTopLevelPostgresqlGlobals() {
+        Chart.Rendered r = render("global:\n  postgresql:\n    auth: {username: app}\n    service: {ports: {postgresql: 6543}}\n");
+        String url = r.objects().stream().filter(o -> o.getMetadata().getName().equals("prefect-server-postgresql-connection"))
+                .map(o -> new String(java.util.Base64.getDecoder().decode(
+                        ((java.util.Map<?, ?>) o.getAdditionalProperties().get("data")).get("connection-string").toString())))
+                .findFirst().orElseThrow();
+        assertThat(url).isEqualTo("postgresql+asyncpg://app:prefect-rocks@prefect-server-postgresql.prefect:6543/server");
+    }
+
+    @Test
     void requiresAnExistingSecretForASecretKeyConnectionString() {
         assertThatThrownBy(() -> render("externalDatabase:\n  connectionStringSecretKey: url\n"))
                 .hasMessage("values.yaml:1: externalDatabase.existingSecret: is required when using database secret keys");

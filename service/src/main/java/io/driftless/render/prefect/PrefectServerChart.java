@@ -121,13 +121,12 @@ public final class PrefectServerChart implements Chart {
         String port;
         String database;
         if (v.bool("postgresql.enabled")) {
-            user = v.has("postgresql.global.postgresql.auth.username")
-                    ? v.str("postgresql.global.postgresql.auth.username") : v.str("postgresql.auth.username");
+            user = firstSet(v, "global.postgresql.auth.username", "postgresql.global.postgresql.auth.username",
+                    "postgresql.auth.username");
             password = required(v, "postgresql.auth.password");
             host = n.postgresqlFullname() + "." + n.releaseNamespace();
-            port = v.has("postgresql.global.postgresql.service.ports.postgresql")
-                    ? v.str("postgresql.global.postgresql.service.ports.postgresql")
-                    : v.str("postgresql.primary.service.ports.postgresql");
+            port = firstSet(v, "global.postgresql.service.ports.postgresql",
+                    "postgresql.global.postgresql.service.ports.postgresql", "postgresql.primary.service.ports.postgresql");
             database = required(v, "postgresql.auth.database");
         } else {
             user = required(v, "secret.username");
@@ -140,6 +139,16 @@ public final class PrefectServerChart implements Chart {
         return map("apiVersion", "v1", "kind", "Secret",
                 "metadata", n.metadata(n.connectionSecretName(), n.labels("server"), n.commonAnnotations()),
                 "type", "Opaque", "data", map("connection-string", BundledPostgresql.b64(url)));
+    }
+
+    /** Helm copies the parent's {@code global} over the subchart's, so the top-level key wins. */
+    private static String firstSet(ValueReader v, String... keys) {
+        for (String key : keys) {
+            if (v.has(key)) {
+                return v.str(key);
+            }
+        }
+        return "";
     }
 
     private static String required(ValueReader v, String key) {
