@@ -71,8 +71,7 @@ public final class ClusterConnections implements Closeable {
                 return Config.autoConfigure(spec.context());
             }
             String text = Files.readString(Path.of(spec.kubeconfig()));
-            Config config = Config.fromKubeconfig(spec.context(), text, spec.kubeconfig());
-            return config;
+            return Config.fromKubeconfig(spec.context(), text, spec.kubeconfig());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cluster '" + spec.name() + "': cannot read kubeconfig "
                     + spec.kubeconfig() + ": " + e.getMessage(), e);

@@ -98,21 +98,26 @@ public final class TargetSyncer {
             if (plan.isRefused()) {
                 return finish(target, snapshot, started, "refused", null, plan.refused(), rendered.warnings(), plan);
             }
-            if (!write || policy.dryRun() || plan.outOfSync() == 0) {
-                if (write && plan.outOfSync() == 0 && !plan.nextInventory(Set.of()).equals(inventory)) {
-                    inventoryStore.save(target.release().namespace(), release, snapshot.commit(),
-                            plan.nextInventory(Set.of()));
-                }
+            if (!write || policy.dryRun()) {
                 return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan);
             }
-            if (policy.createNamespace()) {
-                ensureNamespace(client, target.release().namespace());
+            ChangeSet changes = null;
+            Set<ObjectRef> pruned = Set.of();
+            if (plan.outOfSync() > 0) {
+                if (policy.createNamespace()) {
+                    ensureNamespace(client, target.release().namespace());
+                }
+                changes = new Applier(client).apply(target.id(), plan);
+                pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
+                        .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
             }
-            ChangeSet changes = new Applier(client).apply(target.id(), plan);
-            Set<ObjectRef> pruned = changes.entries().stream()
-                    .filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED).map(ChangeSet.Entry::ref)
-                    .collect(Collectors.toSet());
-            inventoryStore.save(target.release().namespace(), release, snapshot.commit(), plan.nextInventory(pruned));
+            Set<ObjectRef> next = plan.nextInventory(pruned);
+            if (!next.equals(inventory)) {
+                inventoryStore.save(target.release().namespace(), release, snapshot.commit(), next);
+            }
+            if (changes == null) {
+                return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan);
+            }
             String error = changes.failed() ? changes.entries().stream()
                     .filter(e -> e.outcome() == ChangeSet.Outcome.FAILED).map(ChangeSet.Entry::toString)
                     .collect(Collectors.joining("; ")) : null;

@@ -1,6 +1,10 @@
 package io.driftless.plan;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.driftless.model.ObjectRef;
 
 /**
  * Ordered actions for one target: creates and updates in kind order, then prunes in reverse kind
@@ -12,8 +16,8 @@ public record Plan(List<PlannedChange> changes, String refused) {
      * The inventory to record once this plan is applied: everything desired plus every prune candidate
      * that stays owned by the target but was not pruned (so it is reconsidered next time).
      */
-    public java.util.Set<io.driftless.model.ObjectRef> nextInventory(java.util.Set<io.driftless.model.ObjectRef> pruned) {
-        java.util.Set<io.driftless.model.ObjectRef> out = new java.util.TreeSet<>();
+    public Set<ObjectRef> nextInventory(Set<ObjectRef> pruned) {
+        Set<ObjectRef> out = new TreeSet<>();
         for (PlannedChange c : changes) {
             boolean desired = c.desired() != null;
             boolean retained = !desired && c.stillOwned() && !pruned.contains(c.ref());

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.driftless.config.Problem;
+import io.driftless.config.Origin;
 import io.driftless.config.SafeYaml;
 
 /**
@@ -16,9 +16,9 @@ import io.driftless.config.SafeYaml;
 public final class Values {
 
     private final Map<String, Object> tree;
-    private final Map<String, Problem> origins;
+    private final Map<String, Origin> origins;
 
-    private Values(Map<String, Object> tree, Map<String, Problem> origins) {
+    private Values(Map<String, Object> tree, Map<String, Origin> origins) {
         this.tree = tree;
         this.origins = origins;
     }
@@ -30,10 +30,10 @@ public final class Values {
     /** Merges the layers in order over {@code defaults}. */
     public static Values layered(Map<String, Object> defaults, List<SafeYaml.Document> layers) {
         Map<String, Object> tree = deepCopy(defaults);
-        Map<String, Problem> origins = new LinkedHashMap<>();
+        Map<String, Origin> origins = new LinkedHashMap<>();
         for (SafeYaml.Document layer : layers) {
             merge(tree, layer.asMap());
-            layer.lines().forEach((path, line) -> origins.put(path, new Problem(layer.file(), line, path, "")));
+            layer.lines().forEach((path, line) -> origins.put(path, new Origin(layer.file(), line, path)));
         }
         return new Values(tree, origins);
     }
@@ -46,7 +46,7 @@ public final class Values {
     public String originOf(String path) {
         String p = path;
         while (!p.isEmpty()) {
-            Problem o = origins.get(p);
+            Origin o = origins.get(p);
             if (o != null) {
                 return o.file() + ":" + o.line();
             }

@@ -35,7 +35,7 @@ final class PrefectEnv {
     }
 
     /** True when any externalDatabase component field or component secret key is set. */
-    boolean usesDatabaseComponents() {
+    static boolean usesDatabaseComponents(ValueReader v) {
         for (String f : DB_FIELDS) {
             if (v.has("externalDatabase." + f) || v.has("externalDatabase." + f + "SecretKey")) {
                 return true;
@@ -56,7 +56,7 @@ final class PrefectEnv {
         if (v.has("externalDatabase.connectionStringSecretKey")) {
             return list(secretEnv(url, existingDatabaseSecret(), v.str("externalDatabase.connectionStringSecretKey")));
         }
-        if (usesDatabaseComponents()) {
+        if (usesDatabaseComponents(v)) {
             return databaseComponents();
         }
         return list(secretEnv(url, n.connectionSecretName(), "connection-string"));

@@ -102,7 +102,7 @@ public final class PrefectServerChart implements Chart {
             return false;
         }
         return !v.has("externalDatabase.connectionString") && !v.has("externalDatabase.connectionStringSecretKey")
-                && !new PrefectEnv(v, null).usesDatabaseComponents();
+                && !PrefectEnv.usesDatabaseComponents(v);
     }
 
     private static Map<String, Object> serviceAccount(ValueReader v, PrefectNames n, String name, String component,

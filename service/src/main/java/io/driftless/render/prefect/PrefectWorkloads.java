@@ -170,8 +170,6 @@ final class PrefectWorkloads {
                     "server.readinessProbe.config"));
         }
         putIfSet(c, "lifecycle", v.map("server.lifecycle"));
-        // keep volume mounts last, as upstream orders them
-        c.put("volumeMounts", c.remove("volumeMounts"));
         return c;
     }
 
