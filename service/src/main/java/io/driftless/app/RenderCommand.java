@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 final class RenderCommand implements Callable<Integer> {
 
     @Option(names = "--chart", defaultValue = "prefect-server",
-            description = "Chart as NAME or NAME@VERSION (default: ${DEFAULT-VALUE}@2026.8.18172642).")
+            description = "Chart as NAME or NAME@VERSION (default: ${DEFAULT-VALUE}; VERSION defaults to the newest one Driftless reproduces).")
     String chart;
 
     @Option(names = "--release", defaultValue = "prefect-server", description = "Release name (default: ${DEFAULT-VALUE}).")
@@ -38,18 +38,22 @@ final class RenderCommand implements Callable<Integer> {
     public Integer call() {
         Main.configureLogging("warn");
         String name = chart;
-        String version = "2026.8.18172642";
+        String version = null;
         int at = chart.indexOf('@');
         if (at >= 0) {
             name = chart.substring(0, at);
             version = chart.substring(at + 1);
         }
         try {
+            ChartRegistry charts = ChartRegistry.builtin();
+            if (version == null) {
+                version = charts.chart(name).defaultVersion();
+            }
             List<SafeYaml.Document> layers = new ArrayList<>();
             for (Path file : valuesFiles) {
                 layers.add(SafeYaml.parse(file.toString(), readFile(file)));
             }
-            Chart.Rendered rendered = ChartRegistry.builtin().render(name, new Chart.Release(release, namespace, version), layers);
+            Chart.Rendered rendered = charts.render(name, new Chart.Release(release, namespace, version), layers);
             rendered.warnings().forEach(w -> System.err.println("warning: " + w));
             System.out.print(Manifests.toYaml(rendered.objects()));
             return 0;

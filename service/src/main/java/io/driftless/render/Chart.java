@@ -10,6 +10,9 @@ public interface Chart {
 
     String name();
 
+    /** The version used when none is given (the newest published one Driftless reproduces). */
+    String defaultVersion();
+
     /** The chart's default values for a version, as upstream's values.yaml has them. */
     Map<String, Object> defaults(String version);
 
@@ -35,7 +38,13 @@ public interface Chart {
         java.util.Optional<String> secretValue(String namespace, String secret, String key);
     }
 
-    /** Objects in install order, plus warnings for values that render but are likely mistakes. */
-    record Rendered(List<GenericKubernetesResource> objects, List<String> warnings) {
+    /**
+     * Objects in install order, plus warnings for values that render but are likely mistakes, and what an
+     * object that is not yet healthy means for users (by {@code Kind/namespace/name}), for the health report.
+     */
+    record Rendered(List<GenericKubernetesResource> objects, List<String> warnings, Map<String, String> healthHints) {
+        public Rendered(List<GenericKubernetesResource> objects, List<String> warnings) {
+            this(objects, warnings, Map.of());
+        }
     }
 }

@@ -63,4 +63,20 @@ public final class Tree {
         }
         return m;
     }
+
+    /** The value as a map, or an empty map when it is not one. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> asMap(Object o) {
+        return o instanceof Map ? (Map<String, Object>) o : map();
+    }
+
+    /** A mutable copy of the value as a list, or an empty list when it is not one. */
+    @SuppressWarnings("unchecked")
+    public static List<Object> asList(Object o) {
+        return o instanceof List ? new ArrayList<>((List<Object>) o) : list();
+    }
+
+    public static String base64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

@@ -70,11 +70,39 @@ public final class ValueReader {
         return scalar(v);
     }
 
+    /**
+     * A scalar as a Helm template prints it ({@code {{ .Values.x }}} or {@code | quote}): Helm reads numbers
+     * from values files as float64 and Go prints those with {@code %v}, so 5432 stays 5432 but 1000000
+     * becomes 1e+06.
+     */
     public static String scalar(Object v) {
-        if (v instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
-            return String.valueOf(d.longValue());
+        if (v instanceof Number n) {
+            return goFloat(n.doubleValue());
         }
         return String.valueOf(v);
+    }
+
+    /** Go's shortest {@code %v} form of a float64: exponent form when the exponent is below -4 or at least 6. */
+    static String goFloat(double d) {
+        if (Double.isNaN(d)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "+Inf" : "-Inf";
+        }
+        if (d == 0) {
+            return "0";
+        }
+        java.math.BigDecimal b = new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros();
+        String digits = b.unscaledValue().abs().toString();
+        int exp = digits.length() - 1 - b.scale();
+        String sign = d < 0 ? "-" : "";
+        if (exp < -4 || exp >= 6) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            int abs = Math.abs(exp);
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (abs < 10 ? "0" : "") + abs;
+        }
+        return b.toPlainString();
     }
 
     public Integer integer(String path) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.driftless.render.Chart;
+import io.driftless.render.Tree;
 import io.driftless.render.ValueReader;
 
 /**
@@ -95,7 +96,7 @@ final class BundledRedis {
         }
         Map<String, Object> secret = map("apiVersion", "v1", "kind", "Secret",
                 "metadata", map("name", r, "namespace", ns, "labels", labels),
-                "type", "Opaque", "data", map("redis-password", BundledPostgresql.b64(password(r, warnings))));
+                "type", "Opaque", "data", map("redis-password", Tree.base64(password(r, warnings))));
         return List.of(secret, headless, service, statefulSet);
     }
 

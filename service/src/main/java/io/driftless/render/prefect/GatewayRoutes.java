@@ -55,13 +55,13 @@ final class GatewayRoutes {
         Map<String, Object> labels = n.standard();
         labels.put("app.kubernetes.io/component", component);
         labels.put("prefect-version", n.appVersion());
-        labels.putAll(PrefectWorkloads.castMap(v.tplValue(extraKey, v.map(extraKey))));
+        labels.putAll(Tree.asMap(v.tplValue(extraKey, v.map(extraKey))));
         labels.putAll(n.commonLabels());
         return labels;
     }
 
     private Map<String, Object> annotations(String key) {
-        return Tree.merged(PrefectWorkloads.castMap(v.tplValue(key, v.map(key))), n.commonAnnotations());
+        return Tree.merged(Tree.asMap(v.tplValue(key, v.map(key))), n.commonAnnotations());
     }
 
     private Map<String, Object> gateway() {
@@ -71,14 +71,14 @@ final class GatewayRoutes {
         List<Object> hostnames = v.list("httproute.hostnames");
         String defaultCert = (hostnames.isEmpty() ? n.fullname() : String.valueOf(hostnames.get(0))) + "-tls";
         for (Object item : v.list("gateway.listeners")) {
-            Map<String, Object> l = PrefectWorkloads.castMap(item);
+            Map<String, Object> l = Tree.asMap(item);
             Map<String, Object> listener = map("name", l.get("name"), "port", l.get("port"), "protocol", l.get("protocol"));
             putIfSet(listener, "hostname", l.get("hostname"));
             if ("HTTPS".equals(l.get("protocol")) && l.get("tls") instanceof Map<?, ?> tlsValues) {
                 Map<String, Object> tls = map("mode", Tree.isSet(tlsValues.get("mode")) ? tlsValues.get("mode") : "Terminate");
                 List<Object> refs = list();
-                for (Object r : PrefectWorkloads.castList(tlsValues.get("certificateRefs"))) {
-                    Map<String, Object> ref = PrefectWorkloads.castMap(r);
+                for (Object r : Tree.asList(tlsValues.get("certificateRefs"))) {
+                    Map<String, Object> ref = Tree.asMap(r);
                     Map<String, Object> out = map("kind", Tree.isSet(ref.get("kind")) ? ref.get("kind") : "Secret",
                             "name", Tree.isSet(ref.get("name")) ? ref.get("name") : defaultCert);
                     putIfSet(out, "namespace", ref.get("namespace"));
@@ -98,7 +98,7 @@ final class GatewayRoutes {
     private List<Object> parentRefs() {
         List<Object> out = list();
         for (Object item : v.list("httproute.parentRefs")) {
-            Map<String, Object> p = PrefectWorkloads.castMap(item);
+            Map<String, Object> p = Tree.asMap(item);
             Map<String, Object> ref = map("name", Tree.isSet(p.get("name")) ? p.get("name") : gatewayName());
             putIfSet(ref, "namespace", p.get("namespace"));
             putIfSet(ref, "sectionName", p.get("sectionName"));
@@ -117,7 +117,7 @@ final class GatewayRoutes {
         List<Object> rules = list(map(
                 "matches", list(map("path", map("type", "PathPrefix", "value", path.isEmpty() ? "/" : path))),
                 "backendRefs", list(map("name", n.fullname(), "port", v.get("service.port")))));
-        rules.addAll(PrefectWorkloads.castList(v.tplValue("httproute.extraRules", v.list("httproute.extraRules"))));
+        rules.addAll(Tree.asList(v.tplValue("httproute.extraRules", v.list("httproute.extraRules"))));
         spec.put("rules", rules);
         return map("apiVersion", API, "kind", "HTTPRoute",
                 "metadata", n.metadata(routeName(), labels("httproute", "httproute.labels"), annotations("httproute.annotations")),
@@ -126,7 +126,7 @@ final class GatewayRoutes {
 
     private Map<String, Object> redirect() {
         List<Object> refs = parentRefs();
-        Map<String, Object> first = refs.isEmpty() ? map("name", gatewayName()) : PrefectWorkloads.castMap(refs.get(0));
+        Map<String, Object> first = refs.isEmpty() ? map("name", gatewayName()) : Tree.asMap(refs.get(0));
         Map<String, Object> parent = map("name", first.get("name"));
         putIfSet(parent, "namespace", first.get("namespace"));
         parent.put("sectionName", "http");

@@ -1,9 +1,9 @@
 package io.driftless.render.prefect;
 
-import java.util.Locale;
 import java.util.Map;
 
 import io.driftless.render.Chart;
+import io.driftless.render.HelmNames;
 import io.driftless.render.Tree;
 import io.driftless.render.ValueReader;
 
@@ -24,27 +24,17 @@ final class PrefectNames {
 
     String name() {
         String override = v.str("nameOverride");
-        return trunc(override.isEmpty() ? CHART : override);
+        return HelmNames.trunc(override.isEmpty() ? CHART : override);
     }
 
     String fullname() {
         String override = v.str("fullnameOverride");
         if (!override.isEmpty()) {
-            return trunc(override);
+            return HelmNames.trunc(override);
         }
-        return fullnameFor(release.name(), name());
+        return HelmNames.fullname(release.name(), name());
     }
 
-    /** Fullname rule shared with the bundled subcharts: release contains name -> release. */
-    static String fullnameFor(String releaseName, String name) {
-        String rel = releaseName.toLowerCase(Locale.ROOT).replaceAll("-?[^a-z0-9-]+", "-");
-        return trunc(rel.contains(name) ? rel : rel + "-" + name);
-    }
-
-    static String trunc(String s) {
-        String t = s.length() > 63 ? s.substring(0, 63) : s;
-        return t.replaceAll("-+$", "");
-    }
 
     String namespace() {
         String override = v.str("namespaceOverride");
@@ -63,21 +53,16 @@ final class PrefectNames {
         return appVersion;
     }
 
-    static String labelValue(String s) {
-        String t = s.replace('+', '_');
-        t = t.length() > 63 ? t.substring(0, 63) : t;
-        return t.replaceAll("[^a-zA-Z0-9]+$", "");
-    }
 
     /** Standard labels: name, chart, instance, managed-by, version. */
     Map<String, Object> standard() {
         Map<String, Object> m = Tree.map(
                 "app.kubernetes.io/name", name(),
-                "helm.sh/chart", labelValue(CHART + "-" + release.chartVersion()),
+                "helm.sh/chart", HelmNames.labelValue(CHART + "-" + release.chartVersion()),
                 "app.kubernetes.io/instance", release.name(),
                 "app.kubernetes.io/managed-by", "Helm");
         if (!appVersion.isEmpty()) {
-            m.put("app.kubernetes.io/version", labelValue(appVersion));
+            m.put("app.kubernetes.io/version", HelmNames.labelValue(appVersion));
         }
         return m;
     }
@@ -125,13 +110,13 @@ final class PrefectNames {
     String postgresqlFullname() {
         String fo = v.str("postgresql.fullnameOverride");
         if (!fo.isEmpty()) {
-            return trunc(fo);
+            return HelmNames.trunc(fo);
         }
         String no = v.str("postgresql.nameOverride");
-        String base = fullnameFor(release.name(), no.isEmpty() ? "postgresql" : no);
+        String base = HelmNames.fullname(release.name(), no.isEmpty() ? "postgresql" : no);
         if ("replication".equals(v.str("postgresql.architecture"))) {
             String primary = v.str("postgresql.primary.name");
-            return trunc(base + "-" + (primary.isEmpty() ? "primary" : primary));
+            return HelmNames.trunc(base + "-" + (primary.isEmpty() ? "primary" : primary));
         }
         return base;
     }
@@ -139,10 +124,10 @@ final class PrefectNames {
     String redisFullname() {
         String fo = v.str("redis.fullnameOverride");
         if (!fo.isEmpty()) {
-            return trunc(fo);
+            return HelmNames.trunc(fo);
         }
         String no = v.str("redis.nameOverride");
-        return fullnameFor(release.name(), no.isEmpty() ? "redis" : no);
+        return HelmNames.fullname(release.name(), no.isEmpty() ? "redis" : no);
     }
 
     String connectionSecretName() {

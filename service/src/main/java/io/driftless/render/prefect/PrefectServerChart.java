@@ -31,6 +31,11 @@ public final class PrefectServerChart implements Chart {
     }
 
     @Override
+    public String defaultVersion() {
+        return PrefectVersions.DEFAULT_VERSION;
+    }
+
+    @Override
     public Map<String, Object> defaults(String version) {
         PrefectVersions.Pin pin = PrefectVersions.pin(version);
         Map<String, Object> d = Values.deepCopy(DEFAULTS);
@@ -108,7 +113,7 @@ public final class PrefectServerChart implements Chart {
     private static Map<String, Object> serviceAccount(ValueReader v, PrefectNames n, String name, String component,
                                                       String key) {
         Map<String, Object> annotations = Tree.merged(n.commonAnnotations(),
-                PrefectWorkloads.castMap(v.tplValue(key + ".annotations", v.map(key + ".annotations"))));
+                Tree.asMap(v.tplValue(key + ".annotations", v.map(key + ".annotations"))));
         return map("apiVersion", "v1", "kind", "ServiceAccount",
                 "metadata", n.metadata(name, n.labels(component), annotations),
                 "automountServiceAccountToken", v.bool(key + ".automountServiceAccountToken"));
@@ -138,7 +143,7 @@ public final class PrefectServerChart implements Chart {
         String url = "postgresql+asyncpg://" + user + ":" + password + "@" + host + ":" + port + "/" + database;
         return map("apiVersion", "v1", "kind", "Secret",
                 "metadata", n.metadata(n.connectionSecretName(), n.labels("server"), n.commonAnnotations()),
-                "type", "Opaque", "data", map("connection-string", BundledPostgresql.b64(url)));
+                "type", "Opaque", "data", map("connection-string", Tree.base64(url)));
     }
 
     /** Helm copies the parent's {@code global} over the subchart's, so the top-level key wins. */
@@ -190,7 +195,7 @@ public final class PrefectServerChart implements Chart {
         }
         List<Object> ports = list(port);
         for (Object extra : v.list("service.extraPorts")) {
-            Map<String, Object> e = PrefectWorkloads.castMap(extra);
+            Map<String, Object> e = Tree.asMap(extra);
             Map<String, Object> p = map("name", e.get("name"), "protocol", "TCP", "port", portValue(e.get("port")),
                     "targetPort", portValue(e.get("targetPort")));
             if ("ClusterIP".equals(type)) {
@@ -203,7 +208,7 @@ public final class PrefectServerChart implements Chart {
         spec.put("ports", ports);
         spec.put("selector", n.selector("server"));
         Map<String, Object> annotations = Tree.merged(
-                PrefectWorkloads.castMap(v.tplValue("service.annotations", v.map("service.annotations"))),
+                Tree.asMap(v.tplValue("service.annotations", v.map("service.annotations"))),
                 n.commonAnnotations());
         return map("apiVersion", "v1", "kind", "Service",
                 "metadata", n.metadata(n.fullname(), n.labels("server"), annotations), "spec", spec);
@@ -252,17 +257,17 @@ public final class PrefectServerChart implements Chart {
             rules.add(map("host", host, "http", map("paths", paths)));
         }
         for (Object extra : v.list("ingress.extraHosts")) {
-            Map<String, Object> e = PrefectWorkloads.castMap(extra);
+            Map<String, Object> e = Tree.asMap(extra);
             rules.add(map("host", e.get("name"), "http", map("paths", list(map(
                     "path", e.getOrDefault("path", "/"),
                     "pathType", e.getOrDefault("pathType", "ImplementationSpecific"),
                     "backend", backend)))));
         }
-        rules.addAll(PrefectWorkloads.castList(v.tplValue("ingress.extraRules", v.list("ingress.extraRules"))));
+        rules.addAll(Tree.asList(v.tplValue("ingress.extraRules", v.list("ingress.extraRules"))));
         Map<String, Object> spec = map();
         putIfSet(spec, "ingressClassName", v.str("ingress.className"));
         spec.put("rules", rules);
-        Map<String, Object> annotations = PrefectWorkloads.castMap(
+        Map<String, Object> annotations = Tree.asMap(
                 v.tplValue("ingress.annotations", v.map("ingress.annotations")));
         boolean certManager = annotations.containsKey("cert-manager.io/cluster-issuer")
                 || annotations.containsKey("cert-manager.io/issuer") || annotations.containsKey("kubernetes.io/tls-acme");
@@ -270,7 +275,7 @@ public final class PrefectServerChart implements Chart {
         if (v.bool("ingress.tls") && (certManager || v.bool("ingress.selfSigned"))) {
             tls.add(map("hosts", list(host), "secretName", host + "-tls"));
         }
-        tls.addAll(PrefectWorkloads.castList(v.tplValue("ingress.extraTls", v.list("ingress.extraTls"))));
+        tls.addAll(Tree.asList(v.tplValue("ingress.extraTls", v.list("ingress.extraTls"))));
         putIfSet(spec, "tls", tls);
         return map("apiVersion", "networking.k8s.io/v1", "kind", "Ingress",
                 "metadata", n.metadata(n.fullname(), n.labels("server"), Tree.merged(annotations, n.commonAnnotations())),

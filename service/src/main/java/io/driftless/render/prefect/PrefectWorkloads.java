@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.driftless.render.Tree;
 import io.driftless.render.ValueReader;
 
 /**
@@ -82,7 +83,7 @@ final class PrefectWorkloads {
         Map<String, Object> podLabels = n.standard();
         podLabels.put("app.kubernetes.io/component", component);
         podLabels.put("prefect-version", n.appVersion());
-        podLabels.putAll(castMap(v.tplValue(p + ".podLabels", v.map(p + ".podLabels"))));
+        podLabels.putAll(Tree.asMap(v.tplValue(p + ".podLabels", v.map(p + ".podLabels"))));
         podMeta.put("labels", podLabels);
 
         Map<String, Object> pod = map();
@@ -230,16 +231,6 @@ final class PrefectWorkloads {
     }
 
     List<Object> templatedList(String key) {
-        return castList(v.tplValue(key, v.list(key)));
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> castMap(Object o) {
-        return o instanceof Map ? (Map<String, Object>) o : map();
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Object> castList(Object o) {
-        return o instanceof List ? new ArrayList<>((List<Object>) o) : list();
+        return Tree.asList(v.tplValue(key, v.list(key)));
     }
 }
