@@ -34,8 +34,8 @@ import io.driftless.plan.PlannedChange;
 import io.driftless.plan.Planner;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartRegistry;
-import io.driftless.render.Manifests;
 import io.driftless.render.RenderException;
+import io.driftless.render.Values;
 import io.driftless.source.Snapshot;
 import io.driftless.source.SourceException;
 import io.driftless.telemetry.Metrics;
@@ -83,7 +83,7 @@ public final class TargetSyncer {
             Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
             List<Map<String, Object>> desired = new ArrayList<>();
             for (var r : rendered.objects()) {
-                desired.add(Planner.stamp(owner, Manifests.toTree(r)));
+                desired.add(Planner.stamp(owner, Values.deepCopy(r)));
             }
             KubernetesClient client = clusters.client(cluster);
             InventoryStore inventoryStore = new InventoryStore(client);

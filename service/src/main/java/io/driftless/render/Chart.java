@@ -42,9 +42,14 @@ public interface Chart {
      * Objects in install order, plus warnings for values that render but are likely mistakes, and what an
      * object that is not yet healthy means for users (by {@code Kind/namespace/name}), for the health report.
      */
-    record Rendered(List<GenericKubernetesResource> objects, List<String> warnings, Map<String, String> healthHints) {
-        public Rendered(List<GenericKubernetesResource> objects, List<String> warnings) {
+    record Rendered(List<Map<String, Object>> objects, List<String> warnings, Map<String, String> healthHints) {
+        public Rendered(List<Map<String, Object>> objects, List<String> warnings) {
             this(objects, warnings, Map.of());
+        }
+
+        /** The objects as fabric8 resources (empty metadata maps such as {@code annotations: {}} are dropped). */
+        public List<GenericKubernetesResource> resources() {
+            return Manifests.toResources(objects);
         }
     }
 }

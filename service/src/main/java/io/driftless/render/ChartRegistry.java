@@ -6,6 +6,7 @@ import java.util.TreeMap;
 
 import io.driftless.config.SafeYaml;
 import io.driftless.render.prefect.PrefectServerChart;
+import io.driftless.render.prefect.legacy.LegacyServerChart;
 
 /** The builtin charts, by name; renders a release from its values layers. */
 public final class ChartRegistry {
@@ -17,7 +18,7 @@ public final class ChartRegistry {
     }
 
     public static ChartRegistry builtin() {
-        return new ChartRegistry(List.of(new PrefectServerChart()));
+        return new ChartRegistry(List.of(new PrefectServerChart(), new LegacyServerChart()));
     }
 
     public Chart chart(String name) {

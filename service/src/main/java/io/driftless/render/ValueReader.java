@@ -175,8 +175,13 @@ public final class ValueReader {
 
     /** Records a problem with a key; the chart throws them all together at the end. */
     public void fail(String path, String message) {
+        errors.add(located(path) + ": " + message);
+    }
+
+    /** The key with the file and line that set it: {@code values.yaml:12: server.replicas}. */
+    public String located(String path) {
         String origin = values.originOf(path);
-        errors.add((origin.isEmpty() ? "" : origin + ": ") + path + ": " + message);
+        return (origin.isEmpty() ? "" : origin + ": ") + path;
     }
 
     public List<String> errors() {

@@ -9,7 +9,7 @@ import io.driftless.diff.Differ;
 import io.driftless.plan.Planner;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartRegistry;
-import io.driftless.render.Manifests;
+import io.driftless.render.Values;
 
 /**
  * Prints the cost of the pure stages for one target: parse + layer + render the prefect-server chart
@@ -36,7 +36,7 @@ public final class RenderDiffBenchmark {
         Chart.Release release = new Chart.Release("prefect", "data", "2026.8.18172642");
         List<Map<String, Object>> trees = new ArrayList<>();
         for (var r : render(charts, release).objects()) {
-            trees.add(Manifests.toTree(r));
+            trees.add(Values.deepCopy(r));
         }
         for (int i = 0; i < rounds / 4; i++) { // warm-up
             render(charts, release);

@@ -62,7 +62,7 @@ class PrefectServerValidationTest {
     @Test
     void acceptsTheUpstreamReadmeSslExampleThatUpstreamRejects() {
         Chart.Rendered r = render("postgresql:\n  enabled: false\n  auth:\n    existingSecret: prefect-db\n");
-        assertThat(r.objects()).noneMatch(o -> o.getKind().equals("Secret"));
+        assertThat(r.resources()).noneMatch(o -> o.getKind().equals("Secret"));
         assertThat(r.warnings()).singleElement().asString()
                 .startsWith("secret.create is true but no secret.* connection fields are set; using the existing Secret prefect-db");
         assertThat(io.driftless.render.Manifests.toYaml(r.objects())).contains("name: prefect-db\n", "key: connection-string");
@@ -71,7 +71,7 @@ class PrefectServerValidationTest {
     @Test
     void takesTheConnectionUserAndPortFromTopLevelPostgresqlGlobals() {
         Chart.Rendered r = render("global:\n  postgresql:\n    auth: {username: app}\n    service: {ports: {postgresql: 6543}}\n");
-        String url = r.objects().stream().filter(o -> o.getMetadata().getName().equals("prefect-server-postgresql-connection"))
+        String url = r.resources().stream().filter(o -> o.getMetadata().getName().equals("prefect-server-postgresql-connection"))
                 .map(o -> new String(java.util.Base64.getDecoder().decode(
                         ((java.util.Map<?, ?>) o.getAdditionalProperties().get("data")).get("connection-string").toString())))
                 .findFirst().orElseThrow();
@@ -178,7 +178,7 @@ class PrefectServerValidationTest {
     }
 
     private static String redisPassword(Chart.Rendered rendered) {
-        return rendered.objects().stream().filter(o -> o.getKind().equals("Secret")
+        return rendered.resources().stream().filter(o -> o.getKind().equals("Secret")
                         && o.getMetadata().getName().equals("prefect-server-redis"))
                 .map(o -> new String(java.util.Base64.getDecoder().decode(
                         ((java.util.Map<?, ?>) o.getAdditionalProperties().get("data")).get("redis-password").toString())))

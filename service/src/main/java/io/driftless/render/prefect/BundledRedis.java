@@ -3,11 +3,11 @@ package io.driftless.render.prefect;
 import static io.driftless.render.Tree.list;
 import static io.driftless.render.Tree.map;
 
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 
 import io.driftless.render.Chart;
+import io.driftless.render.StablePassword;
 import io.driftless.render.Tree;
 import io.driftless.render.ValueReader;
 
@@ -21,8 +21,6 @@ import io.driftless.render.ValueReader;
  */
 final class BundledRedis {
 
-    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ValueReader v;
     private final PrefectNames n;
@@ -96,23 +94,9 @@ final class BundledRedis {
         }
         Map<String, Object> secret = map("apiVersion", "v1", "kind", "Secret",
                 "metadata", map("name", r, "namespace", ns, "labels", labels),
-                "type", "Opaque", "data", map("redis-password", Tree.base64(password(r, warnings))));
+                "type", "Opaque", "data", map("redis-password", Tree.base64(StablePassword.resolve(v, "redis.auth.password", lookup,
+                        n.releaseNamespace(), r, "redis-password", 24, warnings))));
         return List.of(secret, headless, service, statefulSet);
-    }
-
-    private String password(String secret, List<String> warnings) {
-        if (v.has("redis.auth.password")) {
-            return v.str("redis.auth.password");
-        }
-        return lookup.secretValue(n.releaseNamespace(), secret, "redis-password").orElseGet(() -> {
-            warnings.add("redis.auth.password is not set: generated a random Redis password; a sync stores it in "
-                    + "Secret " + secret + " and keeps it from then on");
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < 24; i++) {
-                sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-            }
-            return sb.toString();
-        });
     }
 
     private static String orDefault(String value, String fallback) {

@@ -90,7 +90,7 @@ public final class PrefectServerChart implements Chart {
             out.add(new MigrationJob(v, n, workloads).render());
         }
         v.throwIfErrors();
-        return new Rendered(Manifests.toResources(out), warnings);
+        return new Rendered(out, warnings);
     }
 
     private static boolean connectionSecretRendered(ValueReader v, List<String> warnings) {

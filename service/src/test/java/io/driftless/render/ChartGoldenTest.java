@@ -21,31 +21,39 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import io.driftless.config.SafeYaml;
 
 /**
- * Golden fixtures: {@code src/test/resources/render/prefect-server/<case>/values.yaml} (first line may be
+ * Golden fixtures: {@code src/test/resources/render/<chart>/<case>/values.yaml} (first line may be
  * {@code # release: NAME namespace: NS version: V}) rendered must equal {@code expected.yaml}, compared as
  * parsed objects. Regenerate deliberately with {@code -Ddriftless.golden.update=true} and review the diff.
  */
-class PrefectServerGoldenTest {
+class ChartGoldenTest {
 
-    private static final Path SOURCE = Path.of("src/test/resources/render/prefect-server");
+    private static final Path SOURCE = Path.of("src/test/resources/render");
 
     static Stream<String> cases() throws IOException, URISyntaxException {
-        Path root = Path.of(PrefectServerGoldenTest.class.getResource("/render/prefect-server").toURI());
+        Path root = Path.of(ChartGoldenTest.class.getResource("/render").toURI());
         try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.map(d -> d.getFileName().toString()).sorted().toList().stream();
+            return dirs.sorted().flatMap(chart -> {
+                try (Stream<Path> cases = Files.list(chart)) {
+                    return cases.map(c -> chart.getFileName() + "/" + c.getFileName()).sorted().toList().stream();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList().stream();
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void rendersTheExpectedObjects(String name) throws IOException, URISyntaxException {
-        Path dir = Path.of(PrefectServerGoldenTest.class.getResource("/render/prefect-server/" + name).toURI());
+        Path dir = Path.of(ChartGoldenTest.class.getResource("/render/" + name).toURI());
         String values = Files.readString(dir.resolve("values.yaml"));
         Map<String, String> header = header(values);
-        Chart.Rendered rendered = ChartRegistry.builtin().render("prefect-server",
+        ChartRegistry charts = ChartRegistry.builtin();
+        String chart = name.substring(0, name.indexOf('/'));
+        Chart.Rendered rendered = charts.render(chart,
                 new Chart.Release(header.getOrDefault("release", "prefect-server"),
                         header.getOrDefault("namespace", "default"),
-                        header.getOrDefault("version", "2026.8.18172642"),
+                        header.getOrDefault("version", charts.chart(chart).defaultVersion()),
                         (namespace, secret, key) -> java.util.Optional.of("from-the-live-secret")),
                 List.of(SafeYaml.parse(name + "/values.yaml", values)));
         String actual = Manifests.toYaml(rendered.objects());
