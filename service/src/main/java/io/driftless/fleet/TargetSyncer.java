@@ -26,6 +26,7 @@ import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
 import io.driftless.config.Target;
 import io.driftless.diff.FieldDrift;
+import io.driftless.health.Health;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 import io.driftless.plan.Action;
@@ -83,7 +84,7 @@ public final class TargetSyncer {
             Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
             List<Map<String, Object>> desired = new ArrayList<>();
             for (var r : rendered.objects()) {
-                desired.add(Planner.stamp(owner, Values.deepCopy(r)));
+                desired.add(Planner.stamp(owner, Planner.inNamespace(target.release().namespace(), Values.deepCopy(r))));
             }
             KubernetesClient client = clusters.client(cluster);
             InventoryStore inventoryStore = new InventoryStore(client);
@@ -96,10 +97,12 @@ public final class TargetSyncer {
                     owner.labelValue());
             Plan plan = Planner.plan(owner, desired, live, inventory, policy);
             if (plan.isRefused()) {
-                return finish(target, snapshot, started, "refused", null, plan.refused(), rendered.warnings(), plan);
+                return finish(target, snapshot, started, "refused", null, plan.refused(), rendered.warnings(), plan,
+                        health(desired, live, null, rendered));
             }
             if (!write || policy.dryRun()) {
-                return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan);
+                return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan,
+                        health(desired, live, null, rendered));
             }
             ChangeSet changes = null;
             Set<ObjectRef> pruned = Set.of();
@@ -115,14 +118,15 @@ public final class TargetSyncer {
             if (!next.equals(inventory)) {
                 inventoryStore.save(target.release().namespace(), release, snapshot.commit(), next);
             }
+            Health.Report health = health(desired, live, changes, rendered);
             if (changes == null) {
-                return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan);
+                return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan, health);
             }
             String error = changes.failed() ? changes.entries().stream()
                     .filter(e -> e.outcome() == ChangeSet.Outcome.FAILED).map(ChangeSet.Entry::toString)
                     .collect(Collectors.joining("; ")) : null;
             return finish(target, snapshot, started, error == null ? "success" : "failure", changes, error,
-                    rendered.warnings(), plan);
+                    rendered.warnings(), plan, health);
         } catch (ConfigException e) {
             return fail(target, snapshot, started, e.problems().stream().map(Problem::toString)
                     .collect(Collectors.joining("; ")));
@@ -136,7 +140,7 @@ public final class TargetSyncer {
     /** Records a failure that happened before rendering (e.g. the source could not be fetched). */
     public TargetStatus fail(Target target, Snapshot snapshot, Instant started, String error) {
         LOG.warn("target={} sync failed, nothing changed: {}", target.id(), error);
-        return finish(target, snapshot, started, "failure", null, error, List.of(), null);
+        return finish(target, snapshot, started, "failure", null, error, List.of(), null, null);
     }
 
     private Chart.Rendered render(Target target, Snapshot snapshot) {
@@ -186,7 +190,7 @@ public final class TargetSyncer {
     }
 
     private TargetStatus finish(Target target, Snapshot snapshot, Instant started, String result, ChangeSet changes,
-                                String error, List<String> warnings, Plan plan) {
+                                String error, List<String> warnings, Plan plan, Health.Report health) {
         Instant now = clock.instant();
         String cluster = target.cluster().name();
         String release = target.release().name();
@@ -213,11 +217,22 @@ public final class TargetSyncer {
                 target.release().source(), state,
                 ok && (applied || outOfSync == 0) ? commit : old.revision(), commit, now,
                 ok ? now : old.lastSuccess(), outOfSync, summary == null ? old.summary() : summary, error,
-                List.copyOf(warnings), changeLines.isEmpty() && !applied ? old.changes() : changeLines, drift));
+                List.copyOf(warnings), changeLines.isEmpty() && !applied ? old.changes() : changeLines, drift,
+                health == null ? old.health() : health.status().name(),
+                health == null ? old.healthDetails() : health.messages()));
         if (applied && ok) {
             LOG.info("target={} commit={} synced: {}", target.id(), snapshot.shortCommit(), changes.summary());
         }
         return board.get(target.id());
+    }
+
+    /** Health of the rendered objects from the live state read at the start of this sync. */
+    private static Health.Report health(List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
+                                        ChangeSet changes, Chart.Rendered rendered) {
+        Set<ObjectRef> touched = changes == null ? Set.of() : changes.entries().stream()
+                .filter(e -> e.outcome() == ChangeSet.Outcome.CREATED || e.outcome() == ChangeSet.Outcome.CONFIGURED)
+                .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
+        return Health.assess(desired.stream().map(Planner::refOf).toList(), live, touched, rendered.healthHints());
     }
 
     private static List<String> driftLines(Plan plan) {

@@ -142,6 +142,23 @@ public final class Planner {
                 (String) md.get("namespace"), (String) md.get("name"));
     }
 
+    /** Kinds that live outside namespaces; every other kind does (as Helm, Driftless assumes so for unknown kinds). */
+    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node", "PersistentVolume", "StorageClass",
+            "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "IngressClass",
+            "GatewayClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService",
+            "RuntimeClass", "CSIDriver", "VolumeSnapshotClass");
+
+    /** Puts a namespaced object that names no namespace into the release's, as {@code helm install -n} does. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> inNamespace(String namespace, Map<String, Object> object) {
+        Map<String, Object> md = (Map<String, Object>) object.get("metadata");
+        Object current = md.get("namespace");
+        if ((current == null || "".equals(current)) && !CLUSTER_SCOPED.contains(String.valueOf(object.get("kind")))) {
+            md.put("namespace", namespace);
+        }
+        return object;
+    }
+
     /** Adds the target's label and owner annotation to object metadata (never to pod templates). */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> stamp(Owner owner, Map<String, Object> object) {

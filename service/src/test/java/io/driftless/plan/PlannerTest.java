@@ -15,6 +15,7 @@ import io.driftless.config.ReleaseSpec.SyncPolicy;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 
+@SuppressWarnings("unchecked")
 class PlannerTest {
 
     private static final Planner.Owner OWNER = new Planner.Owner("prefect", "data/prefect");
@@ -176,5 +177,17 @@ class PlannerTest {
         Plan plan = Planner.plan(OWNER, List.of(d), live(List.of(owned("v1", "Service", "web"))), Set.of(ref(d)), POLICY);
         assertThat(plan.outOfSync()).isZero();
         assertThat(actions(plan)).containsExactly("UNCHANGED Service/data/web");
+    }
+
+    @Test
+    void putsObjectsWithoutANamespaceIntoTheReleaseNamespaceButLeavesClusterScopedKindsAlone() {
+        Map<String, Object> service = object("v1", "Service", "web");
+        ((Map<String, Object>) service.get("metadata")).remove("namespace");
+        assertThat(Planner.refOf(Planner.inNamespace("prefect", service)).namespace()).isEqualTo("prefect");
+        assertThat(Planner.refOf(Planner.inNamespace("prefect", object("v1", "Service", "web"))).namespace())
+                .as("an explicit namespace wins").isEqualTo("data");
+        Map<String, Object> role = object("rbac.authorization.k8s.io/v1", "ClusterRole", "reader");
+        ((Map<String, Object>) role.get("metadata")).remove("namespace");
+        assertThat(Planner.refOf(Planner.inNamespace("prefect", role)).namespace()).isNull();
     }
 }

@@ -1,0 +1,81 @@
+package io.driftless.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.driftless.model.ObjectRef;
+import io.driftless.render.Tree;
+
+class HealthTest {
+
+    private static final ObjectRef WEB = new ObjectRef("apps/v1", "Deployment", "prefect", "web");
+    private static final ObjectRef TENANT = new ObjectRef("batch/v1", "Job", "prefect", "prefect-create-tenant-job");
+    private static final ObjectRef SVC = new ObjectRef("v1", "Service", "prefect", "web");
+
+    private static Map<String, Object> deployment(int replicas, int available, int generation, int observed) {
+        return Tree.map("metadata", Tree.map("name", "web", "generation", generation),
+                "spec", Tree.map("replicas", replicas),
+                "status", Tree.map("availableReplicas", available, "observedGeneration", observed));
+    }
+
+    private static Map<String, Object> job(String conditionType, String message) {
+        List<Object> conditions = conditionType == null ? List.of()
+                : List.of(Tree.map("type", conditionType, "status", "True", "message", message));
+        return Tree.map("metadata", Tree.map("name", "job"), "status", Tree.map("conditions", conditions));
+    }
+
+    private static Health.Report assess(Map<ObjectRef, Map<String, Object>> live, Set<ObjectRef> touched) {
+        return Health.assess(List.of(WEB, TENANT, SVC), live, touched,
+                Map.of("Job/prefect/prefect-create-tenant-job", "the UI shows a blank dashboard until it completes"));
+    }
+
+    @Test
+    void isHealthyWhenReplicasAreAvailableAtTheCurrentGenerationAndJobsCompleted() {
+        Map<ObjectRef, Map<String, Object>> live = new LinkedHashMap<>();
+        live.put(WEB, deployment(2, 2, 3, 3));
+        live.put(TENANT, job("Complete", ""));
+        live.put(SVC, Tree.map("metadata", Tree.map("name", "web")));
+        assertThat(assess(live, Set.of())).isEqualTo(new Health.Report(Health.Status.Healthy, List.of()));
+    }
+
+    @Test
+    void explainsAnUnfinishedTenantJobWithTheChartsHint() {
+        Map<ObjectRef, Map<String, Object>> live = new LinkedHashMap<>();
+        live.put(WEB, deployment(2, 1, 3, 3));
+        live.put(TENANT, job(null, null));
+        live.put(SVC, Tree.map());
+        Health.Report report = assess(live, Set.of());
+        assertThat(report.status()).isEqualTo(Health.Status.Progressing);
+        assertThat(report.messages()).containsExactly(
+                "Deployment/prefect/web Progressing: 1/2 replicas ready",
+                "Job/prefect/prefect-create-tenant-job Progressing: has not completed; the UI shows a blank dashboard "
+                        + "until it completes");
+    }
+
+    @Test
+    void rollsUpToTheWorstObject() {
+        Map<ObjectRef, Map<String, Object>> live = new LinkedHashMap<>();
+        live.put(WEB, deployment(1, 1, 4, 3));
+        live.put(TENANT, job("Failed", "BackoffLimitExceeded"));
+        Health.Report report = assess(live, Set.of());
+        assertThat(report.status()).isEqualTo(Health.Status.Missing);
+        assertThat(report.messages()).containsExactly(
+                "Deployment/prefect/web Progressing: generation 4 not yet observed by its controller",
+                "Job/prefect/prefect-create-tenant-job Degraded: failed: BackoffLimitExceeded; the UI shows a blank "
+                        + "dashboard until it completes",
+                "Service/prefect/web Missing: does not exist");
+    }
+
+    @Test
+    void treatsObjectsThisSyncAppliedAsProgressing() {
+        Health.Report report = assess(Map.of(), Set.of(WEB, TENANT, SVC));
+        assertThat(report.status()).isEqualTo(Health.Status.Progressing);
+        assertThat(report.messages()).hasSize(3).allMatch(m -> m.contains("Progressing: just applied"));
+    }
+}
