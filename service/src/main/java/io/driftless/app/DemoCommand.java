@@ -103,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
     private static void printSync(JsonObject s) {
         String revision = s.getString("revision");
         String line = pad(s.getString("cluster") + "/" + s.getString("release"), 24) + " "
-                + pad(s.getString("state"), 9) + " commit " + (revision == null ? "-" : revision.substring(0, 12));
+                + pad(s.getString("state"), 9) + " " + pad(s.getString("health"), 11) + " commit " + (revision == null ? "-" : revision.substring(0, 12));
         if (s.getString("error") != null) {
             line += "  error: " + s.getString("error");
         } else if (s.getString("summary") != null) {
@@ -112,7 +112,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println(line);
     }
 
-    private static String pad(String s, int width) {
+    private static String pad(String value, int width) {
+        String s = value == null ? "-" : value;
         return s.length() >= width ? s : s + " ".repeat(width - s.length());
     }
 

@@ -144,9 +144,11 @@ public final class FleetVerticle extends VerticleBase {
         boolean changed = !s.syncState().equals(before.syncState())
                 || !java.util.Objects.equals(s.revision(), before.revision())
                 || !java.util.Objects.equals(s.lastError(), before.lastError())
+                || !s.health().equals(before.health())
                 || s.changes() != before.changes() && !s.changes().isEmpty();
         vertx.eventBus().publish(SYNCED, new JsonObject().put("changed", changed)
                 .put("cluster", s.cluster()).put("release", s.release()).put("state", s.syncState())
-                .put("revision", s.attemptedRevision()).put("summary", s.summary()).put("error", s.lastError()));
+                .put("revision", s.attemptedRevision()).put("summary", s.summary()).put("error", s.lastError())
+                .put("health", s.health()));
     }
 }

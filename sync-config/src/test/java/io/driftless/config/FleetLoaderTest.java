@@ -56,7 +56,8 @@ class FleetLoaderTest {
     @Test
     void loadsTheExampleFleet() {
         Fleet fleet = FleetLoader.load(Path.of("examples/fleet.yaml"));
-        assertThat(fleet.targets()).extracting(Target::id).containsExactly("dev/prefect-server", "prod/prefect-server");
+        assertThat(fleet.targets()).extracting(Target::id).containsExactly("dev/prefect-server", "prod/prefect-server",
+                "dev/prefect-v1");
         assertThat(fleet.targets().get(1).valuesLayers()).extracting(ReleaseSpec.ValuesLayer::path).containsExactly(
                 "releases/prefect-server/values.yaml", "releases/prefect-server/env/prod.yaml",
                 "releases/prefect-server/clusters/prod.yaml");
