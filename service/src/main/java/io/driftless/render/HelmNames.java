@@ -26,4 +26,17 @@ public final class HelmNames {
         t = t.length() > 63 ? t.substring(0, 63) : t;
         return t.replaceAll("[^a-zA-Z0-9]+$", "");
     }
+
+    /**
+     * A bundled subchart's fullname as its own helper computes it from the values under {@code key}
+     * ({@code fullnameOverride}, then {@code nameOverride} or the chart name, then the release rule).
+     */
+    public static String subchartFullname(ValueReader v, String key, String releaseName, String chartName) {
+        String fullnameOverride = v.str(key + ".fullnameOverride");
+        if (!fullnameOverride.isEmpty()) {
+            return trunc(fullnameOverride);
+        }
+        String nameOverride = v.str(key + ".nameOverride");
+        return fullname(releaseName, nameOverride.isEmpty() ? chartName : nameOverride);
+    }
 }

@@ -57,6 +57,18 @@ public final class Values {
     }
 
     @SuppressWarnings("unchecked")
+    /** A chart's default values from a YAML resource next to its class. */
+    public static Map<String, Object> fromResource(Class<?> chart, String resource) {
+        try (java.io.InputStream in = chart.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource + " of " + chart.getName());
+            }
+            return SafeYaml.parse(chart.getSimpleName() + "/" + resource, in.readAllBytes()).asMap();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void merge(Map<String, Object> base, Map<String, Object> overlay) {
         for (Map.Entry<String, Object> e : overlay.entrySet()) {
             String key = String.valueOf(e.getKey());

@@ -24,8 +24,9 @@ import io.driftless.render.Tree;
  * @param initScripts     files for /docker-entrypoint-initdb.d (a ConfigMap {@code <fullname>-init-scripts}), maybe empty
  */
 public record PostgresObjects(String fullname, String namespace, String headlessName, Map<String, Object> labels,
-                              Map<String, Object> podLabels, Map<String, Object> selector, int port, String image, Map<String, Object> secretData,
-                              String secretName, String passwordKey, String adminPasswordKey, String username,
+                              Map<String, Object> podLabels, Map<String, Object> selector, int port, String image,
+                              Map<String, Object> secretData, String secretName, String passwordKey,
+                              String adminPasswordKey, String username,
                               String database, String initdbUser, Map<String, Object> initScripts,
                               boolean persistence, String size) {
 

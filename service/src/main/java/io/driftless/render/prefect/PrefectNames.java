@@ -108,12 +108,10 @@ final class PrefectNames {
     }
 
     String postgresqlFullname() {
-        String fo = v.str("postgresql.fullnameOverride");
-        if (!fo.isEmpty()) {
-            return HelmNames.trunc(fo);
+        String base = HelmNames.subchartFullname(v, "postgresql", release.name(), "postgresql");
+        if (!v.str("postgresql.fullnameOverride").isEmpty()) {
+            return base;
         }
-        String no = v.str("postgresql.nameOverride");
-        String base = HelmNames.fullname(release.name(), no.isEmpty() ? "postgresql" : no);
         if ("replication".equals(v.str("postgresql.architecture"))) {
             String primary = v.str("postgresql.primary.name");
             return HelmNames.trunc(base + "-" + (primary.isEmpty() ? "primary" : primary));
@@ -122,12 +120,7 @@ final class PrefectNames {
     }
 
     String redisFullname() {
-        String fo = v.str("redis.fullnameOverride");
-        if (!fo.isEmpty()) {
-            return HelmNames.trunc(fo);
-        }
-        String no = v.str("redis.nameOverride");
-        return HelmNames.fullname(release.name(), no.isEmpty() ? "redis" : no);
+        return HelmNames.subchartFullname(v, "redis", release.name(), "redis");
     }
 
     String connectionSecretName() {

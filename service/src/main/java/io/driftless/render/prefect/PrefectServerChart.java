@@ -4,17 +4,12 @@ import static io.driftless.render.Tree.list;
 import static io.driftless.render.Tree.map;
 import static io.driftless.render.Tree.putIfSet;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.driftless.config.SafeYaml;
 import io.driftless.render.Chart;
-import io.driftless.render.Manifests;
 import io.driftless.render.Template;
 import io.driftless.render.Tree;
 import io.driftless.render.ValueReader;
@@ -23,7 +18,7 @@ import io.driftless.render.Values;
 /** The modern Prefect server chart ({@code prefect-server}), rendered natively. */
 public final class PrefectServerChart implements Chart {
 
-    private static final Map<String, Object> DEFAULTS = loadDefaults();
+    private static final Map<String, Object> DEFAULTS = Values.fromResource(PrefectServerChart.class, "values.yaml");
 
     @Override
     public String name() {
@@ -280,13 +275,5 @@ public final class PrefectServerChart implements Chart {
         return map("apiVersion", "networking.k8s.io/v1", "kind", "Ingress",
                 "metadata", n.metadata(n.fullname(), n.labels("server"), Tree.merged(annotations, n.commonAnnotations())),
                 "spec", spec);
-    }
-
-    private static Map<String, Object> loadDefaults() {
-        try (InputStream in = PrefectServerChart.class.getResourceAsStream("values.yaml")) {
-            return SafeYaml.parse("prefect-server/values.yaml", in.readAllBytes()).asMap();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

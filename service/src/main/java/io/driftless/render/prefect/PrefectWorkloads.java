@@ -6,7 +6,6 @@ import static io.driftless.render.Tree.putIfSet;
 import static io.driftless.render.prefect.PrefectEnv.env;
 import static io.driftless.render.prefect.PrefectEnv.secretEnv;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 

@@ -31,12 +31,7 @@ final class LegacyEnv {
 
     /** The bundled subchart's fullname (bitnami's rule, with its overrides). */
     String postgresqlFullname() {
-        String override = v.str("postgresql.fullnameOverride");
-        if (!override.isEmpty()) {
-            return HelmNames.trunc(override);
-        }
-        String name = v.str("postgresql.nameOverride");
-        return HelmNames.fullname(n.releaseName(), name.isEmpty() ? "postgresql" : name);
+        return HelmNames.subchartFullname(v, "postgresql", n.releaseName(), "postgresql");
     }
 
     /** The primary's fullname; a replication architecture adds the primary name (generations with auth.*). */

@@ -1,8 +1,5 @@
 package io.driftless.render.prefect.legacy;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,9 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import io.driftless.config.SafeYaml;
 import io.driftless.render.Chart;
-import io.driftless.render.Manifests;
 import io.driftless.render.Template;
 import io.driftless.render.Tree;
 import io.driftless.render.ValueReader;
@@ -28,8 +23,12 @@ public final class LegacyServerChart implements Chart {
 
     public static final String NAME = "prefect-server-legacy";
 
-    private static final Map<String, Object> DEFAULTS = load("values.yaml");
-    private static final Map<String, Object> FLAT_POSTGRESQL = load("postgresql-2022.04.14.yaml");
+    /** Keys the templates read without a default, and the subchart's own values: never "unknown". */
+    private static final Set<String> OPEN = Set.of("nameOverride", "postgresql", "ui.port");
+
+    private static final Map<String, Object> DEFAULTS = Values.fromResource(LegacyServerChart.class, "values.yaml");
+    private static final Map<String, Object> FLAT_POSTGRESQL = Values.fromResource(LegacyServerChart.class,
+            "postgresql-2022.04.14.yaml");
 
     @Override
     public String name() {
@@ -122,9 +121,6 @@ public final class LegacyServerChart implements Chart {
         }
     }
 
-    /** Keys the templates read without a default, and the subchart's own values. */
-    private static final Set<String> OPEN = Set.of("nameOverride", "postgresql", "ui.port");
-
     /** The password the components read must belong to the user they connect as. */
     private static void checkDatabase(ValueReader v, LegacyEnv e, List<String> warnings) {
         if (!v.truthy("postgresql.useSubChart")) {
@@ -168,14 +164,6 @@ public final class LegacyServerChart implements Chart {
             warnings.add("ui.apolloApiUrl is " + url + " but apollo is exposed through "
                     + (ingress ? "an Ingress" : "a LoadBalancer") + ": browsers resolve localhost to themselves and "
                     + "the UI cannot reach apollo; set ui.apolloApiUrl to " + where);
-        }
-    }
-
-    private static Map<String, Object> load(String resource) {
-        try (InputStream in = LegacyServerChart.class.getResourceAsStream(resource)) {
-            return SafeYaml.parse(NAME + "/" + resource, in.readAllBytes()).asMap();
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
         }
     }
 }
