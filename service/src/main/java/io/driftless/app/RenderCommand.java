@@ -31,6 +31,11 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--namespace", defaultValue = "default", description = "Release namespace (default: ${DEFAULT-VALUE}).")
     String namespace;
 
+    @Option(names = {"-a", "--api-versions"}, split = ",",
+            description = "APIs the target cluster serves (group/version or group/version/Kind), as for helm template; "
+                    + "without it, checks that need the cluster's API list are skipped with a warning.")
+    List<String> apiVersions;
+
     @Option(names = {"-f", "--values"}, description = "Values file; repeat to layer, later files win.")
     List<Path> valuesFiles = new ArrayList<>();
 
@@ -53,7 +58,8 @@ final class RenderCommand implements Callable<Integer> {
             for (Path file : valuesFiles) {
                 layers.add(SafeYaml.parse(file.toString(), readFile(file)));
             }
-            Chart.Rendered rendered = charts.render(name, new Chart.Release(release, namespace, version), layers);
+            Chart.Rendered rendered = charts.render(name, new Chart.Release(release, namespace, version, Chart.Lookup.NONE,
+                    apiVersions == null ? Chart.Capabilities.UNKNOWN : Chart.Capabilities.of(apiVersions)), layers);
             rendered.warnings().forEach(w -> System.err.println("warning: " + w));
             System.out.print(Manifests.toYaml(rendered.objects()));
             return 0;

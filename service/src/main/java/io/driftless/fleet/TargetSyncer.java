@@ -176,9 +176,27 @@ public final class TargetSyncer {
                 .map(s -> s.getData() == null ? null : s.getData().get(key))
                 .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));
         Chart.Rendered rendered = charts.render(r.chart().name(),
-                new Chart.Release(r.name(), r.namespace(), r.chart().version(), lookup), layers);
+                new Chart.Release(r.name(), r.namespace(), r.chart().version(), lookup, servedBy(client)), layers);
         renders.put(target.id(), new CachedRender(snapshot.commit(), rendered));
         return rendered;
+    }
+
+    /** The cluster's discovery answers {@code group/version[/Kind]} questions, asked only when a chart needs one. */
+    private static Chart.Capabilities servedBy(KubernetesClient client) {
+        return apiVersion -> {
+            String[] parts = apiVersion.split("/");
+            String groupVersion = parts.length > 2 ? parts[0] + "/" + parts[1] : apiVersion;
+            try {
+                var resources = client.getApiResources(groupVersion);
+                return Optional.of(resources != null && (parts.length <= 2 || resources.getResources().stream()
+                        .anyMatch(res -> res.getKind().equals(parts[2]))));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return Optional.of(false);
+                }
+                throw e;
+            }
+        };
     }
 
     private static void ensureNamespace(KubernetesClient client, String namespace) {

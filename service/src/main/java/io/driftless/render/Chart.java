@@ -25,9 +25,36 @@ public interface Chart {
      * The release being rendered. {@code lookup} reads values of live Secrets (Helm's {@code lookup}) so that
      * a generated password survives re-renders and restarts; {@link Lookup#NONE} when there is no cluster.
      */
-    record Release(String name, String namespace, String chartVersion, Lookup lookup) {
+    record Release(String name, String namespace, String chartVersion, Lookup lookup, Capabilities capabilities) {
         public Release(String name, String namespace, String chartVersion) {
-            this(name, namespace, chartVersion, Lookup.NONE);
+            this(name, namespace, chartVersion, Lookup.NONE, Capabilities.UNKNOWN);
+        }
+
+        public Release(String name, String namespace, String chartVersion, Lookup lookup) {
+            this(name, namespace, chartVersion, lookup, Capabilities.UNKNOWN);
+        }
+    }
+
+    /** The APIs the target cluster serves (Helm's {@code .Capabilities.APIVersions}). */
+    interface Capabilities {
+        /** No cluster to ask (offline render): checks that need the API list are skipped with a warning. */
+        Capabilities UNKNOWN = apiVersion -> java.util.Optional.empty();
+
+        /**
+         * @param apiVersion {@code group/version} or {@code group/version/Kind}
+         * @return whether the cluster serves it, or empty when that is not known
+         */
+        java.util.Optional<Boolean> has(String apiVersion);
+
+        /**
+         * A fixed list, as {@code helm template --api-versions} takes it; {@code group/version} also answers
+         * for every kind in it.
+         */
+        static Capabilities of(java.util.Collection<String> apiVersions) {
+            java.util.Set<String> known = java.util.Set.copyOf(apiVersions);
+            return apiVersion -> java.util.Optional.of(known.contains(apiVersion)
+                    || apiVersion.indexOf('/') != apiVersion.lastIndexOf('/')
+                    && known.contains(apiVersion.substring(0, apiVersion.lastIndexOf('/'))));
         }
     }
 

@@ -57,4 +57,27 @@ class RenderCommandTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains(bad + ":2: server.loggingLevel: must be one of");
     }
+
+    @Test
+    void rendersTheLegacyChartInTheGenerationAskedFor() throws Exception {
+        Path values = Files.writeString(tmp.resolve("values.yaml"), "agent:\n  enabled: true\n");
+        Run r = run("--chart", "prefect-server-legacy@2022.04.14", "--release", "v1", "--namespace", "flows",
+                "-f", values.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("name: v1-agent", "helm.sh/chart: prefect-server-2022.04.14",
+                "key: postgresql-password", "image: prefecthq/prefect:1.2.0").doesNotContain("driftless.io");
+        assertThat(r.err()).contains("warning: ui.apolloApiUrl is http://localhost:4200/graphql");
+    }
+
+    @Test
+    void takesTheClustersApiVersionsForCapabilityChecks() throws Exception {
+        Path values = Files.writeString(tmp.resolve("values.yaml"), "gateway:\n  enabled: true\n  className: eg\n");
+        Run missing = run("-a", "networking.k8s.io/v1", "-f", values.toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("gateway.enabled: Gateway API (gateway.networking.k8s.io/v1) is not available");
+        Run served = run("--api-versions", "gateway.networking.k8s.io/v1", "-f", values.toString());
+        assertThat(served.code()).isZero();
+        assertThat(served.out()).contains("kind: Gateway");
+        assertThat(served.err()).isEmpty();
+    }
 }

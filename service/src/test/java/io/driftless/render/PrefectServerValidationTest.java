@@ -208,4 +208,23 @@ class PrefectServerValidationTest {
                         + "`kubectl port-forward` to the Service will not reach the API");
         assertThat(render("").warnings()).isEmpty();
     }
+
+    @Test
+    void checksThatTheClusterServesTheGatewayApiWhenItIsKnown() {
+        String values = "gateway:\n  enabled: true\n  className: eg\n";
+        Chart.Release without = new Chart.Release("prefect-server", "prefect", "2026.8.18172642", Chart.Lookup.NONE,
+                Chart.Capabilities.of(List.of("networking.k8s.io/v1")));
+        assertThatThrownBy(() -> ChartRegistry.builtin().render("prefect-server", without,
+                List.of(SafeYaml.parse("values.yaml", values))))
+                .hasMessage("values.yaml:2: gateway.enabled: Gateway API (gateway.networking.k8s.io/v1) is not available "
+                        + "in this cluster. Install the Gateway API CRDs, or set gateway.enabled=false.");
+        for (String served : List.of("gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1/Gateway")) {
+            Chart.Release with = new Chart.Release("prefect-server", "prefect", "2026.8.18172642", Chart.Lookup.NONE,
+                    Chart.Capabilities.of(List.of(served)));
+            assertThat(ChartRegistry.builtin().render("prefect-server", with,
+                    List.of(SafeYaml.parse("values.yaml", values))).warnings()).isEmpty();
+        }
+        assertThat(render(values).warnings()).singleElement().asString()
+                .startsWith("gateway.enabled: not checked whether the cluster serves gateway.networking.k8s.io/v1/Gateway");
+    }
 }

@@ -45,7 +45,7 @@ public final class PrefectServerChart implements Chart {
                 PrefectNames.CHART, release.chartVersion(), pin.appVersion()));
         PrefectNames n = new PrefectNames(v, release, pin.appVersion());
         List<String> warnings = new ArrayList<>();
-        PrefectValidation.check(v, defaults(release.chartVersion()), warnings);
+        PrefectValidation.check(v, defaults(release.chartVersion()), release.capabilities(), warnings);
 
         PrefectWorkloads workloads = new PrefectWorkloads(v, n);
         boolean separate = v.bool("backgroundServices.runAsSeparateDeployment");

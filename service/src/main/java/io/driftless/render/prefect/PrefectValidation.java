@@ -2,10 +2,12 @@ package io.driftless.render.prefect;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.driftless.render.Chart;
 import io.driftless.render.ValueReader;
 
 /**
@@ -14,6 +16,7 @@ import io.driftless.render.ValueReader;
  */
 final class PrefectValidation {
 
+    private static final String GATEWAY_API = "gateway.networking.k8s.io/v1";
     private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)");
     private static final String REMOVED = " has been removed. Please use `server.uiConfig.prefectUiApiUrl` instead.";
@@ -55,7 +58,8 @@ final class PrefectValidation {
         return m;
     }
 
-    static void check(ValueReader v, Map<String, Object> defaults, List<String> warnings) {
+    static void check(ValueReader v, Map<String, Object> defaults, Chart.Capabilities capabilities,
+                      List<String> warnings) {
         closedObjects(v, defaults);
         schema(v);
         boolean separate = v.bool("backgroundServices.runAsSeparateDeployment");
@@ -97,8 +101,19 @@ final class PrefectValidation {
             v.fail("gateway.className", "gateway.className is required when gateway.enabled=true and gateway.create=true. "
                     + "Please specify a GatewayClass that exists in your cluster.");
         }
+        if (v.bool("gateway.enabled") && v.bool("gateway.create")) {
+            Optional<Boolean> served = capabilities.has(GATEWAY_API + "/Gateway");
+            if (served.isEmpty()) {
+                warnings.add("gateway.enabled: not checked whether the cluster serves " + GATEWAY_API + "/Gateway "
+                        + "(no cluster; pass --api-versions " + GATEWAY_API + " to check)");
+            } else if (!served.get()) {
+                v.fail("gateway.enabled", "Gateway API (" + GATEWAY_API + ") is not available in this cluster. "
+                        + "Install the Gateway API CRDs, or set gateway.enabled=false.");
+            }
+        }
         warnings.addAll(portWarnings(v));
     }
+
 
     private static boolean hasNamedParent(ValueReader v) {
         return v.list("httproute.parentRefs").stream()

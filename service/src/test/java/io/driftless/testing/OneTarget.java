@@ -1,0 +1,78 @@
+package io.driftless.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.config.Fleet;
+import io.driftless.config.FleetLoader;
+import io.driftless.config.Target;
+import io.driftless.fleet.StatusBoard;
+import io.driftless.fleet.TargetStatus;
+import io.driftless.fleet.TargetSyncer;
+import io.driftless.render.ChartRegistry;
+import io.driftless.source.GitSource;
+import io.driftless.telemetry.Metrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * One release of one chart on one embedded cluster {@code dev}, its values ({@code values.yaml}) served
+ * by a real Git server over HTTP with basic auth.
+ */
+public final class OneTarget implements AutoCloseable {
+
+    private final GitHttpServer git;
+    private final Fleet fleet;
+    private final ClusterConnections clusters;
+    private final GitSource source;
+    private TargetSyncer syncer;
+
+    public OneTarget(Path tmp, String chart, String version, String namespace, String values) throws Exception {
+        git = new GitHttpServer(tmp.resolve("origin"));
+        git.commit("values", Map.of("values.yaml", values));
+        fleet = FleetLoader.parse("fleet.yaml", ("""
+                sources: [{name: values, url: %s, auth: {username: %s, passwordEnv: PW}}]
+                clusters: [{name: dev, embedded: true}]
+                releases:
+                  - {name: prefect, namespace: %s, chart: {name: %s, version: %s},
+                     source: values, values: [values.yaml]}
+                """).formatted(git.url(), GitHttpServer.USER, namespace, chart, version)
+                .getBytes(StandardCharsets.UTF_8), tmp);
+        clusters = new ClusterConnections(fleet.clusters());
+        source = new GitSource(fleet.sources().get(0), tmp.resolve("cache"), Map.of("PW", GitHttpServer.PASSWORD));
+        syncer = newSyncer();
+    }
+
+    /** A syncer as a fresh process has it (empty render cache). */
+    public TargetSyncer newSyncer() {
+        return new TargetSyncer(ChartRegistry.builtin(), clusters, new StatusBoard(fleet.targets()), new Metrics(),
+                Clock.systemUTC());
+    }
+
+    /** Simulates a restart: later syncs use a new syncer. */
+    public void restart() {
+        syncer = newSyncer();
+    }
+
+    /** Fetches the source and syncs the target, writing to the cluster. */
+    public TargetStatus sync() {
+        return syncer.sync(target(), source.fetch(), true);
+    }
+
+    public Target target() {
+        return fleet.targets().get(0);
+    }
+
+    public KubernetesClient client() {
+        return clusters.client("dev");
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (git; clusters; source) {
+            // closes all three
+        }
+    }
+}
