@@ -116,7 +116,7 @@ public final class Planner {
     }
 
     /** Objects upstream installs as Helm hooks. */
-    static boolean isHook(Map<String, Object> object) {
+    public static boolean isHook(Map<String, Object> object) {
         return object != null && metadataMap(object, "annotations").containsKey("helm.sh/hook");
     }
 
