@@ -223,6 +223,9 @@ public final class TargetSyncer {
         if (ok) {
             metrics.syncSucceededAt(cluster, release, now.getEpochSecond());
         }
+        if (health != null) {
+            metrics.health(cluster, release, health.status().name());
+        }
         List<String> changeLines = applied ? changes.entries().stream()
                 .filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).map(ChangeSet.Entry::toString).toList()
                 : List.of();

@@ -11,8 +11,9 @@ import io.driftless.render.Tree;
 
 /**
  * Whether a target's workloads do their job, from the live objects' status (pure: no I/O). Deployments and
- * StatefulSets must have their replicas ready at the current generation; Jobs must have completed. Other
- * kinds are healthy once they exist. The target's health is its worst object's.
+ * StatefulSets must have their replicas ready at the current generation (a rollout past its progress
+ * deadline is Degraded); Jobs must have completed; PersistentVolumeClaims must be bound. Other kinds are
+ * healthy once they exist. The target's health is its worst object's.
  */
 public final class Health {
 
@@ -72,6 +73,14 @@ public final class Health {
         Map<String, Object> metadata = Tree.asMap(object.get("metadata"));
         return switch (kind) {
             case "Deployment", "StatefulSet" -> {
+                for (Object c : Tree.asList(status.get("conditions"))) {
+                    Map<String, Object> condition = Tree.asMap(c);
+                    if ("Progressing".equals(condition.get("type")) && "False".equals(condition.get("status"))
+                            && "ProgressDeadlineExceeded".equals(condition.get("reason"))) {
+                        yield new Assessed(Status.Degraded, "rollout stuck (ProgressDeadlineExceeded)"
+                                + (condition.get("message") == null ? "" : ": " + condition.get("message")));
+                    }
+                }
                 long wanted = number(spec.get("replicas"), 1);
                 long ready = number(status.get("Deployment".equals(kind) ? "availableReplicas" : "readyReplicas"), 0);
                 long observed = number(status.get("observedGeneration"), 0);
@@ -96,6 +105,9 @@ public final class Health {
                 }
                 yield new Assessed(Status.Progressing, "has not completed");
             }
+            case "PersistentVolumeClaim" -> "Bound".equals(status.get("phase")) ? new Assessed(Status.Healthy, "")
+                    : "Lost".equals(status.get("phase")) ? new Assessed(Status.Degraded, "its volume is lost")
+                    : new Assessed(Status.Progressing, "not bound to a volume yet");
             default -> new Assessed(Status.Healthy, "");
         };
     }

@@ -1,6 +1,7 @@
 package io.driftless.telemetry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * driftless_sync_duration_seconds{cluster,release}              histogram
  * driftless_last_successful_sync_timestamp_seconds{cluster,release}  gauge, unix time
  * driftless_objects_out_of_sync{cluster,release}                gauge
+ * driftless_target_health{cluster,release,status}               gauge, 1 for the target's current status
+ *                                                               (Healthy|Progressing|Degraded|Missing), else 0
  * driftless_source_fetch_total{source,result}                   counter, result = success|failure
  * driftless_source_fetch_duration_seconds{source}               histogram
  * </pre>
@@ -34,6 +37,8 @@ public final class Metrics {
     public static final String SYNC_DURATION = "driftless.sync.duration";
     public static final String LAST_SUCCESS = "driftless.last.successful.sync.timestamp";
     public static final String OUT_OF_SYNC = "driftless.objects.out.of.sync";
+    public static final String HEALTH = "driftless.target.health";
+    public static final List<String> HEALTH_STATUSES = List.of("Healthy", "Progressing", "Degraded", "Missing");
     public static final String FETCH = "driftless.source.fetch";
     public static final String FETCH_DURATION = "driftless.source.fetch.duration";
 
@@ -61,6 +66,18 @@ public final class Metrics {
 
     public void outOfSync(String cluster, String release, long objects) {
         gauge(OUT_OF_SYNC, "Objects whose live state differs from Git", null, cluster, release).set(objects);
+    }
+
+    public void health(String cluster, String release, String status) {
+        for (String each : HEALTH_STATUSES) {
+            gauges.computeIfAbsent(HEALTH + "|" + cluster + "|" + release + "|" + each, k -> {
+                AtomicLong value = new AtomicLong();
+                Gauge.builder(HEALTH, value, AtomicLong::get)
+                        .description("1 for the target's current health status, 0 for the others")
+                        .tags("cluster", cluster, "release", release, "status", each).register(registry);
+                return value;
+            }).set(each.equals(status) ? 1 : 0);
+        }
     }
 
     public void fetchFinished(String source, String result, Duration took) {

@@ -40,6 +40,9 @@ class LegacyChartSyncIT {
                     .containsExactlyInAnyOrder("prefect-apollo", "prefect-graphql", "prefect-hasura",
                             "prefect-towel", "prefect-ui");
             assertThat(first.health()).isEqualTo("Progressing");
+            assertThat(t.metrics().scrape())
+                    .contains("driftless_target_health{cluster=\"dev\",release=\"prefect\",status=\"Progressing\"} 1.0")
+                    .contains("driftless_target_health{cluster=\"dev\",release=\"prefect\",status=\"Healthy\"} 0.0");
 
             TargetStatus second = t.sync();
             assertThat(second.outOfSync()).as("env entries without a value do not churn").isZero();

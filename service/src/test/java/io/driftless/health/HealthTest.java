@@ -78,4 +78,22 @@ class HealthTest {
         assertThat(report.status()).isEqualTo(Health.Status.Progressing);
         assertThat(report.messages()).hasSize(3).allMatch(m -> m.contains("Progressing: just applied"));
     }
+
+    @Test
+    void aRolloutPastItsDeadlineIsDegradedAndAnUnboundClaimProgressing() {
+        ObjectRef claim = new ObjectRef("v1", "PersistentVolumeClaim", "prefect", "data");
+        Map<String, Object> stuck = deployment(2, 1, 3, 3);
+        Tree.asMap(stuck.get("status")).put("conditions", List.of(Tree.map("type", "Progressing", "status", "False",
+                "reason", "ProgressDeadlineExceeded", "message", "ReplicaSet \"web-1\" has timed out progressing.")));
+        Map<ObjectRef, Map<String, Object>> live = Map.of(WEB, stuck,
+                claim, Tree.map("status", Tree.map("phase", "Pending")));
+        Health.Report report = Health.assess(List.of(WEB, claim), live, Set.of(), Map.of());
+        assertThat(report.status()).isEqualTo(Health.Status.Degraded);
+        assertThat(report.messages()).containsExactly(
+                "Deployment/prefect/web Degraded: rollout stuck (ProgressDeadlineExceeded): ReplicaSet \"web-1\" has "
+                        + "timed out progressing.",
+                "PersistentVolumeClaim/prefect/data Progressing: not bound to a volume yet");
+        assertThat(Health.assess(List.of(claim), Map.of(claim, Tree.map("status", Tree.map("phase", "Bound"))),
+                Set.of(), Map.of()).status()).isEqualTo(Health.Status.Healthy);
+    }
 }

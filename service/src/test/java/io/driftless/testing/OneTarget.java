@@ -27,6 +27,7 @@ public final class OneTarget implements AutoCloseable {
     private final Fleet fleet;
     private final ClusterConnections clusters;
     private final GitSource source;
+    private final Metrics metrics = new Metrics();
     private TargetSyncer syncer;
 
     public OneTarget(Path tmp, String chart, String version, String namespace, String values) throws Exception {
@@ -47,7 +48,7 @@ public final class OneTarget implements AutoCloseable {
 
     /** A syncer as a fresh process has it (empty render cache). */
     public TargetSyncer newSyncer() {
-        return new TargetSyncer(ChartRegistry.builtin(), clusters, new StatusBoard(fleet.targets()), new Metrics(),
+        return new TargetSyncer(ChartRegistry.builtin(), clusters, new StatusBoard(fleet.targets()), metrics,
                 Clock.systemUTC());
     }
 
@@ -59,6 +60,10 @@ public final class OneTarget implements AutoCloseable {
     /** Fetches the source and syncs the target, writing to the cluster. */
     public TargetStatus sync() {
         return syncer.sync(target(), source.fetch(), true);
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     public Target target() {
