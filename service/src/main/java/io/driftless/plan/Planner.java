@@ -112,6 +112,12 @@ public final class Planner {
         if (!policy.prune()) {
             return new PlannedChange(ref, Action.SKIP, "no longer rendered; syncPolicy.prune is false", null, live, null);
         }
+        if ("PersistentVolumeClaim".equals(ref.kind()) && !policy.prunePersistentVolumeClaims()) {
+            // released from the inventory, so it is reported once and then left alone with its data
+            return new PlannedChange(ref, Action.SKIP, "kept with its data and no longer tracked (set "
+                    + "syncPolicy.prunePersistentVolumeClaims: true to delete claims the release stops rendering)",
+                    null, live, null, false);
+        }
         return new PlannedChange(ref, Action.PRUNE, "no longer rendered", null, live, null);
     }
 

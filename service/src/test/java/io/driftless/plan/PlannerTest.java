@@ -99,7 +99,7 @@ class PlannerTest {
         assertThat(refused.isRefused()).isTrue();
         assertThat(refused.changes()).isEmpty();
         Plan allowed = Planner.plan(OWNER, List.of(), live(List.of(owned("v1", "Service", "a"))), inventory,
-                new SyncPolicy(true, false, true, false, true, 50));
+                new SyncPolicy(true, false, true, false, true, 50, false));
         assertThat(actions(allowed)).containsExactly("PRUNE Service/data/a");
     }
 
@@ -118,11 +118,28 @@ class PlannerTest {
     }
 
     @Test
+    void keepsAClaimTheReleaseNoLongerRendersUnlessItOptsIn() {
+        Map<String, Object> claim = owned("v1", "PersistentVolumeClaim", "prefect-server-sqlite");
+        Map<String, Object> kept = desired("v1", "Service", "b");
+        Set<ObjectRef> inventory = Set.of(ref(claim), ref(kept));
+        Plan plan = Planner.plan(OWNER, List.of(kept), live(List.of(claim, kept)), inventory,
+                new SyncPolicy(true, false, false, false, true, 100, false));
+        assertThat(plan.changes()).filteredOn(c -> c.desired() == null).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(Action.SKIP);
+            assertThat(c.reason()).startsWith("kept with its data and no longer tracked");
+        });
+        assertThat(plan.nextInventory(Set.of())).as("reported once, then released").containsExactly(ref(kept));
+        Plan optIn = Planner.plan(OWNER, List.of(kept), live(List.of(claim, kept)), inventory,
+                new SyncPolicy(true, false, false, false, true, 100, true));
+        assertThat(actions(optIn)).contains("PRUNE PersistentVolumeClaim/data/prefect-server-sqlite");
+    }
+
+    @Test
     void keepsObjectsWhenPruneIsOffButReportsThem() {
         Map<String, Object> gone = owned("v1", "Service", "a");
         Map<String, Object> kept = desired("v1", "Service", "b");
         Plan plan = Planner.plan(OWNER, List.of(kept), live(List.of(gone, kept)), Set.of(ref(gone), ref(kept)),
-                new SyncPolicy(false, false, false, false, true, 100));
+                new SyncPolicy(false, false, false, false, true, 100, false));
         assertThat(plan.changes()).filteredOn(c -> c.desired() == null).singleElement()
                 .satisfies(c -> assertThat(c.reason()).isEqualTo("no longer rendered; syncPolicy.prune is false"));
     }

@@ -232,12 +232,14 @@ public final class FleetLoader {
         ReleaseSpec.SyncPolicy policy = ReleaseSpec.SyncPolicy.DEFAULT;
         Cursor sp = c.child("syncPolicy");
         if (sp != null) {
-            sp.allowOnly("prune", "selfHeal", "allowEmpty", "dryRun", "createNamespace", "maxPrunePercent");
+            sp.allowOnly("prune", "selfHeal", "allowEmpty", "dryRun", "createNamespace", "maxPrunePercent",
+                    "prunePersistentVolumeClaims");
             ReleaseSpec.SyncPolicy d = ReleaseSpec.SyncPolicy.DEFAULT;
             policy = new ReleaseSpec.SyncPolicy(sp.bool("prune", d.prune()), sp.bool("selfHeal", d.selfHeal()),
                     sp.bool("allowEmpty", d.allowEmpty()), sp.bool("dryRun", d.dryRun()),
                     sp.bool("createNamespace", d.createNamespace()),
-                    sp.integer("maxPrunePercent", d.maxPrunePercent(), 1, 100));
+                    sp.integer("maxPrunePercent", d.maxPrunePercent(), 1, 100),
+                    sp.bool("prunePersistentVolumeClaims", d.prunePersistentVolumeClaims()));
         }
         return new ReleaseSpec(name, namespace, chart, source, List.copyOf(layers), selector, policy,
                 c.origin());
