@@ -12,6 +12,7 @@ import io.driftless.diff.Differ;
 import io.driftless.diff.ObjectDiff;
 import io.driftless.diff.Patches;
 import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
 import io.driftless.plan.Action;
 import io.driftless.plan.Plan;
 import io.driftless.plan.PlannedChange;
@@ -32,6 +33,10 @@ public final class Applier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
     private static final int CONFLICT_RETRIES = 3;
+
+    /** Patches name Driftless as their field manager, so drift reports can tell its writes from others'. */
+    private static final PatchContext PATCH = new PatchContext.Builder().withPatchType(PatchType.JSON)
+            .withFieldManager(Tracking.FIELD_MANAGER).build();
 
     private final KubernetesClient client;
 
@@ -111,7 +116,7 @@ public final class Applier {
             String patch = Serialization.asJson(Patches.patch(currentDiff, desired, resourceVersion(current)));
             try {
                 client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
-                        .withName(ref.name()).patch(PatchContext.of(PatchType.JSON), patch);
+                        .withName(ref.name()).patch(PATCH, patch);
                 return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, fields(currentDiff));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= CONFLICT_RETRIES) {

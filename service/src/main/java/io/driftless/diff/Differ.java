@@ -25,6 +25,9 @@ public final class Differ {
         List<FieldDrift> drifts = new ArrayList<>();
         boolean secret = "Secret".equals(ref.kind()) && ref.group().isEmpty();
         new Walk(drifts, secret).map("", "", desired, live);
+        drifts.replaceAll(d -> d.kind() == FieldDrift.Kind.MISSING ? d : ManagedFields.lastWriter(live, d.path())
+                .map(w -> new FieldDrift(d.kind(), d.path(), d.desiredPath(), d.desired(), d.live(), w.toString()))
+                .orElse(d));
         return new ObjectDiff(ref, List.copyOf(drifts));
     }
 

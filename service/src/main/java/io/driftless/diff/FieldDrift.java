@@ -7,8 +7,14 @@ package io.driftless.diff;
  * @param desiredPath JSON pointer into the desired object (differs inside keyed lists)
  * @param desired     desired value as shown to users (Secret values redacted)
  * @param live        live value as shown to users (Secret values redacted)
+ * @param changedBy   who last wrote the live field, from its managedFields ("kubectl-edit (Update) at ..."),
+ *                    or null when the live object does not say
  */
-public record FieldDrift(Kind kind, String path, String desiredPath, Object desired, Object live) {
+public record FieldDrift(Kind kind, String path, String desiredPath, Object desired, Object live, String changedBy) {
+
+    public FieldDrift(Kind kind, String path, String desiredPath, Object desired, Object live) {
+        this(kind, path, desiredPath, desired, live, null);
+    }
 
     public enum Kind {
         /** Both sides have the field, with different values. */
@@ -21,10 +27,11 @@ public record FieldDrift(Kind kind, String path, String desiredPath, Object desi
 
     @Override
     public String toString() {
-        return switch (kind) {
+        String what = switch (kind) {
             case CHANGED -> path + ": live " + live + ", desired " + desired;
             case MISSING -> path + ": missing, desired " + desired;
             case EXTRA -> path + ": not desired, live " + live;
         };
+        return changedBy == null ? what : what + "; last written by " + changedBy;
     }
 }

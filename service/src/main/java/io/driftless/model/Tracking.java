@@ -6,6 +6,9 @@ import io.driftless.config.Target;
 public final class Tracking {
 
     /** Label selecting every object of a target in its cluster; the value is the release name. */
+    /** The field manager of Driftless's writes, as managedFields record it. */
+    public static final String FIELD_MANAGER = "driftless";
+
     public static final String TARGET_LABEL = "driftless.io/target";
     /** Annotation naming the owning target as {@code namespace/release}; checked before any delete. */
     public static final String OWNER_ANNOTATION = "driftless.io/owner";
