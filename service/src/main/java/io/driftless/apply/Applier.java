@@ -8,7 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.driftless.cluster.LiveReader;
+import io.driftless.config.ReleaseSpec;
 import io.driftless.diff.Differ;
+import io.driftless.diff.Ignores;
 import io.driftless.diff.ObjectDiff;
 import io.driftless.diff.Patches;
 import io.driftless.model.ObjectRef;
@@ -39,9 +41,16 @@ public final class Applier {
             .withFieldManager(Tracking.FIELD_MANAGER).build();
 
     private final KubernetesClient client;
+    private final List<ReleaseSpec.IgnoreRule> ignores;
 
     public Applier(KubernetesClient client) {
+        this(client, List.of());
+    }
+
+    /** @param ignores the release's {@code ignoreDifferences}, honoured when a conflict makes it compare again */
+    public Applier(KubernetesClient client, List<ReleaseSpec.IgnoreRule> ignores) {
         this.client = client;
+        this.ignores = ignores;
     }
 
     public ChangeSet apply(String target, Plan plan) {
@@ -102,7 +111,7 @@ public final class Applier {
                 throw e;
             }
             Map<String, Object> liveTree = Manifests.toTree(live);
-            return update(ref, change.desired(), liveTree, Differ.diff(ref, change.desired(), liveTree));
+            return update(ref, change.desired(), liveTree, diff(ref, change.desired(), liveTree));
         }
     }
 
@@ -127,7 +136,7 @@ public final class Applier {
                     throw e;
                 }
                 current = Manifests.toTree(fresh);
-                currentDiff = Differ.diff(ref, desired, current);
+                currentDiff = diff(ref, desired, current);
             }
         }
     }
@@ -163,5 +172,9 @@ public final class Applier {
         String message = e.getStatus() != null && e.getStatus().getMessage() != null
                 ? e.getStatus().getMessage() : e.getMessage();
         return "HTTP " + e.getCode() + ": " + (message == null ? "no message" : message.lines().findFirst().orElse(""));
+    }
+
+    private ObjectDiff diff(ObjectRef ref, Map<String, Object> desired, Map<String, Object> live) {
+        return Ignores.apply(ignores, Differ.diff(ref, desired, live));
     }
 }

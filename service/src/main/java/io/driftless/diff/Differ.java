@@ -26,7 +26,7 @@ public final class Differ {
         boolean secret = "Secret".equals(ref.kind()) && ref.group().isEmpty();
         new Walk(drifts, secret).map("", "", desired, live);
         drifts.replaceAll(d -> d.kind() == FieldDrift.Kind.MISSING ? d : ManagedFields.lastWriter(live, d.path())
-                .map(w -> new FieldDrift(d.kind(), d.path(), d.desiredPath(), d.desired(), d.live(), w.toString()))
+                .map(w -> new FieldDrift(d.kind(), d.path(), d.desiredPath(), d.desired(), d.live(), w))
                 .orElse(d));
         return new ObjectDiff(ref, List.copyOf(drifts));
     }

@@ -7,10 +7,18 @@ package io.driftless.diff;
  * @param desiredPath JSON pointer into the desired object (differs inside keyed lists)
  * @param desired     desired value as shown to users (Secret values redacted)
  * @param live        live value as shown to users (Secret values redacted)
- * @param changedBy   who last wrote the live field, from its managedFields ("kubectl-edit (Update) at ..."),
- *                    or null when the live object does not say
+ * @param lastWriter  who last wrote the live field, from its managedFields, or null when the live object
+ *                    does not say
  */
-public record FieldDrift(Kind kind, String path, String desiredPath, Object desired, Object live, String changedBy) {
+public record FieldDrift(Kind kind, String path, String desiredPath, Object desired, Object live, Writer lastWriter) {
+
+    /** A field manager's write: {@code kubectl-edit (Update) at 2026-11-21T10:42:00Z}; time may be null. */
+    public record Writer(String manager, String operation, String time) {
+        @Override
+        public String toString() {
+            return manager + (operation == null ? "" : " (" + operation + ")") + (time == null ? "" : " at " + time);
+        }
+    }
 
     public FieldDrift(Kind kind, String path, String desiredPath, Object desired, Object live) {
         this(kind, path, desiredPath, desired, live, null);
@@ -32,6 +40,6 @@ public record FieldDrift(Kind kind, String path, String desiredPath, Object desi
             case MISSING -> path + ": missing, desired " + desired;
             case EXTRA -> path + ": not desired, live " + live;
         };
-        return changedBy == null ? what : what + "; last written by " + changedBy;
+        return lastWriter == null ? what : what + "; last written by " + lastWriter;
     }
 }

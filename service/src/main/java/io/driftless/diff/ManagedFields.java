@@ -17,24 +17,16 @@ final class ManagedFields {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @param time RFC 3339, as the API server records it; may be null */
-    record Writer(String manager, String operation, String time) {
-        @Override
-        public String toString() {
-            return manager + (operation == null ? "" : " (" + operation + ")") + (time == null ? "" : " at " + time);
-        }
-    }
-
     private ManagedFields() {
     }
 
-    static Optional<Writer> lastWriter(Map<String, Object> live, String pointer) {
+    static Optional<FieldDrift.Writer> lastWriter(Map<String, Object> live, String pointer) {
         Object md = live.get("metadata");
         if (!(md instanceof Map<?, ?> metadata) || !(metadata.get("managedFields") instanceof List<?> entries)) {
             return Optional.empty();
         }
         String[] segments = pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/");
-        Writer best = null;
+        FieldDrift.Writer best = null;
         int bestDepth = 0;
         String bestTime = "";
         for (Object e : entries) {
@@ -44,7 +36,7 @@ final class ManagedFields {
             int depth = depth(fields, live, segments);
             String time = entry.get("time") == null ? "" : String.valueOf(entry.get("time"));
             if (depth > bestDepth || depth == bestDepth && depth > 0 && time.compareTo(bestTime) > 0) {
-                best = new Writer(String.valueOf(entry.get("manager")), (String) entry.get("operation"),
+                best = new FieldDrift.Writer(String.valueOf(entry.get("manager")), (String) entry.get("operation"),
                         time.isEmpty() ? null : time);
                 bestDepth = depth;
                 bestTime = time;

@@ -95,7 +95,7 @@ public final class TargetSyncer {
             wanted.addAll(inventory);
             Map<ObjectRef, Map<String, Object>> live = new LiveReader(client).read(wanted, Tracking.TARGET_LABEL,
                     owner.labelValue());
-            Plan plan = Planner.plan(owner, desired, live, inventory, policy);
+            Plan plan = Planner.plan(owner, desired, live, inventory, policy, target.release().ignoreDifferences());
             if (plan.isRefused()) {
                 return finish(target, snapshot, started, "refused", null, plan.refused(), rendered.warnings(), plan,
                         health(desired, live, null, rendered));
@@ -110,7 +110,7 @@ public final class TargetSyncer {
                 if (policy.createNamespace()) {
                     ensureNamespace(client, target.release().namespace());
                 }
-                changes = new Applier(client).apply(target.id(), plan);
+                changes = new Applier(client, target.release().ignoreDifferences()).apply(target.id(), plan);
                 pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
                         .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
             }

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.driftless.config.ReleaseSpec;
 import io.driftless.diff.Differ;
+import io.driftless.diff.Ignores;
 import io.driftless.diff.ObjectDiff;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
@@ -35,6 +36,13 @@ public final class Planner {
      */
     public static Plan plan(Owner owner, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
                             Set<ObjectRef> inventory, ReleaseSpec.SyncPolicy policy) {
+        return plan(owner, desired, live, inventory, policy, List.of());
+    }
+
+    /** @param ignores the release's {@code ignoreDifferences}: what they cover is neither drift nor patched */
+    public static Plan plan(Owner owner, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
+                            Set<ObjectRef> inventory, ReleaseSpec.SyncPolicy policy,
+                            List<ReleaseSpec.IgnoreRule> ignores) {
         if (desired.isEmpty() && !policy.allowEmpty()) {
             return new Plan(List.of(), "the release renders no objects; refusing to sync (and prune) an empty "
                     + "desired set because syncPolicy.allowEmpty is false");
@@ -55,7 +63,7 @@ public final class Planner {
                         + "; two releases render the same object", d, l, null));
                 continue;
             }
-            ObjectDiff diff = Differ.diff(ref, d, l);
+            ObjectDiff diff = Ignores.apply(ignores, Differ.diff(ref, d, l));
             if (diff.inSync()) {
                 apply.add(new PlannedChange(ref, Action.UNCHANGED, "in sync", d, l, diff));
             } else if (isHook(d)) {

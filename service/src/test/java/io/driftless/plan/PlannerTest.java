@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.driftless.config.ReleaseSpec;
 import io.driftless.config.ReleaseSpec.SyncPolicy;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
@@ -206,5 +207,28 @@ class PlannerTest {
         Map<String, Object> role = object("rbac.authorization.k8s.io/v1", "ClusterRole", "reader");
         ((Map<String, Object>) role.get("metadata")).remove("namespace");
         assertThat(Planner.refOf(Planner.inNamespace("prefect", role)).namespace()).isNull();
+    }
+
+    @Test
+    void ignoresDifferencesTheReleaseDeclaresButNoOthers() {
+        Map<String, Object> want = desired("apps/v1", "Deployment", "web");
+        want.put("spec", new LinkedHashMap<>(Map.of("replicas", 2, "paused", false)));
+        Map<String, Object> scaled = owned("apps/v1", "Deployment", "web");
+        scaled.put("spec", new LinkedHashMap<>(Map.of("replicas", 7, "paused", false)));
+        Map<String, Object> edited = owned("apps/v1", "Deployment", "web");
+        edited.put("spec", new LinkedHashMap<>(Map.of("replicas", 2, "paused", true)));
+        ((Map<String, Object>) edited.get("metadata")).put("managedFields", List.of(Map.of("manager", "rollout-tool",
+                "operation", "Update", "fieldsV1", Map.of("f:spec", Map.of("f:paused", Map.of())))));
+        List<ReleaseSpec.IgnoreRule> rules = List.of(
+                new ReleaseSpec.IgnoreRule("Deployment", "web", List.of("/spec/replicas"), List.of()),
+                new ReleaseSpec.IgnoreRule(null, null, List.of(), List.of("rollout-tool")));
+
+        assertThat(actions(Planner.plan(OWNER, List.of(want), live(List.of(scaled)), Set.of(), POLICY, rules)))
+                .containsExactly("UNCHANGED Deployment/data/web");
+        assertThat(actions(Planner.plan(OWNER, List.of(want), live(List.of(edited)), Set.of(), POLICY, rules)))
+                .containsExactly("UNCHANGED Deployment/data/web");
+        assertThat(actions(Planner.plan(OWNER, List.of(want), live(List.of(scaled)), Set.of(), POLICY,
+                List.of(new ReleaseSpec.IgnoreRule("Deployment", "other", List.of("/spec/replicas"), List.of())))))
+                .containsExactly("UPDATE Deployment/data/web");
     }
 }

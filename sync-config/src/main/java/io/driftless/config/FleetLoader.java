@@ -193,7 +193,7 @@ public final class FleetLoader {
     }
 
     private static ReleaseSpec release(Cursor c) {
-        c.allowOnly("name", "namespace", "chart", "source", "values", "clusters", "syncPolicy");
+        c.allowOnly("name", "namespace", "chart", "source", "values", "clusters", "syncPolicy", "ignoreDifferences");
         String name = dnsLabel(c, "name", 53);
         String namespace = dnsLabel(c, "namespace", 63);
         ReleaseSpec.ChartRef chart = null;
@@ -241,7 +241,27 @@ public final class FleetLoader {
                     sp.integer("maxPrunePercent", d.maxPrunePercent(), 1, 100),
                     sp.bool("prunePersistentVolumeClaims", d.prunePersistentVolumeClaims()));
         }
-        return new ReleaseSpec(name, namespace, chart, source, List.copyOf(layers), selector, policy,
+        List<ReleaseSpec.IgnoreRule> ignores = new ArrayList<>();
+        List<Object> rules = c.list("ignoreDifferences");
+        for (int i = 0; i < rules.size(); i++) {
+            Cursor r = c.item("ignoreDifferences", i, rules.get(i));
+            if (r == null) {
+                continue;
+            }
+            r.allowOnly("kind", "name", "jsonPointers", "managedFieldsManagers");
+            List<String> pointers = r.list("jsonPointers").stream().map(String::valueOf).toList();
+            List<String> managers = r.list("managedFieldsManagers").stream().map(String::valueOf).toList();
+            for (String pointer : pointers) {
+                if (!pointer.startsWith("/") || pointer.length() < 2) {
+                    r.problem("jsonPointers", "'" + pointer + "' is not a JSON pointer to a field, e.g. /spec/replicas");
+                }
+            }
+            if (pointers.isEmpty() && managers.isEmpty()) {
+                r.problem("jsonPointers", "give jsonPointers or managedFieldsManagers (or both)");
+            }
+            ignores.add(new ReleaseSpec.IgnoreRule(r.string("kind", null), r.string("name", null), pointers, managers));
+        }
+        return new ReleaseSpec(name, namespace, chart, source, List.copyOf(layers), selector, policy, List.copyOf(ignores),
                 c.origin());
     }
 

@@ -6,7 +6,25 @@ import java.util.Map;
 /** A chart installed with layered values on every cluster its selector picks. */
 public record ReleaseSpec(String name, String namespace, ChartRef chart, String source,
                           List<ValuesLayer> values, ClusterSelector clusters, SyncPolicy syncPolicy,
-                          Origin origin) {
+                          List<IgnoreRule> ignoreDifferences, Origin origin) {
+
+    /**
+     * Differences that are not drift: fields under {@code jsonPointers}, or fields last written by one of
+     * {@code managedFieldsManagers} (e.g. the replicas an autoscaler sets), on objects of {@code kind}
+     * and {@code name} (null matches any).
+     */
+    public record IgnoreRule(String kind, String name, List<String> jsonPointers, List<String> managedFieldsManagers) {
+
+        public boolean appliesTo(String objectKind, String objectName) {
+            return (kind == null || kind.equals(objectKind)) && (name == null || name.equals(objectName));
+        }
+
+        /** Whether a JSON pointer is one of the ignored fields or inside one. */
+        public boolean coversPath(String pointer) {
+            return pointer != null && jsonPointers.stream()
+                    .anyMatch(p -> pointer.equals(p) || pointer.startsWith(p.endsWith("/") ? p : p + "/"));
+        }
+    }
 
     /** A builtin chart and the version whose output it reproduces. */
     public record ChartRef(String name, String version) {

@@ -51,6 +51,9 @@ class FleetLoaderTest {
                 clusters:
                   matchLabels: {env: prod}
                 syncPolicy: {selfHeal: true, maxPrunePercent: 20}
+                ignoreDifferences:
+                  - {kind: Deployment, name: prefect-server, jsonPointers: [/spec/replicas]}
+                  - managedFieldsManagers: [vpa-recommender]
             """;
 
     @Test
@@ -148,5 +151,21 @@ class FleetLoaderTest {
                 java.util.Map.of("env", "prod"), Origin.NONE);
         assertThat(Target.resolve("a/{labels.env}/{cluster}.yaml", c)).isEqualTo("a/prod/eu-1.yaml");
         assertThatThrownBy(() -> Target.resolve("{region}.yaml", c)).hasMessageContaining("unknown placeholder {region}");
+    }
+
+    @Test
+    void readsIgnoreRulesAndRejectsOnesThatIgnoreNothing() {
+        ReleaseSpec release = parse(VALID).releases().get(0);
+        assertThat(release.ignoreDifferences()).containsExactly(
+                new ReleaseSpec.IgnoreRule("Deployment", "prefect-server", List.of("/spec/replicas"), List.of()),
+                new ReleaseSpec.IgnoreRule(null, null, List.of(), List.of("vpa-recommender")));
+        assertThat(release.ignoreDifferences().get(0).coversPath("/spec/replicas")).isTrue();
+        assertThat(release.ignoreDifferences().get(0).coversPath("/spec/replicasExtra")).isFalse();
+        assertThat(problems(VALID.replace("jsonPointers: [/spec/replicas]", "jsonPointers: [spec.replicas]")
+                .replace("- managedFieldsManagers: [vpa-recommender]", "- {kind: Service}"))).containsExactly(
+                "fleet.yaml:25: releases[0].ignoreDifferences[0].jsonPointers: 'spec.replicas' is not a JSON "
+                        + "pointer to a field, e.g. /spec/replicas",
+                "fleet.yaml:26: releases[0].ignoreDifferences[1].jsonPointers: give jsonPointers or "
+                        + "managedFieldsManagers (or both)");
     }
 }
