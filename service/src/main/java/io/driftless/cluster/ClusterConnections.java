@@ -59,10 +59,21 @@ public final class ClusterConnections implements Closeable {
                 return server.createClient();
             }
             case IN_CLUSTER:
-                return new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build();
+                return new KubernetesClientBuilder().withConfig(withRetries(Config.autoConfigure(null))).build();
             default:
-                return new KubernetesClientBuilder().withConfig(kubeconfig(spec)).build();
+                return new KubernetesClientBuilder().withConfig(withRetries(kubeconfig(spec))).build();
         }
+    }
+
+    /**
+     * Throttled (429) and unavailable (5xx) answers and connection errors are retried by the client with
+     * exponential backoff: 200 ms, 400 ms, ... five times (about 6 s), then the object's apply fails and is
+     * retried by the next sync. Every write carries a precondition, so a retried write is safe.
+     */
+    static Config withRetries(Config config) {
+        config.setRequestRetryBackoffLimit(5);
+        config.setRequestRetryBackoffInterval(200);
+        return config;
     }
 
     private static Config kubeconfig(ClusterSpec spec) {

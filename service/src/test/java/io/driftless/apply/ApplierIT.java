@@ -1,0 +1,121 @@
+package io.driftless.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.driftless.config.ReleaseSpec;
+import io.driftless.model.ObjectRef;
+import io.driftless.plan.Plan;
+import io.driftless.plan.Planner;
+import io.driftless.render.Manifests;
+import io.driftless.render.Tree;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+
+/**
+ * Apply against an API server that answers some requests with scripted failures (429, 5xx, 409) and
+ * everything else from its in-memory store.
+ */
+class ApplierIT {
+
+    private static final Planner.Owner OWNER = new Planner.Owner("web", "data/web");
+    private static final String SERVICES = "/api/v1/namespaces/data/services";
+    private static final String PATCH_WEB = SERVICES + "/web?fieldManager=driftless";
+
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+
+    @BeforeEach
+    void start() {
+        Map<ServerRequest, Queue<ServerResponse>> scripted = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), scripted,
+                new KubernetesMixedDispatcher(scripted), false);
+        server.init();
+        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(server.createClient().getConfiguration())
+                .withRequestRetryBackoffLimit(3).withRequestRetryBackoffInterval(10).build()).build();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.destroy();
+    }
+
+    private static Map<String, Object> service(String name, int port) {
+        return Planner.stamp(OWNER, Tree.map("apiVersion", "v1", "kind", "Service",
+                "metadata", Tree.map("name", name, "namespace", "data"),
+                "spec", Tree.map("ports", Tree.list(Tree.map("name", "http", "port", port)))));
+    }
+
+    private ChangeSet apply(List<Map<String, Object>> desired, Set<ObjectRef> inventory) {
+        Map<ObjectRef, Map<String, Object>> live = new LinkedHashMap<>();
+        for (var r : client.services().inNamespace("data").list().getItems()) {
+            Map<String, Object> tree = Manifests.toTree(r);
+            tree.putIfAbsent("apiVersion", "v1");
+            tree.putIfAbsent("kind", "Service");
+            live.put(Planner.refOf(tree), tree);
+        }
+        Plan plan = Planner.plan(OWNER, desired, live, inventory, new ReleaseSpec.SyncPolicy(true, false, false,
+                false, true, 100, false));
+        return new Applier(client).apply("data/web", plan);
+    }
+
+    @Test
+    void retriesThrottledAndUnavailableAnswersWithBackoff() {
+        server.expect().post().withPath(SERVICES).andReturn(503, "etcd leader changed").once();
+        server.expect().post().withPath(SERVICES).andReturn(429, "too many requests").once();
+        int before = server.getRequestCount();
+        ChangeSet created = apply(List.of(service("web", 80)), Set.of());
+        assertThat(server.getRequestCount() - before).as("list, two refused creates, the create").isEqualTo(4);
+        assertThat(created.entries()).extracting(ChangeSet.Entry::outcome).containsExactly(ChangeSet.Outcome.CREATED);
+
+        server.expect().patch().withPath(PATCH_WEB).andReturn(500, "internal error").once();
+        before = server.getRequestCount();
+        ChangeSet patched = apply(List.of(service("web", 8080)), Set.of());
+        assertThat(server.getRequestCount() - before).as("list, read, the refused patch, the patch").isEqualTo(4);
+        assertThat(patched.entries()).extracting(ChangeSet.Entry::outcome).containsExactly(ChangeSet.Outcome.CONFIGURED);
+        assertThat(client.services().inNamespace("data").withName("web").get().getSpec().getPorts().get(0).getPort())
+                .isEqualTo(8080);
+    }
+
+    @Test
+    void aServerThatKeepsFailingFailsTheObjectAndPostponesPrunes() {
+        apply(List.of(service("web", 80), service("old", 81)), Set.of());
+        ObjectRef old = Planner.refOf(service("old", 81));
+        ObjectRef web = Planner.refOf(service("web", 80));
+        server.expect().patch().withPath(PATCH_WEB).andReturn(503, "unavailable").always();
+        ChangeSet changes = apply(List.of(service("web", 8080)), Set.of(web, old));
+
+        assertThat(changes.entries()).extracting(e -> e.ref().name() + " " + e.outcome()).containsExactly(
+                "web FAILED", "old SKIPPED");
+        assertThat(changes.entries().get(0).reason()).contains("503");
+        assertThat(client.services().inNamespace("data").withName("old").get()).as("not pruned").isNotNull();
+    }
+
+    @Test
+    void aConflictReReadsTheObjectAndPatchesAgain() {
+        apply(List.of(service("web", 80)), Set.of());
+        server.expect().patch().withPath(PATCH_WEB).andReturn(409, "the object has been modified").once();
+        ChangeSet changes = apply(List.of(service("web", 8080)), Set.of());
+        assertThat(changes.entries()).extracting(ChangeSet.Entry::outcome).containsExactly(ChangeSet.Outcome.CONFIGURED);
+        assertThat(client.services().inNamespace("data").withName("web").get().getSpec().getPorts().get(0).getPort())
+                .isEqualTo(8080);
+    }
+}
