@@ -47,6 +47,10 @@ public final class Planner {
             return new Plan(List.of(), "the release renders no objects; refusing to sync (and prune) an empty "
                     + "desired set because syncPolicy.allowEmpty is false");
         }
+        List<String> invalid = Validation.problems(desired);
+        if (!invalid.isEmpty()) {
+            return new Plan(List.of(), "invalid objects, nothing written: " + String.join("; ", invalid));
+        }
         List<PlannedChange> apply = new ArrayList<>();
         Map<String, ObjectRef> desiredKeys = new LinkedHashMap<>();
         for (Map<String, Object> d : desired) {

@@ -231,4 +231,22 @@ class PlannerTest {
                 List.of(new ReleaseSpec.IgnoreRule("Deployment", "other", List.of("/spec/replicas"), List.of())))))
                 .containsExactly("UPDATE Deployment/data/web");
     }
+
+    @Test
+    void refusesTheWholeSyncWhenAnyObjectIsInvalidNamingEveryProblem() {
+        Map<String, Object> good = desired("v1", "Service", "web");
+        Map<String, Object> badName = desired("v1", "Service", "Web_1");
+        Map<String, Object> badLabel = desired("v1", "ConfigMap", "settings");
+        ((Map<String, Object>) ((Map<String, Object>) badLabel.get("metadata")).get("labels")).put("tier", "front end");
+        Map<String, Object> twice = desired("v1", "Service", "web");
+        Plan plan = Planner.plan(OWNER, List.of(good, badName, badLabel, twice), Map.of(), Set.of(), POLICY);
+        assertThat(plan.isRefused()).isTrue();
+        assertThat(plan.changes()).isEmpty();
+        assertThat(plan.refused()).isEqualTo("invalid objects, nothing written: "
+                + "Service/data/Web_1: metadata.name 'Web_1' is not a valid DNS label (lower case letters, digits and "
+                + "'-', at most 63 characters); "
+                + "ConfigMap/data/settings: label tier: value 'front end' is not a valid label value (a string of at "
+                + "most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric); "
+                + "Service/data/web: rendered twice");
+    }
 }
