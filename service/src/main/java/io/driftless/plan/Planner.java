@@ -13,6 +13,7 @@ import io.driftless.diff.Ignores;
 import io.driftless.diff.ObjectDiff;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
+import io.driftless.render.Tree;
 
 /**
  * Decides what to do for one target from its desired objects, the live objects and the previous
@@ -47,6 +48,7 @@ public final class Planner {
             return new Plan(List.of(), "the release renders no objects; refusing to sync (and prune) an empty "
                     + "desired set because syncPolicy.allowEmpty is false");
         }
+        desired = desired.stream().map(Planner::foldStringData).toList();
         List<String> invalid = Validation.problems(desired);
         if (!invalid.isEmpty()) {
             return new Plan(List.of(), "invalid objects, nothing written: " + String.join("; ", invalid));
@@ -131,6 +133,24 @@ public final class Planner {
                     null, live, null, false);
         }
         return new PlannedChange(ref, Action.PRUNE, "no longer rendered", null, live, null);
+    }
+
+    /**
+     * A Secret's {@code stringData} is write-only: the API server merges it into {@code data} (base64) and
+     * never returns it. Folding it the same way before the diff keeps such Secrets from drifting forever.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> foldStringData(Map<String, Object> object) {
+        if (!"Secret".equals(object.get("kind")) || !(object.get("stringData") instanceof Map<?, ?> plain)) {
+            return object;
+        }
+        Map<String, Object> folded = new LinkedHashMap<>(object);
+        Map<String, Object> data = object.get("data") instanceof Map<?, ?> d
+                ? new LinkedHashMap<>((Map<String, Object>) d) : new LinkedHashMap<>();
+        plain.forEach((k, v) -> data.put(String.valueOf(k), Tree.base64(v == null ? "" : String.valueOf(v))));
+        folded.remove("stringData");
+        folded.put("data", data);
+        return folded;
     }
 
     /** Objects upstream installs as Helm hooks. */

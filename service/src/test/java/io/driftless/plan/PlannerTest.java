@@ -15,6 +15,7 @@ import io.driftless.config.ReleaseSpec;
 import io.driftless.config.ReleaseSpec.SyncPolicy;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
+import io.driftless.render.Tree;
 
 @SuppressWarnings("unchecked")
 class PlannerTest {
@@ -248,5 +249,20 @@ class PlannerTest {
                 + "ConfigMap/data/settings: label tier: value 'front end' is not a valid label value (a string of at "
                 + "most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric); "
                 + "Service/data/web: rendered twice");
+    }
+
+    @Test
+    void comparesASecretsStringDataWithTheDataTheServerKeeps() {
+        Map<String, Object> want = desired("v1", "Secret", "auth");
+        want.put("stringData", new LinkedHashMap<>(Map.of("auth-string", "admin:pass")));
+        Map<String, Object> stored = owned("v1", "Secret", "auth");
+        stored.put("data", new LinkedHashMap<>(Map.of("auth-string", Tree.base64("admin:pass"))));
+        assertThat(actions(Planner.plan(OWNER, List.of(want), live(List.of(stored)), Set.of(), POLICY)))
+                .containsExactly("UNCHANGED Secret/data/auth");
+        stored.put("data", new LinkedHashMap<>(Map.of("auth-string", Tree.base64("admin:old"))));
+        Plan plan = Planner.plan(OWNER, List.of(want), live(List.of(stored)), Set.of(), POLICY);
+        assertThat(actions(plan)).containsExactly("UPDATE Secret/data/auth");
+        assertThat(plan.changes().get(0).diff().drifts()).singleElement().asString()
+                .startsWith("/data/auth-string: live <redacted sha256:").doesNotContain("admin");
     }
 }
