@@ -40,6 +40,8 @@ public final class Applier {
     private static final PatchContext PATCH = new PatchContext.Builder().withPatchType(PatchType.JSON)
             .withFieldManager(Tracking.FIELD_MANAGER).build();
 
+    private static final long RECREATE_WAIT_SECONDS = 60;
+
     private final KubernetesClient client;
     private final List<ReleaseSpec.IgnoreRule> ignores;
 
@@ -86,6 +88,7 @@ public final class Applier {
                 case PRUNE -> prune(ref);
                 case UNCHANGED -> new ChangeSet.Entry(ref, ChangeSet.Outcome.UNCHANGED, null);
                 case SKIP -> new ChangeSet.Entry(ref, ChangeSet.Outcome.SKIPPED, change.reason());
+                case BLOCKED -> new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, change.reason());
             };
         } catch (KubernetesClientException e) {
             return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, describe(e));
@@ -143,9 +146,10 @@ public final class Applier {
 
     private ChangeSet.Entry recreate(PlannedChange change) {
         ObjectRef ref = change.ref();
+        // wait until it is gone (finalizers, graceful deletion), or the create would meet the old object
         client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
                 .withName(ref.name()).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
-                .delete();
+                .withTimeout(RECREATE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS).delete();
         create(change);
         return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, "recreated: " + change.reason());
     }

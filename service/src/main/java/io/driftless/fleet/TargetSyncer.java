@@ -262,7 +262,7 @@ public final class TargetSyncer {
             switch (c.action()) {
                 case CREATE -> out.add(c.ref() + " missing from the cluster");
                 case PRUNE -> out.add(c.ref() + " no longer rendered (would be pruned)");
-                case UPDATE, RECREATE -> {
+                case UPDATE, RECREATE, BLOCKED -> {
                     for (FieldDrift d : c.diff().drifts()) {
                         out.add(c.ref() + " " + d);
                     }

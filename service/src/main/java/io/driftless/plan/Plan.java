@@ -39,6 +39,6 @@ public record Plan(List<PlannedChange> changes, String refused) {
     /** Objects whose live state differs from Git (to create, update or prune). */
     public long outOfSync() {
         return changes.stream().filter(c -> c.action() == Action.CREATE || c.action() == Action.UPDATE
-                || c.action() == Action.RECREATE || c.action() == Action.PRUNE).count();
+                || c.action() == Action.RECREATE || c.action() == Action.BLOCKED || c.action() == Action.PRUNE).count();
     }
 }

@@ -74,6 +74,13 @@ public final class Planner {
                 apply.add(new PlannedChange(ref, Action.UNCHANGED, "in sync", d, l, diff));
             } else if (isHook(d)) {
                 apply.add(new PlannedChange(ref, Action.RECREATE, "hook changed; runs again", d, l, diff));
+            } else if (Immutable.changedField(diff) != null) {
+                String field = Immutable.changedField(diff);
+                apply.add(policy.recreateOnImmutableChange()
+                        ? new PlannedChange(ref, Action.RECREATE, "immutable field " + field + " changed", d, l, diff)
+                        : new PlannedChange(ref, Action.BLOCKED, "immutable field " + field + " changed and the API "
+                        + "server refuses to update it; set syncPolicy.recreateOnImmutableChange: true to delete and "
+                        + "recreate the object, or change it back", d, l, diff));
             } else {
                 apply.add(new PlannedChange(ref, Action.UPDATE, diff.drifts().size() + " field(s) differ", d, l, diff));
             }

@@ -65,6 +65,10 @@ class ApplierIT {
     }
 
     private ChangeSet apply(List<Map<String, Object>> desired, Set<ObjectRef> inventory) {
+        return apply(desired, inventory, false);
+    }
+
+    private ChangeSet apply(List<Map<String, Object>> desired, Set<ObjectRef> inventory, boolean recreate) {
         Map<ObjectRef, Map<String, Object>> live = new LinkedHashMap<>();
         for (var r : client.services().inNamespace("data").list().getItems()) {
             Map<String, Object> tree = Manifests.toTree(r);
@@ -73,7 +77,7 @@ class ApplierIT {
             live.put(Planner.refOf(tree), tree);
         }
         Plan plan = Planner.plan(OWNER, desired, live, inventory, new ReleaseSpec.SyncPolicy(true, false, false,
-                false, true, 100, false));
+                false, true, 100, false, recreate));
         return new Applier(client).apply("data/web", plan);
     }
 
@@ -117,5 +121,30 @@ class ApplierIT {
         assertThat(changes.entries()).extracting(ChangeSet.Entry::outcome).containsExactly(ChangeSet.Outcome.CONFIGURED);
         assertThat(client.services().inNamespace("data").withName("web").get().getSpec().getPorts().get(0).getPort())
                 .isEqualTo(8080);
+    }
+
+    @Test
+    void anImmutableFieldChangeFailsClearlyUnlessTheReleaseAllowsRecreation() {
+        Map<String, Object> pinned = service("web", 80);
+        Tree.asMap(pinned.get("spec")).put("clusterIP", "10.96.0.9");
+        apply(List.of(pinned), Set.of());
+        Map<String, Object> moved = service("web", 80);
+        Tree.asMap(moved.get("spec")).put("clusterIP", "10.96.0.5");
+
+        ChangeSet refused = apply(List.of(moved), Set.of());
+        assertThat(refused.failed()).isTrue();
+        assertThat(refused.entries()).singleElement().satisfies(e -> assertThat(e.reason()).startsWith(
+                "immutable field /spec/clusterIP changed and the API server refuses to update it; set "
+                        + "syncPolicy.recreateOnImmutableChange: true"));
+        assertThat(client.services().inNamespace("data").withName("web").get().getSpec().getClusterIP())
+                .isEqualTo("10.96.0.9");
+
+        ChangeSet recreated = apply(List.of(moved), Set.of(), true);
+        assertThat(recreated.entries()).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(ChangeSet.Outcome.CONFIGURED);
+            assertThat(e.reason()).isEqualTo("recreated: immutable field /spec/clusterIP changed");
+        });
+        assertThat(client.services().inNamespace("data").withName("web").get().getSpec().getClusterIP())
+                .isEqualTo("10.96.0.5");
     }
 }

@@ -101,7 +101,7 @@ class PlannerTest {
         assertThat(refused.isRefused()).isTrue();
         assertThat(refused.changes()).isEmpty();
         Plan allowed = Planner.plan(OWNER, List.of(), live(List.of(owned("v1", "Service", "a"))), inventory,
-                new SyncPolicy(true, false, true, false, true, 50, false));
+                new SyncPolicy(true, false, true, false, true, 50, false, false));
         assertThat(actions(allowed)).containsExactly("PRUNE Service/data/a");
     }
 
@@ -125,14 +125,14 @@ class PlannerTest {
         Map<String, Object> kept = desired("v1", "Service", "b");
         Set<ObjectRef> inventory = Set.of(ref(claim), ref(kept));
         Plan plan = Planner.plan(OWNER, List.of(kept), live(List.of(claim, kept)), inventory,
-                new SyncPolicy(true, false, false, false, true, 100, false));
+                new SyncPolicy(true, false, false, false, true, 100, false, false));
         assertThat(plan.changes()).filteredOn(c -> c.desired() == null).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(Action.SKIP);
             assertThat(c.reason()).startsWith("kept with its data and no longer tracked");
         });
         assertThat(plan.nextInventory(Set.of())).as("reported once, then released").containsExactly(ref(kept));
         Plan optIn = Planner.plan(OWNER, List.of(kept), live(List.of(claim, kept)), inventory,
-                new SyncPolicy(true, false, false, false, true, 100, true));
+                new SyncPolicy(true, false, false, false, true, 100, true, false));
         assertThat(actions(optIn)).contains("PRUNE PersistentVolumeClaim/data/prefect-server-sqlite");
     }
 
@@ -141,7 +141,7 @@ class PlannerTest {
         Map<String, Object> gone = owned("v1", "Service", "a");
         Map<String, Object> kept = desired("v1", "Service", "b");
         Plan plan = Planner.plan(OWNER, List.of(kept), live(List.of(gone, kept)), Set.of(ref(gone), ref(kept)),
-                new SyncPolicy(false, false, false, false, true, 100, false));
+                new SyncPolicy(false, false, false, false, true, 100, false, false));
         assertThat(plan.changes()).filteredOn(c -> c.desired() == null).singleElement()
                 .satisfies(c -> assertThat(c.reason()).isEqualTo("no longer rendered; syncPolicy.prune is false"));
     }

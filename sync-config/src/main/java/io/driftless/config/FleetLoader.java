@@ -233,13 +233,14 @@ public final class FleetLoader {
         Cursor sp = c.child("syncPolicy");
         if (sp != null) {
             sp.allowOnly("prune", "selfHeal", "allowEmpty", "dryRun", "createNamespace", "maxPrunePercent",
-                    "prunePersistentVolumeClaims");
+                    "prunePersistentVolumeClaims", "recreateOnImmutableChange");
             ReleaseSpec.SyncPolicy d = ReleaseSpec.SyncPolicy.DEFAULT;
             policy = new ReleaseSpec.SyncPolicy(sp.bool("prune", d.prune()), sp.bool("selfHeal", d.selfHeal()),
                     sp.bool("allowEmpty", d.allowEmpty()), sp.bool("dryRun", d.dryRun()),
                     sp.bool("createNamespace", d.createNamespace()),
                     sp.integer("maxPrunePercent", d.maxPrunePercent(), 1, 100),
-                    sp.bool("prunePersistentVolumeClaims", d.prunePersistentVolumeClaims()));
+                    sp.bool("prunePersistentVolumeClaims", d.prunePersistentVolumeClaims()),
+                    sp.bool("recreateOnImmutableChange", d.recreateOnImmutableChange()));
         }
         List<ReleaseSpec.IgnoreRule> ignores = new ArrayList<>();
         List<Object> rules = c.list("ignoreDifferences");

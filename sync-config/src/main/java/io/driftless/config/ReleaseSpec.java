@@ -63,7 +63,8 @@ public record ReleaseSpec(String name, String namespace, ChartRef chart, String 
      * @param maxPrunePercent the largest share of a target's objects one sync may prune
      */
     public record SyncPolicy(boolean prune, boolean selfHeal, boolean allowEmpty, boolean dryRun,
-                             boolean createNamespace, int maxPrunePercent, boolean prunePersistentVolumeClaims) {
-        public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, false, false, true, 50, false);
+                             boolean createNamespace, int maxPrunePercent, boolean prunePersistentVolumeClaims,
+                             boolean recreateOnImmutableChange) {
+        public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, false, false, true, 50, false, false);
     }
 }

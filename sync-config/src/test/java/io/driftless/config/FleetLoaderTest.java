@@ -77,7 +77,7 @@ class FleetLoaderTest {
                 ClusterSpec.Connection.KUBECONFIG, ClusterSpec.Connection.IN_CLUSTER, ClusterSpec.Connection.EMBEDDED);
         assertThat(fleet.clusters().get(0).kubeconfig()).isEqualTo("/fleets/kube/config");
         ReleaseSpec release = fleet.releases().get(0);
-        assertThat(release.syncPolicy()).isEqualTo(new ReleaseSpec.SyncPolicy(true, true, false, false, true, 20, false));
+        assertThat(release.syncPolicy()).isEqualTo(new ReleaseSpec.SyncPolicy(true, true, false, false, true, 20, false, false));
         assertThat(fleet.targets()).extracting(Target::id).containsExactly("prod/prefect");
         assertThat(fleet.targets().get(0).valuesLayers()).extracting(ReleaseSpec.ValuesLayer::path, ReleaseSpec.ValuesLayer::optional)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("base.yaml", false),
