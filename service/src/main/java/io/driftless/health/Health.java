@@ -12,8 +12,8 @@ import io.driftless.render.Tree;
 /**
  * Whether a target's workloads do their job, from the live objects' status (pure: no I/O). Deployments and
  * StatefulSets must have their replicas ready at the current generation (a rollout past its progress
- * deadline is Degraded); Jobs must have completed; PersistentVolumeClaims must be bound. Other kinds are
- * healthy once they exist. The target's health is its worst object's.
+ * deadline is Degraded); Jobs must have completed; PersistentVolumeClaims must be bound; Ingresses and
+ * LoadBalancer Services must have an address. Other kinds are healthy once they exist. The target's health is its worst object's.
  */
 public final class Health {
 
@@ -104,6 +104,12 @@ public final class Health {
                     }
                 }
                 yield new Assessed(Status.Progressing, "has not completed");
+            }
+            case "Service", "Ingress" -> {
+                boolean waitsForAddress = "Ingress".equals(kind) || "LoadBalancer".equals(spec.get("type"));
+                boolean addressed = !Tree.asList(Tree.asMap(status.get("loadBalancer")).get("ingress")).isEmpty();
+                yield !waitsForAddress || addressed ? new Assessed(Status.Healthy, "")
+                        : new Assessed(Status.Progressing, "no load balancer address assigned yet");
             }
             case "PersistentVolumeClaim" -> "Bound".equals(status.get("phase")) ? new Assessed(Status.Healthy, "")
                     : "Lost".equals(status.get("phase")) ? new Assessed(Status.Degraded, "its volume is lost")

@@ -96,4 +96,23 @@ class HealthTest {
         assertThat(Health.assess(List.of(claim), Map.of(claim, Tree.map("status", Tree.map("phase", "Bound"))),
                 Set.of(), Map.of()).status()).isEqualTo(Health.Status.Healthy);
     }
+
+    @Test
+    void loadBalancersAndIngressesWaitForAnAddress() {
+        ObjectRef lb = new ObjectRef("v1", "Service", "prefect", "ui");
+        ObjectRef ingress = new ObjectRef("networking.k8s.io/v1", "Ingress", "prefect", "ui");
+        Map<ObjectRef, Map<String, Object>> waiting = Map.of(
+                lb, Tree.map("spec", Tree.map("type", "LoadBalancer")),
+                ingress, Tree.map("spec", Tree.map()),
+                SVC, Tree.map("spec", Tree.map("type", "ClusterIP")));
+        assertThat(Health.assess(List.of(lb, ingress, SVC), waiting, Set.of(), Map.of()).messages()).containsExactly(
+                "Service/prefect/ui Progressing: no load balancer address assigned yet",
+                "Ingress/prefect/ui Progressing: no load balancer address assigned yet");
+        Map<String, Object> address = Tree.map("loadBalancer", Tree.map("ingress", List.of(Tree.map("ip", "203.0.113.7"))));
+        Map<ObjectRef, Map<String, Object>> addressed = Map.of(
+                lb, Tree.map("spec", Tree.map("type", "LoadBalancer"), "status", address),
+                ingress, Tree.map("spec", Tree.map(), "status", address));
+        assertThat(Health.assess(List.of(lb, ingress), addressed, Set.of(), Map.of()).status())
+                .isEqualTo(Health.Status.Healthy);
+    }
 }
