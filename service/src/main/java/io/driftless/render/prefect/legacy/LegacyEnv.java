@@ -141,15 +141,17 @@ final class LegacyEnv {
         }
     }
 
-    /** Go's {@code %v}: lists print as {@code [a b]}. */
+    /** Go's {@code %v}: lists print as {@code [a b]}, maps as {@code map[k:v]} with sorted keys. */
     private static String goString(Object value) {
         if (value instanceof List<?> l) {
-            StringBuilder sb = new StringBuilder("[");
-            for (Object item : l) {
-                sb.append(sb.length() > 1 ? " " : "").append(item instanceof Map ? "map" + item : goString(item));
-            }
-            return sb.append(']').toString();
+            List<String> items = l.stream().map(LegacyEnv::goString).toList();
+            return "[" + String.join(" ", items) + "]";
         }
-        return ValueReader.scalar(value);
+        if (value instanceof Map<?, ?> m) {
+            List<String> entries = new TreeMap<>(Tree.asMap(m)).entrySet().stream()
+                    .map(e -> e.getKey() + ":" + goString(e.getValue())).toList();
+            return "map[" + String.join(" ", entries) + "]";
+        }
+        return value == null ? "<nil>" : ValueReader.scalar(value);
     }
 }
