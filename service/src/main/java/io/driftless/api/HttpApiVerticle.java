@@ -1,11 +1,25 @@
 package io.driftless.api;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import io.driftless.config.SourceSpec;
+import io.driftless.fleet.FleetVerticle;
 import io.driftless.fleet.StatusBoard;
 import io.driftless.telemetry.Metrics;
 import io.vertx.core.Future;
@@ -13,25 +27,35 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
-/** HTTP: health, readiness, Prometheus metrics and the target status API. */
+/** HTTP: health, readiness, Prometheus metrics, the target status API and push webhooks. */
 public final class HttpApiVerticle extends VerticleBase {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
+    /** Push payloads are a few KiB; anything much larger is not a webhook. */
+    static final int MAX_WEBHOOK_BYTES = 1 << 20;
 
     private final String host;
     private final int port;
     private final StatusBoard board;
     private final Metrics metrics;
+    private final Map<String, SourceSpec> sources;
+    private final Map<String, String> env;
     private HttpServer server;
 
-    public HttpApiVerticle(String host, int port, StatusBoard board, Metrics metrics) {
+    /** @param env where webhook secrets named by {@code secretEnv} are read */
+    public HttpApiVerticle(String host, int port, StatusBoard board, Metrics metrics, List<SourceSpec> sources,
+                           Map<String, String> env) {
         this.host = host;
         this.port = port;
         this.board = board;
         this.metrics = metrics;
+        this.sources = sources.stream().collect(Collectors.toMap(SourceSpec::name, s -> s));
+        this.env = env;
     }
 
     @Override
@@ -49,13 +73,58 @@ public final class HttpApiVerticle extends VerticleBase {
         router.get("/api/v1/targets/:cluster/:release").handler(ctx -> {
             var status = board.get(ctx.pathParam("cluster") + "/" + ctx.pathParam("release"));
             if (status == null) {
-                json(ctx, 404, java.util.Map.of("error", "no such target"));
+                json(ctx, 404, Map.of("error", "no such target"));
             } else {
                 json(ctx, 200, status);
             }
         });
+        router.post("/api/v1/webhooks/:source").handler(BodyHandler.create().setBodyLimit(MAX_WEBHOOK_BYTES))
+                .handler(this::webhook);
         server = vertx.createHttpServer();
         return server.requestHandler(router).listen(port, host);
+    }
+
+    /** A push to a source's repository: verify the signature, then fetch that source at once. */
+    private void webhook(RoutingContext ctx) {
+        String name = ctx.pathParam("source");
+        SourceSpec source = sources.get(name);
+        if (source == null || source.webhook().isNone()) {
+            json(ctx, 404, Map.of("error", "no webhook is configured for source '" + name + "'"));
+            return;
+        }
+        Map<String, String> headers = new HashMap<>();
+        ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        vertx.executeBlocking(() -> secret(source)).onComplete(secret -> {
+            if (secret.failed()) {
+                json(ctx, 503, Map.of("error", secret.cause().getMessage()));
+                return;
+            }
+            Webhooks.Verdict verdict = Webhooks.verify(headers, body, secret.result());
+            if (!verdict.accepted()) {
+                LOG.warn("webhook for source {} rejected: {}", name, verdict.reason());
+                json(ctx, 401, Map.of("error", verdict.reason()));
+                return;
+            }
+            if ("ping".equals(headers.get("x-github-event"))) {
+                json(ctx, 200, Map.of("source", name, "status", "pong"));
+                return;
+            }
+            vertx.eventBus().request(FleetVerticle.REFRESH, name);
+            json(ctx, 202, Map.of("source", name, "status", "refreshing"));
+        });
+    }
+
+    private String secret(SourceSpec source) throws java.io.IOException {
+        SourceSpec.Webhook webhook = source.webhook();
+        String secret = webhook.secretEnv() != null ? env.get(webhook.secretEnv())
+                : Files.readString(Path.of(webhook.secretFile()), StandardCharsets.UTF_8).strip();
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalStateException("the webhook secret of source '" + source.name() + "' is not set ("
+                    + (webhook.secretEnv() != null ? "environment variable " + webhook.secretEnv()
+                    : "file " + webhook.secretFile()) + ")");
+        }
+        return secret;
     }
 
     /** The port actually bound (useful when configured as 0). */

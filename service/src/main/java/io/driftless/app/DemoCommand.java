@@ -120,7 +120,8 @@ final class DemoCommand implements Callable<Integer> {
     /** The example fleet with its sources pointed at the demo repository and its clusters embedded. */
     private Fleet demoFleet(Fleet example, Path repo) {
         List<SourceSpec> sources = example.sources().stream().map(s -> new SourceSpec(s.name(), repo.toString(),
-                "main", Duration.ofSeconds(pollSeconds), SourceSpec.GitAuth.NONE, s.origin())).toList();
+                "main", Duration.ofSeconds(pollSeconds), SourceSpec.GitAuth.NONE, SourceSpec.Webhook.NONE, s.origin()))
+                .toList();
         List<ClusterSpec> clusters = example.clusters().stream().map(c -> new ClusterSpec(c.name(),
                 ClusterSpec.Connection.EMBEDDED, null, null, c.labels(), c.origin())).toList();
         return new Fleet(sources, clusters, example.releases());

@@ -58,7 +58,8 @@ public final class DriftlessService implements AutoCloseable {
         }
         TargetSyncer syncer = new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC());
         Vertx vertx = Vertx.vertx();
-        HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics);
+        HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
+                fleet.sources(), settings.env());
         try {
             vertx.deployVerticle(api).await();
             vertx.deployVerticle(new FleetVerticle(fleet, sources, syncer, board, metrics, Clock.systemUTC(),

@@ -3,12 +3,20 @@ package io.driftless.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +41,7 @@ class SyncLoopIT {
 
     private static final String BASE = "releases/prefect/values.yaml";
     private static final String ENV_PROD = "releases/prefect/env/prod.yaml";
+    private static final String WEBHOOK_SECRET = "push-secret";
 
     @TempDir
     Path tmp;
@@ -56,6 +65,7 @@ class SyncLoopIT {
                     ref: main
                     pollInterval: 1h
                     auth: {username: %s, passwordEnv: GIT_PASSWORD}
+                    webhook: {secretEnv: WEBHOOK_SECRET}
                 clusters:
                   - {name: dev, embedded: true, labels: {env: dev}}
                   - {name: prod, embedded: true, labels: {env: prod}}
@@ -71,7 +81,7 @@ class SyncLoopIT {
         Fleet fleet = FleetLoader.parse("fleet.yaml", fleetYaml.getBytes(StandardCharsets.UTF_8), tmp);
         ClusterConnections clusters = new ClusterConnections(fleet.clusters());
         service = DriftlessService.start(fleet, new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
-                Map.of("GIT_PASSWORD", GitHttpServer.PASSWORD)), clusters);
+                Map.of("GIT_PASSWORD", GitHttpServer.PASSWORD, "WEBHOOK_SECRET", WEBHOOK_SECRET)), clusters);
         dev = clusters.client("dev");
         prod = clusters.client("prod");
     }
@@ -202,5 +212,45 @@ class SyncLoopIT {
         assertThat(s.revision()).isEqualTo(good);
         assertThat(versions(prod)).isEqualTo(before);
         assertThat(service.metrics().scrape()).contains("driftless_source_fetch_total{result=\"failure\",source=\"values\"} 1.0");
+    }
+
+    private HttpResponse<String> push(String source, String signatureHeader, String signature, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + service.httpPort() + "/api/v1/webhooks/" + source))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (signatureHeader != null) {
+            request.header(signatureHeader, signature);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String githubSignature(String body, String secret) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aSignedPushWebhookAppliesTheCommitAtOnceAndAForgedOneIsRefused() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
+        String commit = git.commit("prod: 2 replicas", Map.of(ENV_PROD,
+                git.read(ENV_PROD) + "server:\n  replicaCount: 2\n"));
+        String payload = "{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\"}";
+
+        HttpResponse<String> forged = push("values", "X-Hub-Signature-256", githubSignature(payload, "guess"), payload);
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.body()).contains("does not match").doesNotContain(WEBHOOK_SECRET);
+        assertThat(push("values", null, null, payload).statusCode()).isEqualTo(401);
+        assertThat(push("other", "X-Hub-Signature-256", githubSignature(payload, WEBHOOK_SECRET), payload).statusCode())
+                .isEqualTo(404);
+        assertThat(status("prod/prefect").attemptedRevision()).as("the poll interval is an hour").isNotEqualTo(commit);
+
+        HttpResponse<String> signed = push("values", "X-Hub-Signature-256", githubSignature(payload, WEBHOOK_SECRET),
+                payload);
+        assertThat(signed.statusCode()).isEqualTo(202);
+        awaitAttempt("prod/prefect", commit);
+        assertThat(prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get()
+                .getSpec().getReplicas()).isEqualTo(2);
     }
 }

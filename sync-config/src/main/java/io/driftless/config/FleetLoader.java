@@ -128,7 +128,7 @@ public final class FleetLoader {
     }
 
     private static SourceSpec source(Cursor c, Path base) {
-        c.allowOnly("name", "url", "ref", "pollInterval", "auth");
+        c.allowOnly("name", "url", "ref", "pollInterval", "auth", "webhook");
         String name = dnsLabel(c, "name", 63);
         String url = c.required("url");
         if (url != null && !URL_SCHEME.matcher(url).matches()) {
@@ -154,7 +154,16 @@ public final class FleetLoader {
                 a.problem(null, "credentials over plain http:// would travel unencrypted; use https://");
             }
         }
-        return new SourceSpec(name, url, ref, poll, auth, c.origin());
+        SourceSpec.Webhook webhook = SourceSpec.Webhook.NONE;
+        Cursor w = c.child("webhook");
+        if (w != null) {
+            w.allowOnly("secretEnv", "secretFile");
+            webhook = new SourceSpec.Webhook(w.string("secretEnv", null), w.string("secretFile", null));
+            if (count(webhook.secretEnv(), webhook.secretFile()) != 1) {
+                w.problem(null, "set exactly one of secretEnv or secretFile");
+            }
+        }
+        return new SourceSpec(name, url, ref, poll, auth, webhook, c.origin());
     }
 
     /** Plain HTTP to this machine never leaves it. */

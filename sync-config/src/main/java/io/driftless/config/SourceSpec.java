@@ -8,9 +8,19 @@ import java.time.Duration;
  * @param url          https://, http://, file:// URL or a local path
  * @param ref          branch, tag or full commit id
  * @param pollInterval how often to fetch when no webhook arrives (jitter is added)
+ * @param webhook      the shared secret push webhooks must prove, or {@link Webhook#NONE} (no webhook)
  */
 public record SourceSpec(String name, String url, String ref, Duration pollInterval, GitAuth auth,
-                         Origin origin) {
+                         Webhook webhook, Origin origin) {
+
+    /** Where the webhook secret lives: an environment variable or a file, never inline. */
+    public record Webhook(String secretEnv, String secretFile) {
+        public static final Webhook NONE = new Webhook(null, null);
+
+        public boolean isNone() {
+            return equals(NONE);
+        }
+    }
 
     /** Credentials for HTTP(S): each secret comes from an environment variable or a file, never inline. */
     public record GitAuth(String username, String usernameEnv, String passwordEnv, String passwordFile,

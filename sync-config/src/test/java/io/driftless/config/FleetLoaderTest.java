@@ -73,6 +73,7 @@ class FleetLoaderTest {
         assertThat(source.ref()).isEqualTo("v1.2.0");
         assertThat(source.pollInterval()).isEqualTo(Duration.ofMinutes(2));
         assertThat(source.auth().tokenEnv()).isEqualTo("TOKEN");
+        assertThat(source.webhook().isNone()).isTrue();
         assertThat(fleet.clusters()).extracting(ClusterSpec::connection).containsExactly(
                 ClusterSpec.Connection.KUBECONFIG, ClusterSpec.Connection.IN_CLUSTER, ClusterSpec.Connection.EMBEDDED);
         assertThat(fleet.clusters().get(0).kubeconfig()).isEqualTo("/fleets/kube/config");
@@ -83,6 +84,16 @@ class FleetLoaderTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("base.yaml", false),
                         org.assertj.core.groups.Tuple.tuple("env/prod.yaml", false),
                         org.assertj.core.groups.Tuple.tuple("clusters/prod.yaml", true));
+    }
+
+    @Test
+    void readsTheWebhookSecretReferenceAndRefusesAnInlineSecret() {
+        String token = "auth: {username: bot, tokenEnv: TOKEN}";
+        assertThat(parse(VALID.replace(token, token + "\n    webhook: {secretFile: /run/secrets/push}")).sources()
+                .get(0).webhook()).isEqualTo(new SourceSpec.Webhook(null, "/run/secrets/push"));
+        assertThat(problems(VALID.replace(token, token + "\n    webhook: {secret: inline}"))).containsExactly(
+                "fleet.yaml:7: sources[0].webhook.secret: unknown key; expected one of [secretEnv, secretFile]",
+                "fleet.yaml:7: sources[0].webhook: set exactly one of secretEnv or secretFile");
     }
 
     @Test
@@ -102,7 +113,7 @@ class FleetLoaderTest {
                     values: [base.yaml, "env/{labels.env}.yaml"]
                 """);
         assertThat(problems).containsExactlyInAnyOrder(
-                "fleet.yaml:4: sources[0].pollIntervl: unknown key; expected one of [auth, name, pollInterval, ref, url]",
+                "fleet.yaml:4: sources[0].pollIntervl: unknown key; expected one of [auth, name, pollInterval, ref, url, webhook]",
                 "fleet.yaml:5: sources[0].pollInterval: expected a duration such as 30s, 5m or 1h, found 'soon'",
                 "fleet.yaml:9: releases[0].name: 'Prefect' must be a lowercase DNS label (a-z, 0-9, '-') of at most 53 characters",
                 "fleet.yaml:9: releases[0].namespace: is required",

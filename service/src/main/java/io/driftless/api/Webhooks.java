@@ -1,0 +1,69 @@
+package io.driftless.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Verifies a push webhook against the source's shared secret, in constant time, the way each Git host
+ * signs it: GitHub ({@code X-Hub-Signature-256: sha256=<hmac>}), Gitea and Gogs ({@code X-Gitea-Signature} /
+ * {@code X-Gogs-Signature: <hmac>}), GitLab ({@code X-Gitlab-Token: <secret>}) and any other sender
+ * ({@code X-Driftless-Signature: sha256=<hmac>}). The HMAC is SHA-256 over the raw body.
+ */
+final class Webhooks {
+
+    /** @param accepted whether the request proved the secret; {@code reason} says why not (never the secret) */
+    record Verdict(boolean accepted, String reason) {
+    }
+
+    private Webhooks() {
+    }
+
+    /** @param headers request headers with lower-case names */
+    static Verdict verify(Map<String, String> headers, byte[] body, String secret) {
+        byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+        if (headers.containsKey("x-gitlab-token")) {
+            return verdict(MessageDigest.isEqual(key, headers.get("x-gitlab-token").getBytes(StandardCharsets.UTF_8)),
+                    "X-Gitlab-Token");
+        }
+        for (String header : new String[] {"x-hub-signature-256", "x-driftless-signature"}) {
+            if (headers.containsKey(header)) {
+                String value = headers.get(header);
+                return verdict(value.startsWith("sha256=") && matches(value.substring(7), body, key), header);
+            }
+        }
+        for (String header : new String[] {"x-gitea-signature", "x-gogs-signature"}) {
+            if (headers.containsKey(header)) {
+                return verdict(matches(headers.get(header), body, key), header);
+            }
+        }
+        return new Verdict(false, "no signature: expected X-Hub-Signature-256, X-Gitea-Signature, X-Gogs-Signature, "
+                + "X-Gitlab-Token or X-Driftless-Signature");
+    }
+
+    static String hmacHex(byte[] body, byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean matches(String hex, byte[] body, byte[] key) {
+        byte[] expected = hmacHex(body, key).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, hex.trim().toLowerCase(java.util.Locale.ROOT)
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static Verdict verdict(boolean ok, String header) {
+        return new Verdict(ok, ok ? null : header + " does not match the source's webhook secret");
+    }
+}
