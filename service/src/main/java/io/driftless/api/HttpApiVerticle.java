@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -24,7 +25,10 @@ import io.driftless.fleet.StatusBoard;
 import io.driftless.telemetry.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -38,6 +42,8 @@ public final class HttpApiVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
     /** Push payloads are a few KiB; anything much larger is not a webhook. */
     static final int MAX_WEBHOOK_BYTES = 1 << 20;
+    /** A forced sync answers when it is done; a slow cluster gets this long. */
+    private static final long SYNC_TIMEOUT_MS = 5 * 60_000;
 
     private final String host;
     private final int port;
@@ -45,11 +51,13 @@ public final class HttpApiVerticle extends VerticleBase {
     private final Metrics metrics;
     private final Map<String, SourceSpec> sources;
     private final Map<String, String> env;
+    private final ApiCredentials credentials;
     private HttpServer server;
 
     /** @param env where webhook secrets named by {@code secretEnv} are read */
     public HttpApiVerticle(String host, int port, StatusBoard board, Metrics metrics, List<SourceSpec> sources,
-                           Map<String, String> env) {
+                           Map<String, String> env, ApiCredentials credentials) {
+        this.credentials = credentials;
         this.host = host;
         this.port = port;
         this.board = board;
@@ -78,10 +86,46 @@ public final class HttpApiVerticle extends VerticleBase {
                 json(ctx, 200, status);
             }
         });
+        router.post("/api/v1/sources/:source/refresh").handler(this::authorized).handler(ctx -> {
+            String name = ctx.pathParam("source");
+            if (!sources.containsKey(name)) {
+                json(ctx, 404, Map.of("error", "no such source '" + name + "'"));
+                return;
+            }
+            vertx.eventBus().request(FleetVerticle.REFRESH, name);
+            json(ctx, 202, Map.of("source", name, "status", "refreshing"));
+        });
+        router.post("/api/v1/targets/:cluster/:release/sync").handler(this::authorized).handler(ctx -> {
+            String id = ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
+            boolean dryRun = "true".equals(ctx.queryParams().get("dryRun"));
+            vertx.eventBus().<String>request(FleetVerticle.SYNC, new JsonObject().put("target", id)
+                    .put("dryRun", dryRun), new DeliveryOptions().setSendTimeout(SYNC_TIMEOUT_MS)).onComplete(reply -> {
+                if (reply.succeeded()) {
+                    json(ctx, 200, board.get(reply.result().body()));
+                } else if (reply.cause() instanceof ReplyException e && e.failureCode() == 404) {
+                    json(ctx, 404, Map.of("error", e.getMessage()));
+                } else {
+                    json(ctx, 500, Map.of("error", String.valueOf(reply.cause().getMessage())));
+                }
+            });
+        });
         router.post("/api/v1/webhooks/:source").handler(BodyHandler.create().setBodyLimit(MAX_WEBHOOK_BYTES))
                 .handler(this::webhook);
         server = vertx.createHttpServer();
         return server.requestHandler(router).listen(port, host);
+    }
+
+    /** Lets the request through when it carries the API credentials (401 / 403 otherwise, never echoing them). */
+    private void authorized(RoutingContext ctx) {
+        Optional<String> refusal = credentials.check(ctx.request().getHeader("authorization"));
+        if (refusal.isEmpty()) {
+            ctx.next();
+            return;
+        }
+        if (credentials.configured()) {
+            ctx.response().putHeader("www-authenticate", "Basic realm=\"driftless\"");
+        }
+        json(ctx, credentials.configured() ? 401 : 403, Map.of("error", refusal.get()));
     }
 
     /** A push to a source's repository: verify the signature, then fetch that source at once. */

@@ -59,6 +59,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         String seeded = seedRepository(examples.resolve("values-repo"), repo);
         Fleet fleet = demoFleet(example, repo);
+        DriftlessService.Settings settings;
+        try {
+            settings = options.settings(demoDir, httpHost);
+        } catch (IllegalArgumentException e) {
+            System.err.println("driftless: " + e.getMessage());
+            return 2;
+        }
         ClusterConnections clusters = new ClusterConnections(fleet.clusters());
         Path kubeconfig = demoDir.resolve("kubeconfig");
         Files.writeString(kubeconfig, kubeconfig(clusters.embeddedUrls(), fleet.releases().get(0).namespace()));
@@ -71,8 +78,7 @@ final class DemoCommand implements Callable<Integer> {
                 clusters.embeddedUrls().keySet()) + ")");
         System.out.println();
 
-        DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(demoDir, httpHost,
-                options.httpPort, options.parallelism, System.getenv()), clusters);
+        DriftlessService service = DriftlessService.start(fleet, settings, clusters);
         CountDownLatch firstPass = new CountDownLatch(fleet.targets().size());
         service.vertx().eventBus().<JsonObject>consumer(FleetVerticle.SYNCED, msg -> {
             if (firstPass.getCount() > 0 || msg.body().getBoolean("changed")) {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.driftless.api.ApiCredentials;
 import io.driftless.api.HttpApiVerticle;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
@@ -21,7 +22,14 @@ import io.vertx.core.Vertx;
 public final class DriftlessService implements AutoCloseable {
 
     /** How the service runs; {@code httpPort} 0 picks a free port. */
-    public record Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env) {
+    /** @param apiCredentials who may call the mutating HTTP endpoints */
+    public record Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
+                           ApiCredentials apiCredentials) {
+        /** Credentials from the {@code DRIFTLESS_API_AUTH} environment variable, if set. */
+        public Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env) {
+            this(stateDir, httpHost, httpPort, parallelism, env, ApiCredentials.of(env.get("DRIFTLESS_API_AUTH")));
+        }
+
         public static Settings defaults(Path stateDir) {
             return new Settings(stateDir, "127.0.0.1", 8080, 4, System.getenv());
         }
@@ -59,7 +67,7 @@ public final class DriftlessService implements AutoCloseable {
         TargetSyncer syncer = new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC());
         Vertx vertx = Vertx.vertx();
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
-                fleet.sources(), settings.env());
+                fleet.sources(), settings.env(), settings.apiCredentials());
         try {
             vertx.deployVerticle(api).await();
             vertx.deployVerticle(new FleetVerticle(fleet, sources, syncer, board, metrics, Clock.systemUTC(),

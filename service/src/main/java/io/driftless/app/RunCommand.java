@@ -35,8 +35,14 @@ final class RunCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.err.println("  " + p));
             return 2;
         }
-        DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(stateDir,
-                options.httpHost, options.httpPort, options.parallelism, System.getenv()));
+        DriftlessService.Settings settings;
+        try {
+            settings = options.settings(stateDir, options.httpHost);
+        } catch (IllegalArgumentException e) {
+            System.err.println("driftless: " + e.getMessage());
+            return 2;
+        }
+        DriftlessService service = DriftlessService.start(fleet, settings);
         System.out.println("driftless: " + fleet.targets().size() + " target(s); HTTP on http://" + options.httpHost
                 + ":" + service.httpPort());
         service.awaitShutdown();

@@ -14,6 +14,26 @@ final class ServiceOptions {
     @Option(names = "--parallelism", defaultValue = "4", description = "Targets synced at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--api-auth-file", description = "File holding the credentials of the mutating HTTP endpoints: "
+            + "user:password (HTTP basic) or a bearer token. Default: the DRIFTLESS_API_AUTH environment variable; "
+            + "without either, those endpoints are disabled.")
+    java.nio.file.Path apiAuthFile;
+
     @Option(names = "--log-level", description = "trace, debug, info, warn or error (default: info; warn for the demo).")
     String logLevel;
+
+    /** The service settings these options describe; IllegalArgumentException names an unreadable file. */
+    DriftlessService.Settings settings(java.nio.file.Path stateDir, String host) {
+        java.util.Map<String, String> env = System.getenv();
+        if (apiAuthFile == null) {
+            return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env);
+        }
+        try {
+            return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env,
+                    io.driftless.api.ApiCredentials.of(java.nio.file.Files.readString(apiAuthFile)));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read --api-auth-file " + apiAuthFile + ": "
+                    + e.getClass().getSimpleName());
+        }
+    }
 }

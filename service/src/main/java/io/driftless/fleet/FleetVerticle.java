@@ -38,6 +38,11 @@ public final class FleetVerticle extends VerticleBase {
     public static final String SYNCED = "driftless.target.synced";
     /** Event-bus address that triggers an immediate fetch of a source (body: source name). */
     public static final String REFRESH = "driftless.source.refresh";
+    /**
+     * Event-bus address that fetches a target's source and syncs that target now, writing unless the body's
+     * {@code dryRun} is true (body: {@code {target, dryRun}}); replies with the target id once its status is updated.
+     */
+    public static final String SYNC = "driftless.target.sync";
     private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
 
     private final Fleet fleet;
@@ -72,6 +77,27 @@ public final class FleetVerticle extends VerticleBase {
             }
             poll(msg.body());
             msg.reply("refreshing");
+        });
+        vertx.eventBus().<JsonObject>consumer(SYNC, msg -> {
+            Target target = fleet.targets().stream().filter(t -> t.id().equals(msg.body().getString("target")))
+                    .findFirst().orElse(null);
+            if (target == null) {
+                msg.fail(404, "no such target '" + msg.body().getString("target") + "'");
+                return;
+            }
+            boolean write = !msg.body().getBoolean("dryRun", false);
+            GitSource source = sources.get(target.release().source());
+            workers.<TargetStatus[]>executeBlocking(() -> {
+                TargetStatus before = board.get(target.id());
+                return new TargetStatus[] {before, syncer.sync(target, source.fetch(), write)};
+            }, false).onComplete(done -> {
+                if (done.failed()) {
+                    msg.fail(500, String.valueOf(done.cause().getMessage()));
+                    return;
+                }
+                publish(done.result()[0], done.result()[1]);
+                msg.reply(target.id());
+            });
         });
         sources.keySet().forEach(this::poll);
         return Future.succeededFuture();

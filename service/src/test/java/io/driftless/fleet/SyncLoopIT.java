@@ -42,6 +42,7 @@ class SyncLoopIT {
     private static final String BASE = "releases/prefect/values.yaml";
     private static final String ENV_PROD = "releases/prefect/env/prod.yaml";
     private static final String WEBHOOK_SECRET = "push-secret";
+    private static final String API_PASSWORD = "letmein";
 
     @TempDir
     Path tmp;
@@ -81,7 +82,8 @@ class SyncLoopIT {
         Fleet fleet = FleetLoader.parse("fleet.yaml", fleetYaml.getBytes(StandardCharsets.UTF_8), tmp);
         ClusterConnections clusters = new ClusterConnections(fleet.clusters());
         service = DriftlessService.start(fleet, new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
-                Map.of("GIT_PASSWORD", GitHttpServer.PASSWORD, "WEBHOOK_SECRET", WEBHOOK_SECRET)), clusters);
+                Map.of("GIT_PASSWORD", GitHttpServer.PASSWORD, "WEBHOOK_SECRET", WEBHOOK_SECRET,
+                "DRIFTLESS_API_AUTH", "admin:" + API_PASSWORD)), clusters);
         dev = clusters.client("dev");
         prod = clusters.client("prod");
     }
@@ -252,5 +254,45 @@ class SyncLoopIT {
         awaitAttempt("prod/prefect", commit);
         assertThat(prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get()
                 .getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    private HttpResponse<String> post(String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aForcedSyncNeedsCredentialsPreviewsWithDryRunAndHealsWithout() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
+        String admin = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + API_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        prod.apps().deployments().inNamespace("prefect").withName("prefect-server")
+                .edit(d -> { d.getSpec().setReplicas(9); return d; });
+
+        assertThat(post("/api/v1/targets/prod/prefect/sync", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> wrong = post("/api/v1/targets/prod/prefect/sync", "Basic "
+                + java.util.Base64.getEncoder().encodeToString("admin:guess".getBytes(StandardCharsets.UTF_8)));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("wrong credentials").doesNotContain(API_PASSWORD);
+
+        HttpResponse<String> preview = post("/api/v1/targets/prod/prefect/sync?dryRun=true", admin);
+        assertThat(preview.statusCode()).isEqualTo(200);
+        assertThat(preview.body()).contains("\"syncState\" : \"OutOfSync\"", "/spec/replicas: live 9, desired 1");
+        assertThat(prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get()
+                .getSpec().getReplicas()).as("a dry run writes nothing").isEqualTo(9);
+
+        HttpResponse<String> healed = post("/api/v1/targets/prod/prefect/sync", admin);
+        assertThat(healed.statusCode()).isEqualTo(200);
+        assertThat(healed.body()).contains("\"syncState\" : \"Synced\"");
+        assertThat(prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get()
+                .getSpec().getReplicas()).isEqualTo(1);
+
+        assertThat(post("/api/v1/targets/prod/nothing/sync", admin).statusCode()).isEqualTo(404);
+        assertThat(post("/api/v1/sources/values/refresh", admin).statusCode()).isEqualTo(202);
+        assertThat(post("/api/v1/sources/other/refresh", admin).statusCode()).isEqualTo(404);
     }
 }
