@@ -59,6 +59,7 @@ public final class TargetSyncer {
     private final Metrics metrics;
     private final Clock clock;
     private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     private record CachedRender(String commit, Chart.Rendered rendered) {
     }
@@ -76,6 +77,14 @@ public final class TargetSyncer {
      * @param write false to only compare and report (drift is shown, nothing is written)
      */
     public TargetStatus sync(Target target, Snapshot snapshot, boolean write) {
+        // one sync per target at a time: a forced sync and a poll never interleave their writes
+        Object lock = locks.computeIfAbsent(target.id(), id -> new Object());
+        synchronized (lock) {
+            return syncLocked(target, snapshot, write);
+        }
+    }
+
+    private TargetStatus syncLocked(Target target, Snapshot snapshot, boolean write) {
         Instant started = clock.instant();
         String cluster = target.cluster().name();
         String release = target.release().name();
