@@ -133,6 +133,7 @@ public final class HttpApiVerticle extends VerticleBase {
         String name = ctx.pathParam("source");
         SourceSpec source = sources.get(name);
         if (source == null || source.webhook().isNone()) {
+            metrics.webhook(source == null ? "unknown" : name, "unknown");
             json(ctx, 404, Map.of("error", "no webhook is configured for source '" + name + "'"));
             return;
         }
@@ -141,15 +142,18 @@ public final class HttpApiVerticle extends VerticleBase {
         byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         vertx.executeBlocking(() -> secret(source)).onComplete(secret -> {
             if (secret.failed()) {
+                metrics.webhook(name, "unavailable");
                 json(ctx, 503, Map.of("error", secret.cause().getMessage()));
                 return;
             }
             Webhooks.Verdict verdict = Webhooks.verify(headers, body, secret.result());
             if (!verdict.accepted()) {
                 LOG.warn("webhook for source {} rejected: {}", name, verdict.reason());
+                metrics.webhook(name, "rejected");
                 json(ctx, 401, Map.of("error", verdict.reason()));
                 return;
             }
+            metrics.webhook(name, "accepted");
             if ("ping".equals(headers.get("x-github-event"))) {
                 json(ctx, 200, Map.of("source", name, "status", "pong"));
                 return;

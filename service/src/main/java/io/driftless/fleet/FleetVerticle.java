@@ -122,6 +122,7 @@ public final class FleetVerticle extends VerticleBase {
         workers.<Snapshot>executeBlocking(source::fetch, false)
                 .compose(snapshot -> {
                     metrics.fetchFinished(sourceName, "success", Duration.between(started, clock.instant()));
+                    metrics.fetchedAt(sourceName, clock.instant().getEpochSecond());
                     return syncTargets(sourceName, snapshot, null);
                 }, failure -> {
                     metrics.fetchFinished(sourceName, "failure", Duration.between(started, clock.instant()));

@@ -137,9 +137,13 @@ public final class TargetSyncer {
             return finish(target, snapshot, started, error == null ? "success" : "failure", changes, error,
                     rendered.warnings(), plan, health);
         } catch (ConfigException e) {
+            metrics.renderFailed(cluster, release);
             return fail(target, snapshot, started, e.problems().stream().map(Problem::toString)
                     .collect(Collectors.joining("; ")));
-        } catch (RenderException | SourceException e) {
+        } catch (RenderException e) {
+            metrics.renderFailed(cluster, release);
+            return fail(target, snapshot, started, e.getMessage().replace('\n', ';'));
+        } catch (SourceException e) {
             return fail(target, snapshot, started, e.getMessage().replace('\n', ';'));
         } catch (KubernetesClientException e) {
             return fail(target, snapshot, started, "cluster " + cluster + ": " + describe(e));
@@ -184,8 +188,10 @@ public final class TargetSyncer {
                 client.secrets().inNamespace(namespace).withName(secret).get())
                 .map(s -> s.getData() == null ? null : s.getData().get(key))
                 .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));
+        Instant started = clock.instant();
         Chart.Rendered rendered = charts.render(r.chart().name(),
                 new Chart.Release(r.name(), r.namespace(), r.chart().version(), lookup, servedBy(client)), layers);
+        metrics.rendered(r.chart().name(), Duration.between(started, clock.instant()));
         renders.put(target.id(), new CachedRender(snapshot.commit(), rendered));
         return rendered;
     }
@@ -234,6 +240,11 @@ public final class TargetSyncer {
         }
         if (health != null) {
             metrics.health(cluster, release, health.status().name());
+        }
+        metrics.syncState(cluster, release, ok && outOfSync == 0 && plan != null, now.getEpochSecond());
+        if (changes != null) {
+            changes.entries().stream().filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED)
+                    .forEach(e -> metrics.applied(cluster, release, e.ref().kind(), e.outcome().label()));
         }
         List<String> changeLines = applied ? changes.entries().stream()
                 .filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).map(ChangeSet.Entry::toString).toList()

@@ -196,7 +196,9 @@ class SyncLoopIT {
         assertThat(versions(prod)).isEqualTo(before);
         assertThat(status("dev/prefect").syncState()).as("the other cluster's layers are fine").isEqualTo("Synced");
         assertThat(service.metrics().scrape())
-                .contains("driftless_sync_total{cluster=\"prod\",release=\"prefect\",result=\"failure\"} 1.0");
+                .contains("driftless_sync_total{cluster=\"prod\",release=\"prefect\",result=\"failure\"} 1.0")
+                .contains("driftless_render_errors_total{cluster=\"prod\",release=\"prefect\"} 1.0")
+                .contains("driftless_target_in_sync{cluster=\"prod\",release=\"prefect\"} 0.0");
     }
 
     @Test
@@ -254,6 +256,15 @@ class SyncLoopIT {
         awaitAttempt("prod/prefect", commit);
         assertThat(prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get()
                 .getSpec().getReplicas()).isEqualTo(2);
+        assertThat(service.metrics().scrape())
+                .contains("driftless_webhook_requests_total{result=\"rejected\",source=\"values\"} 2.0")
+                .contains("driftless_webhook_requests_total{result=\"accepted\",source=\"values\"} 1.0")
+                .contains("driftless_webhook_requests_total{result=\"unknown\",source=\"unknown\"} 1.0")
+                .contains("driftless_apply_actions_total{action=\"configured\",cluster=\"prod\",kind=\"Deployment\","
+                        + "release=\"prefect\"} 1.0")
+                .contains("driftless_target_in_sync{cluster=\"prod\",release=\"prefect\"} 1.0")
+                .containsPattern("driftless_source_last_fetch_timestamp_seconds\\{source=\"values\"} 1\\.[0-9]+E9")
+                .contains("driftless_render_duration_seconds_count{chart=\"prefect-server\"}");
     }
 
     private HttpResponse<String> post(String path, String authorization) throws Exception {
