@@ -95,24 +95,32 @@ public final class HttpApiVerticle extends VerticleBase {
             vertx.eventBus().request(FleetVerticle.REFRESH, name);
             json(ctx, 202, Map.of("source", name, "status", "refreshing"));
         });
-        router.post("/api/v1/targets/:cluster/:release/sync").handler(this::authorized).handler(ctx -> {
-            String id = ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
-            boolean dryRun = "true".equals(ctx.queryParams().get("dryRun"));
-            vertx.eventBus().<String>request(FleetVerticle.SYNC, new JsonObject().put("target", id)
-                    .put("dryRun", dryRun), new DeliveryOptions().setSendTimeout(SYNC_TIMEOUT_MS)).onComplete(reply -> {
-                if (reply.succeeded()) {
-                    json(ctx, 200, board.get(reply.result().body()));
-                } else if (reply.cause() instanceof ReplyException e && e.failureCode() == 404) {
-                    json(ctx, 404, Map.of("error", e.getMessage()));
-                } else {
-                    json(ctx, 500, Map.of("error", String.valueOf(reply.cause().getMessage())));
-                }
-            });
-        });
+        router.post("/api/v1/targets/:cluster/:release/sync").handler(this::authorized)
+                .handler(ctx -> syncNow(ctx, "true".equals(ctx.queryParams().get("dryRun")), false));
+        // compares only, so it needs no credentials
+        router.get("/api/v1/targets/:cluster/:release/diff").handler(ctx -> syncNow(ctx, true, true));
         router.post("/api/v1/webhooks/:source").handler(BodyHandler.create().setBodyLimit(MAX_WEBHOOK_BYTES))
                 .handler(this::webhook);
         server = vertx.createHttpServer();
         return server.requestHandler(router).listen(port, host);
+    }
+
+    /** Fetches and syncs (or only compares) one target now and answers its status, or just its drift. */
+    private void syncNow(RoutingContext ctx, boolean dryRun, boolean driftOnly) {
+        String id = ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
+        vertx.eventBus().<String>request(FleetVerticle.SYNC, new JsonObject().put("target", id).put("dryRun", dryRun),
+                new DeliveryOptions().setSendTimeout(SYNC_TIMEOUT_MS)).onComplete(reply -> {
+                    if (reply.succeeded()) {
+                        var status = board.get(reply.result().body());
+                        json(ctx, 200, driftOnly ? Map.of("target", id, "revision", String.valueOf(
+                                status.attemptedRevision()), "outOfSync", status.outOfSync(), "drift", status.drift())
+                                : status);
+                    } else if (reply.cause() instanceof ReplyException e && e.failureCode() == 404) {
+                        json(ctx, 404, Map.of("error", e.getMessage()));
+                    } else {
+                        json(ctx, 500, Map.of("error", String.valueOf(reply.cause().getMessage())));
+                    }
+                });
     }
 
     /** Lets the request through when it carries the API credentials (401 / 403 otherwise, never echoing them). */

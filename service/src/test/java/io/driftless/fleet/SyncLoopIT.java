@@ -290,6 +290,11 @@ class SyncLoopIT {
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).contains("wrong credentials").doesNotContain(API_PASSWORD);
 
+        HttpResponse<String> diff = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + service.httpPort() + "/api/v1/targets/prod/prefect/diff")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(diff.statusCode()).as("reading the diff needs no credentials").isEqualTo(200);
+        assertThat(diff.body()).contains("\"outOfSync\" : 1", "Deployment/prefect/prefect-server /spec/replicas: live 9, desired 1");
+
         HttpResponse<String> preview = post("/api/v1/targets/prod/prefect/sync?dryRun=true", admin);
         assertThat(preview.statusCode()).isEqualTo(200);
         assertThat(preview.body()).contains("\"syncState\" : \"OutOfSync\"", "/spec/replicas: live 9, desired 1");
