@@ -20,6 +20,7 @@ import io.driftless.apply.ChangeSet;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.cluster.InventoryStore;
 import io.driftless.cluster.LiveReader;
+import io.driftless.cluster.SyncEvents;
 import io.driftless.config.ConfigException;
 import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
@@ -253,6 +254,9 @@ public final class TargetSyncer {
         String summary = applied ? changes.summary() : plan == null ? null
                 : plan.outOfSync() + " out of sync, " + plan.count(Action.UNCHANGED) + " in sync";
         String state = !ok ? "Failed" : outOfSync > 0 ? "OutOfSync" : "Synced";
+        if (plan != null) {
+            recordEvent(target, board.get(target.id()), result, changes, error, outOfSync, now);
+        }
         String commit = snapshot == null ? null : snapshot.commit();
         board.update(target, old -> new TargetStatus(cluster, release, target.release().namespace(),
                 target.release().source(), state,
@@ -265,6 +269,25 @@ public final class TargetSyncer {
             LOG.info("target={} commit={} synced: {}", target.id(), snapshot.shortCommit(), changes.summary());
         }
         return board.get(target.id());
+    }
+
+    /**
+     * A Kubernetes Event for what this sync did, when it reached the cluster: changes applied, a failed apply,
+     * a refused sync, or drift newly found by a compare-only sync. Quiet syncs record nothing.
+     */
+    private void recordEvent(Target target, TargetStatus before, String result, ChangeSet changes, String error,
+                             long outOfSync, Instant now) {
+        SyncEvents events = new SyncEvents(clusters.client(target.cluster().name()));
+        String ns = target.release().namespace();
+        String release = target.release().name();
+        if ("refused".equals(result)) {
+            events.record(ns, release, "SyncRefused", error, true, now);
+        } else if (changes != null) {
+            events.record(ns, release, changes.failed() ? "SyncFailed" : "Synced",
+                    changes.failed() ? error : changes.summary(), changes.failed(), now);
+        } else if (outOfSync > 0 && before.outOfSync() == 0) {
+            events.record(ns, release, "DriftDetected", outOfSync + " object(s) differ from Git", true, now);
+        }
     }
 
     /** Health of the rendered objects from the live state read at the start of this sync. */

@@ -40,6 +40,12 @@ class LegacyChartSyncIT {
                     .containsExactlyInAnyOrder("prefect-apollo", "prefect-graphql", "prefect-hasura",
                             "prefect-towel", "prefect-ui");
             assertThat(first.health()).isEqualTo("Progressing");
+            assertThat(client.v1().events().inNamespace("workflows").list().getItems())
+                    .as("kubectl get events shows the sync").singleElement().satisfies(e -> {
+                        assertThat(e.getReason()).isEqualTo("Synced");
+                        assertThat(e.getMessage()).startsWith("16 created");
+                        assertThat(e.getInvolvedObject().getName()).isEqualTo("driftless-inventory-prefect");
+                    });
             assertThat(t.metrics().scrape())
                     .contains("driftless_target_health{cluster=\"dev\",release=\"prefect\",status=\"Progressing\"} 1.0")
                     .contains("driftless_target_health{cluster=\"dev\",release=\"prefect\",status=\"Healthy\"} 0.0");
