@@ -70,15 +70,15 @@ public final class Planner {
                 continue;
             }
             ObjectDiff diff = Ignores.apply(ignores, Differ.diff(ref, d, l));
+            String immutable = diff.inSync() ? null : Immutable.changedField(diff);
             if (diff.inSync()) {
                 apply.add(new PlannedChange(ref, Action.UNCHANGED, "in sync", d, l, diff));
             } else if (isHook(d)) {
                 apply.add(new PlannedChange(ref, Action.RECREATE, "hook changed; runs again", d, l, diff));
-            } else if (Immutable.changedField(diff) != null) {
-                String field = Immutable.changedField(diff);
+            } else if (immutable != null) {
                 apply.add(policy.recreateOnImmutableChange()
-                        ? new PlannedChange(ref, Action.RECREATE, "immutable field " + field + " changed", d, l, diff)
-                        : new PlannedChange(ref, Action.BLOCKED, "immutable field " + field + " changed and the API "
+                        ? new PlannedChange(ref, Action.RECREATE, "immutable field " + immutable + " changed", d, l, diff)
+                        : new PlannedChange(ref, Action.BLOCKED, "immutable field " + immutable + " changed and the API "
                         + "server refuses to update it; set syncPolicy.recreateOnImmutableChange: true to delete and "
                         + "recreate the object, or change it back", d, l, diff));
             } else {

@@ -157,9 +157,9 @@ final class LegacyComponents {
 
     private static void httpPort(Map<String, Object> container, int port, String probePath) {
         container.put("ports", list(map("name", "http", "containerPort", port, "protocol", "TCP")));
-        Map<String, Object> probe = map("httpGet", map("path", probePath, "port", "http"));
-        container.put("livenessProbe", probe);
-        container.put("readinessProbe", Tree.merged(probe));
+        // two separate trees: a shared subtree would alias between the probes
+        container.put("livenessProbe", map("httpGet", map("path", probePath, "port", "http")));
+        container.put("readinessProbe", map("httpGet", map("path", probePath, "port", "http")));
     }
 
     /** The Deployment shape every component shares. */

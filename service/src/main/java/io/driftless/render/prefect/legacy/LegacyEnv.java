@@ -90,7 +90,7 @@ final class LegacyEnv {
         return map("name", name, "value", value);
     }
 
-    /** Helm's {@code quote}: a missing value renders nothing, which YAML reads as null. */
+    /** A value as Helm prints it, quoted or not: a missing value renders nothing, which YAML reads as null. */
     Object quoted(String key) {
         Object value = v.get(key);
         return value == null ? null : ValueReader.scalar(value);
@@ -113,8 +113,7 @@ final class LegacyEnv {
                 env("PREFECT_SERVER__DATABASE__HOST", host()),
                 // upstream reads the flat keys here in every generation: null once they were renamed
                 env("PREFECT_SERVER__DATABASE__PORT", quoted("postgresql.servicePort")),
-                env("PREFECT_SERVER__DATABASE__USERNAME", v.get("postgresql.postgresqlUsername") == null ? null
-                        : v.str("postgresql.postgresqlUsername")),
+                env("PREFECT_SERVER__DATABASE__USERNAME", quoted("postgresql.postgresqlUsername")),
                 map("name", "PREFECT_SERVER__DATABASE__PASSWORD", "valueFrom", passwordRef()),
                 env("PREFECT_SERVER__HASURA__HOST", n.host("hasura")),
                 env("PREFECT_SERVER__HASURA__PORT", quoted("hasura.service.port")),
