@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -33,7 +34,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** HTTP: health, readiness, Prometheus metrics, the target status API and push webhooks. */
+/** HTTP: health, readiness, Prometheus metrics, the target and cluster status API and push webhooks. */
 public final class HttpApiVerticle extends VerticleBase {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -52,11 +53,16 @@ public final class HttpApiVerticle extends VerticleBase {
     private final Map<String, SourceSpec> sources;
     private final Map<String, String> env;
     private final ApiCredentials credentials;
+    private final Supplier<List<?>> clusters;
     private HttpServer server;
 
-    /** @param env where webhook secrets named by {@code secretEnv} are read */
+    /**
+     * @param env      where webhook secrets named by {@code secretEnv} are read
+     * @param clusters each cluster's reachability, for {@code GET /api/v1/clusters}
+     */
     public HttpApiVerticle(String host, int port, StatusBoard board, Metrics metrics, List<SourceSpec> sources,
-                           Map<String, String> env, ApiCredentials credentials) {
+                           Map<String, String> env, ApiCredentials credentials, Supplier<List<?>> clusters) {
+        this.clusters = clusters;
         this.credentials = credentials;
         this.host = host;
         this.port = port;
@@ -78,6 +84,7 @@ public final class HttpApiVerticle extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/api/v1/targets").handler(ctx -> json(ctx, 200, board.all()));
+        router.get("/api/v1/clusters").handler(ctx -> json(ctx, 200, clusters.get()));
         router.get("/api/v1/targets/:cluster/:release").handler(ctx -> {
             var status = board.get(ctx.pathParam("cluster") + "/" + ctx.pathParam("release"));
             if (status == null) {

@@ -13,6 +13,7 @@ import io.driftless.config.SourceSpec;
 import io.driftless.fleet.FleetVerticle;
 import io.driftless.fleet.StatusBoard;
 import io.driftless.fleet.TargetSyncer;
+import io.driftless.notify.Notifier;
 import io.driftless.render.ChartRegistry;
 import io.driftless.source.GitSource;
 import io.driftless.telemetry.Metrics;
@@ -40,10 +41,12 @@ public final class DriftlessService implements AutoCloseable {
     private final Map<String, GitSource> sources;
     private final StatusBoard board;
     private final Metrics metrics;
+    private final Notifier notifier;
     private final int httpPort;
 
     private DriftlessService(Vertx vertx, ClusterConnections clusters, Map<String, GitSource> sources,
-                             StatusBoard board, Metrics metrics, int httpPort) {
+                             StatusBoard board, Metrics metrics, Notifier notifier, int httpPort) {
+        this.notifier = notifier;
         this.vertx = vertx;
         this.clusters = clusters;
         this.sources = sources;
@@ -59,21 +62,34 @@ public final class DriftlessService implements AutoCloseable {
 
     public static DriftlessService start(Fleet fleet, Settings settings, ClusterConnections clusters) {
         Metrics metrics = new Metrics();
+        clusters.observe(metrics::kubernetesRequest);
+        fleet.targets().forEach(t -> metrics.target(t.cluster().name(), t.release().name()));
+        fleet.sources().forEach(s -> metrics.source(s.name()));
+        fleet.notifications().forEach(n -> metrics.notifier(n.name()));
+        Notifier notifier;
+        try {
+            notifier = new Notifier(fleet.notifications(), settings.env(), metrics);
+        } catch (IllegalStateException e) {
+            clusters.close();
+            throw e;
+        }
         StatusBoard board = new StatusBoard(fleet.targets());
         Map<String, GitSource> sources = new LinkedHashMap<>();
         for (SourceSpec spec : fleet.sources()) {
             sources.put(spec.name(), new GitSource(spec, settings.stateDir().resolve("cache"), settings.env()));
         }
-        TargetSyncer syncer = new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC());
+        TargetSyncer syncer = new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC(),
+                notifier::send);
         Vertx vertx = Vertx.vertx();
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
-                fleet.sources(), settings.env(), settings.apiCredentials());
+                fleet.sources(), settings.env(), settings.apiCredentials(), clusters::reachability);
         try {
             vertx.deployVerticle(api).await();
-            vertx.deployVerticle(new FleetVerticle(fleet, sources, syncer, board, metrics, Clock.systemUTC(),
+            vertx.deployVerticle(new FleetVerticle(fleet, clusters, sources, syncer, board, metrics, Clock.systemUTC(),
                     settings.parallelism())).await();
         } catch (Exception e) { // await() rethrows checked failures such as BindException unchanged
             vertx.close().await();
+            notifier.close();
             clusters.close();
             if (isBindFailure(e)) {
                 throw new IllegalStateException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort()
@@ -81,7 +97,7 @@ public final class DriftlessService implements AutoCloseable {
             }
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
-        return new DriftlessService(vertx, clusters, sources, board, metrics, api.actualPort());
+        return new DriftlessService(vertx, clusters, sources, board, metrics, notifier, api.actualPort());
     }
 
     private static boolean isBindFailure(Throwable e) {
@@ -131,7 +147,9 @@ public final class DriftlessService implements AutoCloseable {
     @Override
     public void close() {
         vertx.close().await();
+        notifier.close();
         sources.values().forEach(GitSource::close);
         clusters.close();
+        metrics.close();
     }
 }

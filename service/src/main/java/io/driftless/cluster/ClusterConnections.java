@@ -4,10 +4,14 @@ import java.io.Closeable;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.LoggerFactory;
 
@@ -15,23 +19,82 @@ import io.driftless.config.ClusterSpec;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 
-/** One Kubernetes client per cluster; starts in-memory API servers for {@code embedded} clusters. */
+/**
+ * One Kubernetes client per cluster; starts in-memory API servers for {@code embedded} clusters. Every
+ * request any client makes is seen by the {@link RequestObserver} (metrics) and updates the cluster's
+ * {@link Reachability}.
+ */
 public final class ClusterConnections implements Closeable {
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(ClusterConnections.class);
 
+    /** Sees each request to an API server: its cluster, lower-case HTTP verb and status (null: no answer). */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void observed(String cluster, String verb, Integer code);
+    }
+
+    /**
+     * Whether a cluster's API server answers.
+     *
+     * @param reachable   false after a request got no answer (connection refused, timeout, TLS failure)
+     * @param lastContact when it last answered anything, or null
+     * @param lastError   why the last request got no answer, while unreachable
+     */
+    public record Reachability(String cluster, boolean reachable, Instant lastContact, String lastError) {
+    }
+
     private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
     private final Map<String, KubernetesMockServer> embedded = new LinkedHashMap<>();
+    private final Map<String, Reachability> reachability = new ConcurrentHashMap<>();
+    private volatile RequestObserver observer = (cluster, verb, code) -> { };
 
     public ClusterConnections(List<ClusterSpec> clusters) {
         for (ClusterSpec spec : clusters) {
+            reachability.put(spec.name(), new Reachability(spec.name(), true, null, null));
             clients.put(spec.name(), connect(spec));
         }
+    }
+
+    public void observe(RequestObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Reachability of every cluster, in fleet order. */
+    public List<Reachability> reachability() {
+        return clients.keySet().stream().map(reachability::get).toList();
+    }
+
+    private Interceptor watching(String cluster) {
+        return new Interceptor() {
+            @Override
+            public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+                reachability.put(cluster, new Reachability(cluster, true, Instant.now(), null));
+                observer.observed(cluster, verb(request), response.code());
+            }
+
+            @Override
+            public void afterConnectionFailure(HttpRequest request, Throwable failure) {
+                Reachability before = reachability.get(cluster);
+                reachability.put(cluster, new Reachability(cluster, false, before.lastContact(),
+                        failure.getClass().getSimpleName() + (failure.getMessage() == null ? ""
+                                : ": " + failure.getMessage().lines().findFirst().orElse(""))));
+                observer.observed(cluster, verb(request), null);
+            }
+        };
+    }
+
+    private static String verb(HttpRequest request) {
+        return request.method().toLowerCase(Locale.ROOT);
     }
 
     public KubernetesClient client(String cluster) {
@@ -56,13 +119,21 @@ public final class ClusterConnections implements Closeable {
                         new HashMap<>(), new KubernetesCrudDispatcher(), false);
                 server.init(InetAddress.getLoopbackAddress(), 0);
                 embedded.put(spec.name(), server);
-                return server.createClient();
+                return server.createClient(builder -> builder.withHttpClientBuilderConsumer(http ->
+                        http.addOrReplaceInterceptor("driftless-observer", watching(spec.name()))));
             }
             case IN_CLUSTER:
-                return new KubernetesClientBuilder().withConfig(withRetries(Config.autoConfigure(null))).build();
+                return build(spec, Config.autoConfigure(null));
             default:
-                return new KubernetesClientBuilder().withConfig(withRetries(kubeconfig(spec))).build();
+                return build(spec, kubeconfig(spec));
         }
+    }
+
+    private KubernetesClient build(ClusterSpec spec, Config config) {
+        return new KubernetesClientBuilder().withConfig(withRetries(config))
+                .withHttpClientBuilderConsumer(http ->
+                        http.addOrReplaceInterceptor("driftless-observer", watching(spec.name())))
+                .build();
     }
 
     /**

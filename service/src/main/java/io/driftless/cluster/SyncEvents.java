@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.driftless.notify.Notice;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,8 +27,16 @@ public final class SyncEvents {
         this.client = client;
     }
 
-    /** @param reason e.g. Synced, SyncFailed, SyncRefused; {@code warning} for the last two */
-    public void record(String namespace, String release, String reason, String message, boolean warning, Instant at) {
+    /** The notice as an Event: its type is the reason, problems are Warnings. */
+    public void record(Notice notice) {
+        String message = notice.message();
+        if (!notice.details().isEmpty()) {
+            message += ": " + String.join("; ", notice.details());
+        }
+        record(notice.namespace(), notice.release(), notice.type(), message, notice.warning(), notice.at());
+    }
+
+    private void record(String namespace, String release, String reason, String message, boolean warning, Instant at) {
         String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
         String time = at.toString();
         Event event = new EventBuilder()

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
 import io.driftless.config.Target;
 import io.driftless.source.GitSource;
@@ -44,8 +45,10 @@ public final class FleetVerticle extends VerticleBase {
      */
     public static final String SYNC = "driftless.target.sync";
     private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(15);
 
     private final Fleet fleet;
+    private final ClusterConnections clusters;
     private final Map<String, GitSource> sources;
     private final TargetSyncer syncer;
     private final StatusBoard board;
@@ -55,10 +58,12 @@ public final class FleetVerticle extends VerticleBase {
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> timers = new ConcurrentHashMap<>();
     private WorkerExecutor workers;
+    private WorkerExecutor probes;
 
-    public FleetVerticle(Fleet fleet, Map<String, GitSource> sources, TargetSyncer syncer, StatusBoard board,
-                         Metrics metrics, Clock clock, int parallelism) {
+    public FleetVerticle(Fleet fleet, ClusterConnections clusters, Map<String, GitSource> sources, TargetSyncer syncer,
+                         StatusBoard board, Metrics metrics, Clock clock, int parallelism) {
         this.fleet = fleet;
+        this.clusters = clusters;
         this.sources = sources;
         this.syncer = syncer;
         this.board = board;
@@ -100,12 +105,37 @@ public final class FleetVerticle extends VerticleBase {
             });
         });
         sources.keySet().forEach(this::poll);
+        probes = vertx.createSharedWorkerExecutor("driftless-probe", 2);
+        vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probeIdleClusters());
         return Future.succeededFuture();
+    }
+
+    /**
+     * Asks every cluster that has not answered for a probe interval for its version, so reachability (status
+     * and metric) stays current for clusters nothing else talks to. Busy clusters are not probed.
+     */
+    private void probeIdleClusters() {
+        Instant due = clock.instant().minus(PROBE_INTERVAL);
+        for (ClusterConnections.Reachability r : clusters.reachability()) {
+            if (r.lastContact() == null || r.lastContact().isBefore(due)) {
+                probes.executeBlocking(() -> {
+                    try {
+                        clusters.client(r.cluster()).getKubernetesVersion();
+                    } catch (RuntimeException e) {
+                        LOG.debug("cluster={} probe failed: {}", r.cluster(), e.toString());
+                    }
+                    return null;
+                }, false);
+            }
+        }
     }
 
     @Override
     public Future<?> stop() {
         timers.values().forEach(vertx::cancelTimer);
+        if (probes != null) {
+            probes.close();
+        }
         return workers == null ? Future.succeededFuture() : workers.close();
     }
 
@@ -123,6 +153,7 @@ public final class FleetVerticle extends VerticleBase {
                 .compose(snapshot -> {
                     metrics.fetchFinished(sourceName, "success", Duration.between(started, clock.instant()));
                     metrics.fetchedAt(sourceName, clock.instant().getEpochSecond());
+                    metrics.sourceRevision(sourceName, snapshot.shortCommit());
                     return syncTargets(sourceName, snapshot, null);
                 }, failure -> {
                     metrics.fetchFinished(sourceName, "failure", Duration.between(started, clock.instant()));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ import io.driftless.diff.FieldDrift;
 import io.driftless.health.Health;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
+import io.driftless.notify.Notice;
 import io.driftless.plan.Action;
 import io.driftless.plan.Plan;
 import io.driftless.plan.PlannedChange;
@@ -61,12 +63,20 @@ public final class TargetSyncer {
     private final Clock clock;
     private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Consumer<Notice> notices;
 
     private record CachedRender(String commit, Chart.Rendered rendered) {
     }
 
     public TargetSyncer(ChartRegistry charts, ClusterConnections clusters, StatusBoard board, Metrics metrics,
                         Clock clock) {
+        this(charts, clusters, board, metrics, clock, notice -> { });
+    }
+
+    /** @param notices where drift, failure, recovery and prune notices go besides logs and Kubernetes Events */
+    public TargetSyncer(ChartRegistry charts, ClusterConnections clusters, StatusBoard board, Metrics metrics,
+                        Clock clock, Consumer<Notice> notices) {
+        this.notices = notices;
         this.charts = charts;
         this.clusters = clusters;
         this.board = board;
@@ -153,7 +163,6 @@ public final class TargetSyncer {
 
     /** Records a failure that happened before rendering (e.g. the source could not be fetched). */
     public TargetStatus fail(Target target, Snapshot snapshot, Instant started, String error) {
-        LOG.warn("target={} sync failed, nothing changed: {}", target.id(), error);
         return finish(target, snapshot, started, "failure", null, error, List.of(), null, null);
     }
 
@@ -244,8 +253,15 @@ public final class TargetSyncer {
         }
         metrics.syncState(cluster, release, ok && outOfSync == 0 && plan != null, now.getEpochSecond());
         if (changes != null) {
-            changes.entries().stream().filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED)
-                    .forEach(e -> metrics.applied(cluster, release, e.ref().kind(), e.outcome().label()));
+            changes.entries().stream().filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).forEach(e -> {
+                metrics.applied(cluster, release, e.ref().kind(), e.outcome().label());
+                LOG.info("target={} object={} action={}{}", target.id(), e.ref(), e.outcome().label(),
+                        e.reason() == null || e.reason().isEmpty() ? "" : " reason=\"" + e.reason() + "\"");
+            });
+        }
+        List<String> blockedPrunes = applied ? blockedPrunes(cluster, release, plan) : List.of();
+        if (plan != null && plan.isRefused() && plan.refused().contains("renders no objects")) {
+            metrics.pruneBlocked(cluster, release, "empty_render");
         }
         List<String> changeLines = applied ? changes.entries().stream()
                 .filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).map(ChangeSet.Entry::toString).toList()
@@ -254,10 +270,8 @@ public final class TargetSyncer {
         String summary = applied ? changes.summary() : plan == null ? null
                 : plan.outOfSync() + " out of sync, " + plan.count(Action.UNCHANGED) + " in sync";
         String state = !ok ? "Failed" : outOfSync > 0 ? "OutOfSync" : "Synced";
-        if (plan != null) {
-            recordEvent(target, board.get(target.id()), result, changes, error, outOfSync, now);
-        }
         String commit = snapshot == null ? null : snapshot.commit();
+        TargetStatus before = board.get(target.id());
         board.update(target, old -> new TargetStatus(cluster, release, target.release().namespace(),
                 target.release().source(), state,
                 ok && (applied || outOfSync == 0) ? commit : old.revision(), commit, now,
@@ -265,29 +279,55 @@ public final class TargetSyncer {
                 List.copyOf(warnings), changeLines.isEmpty() && !applied ? old.changes() : changeLines, drift,
                 health == null ? old.health() : health.status().name(),
                 health == null ? old.healthDetails() : health.messages()));
-        if (applied && ok) {
-            LOG.info("target={} commit={} synced: {}", target.id(), snapshot.shortCommit(), changes.summary());
+        TargetStatus after = board.get(target.id());
+        for (Notice notice : Notices.between(before, after, result, applied, blockedPrunes, now)) {
+            if (notice.type().equals("DriftDetected")) {
+                driftedKinds(plan, changes).forEach(kind -> metrics.driftFound(cluster, release, kind));
+            }
+            announce(target, notice);
         }
-        return board.get(target.id());
+        return after;
     }
 
-    /**
-     * A Kubernetes Event for what this sync did, when it reached the cluster: changes applied, a failed apply,
-     * a refused sync, or drift newly found by a compare-only sync. Quiet syncs record nothing.
-     */
-    private void recordEvent(Target target, TargetStatus before, String result, ChangeSet changes, String error,
-                             long outOfSync, Instant now) {
-        SyncEvents events = new SyncEvents(clusters.client(target.cluster().name()));
-        String ns = target.release().namespace();
-        String release = target.release().name();
-        if ("refused".equals(result)) {
-            events.record(ns, release, "SyncRefused", error, true, now);
-        } else if (changes != null) {
-            events.record(ns, release, changes.failed() ? "SyncFailed" : "Synced",
-                    changes.failed() ? error : changes.summary(), changes.failed(), now);
-        } else if (outOfSync > 0 && before.outOfSync() == 0) {
-            events.record(ns, release, "DriftDetected", outOfSync + " object(s) differ from Git", true, now);
+    /** Logs the notice, records it as a Kubernetes Event when the cluster answers, and sends it on. */
+    private void announce(Target target, Notice notice) {
+        String line = "target={} notice={} revision={} message=\"{}\"";
+        String revision = notice.revision() == null ? "-" : notice.revision().substring(0, Math.min(12,
+                notice.revision().length()));
+        if (notice.warning()) {
+            LOG.warn(line, target.id(), notice.type(), revision, notice.message());
+        } else {
+            LOG.info(line, target.id(), notice.type(), revision, notice.message());
         }
+        boolean reachable = clusters.reachability().stream()
+                .anyMatch(r -> r.cluster().equals(target.cluster().name()) && r.reachable());
+        if (reachable) {
+            new SyncEvents(clusters.client(target.cluster().name())).record(notice);
+        }
+        notices.accept(notice);
+    }
+
+    /** Prunes a safety rule held back, counted by reason; the ones worth telling people about, one line each. */
+    private List<String> blockedPrunes(String cluster, String release, Plan plan) {
+        List<String> out = new ArrayList<>();
+        for (PlannedChange c : plan.changes()) {
+            if (c.pruneBlocked() != null) {
+                metrics.pruneBlocked(cluster, release, c.pruneBlocked());
+                if (c.pruneBlocked().equals("max_share") || c.pruneBlocked().equals("not_owned")) {
+                    out.add(c.ref() + " " + c.reason());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> driftedKinds(Plan plan, ChangeSet changes) {
+        if (changes != null) {
+            return changes.entries().stream().filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED
+                    && e.outcome() != ChangeSet.Outcome.SKIPPED).map(e -> e.ref().kind()).collect(Collectors.toSet());
+        }
+        return plan == null ? Set.of() : plan.changes().stream().filter(c -> c.action() != Action.UNCHANGED
+                && c.action() != Action.SKIP).map(c -> c.ref().kind()).collect(Collectors.toSet());
     }
 
     /** Health of the rendered objects from the live state read at the start of this sync. */

@@ -11,12 +11,20 @@ import io.driftless.model.ObjectRef;
  * @param desired the object to write (null for prune/skip of an undesired object)
  * @param live    the live object as read (null when it does not exist)
  * @param diff    drift of live from desired (null when there is nothing to compare)
+ * @param pruneBlocked why an object no longer rendered is not pruned (a metric label:
+ *                     max_share, not_owned, annotation, prune_disabled, pvc), else null
  */
 public record PlannedChange(ObjectRef ref, Action action, String reason, Map<String, Object> desired,
-                            Map<String, Object> live, ObjectDiff diff, boolean stillOwned) {
+                            Map<String, Object> live, ObjectDiff diff, boolean stillOwned, String pruneBlocked) {
 
     public PlannedChange(ObjectRef ref, Action action, String reason, Map<String, Object> desired,
                          Map<String, Object> live, ObjectDiff diff) {
-        this(ref, action, reason, desired, live, diff, true);
+        this(ref, action, reason, desired, live, diff, true, null);
+    }
+
+    /** An object no longer rendered that stays in the cluster, and why (see {@code pruneBlocked}). */
+    static PlannedChange notPruned(ObjectRef ref, String reason, Map<String, Object> live, boolean stillOwned,
+                                   String pruneBlocked) {
+        return new PlannedChange(ref, Action.SKIP, reason, null, live, null, stillOwned, pruneBlocked);
     }
 }

@@ -108,7 +108,7 @@ public final class Planner {
             String reason = "prune of " + pruning + " of " + inventory.size() + " objects exceeds "
                     + "syncPolicy.maxPrunePercent " + policy.maxPrunePercent() + "%";
             prune.replaceAll(c -> c.action() == Action.PRUNE
-                    ? new PlannedChange(c.ref(), Action.SKIP, reason, null, c.live(), null) : c);
+                    ? PlannedChange.notPruned(c.ref(), reason, c.live(), true, "max_share") : c);
         }
         prune.sort(Comparator.comparing((PlannedChange c) -> -KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
 
@@ -123,21 +123,22 @@ public final class Planner {
         Map<String, Object> annotations = metadataMap(live, "annotations");
         if (!owner.labelValue().equals(labels.get(Tracking.TARGET_LABEL))
                 || !owner.annotationValue().equals(annotations.get(Tracking.OWNER_ANNOTATION))) {
-            return new PlannedChange(ref, Action.SKIP, "not pruned: no longer carries this target's ownership "
-                    + "label and annotation", null, live, null, false);
+            return PlannedChange.notPruned(ref, "not pruned: no longer carries this target's ownership "
+                    + "label and annotation", live, false, "not_owned");
         }
         if ("disabled".equals(annotations.get(Tracking.PRUNE_ANNOTATION))) {
-            return new PlannedChange(ref, Action.SKIP, "not pruned: annotated " + Tracking.PRUNE_ANNOTATION
-                    + "=disabled", null, live, null);
+            return PlannedChange.notPruned(ref, "not pruned: annotated " + Tracking.PRUNE_ANNOTATION
+                    + "=disabled", live, true, "annotation");
         }
         if (!policy.prune()) {
-            return new PlannedChange(ref, Action.SKIP, "no longer rendered; syncPolicy.prune is false", null, live, null);
+            return PlannedChange.notPruned(ref, "no longer rendered; syncPolicy.prune is false", live, true,
+                    "prune_disabled");
         }
         if ("PersistentVolumeClaim".equals(ref.kind()) && !policy.prunePersistentVolumeClaims()) {
             // released from the inventory, so it is reported once and then left alone with its data
-            return new PlannedChange(ref, Action.SKIP, "kept with its data and no longer tracked (set "
+            return PlannedChange.notPruned(ref, "kept with its data and no longer tracked (set "
                     + "syncPolicy.prunePersistentVolumeClaims: true to delete claims the release stops rendering)",
-                    null, live, null, false);
+                    live, false, "pvc");
         }
         return new PlannedChange(ref, Action.PRUNE, "no longer rendered", null, live, null);
     }

@@ -9,8 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -35,10 +38,21 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * driftless_source_fetch_total{source,result}                   counter, result = success|failure
  * driftless_source_fetch_duration_seconds{source}               histogram
  * driftless_source_last_fetch_timestamp_seconds{source}         gauge, unix time of the last successful fetch
+ * driftless_source_info{source,revision}                        gauge, 1; one series per source: the commit the source is at
+ *                                                               (the old series is removed when it moves)
  * driftless_webhook_requests_total{source,result}               counter, result = accepted|rejected|unknown|unavailable
+ * driftless_drift_events_total{cluster,release,kind}            counter, objects newly found differing from Git while the
+ *                                                               commit stayed the same (someone or something changed them)
+ * driftless_prunes_blocked_total{cluster,release,reason}        counter, reason = max_share|empty_render|not_owned|annotation|
+ *                                                               prune_disabled|pvc
+ * driftless_cluster_reachable{cluster}                          gauge, 1 when the last request to the API server got an answer
+ * driftless_kubernetes_requests_total{cluster,verb,code}        counter, verb = get|post|put|patch|delete, code = HTTP status
+ *                                                               or "error" (no answer); retries count once each
+ * driftless_notifications_total{notifier,result}                counter, result = delivered|failed (after retries)
+ * jvm_*, process_*, system_*                                    memory, GC, threads, classes, CPU, open files, uptime
  * </pre>
  */
-public final class Metrics {
+public final class Metrics implements AutoCloseable {
 
     public static final String SYNC = "driftless.sync";
     public static final String SYNC_DURATION = "driftless.sync.duration";
@@ -55,15 +69,105 @@ public final class Metrics {
     public static final String WEBHOOKS = "driftless.webhook.requests";
     public static final String FETCH = "driftless.source.fetch";
     public static final String FETCH_DURATION = "driftless.source.fetch.duration";
+    public static final String SOURCE_INFO = "driftless.source.info";
+    public static final String DRIFT_EVENTS = "driftless.drift.events";
+    public static final String PRUNES_BLOCKED = "driftless.prunes.blocked";
+    public static final String CLUSTER_REACHABLE = "driftless.cluster.reachable";
+    public static final String KUBERNETES_REQUESTS = "driftless.kubernetes.requests";
+    public static final String NOTIFICATIONS = "driftless.notifications";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final Map<String, String> revisions = new ConcurrentHashMap<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        gc.bindTo(registry);
+    }
+
+    /** Sync results a target can have. */
+    public static final List<String> SYNC_RESULTS = List.of("success", "failure", "refused");
+    /** Why an object no longer rendered may stay. */
+    public static final List<String> PRUNE_BLOCK_REASONS = List.of("max_share", "empty_render", "not_owned",
+            "annotation", "prune_disabled", "pvc");
+
+    /**
+     * Creates a target's counters at zero, so that {@code increase()} sees its first failure or blocked prune
+     * (a counter that appears at 1 has no increase) and dashboards show the target before anything happened.
+     */
+    public void target(String cluster, String release) {
+        SYNC_RESULTS.forEach(result -> Counter.builder(SYNC).description("Syncs of a target by result")
+                .tags("cluster", cluster, "release", release, "result", result).register(registry));
+        Counter.builder(RENDER_ERRORS).description("Values or render errors (nothing was written)")
+                .tags("cluster", cluster, "release", release).register(registry);
+        PRUNE_BLOCK_REASONS.forEach(reason -> Counter.builder(PRUNES_BLOCKED)
+                .description("Objects not pruned although no longer rendered, by reason")
+                .tags("cluster", cluster, "release", release, "reason", reason).register(registry));
+    }
+
+    /** Creates a source's fetch counters at zero (see {@link #target}). */
+    public void source(String source) {
+        List.of("success", "failure").forEach(result -> Counter.builder(FETCH).description("Git fetches by result")
+                .tags("source", source, "result", result).register(registry));
+    }
+
+    /** Creates a notifier's counters at zero (see {@link #target}). */
+    public void notifier(String notifier) {
+        List.of("delivered", "failed").forEach(result -> Counter.builder(NOTIFICATIONS)
+                .description("Outbound notifications by result (after retries)")
+                .tags("notifier", notifier, "result", result).register(registry));
+    }
+
+    /** The commit a source is at now; the previous revision's series is removed so there is one per source. */
+    public void sourceRevision(String source, String revision) {
+        String key = SOURCE_INFO + "|" + source;
+        String previous = revisions.put(key, revision);
+        if (revision.equals(previous)) {
+            return;
+        }
+        if (previous != null) {
+            Gauge old = registry.find(SOURCE_INFO).tags("source", source, "revision", previous).gauge();
+            if (old != null) {
+                registry.remove(old);
+            }
+        }
+        Gauge.builder(SOURCE_INFO, () -> 1).description("The commit a source is at (one series per source)")
+                .tags("source", source, "revision", revision).register(registry);
+    }
+
+    public void driftFound(String cluster, String release, String kind) {
+        Counter.builder(DRIFT_EVENTS).description("Objects newly found differing from Git at an unchanged commit")
+                .tags("cluster", cluster, "release", release, "kind", kind).register(registry).increment();
+    }
+
+    public void pruneBlocked(String cluster, String release, String reason) {
+        Counter.builder(PRUNES_BLOCKED).description("Objects not pruned although no longer rendered, by reason")
+                .tags("cluster", cluster, "release", release, "reason", reason).register(registry).increment();
+    }
+
+    /** One request to a cluster's API server; {@code code} is the HTTP status, or null when nothing answered. */
+    public void kubernetesRequest(String cluster, String verb, Integer code) {
+        Counter.builder(KUBERNETES_REQUESTS).description("Requests to the Kubernetes API server by verb and code")
+                .tags("cluster", cluster, "verb", verb, "code", code == null ? "error" : String.valueOf(code))
+                .register(registry).increment();
+        gauges.computeIfAbsent(CLUSTER_REACHABLE + "|" + cluster, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(CLUSTER_REACHABLE, value, AtomicLong::get)
+                    .description("1 when the cluster's API server answered the last request")
+                    .tags("cluster", cluster).register(registry);
+            return value;
+        }).set(code == null ? 0 : 1);
+    }
+
+    public void notified(String notifier, boolean delivered) {
+        Counter.builder(NOTIFICATIONS).description("Outbound notifications by result (after retries)")
+                .tags("notifier", notifier, "result", delivered ? "delivered" : "failed").register(registry).increment();
     }
 
     public void syncFinished(String cluster, String release, String result, Duration took) {
@@ -149,5 +253,11 @@ public final class Metrics {
     /** Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 }

@@ -3,8 +3,13 @@ package io.driftless.config;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The whole configuration: where values come from, which clusters exist, what runs where. */
-public record Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases) {
+/** The whole configuration: where values come from, which clusters exist, what runs where, who hears of it. */
+public record Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
+                    List<NotifierSpec> notifications) {
+
+    public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases) {
+        this(sources, clusters, releases, List.of());
+    }
 
     /** Every (release, cluster) pair the selectors pick, in declaration order. */
     public List<Target> targets() {

@@ -41,7 +41,7 @@ public final class FleetLoader {
         SafeYaml.Document doc = SafeYaml.parse(fileName, content);
         List<Problem> problems = new ArrayList<>();
         Cursor root = new Cursor(doc, "", doc.asMap(), problems);
-        root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases");
+        root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases", "notifications");
         String apiVersion = root.string("apiVersion", "driftless.io/v1alpha1");
         if (!"driftless.io/v1alpha1".equals(apiVersion)) {
             root.problem("apiVersion", "unsupported '" + apiVersion + "'; expected driftless.io/v1alpha1");
@@ -57,10 +57,13 @@ public final class FleetLoader {
         eachItem(root, "clusters", c -> clusters.add(cluster(c, base)));
         List<ReleaseSpec> releases = new ArrayList<>();
         eachItem(root, "releases", c -> releases.add(release(c)));
+        List<NotifierSpec> notifiers = new ArrayList<>();
+        eachItem(root, "notifications", c -> notifiers.add(notifier(c)));
 
         unique(doc, problems, "sources", sources.stream().map(SourceSpec::name).toList());
         unique(doc, problems, "clusters", clusters.stream().map(ClusterSpec::name).toList());
         unique(doc, problems, "releases", releases.stream().map(ReleaseSpec::name).toList());
+        unique(doc, problems, "notifications", notifiers.stream().map(NotifierSpec::name).toList());
         Set<String> sourceNames = new HashSet<>(sources.stream().map(SourceSpec::name).toList());
         Set<String> clusterNames = new HashSet<>(clusters.stream().map(ClusterSpec::name).toList());
         for (ReleaseSpec r : releases) {
@@ -91,7 +94,42 @@ public final class FleetLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new Fleet(List.copyOf(sources), List.copyOf(clusters), List.copyOf(releases));
+        return new Fleet(List.copyOf(sources), List.copyOf(clusters), List.copyOf(releases), List.copyOf(notifiers));
+    }
+
+    private static NotifierSpec notifier(Cursor c) {
+        c.allowOnly("name", "url", "urlEnv", "format", "events", "tokenEnv");
+        String name = dnsLabel(c, "name", 63);
+        String url = c.string("url", null);
+        String urlEnv = c.string("urlEnv", null);
+        if (count(url, urlEnv) != 1) {
+            c.problem(null, "set exactly one of url or urlEnv (keep URLs that carry a secret, like Slack's, in urlEnv)");
+        }
+        if (url != null && !url.startsWith("https://") && !url.startsWith("http://")) {
+            c.problem("url", "'" + url + "' must be an http:// or https:// URL");
+        }
+        String tokenEnv = c.string("tokenEnv", null);
+        if (url != null && url.startsWith("http://") && tokenEnv != null && !isLoopback(url)) {
+            c.problem("tokenEnv", "a token over plain http:// would travel unencrypted; use https://");
+        }
+        String format = c.string("format", "json");
+        NotifierSpec.Format parsed = switch (format) {
+            case "json" -> NotifierSpec.Format.JSON;
+            case "slack" -> NotifierSpec.Format.SLACK;
+            case "alertmanager" -> NotifierSpec.Format.ALERTMANAGER;
+            default -> {
+                c.problem("format", "unknown format '" + format + "'; expected json, slack or alertmanager");
+                yield NotifierSpec.Format.JSON;
+            }
+        };
+        List<String> events = c.list("events").stream().map(String::valueOf).toList();
+        for (String e : events) {
+            if (!NotifierSpec.EVENTS.contains(e)) {
+                c.problem("events", "unknown event '" + e + "'; expected some of " + NotifierSpec.EVENTS);
+            }
+        }
+        return new NotifierSpec(name, url, urlEnv, parsed, events.isEmpty() ? NotifierSpec.DEFAULT_EVENTS
+                : List.copyOf(events), tokenEnv, c.origin());
     }
 
     private interface ItemReader {

@@ -179,4 +179,39 @@ class FleetLoaderTest {
                 "fleet.yaml:26: releases[0].ignoreDifferences[1].jsonPointers: give jsonPointers or "
                         + "managedFieldsManagers (or both)");
     }
+
+    @Test
+    void readsNotifiersWithDefaultEvents() {
+        Fleet fleet = parse(VALID + """
+                notifications:
+                  - {name: ops, urlEnv: SLACK_URL, format: slack}
+                  - {name: am, url: https://alertmanager.example.com/api/v2/alerts, format: alertmanager,
+                     events: [DriftDetected, DriftResolved], tokenEnv: AM_TOKEN}
+                """);
+        assertThat(fleet.notifications()).hasSize(2);
+        NotifierSpec ops = fleet.notifications().get(0);
+        assertThat(ops.format()).isEqualTo(NotifierSpec.Format.SLACK);
+        assertThat(ops.events()).containsExactlyElementsOf(NotifierSpec.DEFAULT_EVENTS).doesNotContain("Synced");
+        assertThat(fleet.notifications().get(1).wants("SyncFailed")).isFalse();
+        assertThat(fleet.notifications().get(1).wants("DriftResolved")).isTrue();
+    }
+
+    @Test
+    void rejectsNotifiersWithoutOneUrlAnUnknownFormatOrEventOrATokenOverPlainHttp() {
+        assertThat(problems(VALID + """
+                notifications:
+                  - {name: a, url: https://x.example.com, urlEnv: URL}
+                  - {name: b, url: https://x.example.com, format: teams, events: [Drift]}
+                  - {name: c, url: http://hooks.example.com/x, tokenEnv: T}
+                  - {name: c, url: ftp://x.example.com}
+                """)).containsExactly(
+                "fleet.yaml:28: notifications[0]: set exactly one of url or urlEnv (keep URLs that carry a secret, "
+                        + "like Slack's, in urlEnv)",
+                "fleet.yaml:29: notifications[1].format: unknown format 'teams'; expected json, slack or alertmanager",
+                "fleet.yaml:29: notifications[1].events: unknown event 'Drift'; expected some of " + NotifierSpec.EVENTS,
+                "fleet.yaml:30: notifications[2].tokenEnv: a token over plain http:// would travel unencrypted; "
+                        + "use https://",
+                "fleet.yaml:31: notifications[3].url: 'ftp://x.example.com' must be an http:// or https:// URL",
+                "fleet.yaml:31: notifications[3].name: duplicate name 'c'");
+    }
 }

@@ -1,0 +1,120 @@
+package io.driftless.notify;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.driftless.config.NotifierSpec;
+import io.driftless.telemetry.Metrics;
+
+/**
+ * Posts notices to the configured endpoints without blocking the sync that caused them. A connection
+ * error, 429 or 5xx is retried with exponential backoff; other answers are final. Endpoint URLs and tokens
+ * are never logged (a Slack URL is itself a credential).
+ */
+public final class Notifier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+
+    /** An endpoint ready to post to. */
+    private record Endpoint(NotifierSpec spec, URI uri, String token) {
+    }
+
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private final Metrics metrics;
+    private final Duration firstBackoff;
+    private final int attempts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "driftless-notify");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param firstBackoff wait before the first retry; doubled for each further one
+     * @throws IllegalStateException when an endpoint's URL or token variable is not set
+     */
+    public Notifier(List<NotifierSpec> specs, Map<String, String> env, Metrics metrics, Duration firstBackoff,
+                    int attempts) {
+        this.metrics = metrics;
+        this.firstBackoff = firstBackoff;
+        this.attempts = attempts;
+        for (NotifierSpec spec : specs) {
+            String url = spec.url() != null ? spec.url() : required(env, spec, spec.urlEnv());
+            String token = spec.tokenEnv() == null ? null : required(env, spec, spec.tokenEnv());
+            endpoints.add(new Endpoint(spec, URI.create(url), token));
+        }
+    }
+
+    public Notifier(List<NotifierSpec> specs, Map<String, String> env, Metrics metrics) {
+        this(specs, env, metrics, Duration.ofSeconds(1), 4);
+    }
+
+    private static String required(Map<String, String> env, NotifierSpec spec, String variable) {
+        String value = env.get(variable);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(spec.origin().problem("environment variable " + variable
+                    + " is not set (notifier '" + spec.name() + "')").toString());
+        }
+        return value.strip();
+    }
+
+    /** Posts the notice to every endpoint that wants its type; returns at once. */
+    public void send(Notice notice) {
+        for (Endpoint e : endpoints) {
+            if (e.spec().wants(notice.type())) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(e.uri()).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json").header("User-Agent", "driftless")
+                        .POST(HttpRequest.BodyPublishers.ofString(Payloads.body(e.spec().format(), notice)));
+                if (e.token() != null) {
+                    request.header("Authorization", "Bearer " + e.token());
+                }
+                attempt(e, notice, request.build(), 1);
+            }
+        }
+    }
+
+    private void attempt(Endpoint e, Notice notice, HttpRequest request, int attempt) {
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+            int code = response == null ? 0 : response.statusCode();
+            if (failure == null && code < 300) {
+                metrics.notified(e.spec().name(), true);
+                return;
+            }
+            String why = failure != null ? describe(failure) : "HTTP " + code;
+            boolean retryable = failure != null || code == 429 || code >= 500;
+            if (retryable && attempt < attempts && !retries.isShutdown()) {
+                long delay = firstBackoff.toMillis() << (attempt - 1);
+                retries.schedule(() -> attempt(e, notice, request, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                return;
+            }
+            metrics.notified(e.spec().name(), false);
+            LOG.warn("target={} notifier={} notice={} not delivered after {} attempt(s): {}", notice.target(),
+                    e.spec().name(), notice.type(), attempt, why);
+        });
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof IOException && cause.getMessage() == null ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+    }
+}
