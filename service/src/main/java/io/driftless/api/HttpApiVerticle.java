@@ -163,7 +163,7 @@ public final class HttpApiVerticle extends VerticleBase {
             }
             Webhooks.Verdict verdict = Webhooks.verify(headers, body, secret.result());
             if (!verdict.accepted()) {
-                LOG.warn("webhook for source {} rejected: {}", name, verdict.reason());
+                LOG.warn("source={} webhook rejected: {}", name, verdict.reason());
                 metrics.webhook(name, "rejected");
                 json(ctx, 401, Map.of("error", verdict.reason()));
                 return;

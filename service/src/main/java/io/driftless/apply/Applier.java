@@ -28,8 +28,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * Executes a plan against one cluster, in the plan's order. Creates, or JSON-patches only the drifted
- * fields guarded by the live resourceVersion (re-reading and re-diffing on a conflict). Prunes run only
- * when every create and update succeeded.
+ * fields guarded by the live resourceVersion (re-reading and re-diffing on a conflict). Prunes and
+ * post-hooks run only when every create and update succeeded; a failed pre-hook writes nothing else.
  */
 public final class Applier {
 
@@ -58,20 +58,32 @@ public final class Applier {
     public ChangeSet apply(String target, Plan plan) {
         List<ChangeSet.Entry> entries = new ArrayList<>();
         boolean failed = false;
+        String stoppedBy = null;
+        boolean objectsStarted = false;
         for (PlannedChange change : plan.changes()) {
             ChangeSet.Entry entry;
-            if (change.action() == Action.PRUNE && failed) {
+            if (stoppedBy != null) {
+                entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED, "not applied: " + stoppedBy);
+            } else if (change.action() == Action.PRUNE && failed) {
                 entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED,
                         "prune postponed: an earlier object failed to apply");
+            } else if (change.action() == Action.HOOK && failed) {
+                entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED,
+                        "hook not run: an earlier object failed to apply");
             } else {
                 entry = applyOne(change);
             }
+            boolean preHook = change.action() == Action.HOOK && !objectsStarted;
+            objectsStarted |= change.action() != Action.HOOK;
+            if (entry.outcome() == ChangeSet.Outcome.FAILED && preHook) {
+                stoppedBy = "the hook " + change.ref() + " failed";
+            }
             if (entry.outcome() == ChangeSet.Outcome.FAILED) {
                 failed = true;
-                LOG.warn("{} target={} apply failed: {}", change.ref(), target, entry.reason());
+                LOG.warn("target={} object={} action=failed reason=\"{}\"", target, change.ref(), entry.reason());
             } else if (entry.outcome() != ChangeSet.Outcome.UNCHANGED) {
-                LOG.info("{} target={} {}", change.ref(), target, entry.outcome().label()
-                        + (entry.reason() == null ? "" : " (" + entry.reason() + ")"));
+                LOG.info("target={} object={} action={} reason=\"{}\"", target, change.ref(), entry.outcome().label(),
+                        entry.reason() == null ? "" : entry.reason());
             }
             entries.add(entry);
         }
@@ -85,6 +97,7 @@ public final class Applier {
                 case CREATE -> create(change);
                 case UPDATE -> update(ref, change.desired(), change.live(), change.diff());
                 case RECREATE -> recreate(change);
+                case HOOK -> new HookRunner(client).run(change);
                 case PRUNE -> prune(ref);
                 case UNCHANGED -> new ChangeSet.Entry(ref, ChangeSet.Outcome.UNCHANGED, null);
                 case SKIP -> new ChangeSet.Entry(ref, ChangeSet.Outcome.SKIPPED, change.reason());

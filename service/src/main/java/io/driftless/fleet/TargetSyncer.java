@@ -128,7 +128,7 @@ public final class TargetSyncer {
             Set<ObjectRef> pruned = Set.of();
             if (plan.outOfSync() > 0) {
                 if (policy.createNamespace()) {
-                    ensureNamespace(client, target.release().namespace());
+                    ensureNamespace(client, target);
                 }
                 changes = new Applier(client, target.release().ignoreDifferences()).apply(target.id(), plan);
                 pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
@@ -224,11 +224,12 @@ public final class TargetSyncer {
         };
     }
 
-    private static void ensureNamespace(KubernetesClient client, String namespace) {
+    private static void ensureNamespace(KubernetesClient client, Target target) {
+        String namespace = target.release().namespace();
         if (client.namespaces().withName(namespace).get() == null) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
                     .endMetadata().build()).create();
-            LOG.info("Namespace/{} created", namespace);
+            LOG.info("target={} object=Namespace/{} action=created", target.id(), namespace);
         }
     }
 
@@ -253,11 +254,8 @@ public final class TargetSyncer {
         }
         metrics.syncState(cluster, release, ok && outOfSync == 0 && plan != null, now.getEpochSecond());
         if (changes != null) {
-            changes.entries().stream().filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).forEach(e -> {
-                metrics.applied(cluster, release, e.ref().kind(), e.outcome().label());
-                LOG.info("target={} object={} action={}{}", target.id(), e.ref(), e.outcome().label(),
-                        e.reason() == null || e.reason().isEmpty() ? "" : " reason=\"" + e.reason() + "\"");
-            });
+            changes.entries().stream().filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED)
+                    .forEach(e -> metrics.applied(cluster, release, e.ref().kind(), e.outcome().label()));
         }
         List<String> blockedPrunes = applied ? blockedPrunes(cluster, release, plan) : List.of();
         if (plan != null && plan.isRefused() && plan.refused().contains("renders no objects")) {

@@ -14,6 +14,11 @@ public final class Tracking {
     public static final String OWNER_ANNOTATION = "driftless.io/owner";
     /** Annotation that protects an object from pruning. */
     public static final String PRUNE_ANNOTATION = "driftless.io/prune";
+    /**
+     * Annotation ordering an object's apply: lower waves first (default 0, negative allowed), kind order within
+     * a wave; prune runs in the reverse order.
+     */
+    public static final String SYNC_WAVE_ANNOTATION = "driftless.io/sync-wave";
 
     private Tracking() {
     }

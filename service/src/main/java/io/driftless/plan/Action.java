@@ -4,11 +4,13 @@ package io.driftless.plan;
 public enum Action {
     CREATE,
     UPDATE,
-    /**
-     * Delete and create again: a hook that changed (Helm's before-hook-creation), or an immutable field
-     * that changed when the release allows recreation.
-     */
+    /** Delete and create again: an immutable field changed and the release allows recreation. */
     RECREATE,
+    /**
+     * Run a hook: delete the previous run (before-hook-creation), create it, wait until it completes; a
+     * failed pre-hook stops the sync before anything else is written. See {@link Hooks}.
+     */
+    HOOK,
     /** Out of sync but cannot be applied as planned (an immutable field changed); reported as a failure. */
     BLOCKED,
     UNCHANGED,

@@ -7,8 +7,8 @@ import java.util.TreeSet;
 import io.driftless.model.ObjectRef;
 
 /**
- * Ordered actions for one target: creates and updates in kind order, then prunes in reverse kind
- * order. {@code refused} is set when a safety rule stops the whole sync; nothing may be written then.
+ * Ordered actions for one target: pre-hooks, then creates and updates by sync wave and kind order, then
+ * prunes in the reverse order, then post-hooks. {@code refused} is set when a safety rule stops the whole sync; nothing may be written then.
  */
 public record Plan(List<PlannedChange> changes, String refused) {
 
@@ -19,6 +19,9 @@ public record Plan(List<PlannedChange> changes, String refused) {
     public Set<ObjectRef> nextInventory(Set<ObjectRef> pruned) {
         Set<ObjectRef> out = new TreeSet<>();
         for (PlannedChange c : changes) {
+            if (c.action() == Action.HOOK) {
+                continue; // hooks are not release objects
+            }
             boolean desired = c.desired() != null;
             boolean retained = !desired && c.stillOwned() && !pruned.contains(c.ref());
             if (desired || retained) {

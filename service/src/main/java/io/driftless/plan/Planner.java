@@ -44,7 +44,8 @@ public final class Planner {
     public static Plan plan(Owner owner, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
                             Set<ObjectRef> inventory, ReleaseSpec.SyncPolicy policy,
                             List<ReleaseSpec.IgnoreRule> ignores) {
-        if (desired.isEmpty() && !policy.allowEmpty()) {
+        List<Map<String, Object>> hooks = desired.stream().filter(Hooks::isHook).toList();
+        if (hooks.size() == desired.size() && !policy.allowEmpty()) {
             return new Plan(List.of(), "the release renders no objects; refusing to sync (and prune) an empty "
                     + "desired set because syncPolicy.allowEmpty is false");
         }
@@ -58,6 +59,9 @@ public final class Planner {
         for (Map<String, Object> d : desired) {
             ObjectRef ref = refOf(d);
             desiredKeys.put(ref.key(), ref);
+            if (Hooks.isHook(d)) {
+                continue;
+            }
             Map<String, Object> l = live.get(ref);
             if (l == null) {
                 apply.add(new PlannedChange(ref, Action.CREATE, "not in the cluster", d, null, null));
@@ -73,8 +77,6 @@ public final class Planner {
             String immutable = diff.inSync() ? null : Immutable.changedField(diff);
             if (diff.inSync()) {
                 apply.add(new PlannedChange(ref, Action.UNCHANGED, "in sync", d, l, diff));
-            } else if (isHook(d)) {
-                apply.add(new PlannedChange(ref, Action.RECREATE, "hook changed; runs again", d, l, diff));
             } else if (immutable != null) {
                 apply.add(policy.recreateOnImmutableChange()
                         ? new PlannedChange(ref, Action.RECREATE, "immutable field " + immutable + " changed", d, l, diff)
@@ -85,11 +87,8 @@ public final class Planner {
                 apply.add(new PlannedChange(ref, Action.UPDATE, diff.drifts().size() + " field(s) differ", d, l, diff));
             }
         }
-        // hooks (the migration Job): before everything on an upgrade, after everything on a first install
-        boolean upgrade = !inventory.isEmpty();
-        apply.sort(Comparator.comparing((PlannedChange c) -> isHook(c.desired()) ? (upgrade ? -1 : KindOrder.rank("") + 1)
-                        : KindOrder.rank(c.ref().kind()))
-                .thenComparing(PlannedChange::ref));
+        apply.sort(Comparator.comparing((PlannedChange c) -> Hooks.wave(c.desired()))
+                .thenComparing(c -> KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
 
         List<PlannedChange> prune = new ArrayList<>();
         for (ObjectRef ref : inventory) {
@@ -110,10 +109,37 @@ public final class Planner {
             prune.replaceAll(c -> c.action() == Action.PRUNE
                     ? PlannedChange.notPruned(c.ref(), reason, c.live(), true, "max_share") : c);
         }
-        prune.sort(Comparator.comparing((PlannedChange c) -> -KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
+        prune.sort(Comparator.comparing((PlannedChange c) -> -Hooks.wave(c.live()))
+                .thenComparing(c -> -KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
 
-        List<PlannedChange> all = new ArrayList<>(apply);
+        // hooks run when the release's content changes: a first install, or an upgrade of an installed release
+        boolean install = inventory.isEmpty() && apply.stream().allMatch(c -> c.action() == Action.CREATE);
+        boolean changes = apply.stream().anyMatch(Planner::changesContent)
+                || prune.stream().anyMatch(c -> c.action() == Action.PRUNE);
+        List<PlannedChange> before = new ArrayList<>();
+        List<PlannedChange> after = new ArrayList<>();
+        for (Map<String, Object> hook : changes ? hooks : List.<Map<String, Object>>of()) {
+            ObjectRef ref = refOf(hook);
+            String pre = install ? "pre-install" : "pre-upgrade";
+            String post = install ? "post-install" : "post-upgrade";
+            Set<String> phases = Hooks.phases(hook);
+            if (phases.contains(pre)) {
+                before.add(new PlannedChange(ref, Action.HOOK, pre + " hook: must succeed before anything else "
+                        + "changes", hook, live.get(ref), null));
+            } else if (phases.contains(post)) {
+                after.add(new PlannedChange(ref, Action.HOOK, post + " hook: runs once everything else is applied",
+                        hook, live.get(ref), null));
+            }
+        }
+        Comparator<PlannedChange> byWeight = Comparator.comparing((PlannedChange c) -> Hooks.weight(c.desired()))
+                .thenComparing(PlannedChange::ref);
+        before.sort(byWeight);
+        after.sort(byWeight);
+
+        List<PlannedChange> all = new ArrayList<>(before);
+        all.addAll(apply);
         all.addAll(prune);
+        all.addAll(after);
         return new Plan(List.copyOf(all), null);
     }
 
@@ -163,7 +189,19 @@ public final class Planner {
 
     /** Objects upstream installs as Helm hooks. */
     public static boolean isHook(Map<String, Object> object) {
-        return object != null && metadataMap(object, "annotations").containsKey("helm.sh/hook");
+        return Hooks.isHook(object);
+    }
+
+    /**
+     * Whether a change alters what the release runs, as opposed to only Driftless's (or anyone's) labels and
+     * annotations: adopting a Helm release changes metadata only and runs no hooks.
+     */
+    private static boolean changesContent(PlannedChange c) {
+        return switch (c.action()) {
+            case CREATE, RECREATE -> true;
+            case UPDATE -> c.diff().drifts().stream().anyMatch(d -> !d.path().startsWith("/metadata/"));
+            default -> false;
+        };
     }
 
     /** The owner recorded on a live object when it is another target, else null. */

@@ -76,6 +76,10 @@ final class Validation {
             if (annotationBytes > MAX_ANNOTATIONS_BYTES) {
                 out.add(id + ": annotations total " + annotationBytes + " bytes, more than the 256 KiB the API allows");
             }
+            String order = Hooks.invalidInteger(object);
+            if (order != null) {
+                out.add(id + ": " + order);
+            }
         }
         return out;
     }

@@ -18,7 +18,7 @@ class RedisPasswordIT {
     @Test
     void aGeneratedRedisPasswordSurvivesARestart() throws Exception {
         try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "prefect",
-                "backgroundServices:\n  runAsSeparateDeployment: true\nredis:\n  enabled: true\n")) {
+                "backgroundServices:\n  runAsSeparateDeployment: true\nredis:\n  enabled: true\nmigrations:\n  enabled: false\n")) {
             TargetStatus first = t.sync();
             assertThat(first.syncState()).isEqualTo("Synced");
             assertThat(first.warnings()).singleElement().asString().startsWith("redis.auth.password is not set");

@@ -168,26 +168,90 @@ class PlannerTest {
 
     private static Map<String, Object> hook(String image) {
         Map<String, Object> job = desired("batch/v1", "Job", "migrate");
-        ((Map<String, Object>) ((Map<String, Object>) job.get("metadata")).get("annotations"))
-                .put("helm.sh/hook", "post-install,pre-upgrade");
+        annotate(job, Hooks.HOOK, "post-install,pre-upgrade");
         job.put("spec", new LinkedHashMap<>(Map.of("image", image)));
         return job;
     }
 
-    @Test
-    void runsHooksAfterAFirstInstallAndBeforeWorkloadsOnAnUpgrade() {
-        Map<String, Object> deployment = desired("apps/v1", "Deployment", "web");
-        Plan install = Planner.plan(OWNER, List.of(hook("v1"), deployment), live(List.of()), Set.of(), POLICY);
-        assertThat(actions(install)).containsExactly("CREATE Deployment/data/web", "CREATE Job/data/migrate");
+    private static Map<String, Object> annotate(Map<String, Object> object, String key, String value) {
+        ((Map<String, Object>) ((Map<String, Object>) object.get("metadata")).get("annotations")).put(key, value);
+        return object;
+    }
 
-        Map<String, Object> liveDeployment = owned("apps/v1", "Deployment", "web");
-        ((Map<String, Object>) liveDeployment).put("spec", Map.of("replicas", 1));
-        Map<String, Object> newDeployment = desired("apps/v1", "Deployment", "web");
-        newDeployment.put("spec", Map.of("replicas", 2));
+    private static Map<String, Object> withSpec(Map<String, Object> object, Map<String, Object> spec) {
+        object.put("spec", spec);
+        return object;
+    }
+
+    @Test
+    void runsPostInstallHooksAfterEverythingOnAFirstInstall() {
+        Plan install = Planner.plan(OWNER, List.of(hook("v1"), desired("apps/v1", "Deployment", "web")), live(List.of()),
+                Set.of(), POLICY);
+        assertThat(actions(install)).containsExactly("CREATE Deployment/data/web", "HOOK Job/data/migrate");
+        assertThat(install.outOfSync()).as("a hook run is not drift").isEqualTo(1);
+        assertThat(install.nextInventory(Set.of())).as("hooks are not release objects")
+                .containsExactly(ref(desired("apps/v1", "Deployment", "web")));
+    }
+
+    @Test
+    void runsPreUpgradeHooksBeforeWorkloadsChangeOnAnUpgrade() {
+        Map<String, Object> liveDeployment = withSpec(owned("apps/v1", "Deployment", "web"), Map.of("replicas", 1));
+        Map<String, Object> newDeployment = withSpec(desired("apps/v1", "Deployment", "web"), Map.of("replicas", 2));
         Plan upgrade = Planner.plan(OWNER, List.of(newDeployment, hook("v2")), live(List.of(liveDeployment, hook("v1"))),
                 Set.of(ref(liveDeployment), ref(hook("v1"))), POLICY);
-        assertThat(actions(upgrade)).as("a changed hook is recreated, before the workloads")
-                .containsExactly("RECREATE Job/data/migrate", "UPDATE Deployment/data/web");
+        assertThat(actions(upgrade)).containsExactly("HOOK Job/data/migrate", "UPDATE Deployment/data/web");
+        assertThat(upgrade.nextInventory(Set.of())).containsExactly(ref(liveDeployment));
+    }
+
+    @Test
+    void runsNoHookWhenNothingChangesEvenIfTheLastRunWasDeleted() {
+        Map<String, Object> deployment = withSpec(owned("apps/v1", "Deployment", "web"), Map.of("replicas", 1));
+        Plan plan = Planner.plan(OWNER, List.of(withSpec(desired("apps/v1", "Deployment", "web"), Map.of("replicas", 1)),
+                hook("v1")), live(List.of(deployment)), Set.of(ref(deployment)), POLICY);
+        assertThat(actions(plan)).containsExactly("UNCHANGED Deployment/data/web");
+        assertThat(plan.outOfSync()).isZero();
+    }
+
+    @Test
+    void adoptingAnInstalledReleaseChangesOnlyMetadataAndRunsNoHook() {
+        Map<String, Object> helmInstalled = withSpec(object("apps/v1", "Deployment", "web"), Map.of("replicas", 1));
+        Plan plan = Planner.plan(OWNER, List.of(withSpec(desired("apps/v1", "Deployment", "web"), Map.of("replicas", 1)),
+                hook("v1")), live(List.of(helmInstalled)), Set.of(), POLICY);
+        assertThat(actions(plan)).containsExactly("UPDATE Deployment/data/web");
+    }
+
+    @Test
+    void runsPreHooksByWeightAndOnlyThoseOfTheCurrentPhase() {
+        Map<String, Object> first = annotate(annotate(desired("batch/v1", "Job", "b-first"), Hooks.HOOK, "pre-install"),
+                Hooks.WEIGHT, "-5");
+        Map<String, Object> second = annotate(desired("batch/v1", "Job", "a-second"), Hooks.HOOK, "pre-install");
+        Map<String, Object> upgradeOnly = annotate(desired("batch/v1", "Job", "upgrade-only"), Hooks.HOOK, "post-upgrade");
+        Plan plan = Planner.plan(OWNER, List.of(second, upgradeOnly, desired("v1", "Service", "web"), first),
+                live(List.of()), Set.of(), POLICY);
+        assertThat(actions(plan)).containsExactly("HOOK Job/data/b-first", "HOOK Job/data/a-second",
+                "CREATE Service/data/web");
+    }
+
+    @Test
+    void appliesLowerSyncWavesFirstAndPrunesHigherWavesFirst() {
+        Map<String, Object> early = annotate(desired("apps/v1", "Deployment", "db"), Tracking.SYNC_WAVE_ANNOTATION, "-1");
+        Map<String, Object> late = annotate(desired("v1", "ConfigMap", "settings"), Tracking.SYNC_WAVE_ANNOTATION, "2");
+        Map<String, Object> oldEarly = annotate(owned("v1", "Service", "old-early"), Tracking.SYNC_WAVE_ANNOTATION, "-3");
+        Map<String, Object> oldLate = annotate(owned("apps/v1", "Deployment", "old-late"),
+                Tracking.SYNC_WAVE_ANNOTATION, "4");
+        Set<ObjectRef> inventory = new LinkedHashSet<>(List.of(ref(oldEarly), ref(oldLate), ref(early), ref(late)));
+        Plan plan = Planner.plan(OWNER, List.of(late, desired("v1", "Service", "web"), early),
+                live(List.of(oldEarly, oldLate)), inventory, POLICY);
+        assertThat(actions(plan)).containsExactly("CREATE Deployment/data/db", "CREATE Service/data/web",
+                "CREATE ConfigMap/data/settings", "PRUNE Deployment/data/old-late", "PRUNE Service/data/old-early");
+    }
+
+    @Test
+    void refusesAWaveThatIsNotAnInteger() {
+        Plan plan = Planner.plan(OWNER, List.of(annotate(desired("v1", "Service", "web"), Tracking.SYNC_WAVE_ANNOTATION,
+                "first")), live(List.of()), Set.of(), POLICY);
+        assertThat(plan.refused()).isEqualTo("invalid objects, nothing written: Service/data/web: annotation "
+                + "driftless.io/sync-wave 'first' is not an integer");
     }
 
     @Test

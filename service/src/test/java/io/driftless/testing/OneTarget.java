@@ -57,6 +57,11 @@ public final class OneTarget implements AutoCloseable {
         syncer = newSyncer();
     }
 
+    /** Commits new values to the source. */
+    public void commit(String values) throws Exception {
+        git.commit("values", Map.of("values.yaml", values));
+    }
+
     /** Fetches the source and syncs the target, writing to the cluster. */
     public TargetStatus sync() {
         return syncer.sync(target(), source.fetch(), true);

@@ -1,0 +1,103 @@
+package io.driftless.apply;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.driftless.diff.Patches;
+import io.driftless.model.ObjectRef;
+import io.driftless.plan.Hooks;
+import io.driftless.plan.PlannedChange;
+import io.driftless.render.Manifests;
+import io.driftless.render.Tree;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+
+/**
+ * Runs one hook as Helm does: the previous run is deleted first (before-hook-creation), the hook is created,
+ * and a Job is waited for until it completes or fails (its {@code activeDeadlineSeconds} plus a margin, or
+ * five minutes); a succeeded Job is deleted when its policy says hook-succeeded, a failed one when it says
+ * hook-failed.
+ */
+final class HookRunner {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration MARGIN = Duration.ofSeconds(30);
+    private static final long DELETE_WAIT_SECONDS = 60;
+
+    private final KubernetesClient client;
+
+    HookRunner(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @SuppressWarnings("unchecked")
+    ChangeSet.Entry run(PlannedChange change) {
+        ObjectRef ref = change.ref();
+        Map<String, Object> desired = change.desired();
+        Set<String> policies = Hooks.deletePolicies(desired);
+        var objects = client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace());
+        if (objects.withName(ref.name()).get() != null) {
+            if (!policies.contains(Hooks.BEFORE_HOOK_CREATION)) {
+                return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "hook still exists from an earlier run and "
+                        + "its " + Hooks.DELETE_POLICY + " lacks " + Hooks.BEFORE_HOOK_CREATION + "; delete it to run "
+                        + "the hook again");
+            }
+            objects.withName(ref.name()).withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                    .withTimeout(DELETE_WAIT_SECONDS, TimeUnit.SECONDS).delete();
+        }
+        objects.resource(Manifests.toResource((Map<String, Object>) Patches.withoutNulls(desired))).create();
+        if (!"Job".equals(ref.kind())) {
+            return new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, change.reason());
+        }
+        Duration timeout = timeout(desired);
+        Job job;
+        try {
+            job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name())
+                    .waitUntilCondition(j -> j == null || condition(j, "Complete") != null
+                            || condition(j, "Failed") != null, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "hook did not finish within "
+                    + timeout.toSeconds() + "s; it keeps running and the sync is retried");
+        }
+        if (job == null) {
+            return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "hook Job was deleted before it finished");
+        }
+        JobCondition failed = condition(job, "Failed");
+        if (failed != null) {
+            if (policies.contains("hook-failed")) {
+                delete(ref);
+            }
+            return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "hook failed: " + failed.getReason()
+                    + (failed.getMessage() == null ? "" : ": " + failed.getMessage()));
+        }
+        if (policies.contains(Hooks.HOOK_SUCCEEDED)) {
+            delete(ref);
+            return new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, "hook succeeded and was deleted ("
+                    + Hooks.HOOK_SUCCEEDED + ")");
+        }
+        return new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, "hook succeeded");
+    }
+
+    private void delete(ObjectRef ref) {
+        client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name())
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    }
+
+    private static JobCondition condition(Job job, String type) {
+        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return null;
+        }
+        return job.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst().orElse(null);
+    }
+
+    static Duration timeout(Map<String, Object> job) {
+        Object deadline = Tree.asMap(job.get("spec")).get("activeDeadlineSeconds");
+        return deadline instanceof Number n ? Duration.ofSeconds(n.longValue()).plus(MARGIN) : DEFAULT_TIMEOUT;
+    }
+}
