@@ -334,7 +334,8 @@ public final class TargetSyncer {
         Set<ObjectRef> touched = changes == null ? Set.of() : changes.entries().stream()
                 .filter(e -> e.outcome() == ChangeSet.Outcome.CREATED || e.outcome() == ChangeSet.Outcome.CONFIGURED)
                 .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
-        return Health.assess(desired.stream().map(Planner::refOf).toList(), live, touched, rendered.healthHints());
+        return Health.assess(desired.stream().filter(d -> !Planner.isHook(d)).map(Planner::refOf).toList(), live,
+                touched, rendered.healthHints());
     }
 
     private static List<String> driftLines(Plan plan) {

@@ -57,6 +57,8 @@ class HookIT {
             TargetStatus quiet = t.sync();
             assertThat(quiet.outOfSync()).as("a deleted hook is not drift and does not run again").isZero();
             assertThat(job(client)).isNull();
+            assertThat(quiet.health()).isNotEqualTo("Missing");
+            assertThat(quiet.healthDetails()).as("a hook is not part of the target's health").noneMatch(l -> l.contains(JOB));
 
             t.commit(VALUES.formatted(2));
             CompletableFuture<TargetStatus> upgrade = CompletableFuture.supplyAsync(t::sync);
