@@ -3,7 +3,10 @@ package io.driftless.testing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
@@ -12,6 +15,7 @@ import io.driftless.config.Target;
 import io.driftless.fleet.StatusBoard;
 import io.driftless.fleet.TargetStatus;
 import io.driftless.fleet.TargetSyncer;
+import io.driftless.notify.Notice;
 import io.driftless.render.ChartRegistry;
 import io.driftless.source.GitSource;
 import io.driftless.telemetry.Metrics;
@@ -28,6 +32,7 @@ public final class OneTarget implements AutoCloseable {
     private final ClusterConnections clusters;
     private final GitSource source;
     private final Metrics metrics = new Metrics();
+    private final Queue<Notice> notices = new ConcurrentLinkedQueue<>();
     private TargetSyncer syncer;
 
     public OneTarget(Path tmp, String chart, String version, String namespace, String values) throws Exception {
@@ -49,7 +54,7 @@ public final class OneTarget implements AutoCloseable {
     /** A syncer as a fresh process has it (empty render cache). */
     public TargetSyncer newSyncer() {
         return new TargetSyncer(ChartRegistry.builtin(), clusters, new StatusBoard(fleet.targets()), metrics,
-                Clock.systemUTC());
+                Clock.systemUTC(), notices::add);
     }
 
     /** Simulates a restart: later syncs use a new syncer. */
@@ -65,6 +70,16 @@ public final class OneTarget implements AutoCloseable {
     /** Fetches the source and syncs the target, writing to the cluster. */
     public TargetStatus sync() {
         return syncer.sync(target(), source.fetch(), true);
+    }
+
+    /** Fetches the source and compares the target: drift is reported, nothing is written. */
+    public TargetStatus compare() {
+        return syncer.sync(target(), source.fetch(), false);
+    }
+
+    /** Every notice the syncs so far sent on, oldest first. */
+    public List<Notice> notices() {
+        return List.copyOf(notices);
     }
 
     public Metrics metrics() {
