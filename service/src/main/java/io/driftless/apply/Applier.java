@@ -44,15 +44,22 @@ public final class Applier {
 
     private final KubernetesClient client;
     private final List<ReleaseSpec.IgnoreRule> ignores;
+    private final boolean serverSideApply;
 
     public Applier(KubernetesClient client) {
-        this(client, List.of());
+        this(client, List.of(), false);
     }
 
-    /** @param ignores the release's {@code ignoreDifferences}, honoured when a conflict makes it compare again */
-    public Applier(KubernetesClient client, List<ReleaseSpec.IgnoreRule> ignores) {
+    /**
+     * @param ignores         the release's {@code ignoreDifferences}, honoured when a conflict makes it compare again
+     * @param serverSideApply write the whole desired object with server-side apply (field manager driftless,
+     *                        conflicts forced): the API server merges it and drops fields Driftless applied before
+     *                        and no longer renders
+     */
+    public Applier(KubernetesClient client, List<ReleaseSpec.IgnoreRule> ignores, boolean serverSideApply) {
         this.client = client;
         this.ignores = ignores;
+        this.serverSideApply = serverSideApply;
     }
 
     public ChangeSet apply(String target, Plan plan) {
@@ -93,6 +100,9 @@ public final class Applier {
     private ChangeSet.Entry applyOne(PlannedChange change) {
         ObjectRef ref = change.ref();
         try {
+            if (serverSideApply && (change.action() == Action.CREATE || change.action() == Action.UPDATE)) {
+                return serverSideApply(change);
+            }
             return switch (change.action()) {
                 case CREATE -> create(change);
                 case UPDATE -> update(ref, change.desired(), change.live(), change.diff());
@@ -157,13 +167,28 @@ public final class Applier {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private ChangeSet.Entry serverSideApply(PlannedChange change) {
+        ObjectRef ref = change.ref();
+        GenericKubernetesResource resource = Manifests.toResource(
+                (Map<String, Object>) Patches.withoutNulls(change.desired()));
+        client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                .resource(resource).fieldManager(Tracking.FIELD_MANAGER).forceConflicts().serverSideApply();
+        return change.action() == Action.CREATE ? new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, "server-side apply")
+                : new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, "server-side apply: " + fields(change.diff()));
+    }
+
     private ChangeSet.Entry recreate(PlannedChange change) {
         ObjectRef ref = change.ref();
         // wait until it is gone (finalizers, graceful deletion), or the create would meet the old object
         client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
                 .withName(ref.name()).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
                 .withTimeout(RECREATE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS).delete();
-        create(change);
+        if (serverSideApply) {
+            serverSideApply(new PlannedChange(ref, Action.CREATE, change.reason(), change.desired(), null, null));
+        } else {
+            create(change);
+        }
         return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, "recreated: " + change.reason());
     }
 

@@ -130,7 +130,8 @@ public final class TargetSyncer {
                 if (policy.createNamespace()) {
                     ensureNamespace(client, target);
                 }
-                changes = new Applier(client, target.release().ignoreDifferences()).apply(target.id(), plan);
+                changes = new Applier(client, target.release().ignoreDifferences(), policy.serverSideApply())
+                        .apply(target.id(), plan);
                 pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
                         .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
             }
@@ -344,6 +345,11 @@ public final class TargetSyncer {
             switch (c.action()) {
                 case CREATE -> out.add(c.ref() + " missing from the cluster");
                 case PRUNE -> out.add(c.ref() + " no longer rendered (would be pruned)");
+                case SKIP -> {
+                    if (c.pruneBlocked() != null) {
+                        out.add(c.ref() + " no longer rendered, kept: " + c.reason());
+                    }
+                }
                 case UPDATE, RECREATE, BLOCKED -> {
                     for (FieldDrift d : c.diff().drifts()) {
                         out.add(c.ref() + " " + d);

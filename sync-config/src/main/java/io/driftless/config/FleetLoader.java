@@ -82,6 +82,12 @@ public final class FleetLoader {
                 if (!r.clusters().matches(cl)) {
                     continue;
                 }
+                if (r.syncPolicy().serverSideApply() && cl.connection() == ClusterSpec.Connection.EMBEDDED) {
+                    problems.add(new Problem(doc.file(), doc.lineOf(r.origin().key() + ".syncPolicy.serverSideApply"),
+                            r.origin().key() + ".syncPolicy.serverSideApply", "cluster '" + cl.name()
+                            + "' is embedded, and its in-memory API server has no server-side apply; use it with "
+                            + "real clusters only"));
+                }
                 for (ReleaseSpec.ValuesLayer layer : r.values()) {
                     try {
                         Target.resolve(layer.path(), cl);
@@ -280,14 +286,15 @@ public final class FleetLoader {
         Cursor sp = c.child("syncPolicy");
         if (sp != null) {
             sp.allowOnly("prune", "selfHeal", "allowEmpty", "dryRun", "createNamespace", "maxPrunePercent",
-                    "prunePersistentVolumeClaims", "recreateOnImmutableChange");
+                    "prunePersistentVolumeClaims", "recreateOnImmutableChange", "serverSideApply");
             ReleaseSpec.SyncPolicy d = ReleaseSpec.SyncPolicy.DEFAULT;
             policy = new ReleaseSpec.SyncPolicy(sp.bool("prune", d.prune()), sp.bool("selfHeal", d.selfHeal()),
                     sp.bool("allowEmpty", d.allowEmpty()), sp.bool("dryRun", d.dryRun()),
                     sp.bool("createNamespace", d.createNamespace()),
                     sp.integer("maxPrunePercent", d.maxPrunePercent(), 1, 100),
                     sp.bool("prunePersistentVolumeClaims", d.prunePersistentVolumeClaims()),
-                    sp.bool("recreateOnImmutableChange", d.recreateOnImmutableChange()));
+                    sp.bool("recreateOnImmutableChange", d.recreateOnImmutableChange()),
+                    sp.bool("serverSideApply", d.serverSideApply()));
         }
         List<ReleaseSpec.IgnoreRule> ignores = new ArrayList<>();
         List<Object> rules = c.list("ignoreDifferences");

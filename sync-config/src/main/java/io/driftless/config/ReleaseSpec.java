@@ -61,10 +61,18 @@ public record ReleaseSpec(String name, String namespace, ChartRef chart, String 
      * @param dryRun          plan and report, never write
      * @param createNamespace create the release namespace when it is missing
      * @param maxPrunePercent the largest share of a target's objects one sync may prune
+     * @param serverSideApply write with server-side apply (field manager driftless, conflicts forced) instead
+     *                        of JSON patches; needs a real API server
      */
     public record SyncPolicy(boolean prune, boolean selfHeal, boolean allowEmpty, boolean dryRun,
                              boolean createNamespace, int maxPrunePercent, boolean prunePersistentVolumeClaims,
-                             boolean recreateOnImmutableChange) {
-        public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, false, false, true, 50, false, false);
+                             boolean recreateOnImmutableChange, boolean serverSideApply) {
+        public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, false, false, true, 50, false, false, false);
+
+        public SyncPolicy(boolean prune, boolean selfHeal, boolean allowEmpty, boolean dryRun, boolean createNamespace,
+                          int maxPrunePercent, boolean prunePersistentVolumeClaims, boolean recreateOnImmutableChange) {
+            this(prune, selfHeal, allowEmpty, dryRun, createNamespace, maxPrunePercent, prunePersistentVolumeClaims,
+                    recreateOnImmutableChange, false);
+        }
     }
 }

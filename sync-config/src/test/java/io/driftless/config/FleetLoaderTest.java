@@ -214,4 +214,15 @@ class FleetLoaderTest {
                 "fleet.yaml:31: notifications[3].url: 'ftp://x.example.com' must be an http:// or https:// URL",
                 "fleet.yaml:31: notifications[3].name: duplicate name 'c'");
     }
+
+    @Test
+    void refusesServerSideApplyOnAnEmbeddedCluster() {
+        String fleet = VALID.replace("syncPolicy: {selfHeal: true, maxPrunePercent: 20}",
+                "syncPolicy: {selfHeal: true, serverSideApply: true}").replace("matchLabels: {env: prod}",
+                "matchLabels: {env: lab}");
+        assertThat(problems(fleet)).containsExactly("fleet.yaml:23: releases[0].syncPolicy.serverSideApply: cluster "
+                + "'lab' is embedded, and its in-memory API server has no server-side apply; use it with real clusters only");
+        assertThat(parse(VALID.replace("syncPolicy: {selfHeal: true, maxPrunePercent: 20}",
+                "syncPolicy: {serverSideApply: true}")).releases().get(0).syncPolicy().serverSideApply()).isTrue();
+    }
 }
