@@ -106,6 +106,8 @@ public final class HttpApiVerticle extends VerticleBase {
                 .handler(ctx -> syncNow(ctx, "true".equals(ctx.queryParams().get("dryRun")), false));
         // compares only, so it needs no credentials
         router.get("/api/v1/targets/:cluster/:release/diff").handler(ctx -> syncNow(ctx, true, true));
+        router.post("/api/v1/preview").handler(BodyHandler.create().setBodyLimit(64 * 1024))
+                .handler(this::authorized).handler(this::preview);
         router.post("/api/v1/webhooks/:source").handler(BodyHandler.create().setBodyLimit(MAX_WEBHOOK_BYTES))
                 .handler(this::webhook);
         server = vertx.createHttpServer();
@@ -124,6 +126,42 @@ public final class HttpApiVerticle extends VerticleBase {
                                 : status);
                     } else if (reply.cause() instanceof ReplyException e && e.failureCode() == 404) {
                         json(ctx, 404, Map.of("error", e.getMessage()));
+                    } else {
+                        json(ctx, 500, Map.of("error", String.valueOf(reply.cause().getMessage())));
+                    }
+                });
+    }
+
+    /**
+     * {@code {"ref": "feature-x", "source": "values"}} (source may be left out when there is one): what syncing
+     * every target of that source at the ref would do, without writing anything; the check a pull request needs.
+     */
+    private void preview(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null || !(body.getValue("ref") instanceof String ref) || ref.isBlank()) {
+            json(ctx, 400, Map.of("error", "expected a JSON body {\"ref\": \"<branch, tag, commit or refs/...>\", "
+                    + "\"source\": \"<name>\"}"));
+            return;
+        }
+        String source = body.getString("source", sources.size() == 1 ? sources.keySet().iterator().next() : null);
+        if (source == null) {
+            json(ctx, 400, Map.of("error", "name the source: one of " + new java.util.TreeSet<>(sources.keySet())));
+            return;
+        }
+        vertx.eventBus().<io.vertx.core.json.JsonArray>request(FleetVerticle.PREVIEW,
+                new JsonObject().put("source", source).put("ref", ref.strip()),
+                new DeliveryOptions().setSendTimeout(SYNC_TIMEOUT_MS)).onComplete(reply -> {
+                    if (reply.succeeded()) {
+                        ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
+                                .end(new JsonObject().put("source", source).put("ref", ref.strip())
+                                        .put("targets", reply.result().body()).encodePrettily());
+                    } else if (reply.cause() instanceof ReplyException e && e.failureCode() > 0) {
+                        json(ctx, e.failureCode(), Map.of("error", e.getMessage()));
                     } else {
                         json(ctx, 500, Map.of("error", String.valueOf(reply.cause().getMessage())));
                     }

@@ -44,6 +44,11 @@ public final class FleetVerticle extends VerticleBase {
      * {@code dryRun} is true (body: {@code {target, dryRun}}); replies with the target id once its status is updated.
      */
     public static final String SYNC = "driftless.target.sync";
+    /**
+     * Event-bus address that fetches a ref of a source and answers what syncing each of the source's targets at
+     * it would do, writing nothing (body: {@code {source, ref}}; reply: a JSON array of {@link Preview}s).
+     */
+    public static final String PREVIEW = "driftless.source.preview";
     private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(15);
 
@@ -103,6 +108,21 @@ public final class FleetVerticle extends VerticleBase {
                 publish(done.result()[0], done.result()[1]);
                 msg.reply(target.id());
             });
+        });
+        vertx.eventBus().<JsonObject>consumer(PREVIEW, msg -> {
+            GitSource source = sources.get(msg.body().getString("source"));
+            if (source == null) {
+                msg.fail(404, "unknown source '" + msg.body().getString("source") + "'; declared: " + sources.keySet());
+                return;
+            }
+            String ref = msg.body().getString("ref");
+            workers.<Snapshot>executeBlocking(() -> source.fetch(ref), false)
+                    .compose(snapshot -> Future.all(fleet.targets().stream()
+                            .filter(t -> t.release().source().equals(source.spec().name()))
+                            .map(t -> workers.executeBlocking(() -> syncer.preview(t, snapshot), false)).toList()))
+                    .onSuccess(all -> msg.reply(new io.vertx.core.json.JsonArray(all.list().stream()
+                            .map(JsonObject::mapFrom).toList())))
+                    .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
         });
         sources.keySet().forEach(this::poll);
         probes = vertx.createSharedWorkerExecutor("driftless-probe", 2);

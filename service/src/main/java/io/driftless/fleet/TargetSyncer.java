@@ -4,10 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -20,17 +18,14 @@ import io.driftless.apply.Applier;
 import io.driftless.apply.ChangeSet;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.cluster.InventoryStore;
-import io.driftless.cluster.LiveReader;
 import io.driftless.cluster.SyncEvents;
 import io.driftless.config.ConfigException;
 import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
-import io.driftless.config.SafeYaml;
 import io.driftless.config.Target;
 import io.driftless.diff.FieldDrift;
 import io.driftless.health.Health;
 import io.driftless.model.ObjectRef;
-import io.driftless.model.Tracking;
 import io.driftless.notify.Notice;
 import io.driftless.plan.Action;
 import io.driftless.plan.Plan;
@@ -39,7 +34,6 @@ import io.driftless.plan.Planner;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartRegistry;
 import io.driftless.render.RenderException;
-import io.driftless.render.Values;
 import io.driftless.source.Snapshot;
 import io.driftless.source.SourceException;
 import io.driftless.telemetry.Metrics;
@@ -56,17 +50,13 @@ public final class TargetSyncer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetSyncer.class);
 
-    private final ChartRegistry charts;
     private final ClusterConnections clusters;
     private final StatusBoard board;
     private final Metrics metrics;
     private final Clock clock;
-    private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
+    private final TargetPlanner planner;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Consumer<Notice> notices;
-
-    private record CachedRender(String commit, Chart.Rendered rendered) {
-    }
 
     public TargetSyncer(ChartRegistry charts, ClusterConnections clusters, StatusBoard board, Metrics metrics,
                         Clock clock) {
@@ -77,7 +67,7 @@ public final class TargetSyncer {
     public TargetSyncer(ChartRegistry charts, ClusterConnections clusters, StatusBoard board, Metrics metrics,
                         Clock clock, Consumer<Notice> notices) {
         this.notices = notices;
-        this.charts = charts;
+        this.planner = new TargetPlanner(charts, clusters, metrics, clock);
         this.clusters = clusters;
         this.board = board;
         this.metrics = metrics;
@@ -100,22 +90,14 @@ public final class TargetSyncer {
         String cluster = target.cluster().name();
         String release = target.release().name();
         try {
-            Chart.Rendered rendered = render(target, snapshot);
-            Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
-            List<Map<String, Object>> desired = new ArrayList<>();
-            for (var r : rendered.objects()) {
-                desired.add(Planner.stamp(owner, Planner.inNamespace(target.release().namespace(), Values.deepCopy(r))));
-            }
+            TargetPlanner.Planned planned = planner.plan(target, snapshot, true);
+            Chart.Rendered rendered = planned.rendered();
+            List<Map<String, Object>> desired = planned.desired();
+            Map<ObjectRef, Map<String, Object>> live = planned.live();
+            Set<ObjectRef> inventory = planned.inventory();
+            Plan plan = planned.plan();
             KubernetesClient client = clusters.client(cluster);
-            InventoryStore inventoryStore = new InventoryStore(client);
             ReleaseSpec.SyncPolicy policy = target.release().syncPolicy();
-            Set<ObjectRef> inventory = inventoryStore.load(target.release().namespace(), release);
-            Set<ObjectRef> wanted = new LinkedHashSet<>();
-            desired.forEach(d -> wanted.add(Planner.refOf(d)));
-            wanted.addAll(inventory);
-            Map<ObjectRef, Map<String, Object>> live = new LiveReader(client).read(wanted, Tracking.TARGET_LABEL,
-                    owner.labelValue());
-            Plan plan = Planner.plan(owner, desired, live, inventory, policy, target.release().ignoreDifferences());
             if (plan.isRefused()) {
                 return finish(target, snapshot, started, "refused", null, plan.refused(), rendered.warnings(), plan,
                         health(desired, live, null, rendered));
@@ -137,7 +119,7 @@ public final class TargetSyncer {
             }
             Set<ObjectRef> next = plan.nextInventory(pruned);
             if (!next.equals(inventory)) {
-                inventoryStore.save(target.release().namespace(), release, snapshot.commit(), next);
+                new InventoryStore(client).save(target.release().namespace(), release, snapshot.commit(), next);
             }
             Health.Report health = health(desired, live, changes, rendered);
             if (changes == null) {
@@ -148,81 +130,51 @@ public final class TargetSyncer {
                     .collect(Collectors.joining("; ")) : null;
             return finish(target, snapshot, started, error == null ? "success" : "failure", changes, error,
                     rendered.warnings(), plan, health);
-        } catch (ConfigException e) {
+        } catch (ConfigException | RenderException e) {
             metrics.renderFailed(cluster, release);
-            return fail(target, snapshot, started, e.problems().stream().map(Problem::toString)
-                    .collect(Collectors.joining("; ")));
-        } catch (RenderException e) {
-            metrics.renderFailed(cluster, release);
-            return fail(target, snapshot, started, e.getMessage().replace('\n', ';'));
-        } catch (SourceException e) {
-            return fail(target, snapshot, started, e.getMessage().replace('\n', ';'));
-        } catch (KubernetesClientException e) {
-            return fail(target, snapshot, started, "cluster " + cluster + ": " + describe(e));
+            return fail(target, snapshot, started, describeFailure(cluster, e));
+        } catch (SourceException | KubernetesClientException e) {
+            return fail(target, snapshot, started, describeFailure(cluster, e));
+        }
+    }
+
+    /** A values, render, Git or cluster error as the one line the status shows, naming its file, line or cluster. */
+    private static String describeFailure(String cluster, RuntimeException e) {
+        if (e instanceof ConfigException c) {
+            return c.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
+        }
+        if (e instanceof KubernetesClientException k) {
+            return "cluster " + cluster + ": " + describe(k);
+        }
+        return e.getMessage().replace('\n', ';');
+    }
+
+    /**
+     * What a sync at this snapshot would do (for a pull request's ref, say): reads the cluster, writes nothing,
+     * and leaves the target's status, metrics and render cache alone.
+     */
+    public Preview preview(Target target, Snapshot snapshot) {
+        String cluster = target.cluster().name();
+        String release = target.release().name();
+        try {
+            TargetPlanner.Planned planned = planner.plan(target, snapshot, false);
+            Plan plan = planned.plan();
+            Chart.Rendered rendered = planned.rendered();
+            if (plan.isRefused()) {
+                return new Preview(cluster, release, snapshot.commit(), "Refused", 0, List.of(), rendered.warnings(),
+                        plan.refused());
+            }
+            return new Preview(cluster, release, snapshot.commit(), plan.outOfSync() > 0 ? "OutOfSync" : "Synced",
+                    plan.outOfSync(), driftLines(plan), rendered.warnings(), null);
+        } catch (ConfigException | RenderException | SourceException | KubernetesClientException e) {
+            return new Preview(cluster, release, snapshot.commit(), "Failed", 0, List.of(), List.of(),
+                    describeFailure(cluster, e));
         }
     }
 
     /** Records a failure that happened before rendering (e.g. the source could not be fetched). */
     public TargetStatus fail(Target target, Snapshot snapshot, Instant started, String error) {
         return finish(target, snapshot, started, "failure", null, error, List.of(), null, null);
-    }
-
-    private Chart.Rendered render(Target target, Snapshot snapshot) {
-        CachedRender cached = renders.get(target.id());
-        if (cached != null && cached.commit().equals(snapshot.commit())) {
-            return cached.rendered();
-        }
-        List<SafeYaml.Document> layers = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
-        for (ReleaseSpec.ValuesLayer layer : target.valuesLayers()) {
-            Optional<byte[]> content = snapshot.read(layer.path());
-            if (content.isEmpty()) {
-                if (!layer.optional()) {
-                    problems.add(layer.origin().problem("values file " + layer.path() + " does not exist in source "
-                            + snapshot.source() + " at " + snapshot.shortCommit()
-                            + " (mark the layer optional: true if it may be missing)"));
-                }
-                continue;
-            }
-            try {
-                layers.add(SafeYaml.parse(layer.path(), content.get()));
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        ReleaseSpec r = target.release();
-        KubernetesClient client = clusters.client(target.cluster().name());
-        Chart.Lookup lookup = (namespace, secret, key) -> Optional.ofNullable(
-                client.secrets().inNamespace(namespace).withName(secret).get())
-                .map(s -> s.getData() == null ? null : s.getData().get(key))
-                .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));
-        Instant started = clock.instant();
-        Chart.Rendered rendered = charts.render(r.chart().name(),
-                new Chart.Release(r.name(), r.namespace(), r.chart().version(), lookup, servedBy(client)), layers);
-        metrics.rendered(r.chart().name(), Duration.between(started, clock.instant()));
-        renders.put(target.id(), new CachedRender(snapshot.commit(), rendered));
-        return rendered;
-    }
-
-    /** The cluster's discovery answers {@code group/version[/Kind]} questions, asked only when a chart needs one. */
-    private static Chart.Capabilities servedBy(KubernetesClient client) {
-        return apiVersion -> {
-            String[] parts = apiVersion.split("/");
-            String groupVersion = parts.length > 2 ? parts[0] + "/" + parts[1] : apiVersion;
-            try {
-                var resources = client.getApiResources(groupVersion);
-                return Optional.of(resources != null && (parts.length <= 2 || resources.getResources().stream()
-                        .anyMatch(res -> res.getKind().equals(parts[2]))));
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 404) {
-                    return Optional.of(false);
-                }
-                throw e;
-            }
-        };
     }
 
     private static void ensureNamespace(KubernetesClient client, Target target) {

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -29,6 +30,8 @@ public final class GitSource implements Closeable {
 
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final int TIMEOUT_SECONDS = 30;
+    /** Where full refs fetched for a preview are kept. */
+    private static final String PREVIEW_REFS = "refs/driftless/preview/";
 
     private final SourceSpec spec;
     private final Repository repository;
@@ -54,11 +57,24 @@ public final class GitSource implements Closeable {
 
     /** Fetches from the remote and returns the snapshot of the configured ref. */
     public Snapshot fetch() {
+        return fetch(spec.ref());
+    }
+
+    /**
+     * Fetches from the remote and returns the snapshot of another ref: a branch, a tag, a commit id, or a full
+     * ref name the host keeps outside branches (such as {@code refs/pull/12/head}). One fetch at a time.
+     */
+    public synchronized Snapshot fetch(String ref) {
+        List<RefSpec> specs = new ArrayList<>(List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"),
+                new RefSpec("+refs/tags/*:refs/tags/*")));
+        boolean fullRef = ref.startsWith("refs/") && !ref.contains("..") && !ref.contains("*");
+        if (fullRef) {
+            specs.add(new RefSpec("+" + ref + ":" + PREVIEW_REFS + ref.substring("refs/".length())));
+        }
         try (Git git = new Git(repository)) {
             git.fetch()
                     .setRemote(new URIish(spec.url()).toString())
-                    .setRefSpecs(List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"),
-                            new RefSpec("+refs/tags/*:refs/tags/*")))
+                    .setRefSpecs(specs)
                     .setCredentialsProvider(GitCredentials.provider(spec, env))
                     .setTimeout(TIMEOUT_SECONDS)
                     .setRemoveDeletedRefs(true)
@@ -67,11 +83,10 @@ public final class GitSource implements Closeable {
             throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
                     + rootMessage(e), e);
         }
-        return new Snapshot(spec.name(), repository, resolve());
+        return new Snapshot(spec.name(), repository, resolve(ref));
     }
 
-    private ObjectId resolve() {
-        String ref = spec.ref();
+    private ObjectId resolve(String ref) {
         try {
             if (COMMIT.matcher(ref).matches()) {
                 ObjectId id = ObjectId.fromString(ref);
@@ -81,7 +96,8 @@ public final class GitSource implements Closeable {
                 }
                 return id;
             }
-            for (String candidate : List.of("refs/remotes/origin/" + ref, Constants.R_TAGS + ref)) {
+            for (String candidate : List.of("refs/remotes/origin/" + ref, Constants.R_TAGS + ref,
+                    PREVIEW_REFS + ref.replaceFirst("^refs/", ""))) {
                 Ref r = repository.exactRef(candidate);
                 if (r != null) {
                     try (RevWalk walk = new RevWalk(repository)) {

@@ -311,4 +311,52 @@ class SyncLoopIT {
         assertThat(post("/api/v1/sources/values/refresh", admin).statusCode()).isEqualTo(202);
         assertThat(post("/api/v1/sources/other/refresh", admin).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void aPreviewOfABranchShowsEveryTargetsPlanAndWritesNothing() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
+        String admin = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + API_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        String head = status("dev/prefect").revision();
+        String proposed = git.commitOnBranch("more-replicas", "three servers", Map.of(BASE,
+                "server:\n  loggingLevel: INFO\n  replicaCount: 3\n"));
+        Map<String, String> before = versions(prod);
+
+        assertThat(postJson("/api/v1/preview", "{\"ref\": \"more-replicas\"}", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> preview = postJson("/api/v1/preview", "{\"ref\": \"more-replicas\"}", admin);
+        assertThat(preview.statusCode()).isEqualTo(200);
+        io.vertx.core.json.JsonArray targets = new io.vertx.core.json.JsonObject(preview.body()).getJsonArray("targets");
+        assertThat(targets).hasSize(2);
+        assertThat(targets.getJsonObject(0).getString("revision")).isEqualTo(proposed);
+        assertThat(targets.getJsonObject(0).getString("result")).as("dev runs SQLite: one replica whatever the value")
+                .isEqualTo("Synced");
+        io.vertx.core.json.JsonObject onProd = targets.getJsonObject(1);
+        assertThat(onProd.getString("cluster")).isEqualTo("prod");
+        assertThat(onProd.getString("revision")).isEqualTo(proposed);
+        assertThat(onProd.getString("result")).isEqualTo("OutOfSync");
+        assertThat(onProd.getJsonArray("changes").getList()).containsExactly(
+                "Deployment/prefect/prefect-server /spec/replicas: live 1, desired 3");
+        assertThat(versions(prod)).as("a preview writes nothing").isEqualTo(before);
+        assertThat(status("dev/prefect").revision()).as("nor changes a target's status").isEqualTo(head);
+        assertThat(status("dev/prefect").drift()).isEmpty();
+
+        HttpResponse<String> byCommit = postJson("/api/v1/preview", "{\"ref\": \"" + head + "\", \"source\": "
+                + "\"values\"}", admin);
+        assertThat(byCommit.body()).contains("\"result\" : \"Synced\"").doesNotContain("OutOfSync");
+        HttpResponse<String> unknown = postJson("/api/v1/preview", "{\"ref\": \"no-such-branch\"}", admin);
+        assertThat(unknown.statusCode()).isEqualTo(422);
+        assertThat(unknown.body()).contains("ref 'no-such-branch' is neither a branch nor a tag");
+        assertThat(postJson("/api/v1/preview", "{\"ref\": \"x\", \"source\": \"other\"}", admin).statusCode())
+                .isEqualTo(404);
+        assertThat(postJson("/api/v1/preview", "not json", admin).statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> postJson(String path, String body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
 }

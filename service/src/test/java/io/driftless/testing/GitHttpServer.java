@@ -110,6 +110,17 @@ public final class GitHttpServer implements AutoCloseable {
         return c.getName();
     }
 
+    /** Commits the files on a new branch started from the current one, then returns to it; returns the commit id. */
+    public String commitOnBranch(String branch, String message, Map<String, String> files) throws Exception {
+        String current = repo.getRepository().getBranch();
+        repo.checkout().setCreateBranch(true).setName(branch).call();
+        try {
+            return commit(message, files);
+        } finally {
+            repo.checkout().setName(current).call();
+        }
+    }
+
     /** Reads a file of the working tree (what was last committed). */
     public String read(String path) throws IOException {
         return Files.readString(repo.getRepository().getWorkTree().toPath().resolve(path));

@@ -1,0 +1,146 @@
+package io.driftless.fleet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.cluster.InventoryStore;
+import io.driftless.cluster.LiveReader;
+import io.driftless.config.ConfigException;
+import io.driftless.config.Problem;
+import io.driftless.config.ReleaseSpec;
+import io.driftless.config.SafeYaml;
+import io.driftless.config.Target;
+import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
+import io.driftless.plan.Plan;
+import io.driftless.plan.Planner;
+import io.driftless.render.Chart;
+import io.driftless.render.ChartRegistry;
+import io.driftless.render.Values;
+import io.driftless.source.Snapshot;
+import io.driftless.telemetry.Metrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * What a target's sync would do at a commit: read the values layers, render (cached per target and
+ * commit), read the live objects and the inventory, plan. Reads only; writing is {@link TargetSyncer}'s job.
+ */
+final class TargetPlanner {
+
+    /** The inputs and the outcome of planning one target. */
+    record Planned(Chart.Rendered rendered, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
+                   Set<ObjectRef> inventory, Plan plan) {
+    }
+
+    private record CachedRender(String commit, Chart.Rendered rendered) {
+    }
+
+    private final ChartRegistry charts;
+    private final ClusterConnections clusters;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
+
+    TargetPlanner(ChartRegistry charts, ClusterConnections clusters, Metrics metrics, Clock clock) {
+        this.charts = charts;
+        this.clusters = clusters;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * @param cache whether this render may replace the cached one (a preview of another ref must not)
+     * @throws ConfigException   a values file is missing or invalid
+     * @throws io.driftless.render.RenderException the chart refuses the values
+     * @throws KubernetesClientException the cluster cannot be read
+     */
+    Planned plan(Target target, Snapshot snapshot, boolean cache) {
+        Chart.Rendered rendered = render(target, snapshot, cache);
+        Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
+        List<Map<String, Object>> desired = new ArrayList<>();
+        for (var r : rendered.objects()) {
+            desired.add(Planner.stamp(owner, Planner.inNamespace(target.release().namespace(), Values.deepCopy(r))));
+        }
+        KubernetesClient client = clusters.client(target.cluster().name());
+        Set<ObjectRef> inventory = new InventoryStore(client).load(target.release().namespace(), target.release().name());
+        Set<ObjectRef> wanted = new LinkedHashSet<>();
+        desired.forEach(d -> wanted.add(Planner.refOf(d)));
+        wanted.addAll(inventory);
+        Map<ObjectRef, Map<String, Object>> live = new LiveReader(client).read(wanted, Tracking.TARGET_LABEL,
+                owner.labelValue());
+        Plan plan = Planner.plan(owner, desired, live, inventory, target.release().syncPolicy(),
+                target.release().ignoreDifferences());
+        return new Planned(rendered, desired, live, inventory, plan);
+    }
+
+    private Chart.Rendered render(Target target, Snapshot snapshot, boolean cache) {
+        CachedRender cached = renders.get(target.id());
+        if (cached != null && cached.commit().equals(snapshot.commit())) {
+            return cached.rendered();
+        }
+        List<SafeYaml.Document> layers = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (ReleaseSpec.ValuesLayer layer : target.valuesLayers()) {
+            Optional<byte[]> content = snapshot.read(layer.path());
+            if (content.isEmpty()) {
+                if (!layer.optional()) {
+                    problems.add(layer.origin().problem("values file " + layer.path() + " does not exist in source "
+                            + snapshot.source() + " at " + snapshot.shortCommit()
+                            + " (mark the layer optional: true if it may be missing)"));
+                }
+                continue;
+            }
+            try {
+                layers.add(SafeYaml.parse(layer.path(), content.get()));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        ReleaseSpec r = target.release();
+        KubernetesClient client = clusters.client(target.cluster().name());
+        Chart.Lookup lookup = (namespace, secret, key) -> Optional.ofNullable(
+                client.secrets().inNamespace(namespace).withName(secret).get())
+                .map(s -> s.getData() == null ? null : s.getData().get(key))
+                .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));
+        Instant started = clock.instant();
+        Chart.Rendered rendered = charts.render(r.chart().name(),
+                new Chart.Release(r.name(), r.namespace(), r.chart().version(), lookup, servedBy(client)), layers);
+        metrics.rendered(r.chart().name(), Duration.between(started, clock.instant()));
+        if (cache) {
+            renders.put(target.id(), new CachedRender(snapshot.commit(), rendered));
+        }
+        return rendered;
+    }
+
+    /** The cluster's discovery answers {@code group/version[/Kind]} questions, asked only when a chart needs one. */
+    private static Chart.Capabilities servedBy(KubernetesClient client) {
+        return apiVersion -> {
+            String[] parts = apiVersion.split("/");
+            String groupVersion = parts.length > 2 ? parts[0] + "/" + parts[1] : apiVersion;
+            try {
+                var resources = client.getApiResources(groupVersion);
+                return Optional.of(resources != null && (parts.length <= 2 || resources.getResources().stream()
+                        .anyMatch(res -> res.getKind().equals(parts[2]))));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return Optional.of(false);
+                }
+                throw e;
+            }
+        };
+    }
+
+}
