@@ -12,14 +12,42 @@ import java.util.List;
  * @param changes    the last ChangeSet, one line per object that was not unchanged
  * @param health     Unknown, Healthy, Progressing, Degraded or Missing (the worst object's, as last read)
  * @param healthDetails one line per object that is not healthy, with what it means for users when known
+ * @param history  the most recent syncs that wrote, failed or changed the target's state, newest first
  */
 public record TargetStatus(String cluster, String release, String namespace, String source, String syncState,
                            String revision, String attemptedRevision, Instant lastSync, Instant lastSuccess,
                            long outOfSync, String summary, String lastError, List<String> warnings,
-                           List<String> changes, List<String> drift, String health, List<String> healthDetails) {
+                           List<String> changes, List<String> drift, String health, List<String> healthDetails,
+                           List<SyncRecord> history) {
+
+    /** How many syncs {@code history} keeps. */
+    public static final int HISTORY = 20;
+
+    /** One sync in a target's history. */
+    public record SyncRecord(Instant at, String revision, String result, String syncState, String summary,
+                             String error) {
+    }
 
     public static TargetStatus initial(String cluster, String release, String namespace, String source) {
         return new TargetStatus(cluster, release, namespace, source, "Unknown", null, null, null, null, 0, null,
-                null, List.of(), List.of(), List.of(), "Unknown", List.of());
+                null, List.of(), List.of(), List.of(), "Unknown", List.of(), List.of());
+    }
+
+    /** This status with the sync that led to it recorded, when it wrote, failed or changed the state. */
+    TargetStatus recording(TargetStatus before, String result, boolean applied) {
+        boolean notable = applied || !"success".equals(result) || !syncState.equals(before.syncState())
+                || !java.util.Objects.equals(attemptedRevision, before.attemptedRevision());
+        if (!notable) {
+            return withHistory(before.history());
+        }
+        List<SyncRecord> next = new java.util.ArrayList<>();
+        next.add(new SyncRecord(lastSync, attemptedRevision, result, syncState, summary, lastError));
+        next.addAll(before.history().subList(0, Math.min(before.history().size(), HISTORY - 1)));
+        return withHistory(List.copyOf(next));
+    }
+
+    private TargetStatus withHistory(List<SyncRecord> h) {
+        return new TargetStatus(cluster, release, namespace, source, syncState, revision, attemptedRevision, lastSync,
+                lastSuccess, outOfSync, summary, lastError, warnings, changes, drift, health, healthDetails, h);
     }
 }

@@ -229,7 +229,8 @@ public final class TargetSyncer {
                 ok ? now : old.lastSuccess(), outOfSync, summary == null ? old.summary() : summary, error,
                 List.copyOf(warnings), changeLines.isEmpty() && !applied ? old.changes() : changeLines, drift,
                 health == null ? old.health() : health.status().name(),
-                health == null ? old.healthDetails() : health.messages()));
+                health == null ? old.healthDetails() : health.messages(), old.history())
+                .recording(old, result, applied));
         TargetStatus after = board.get(target.id());
         for (Notice notice : Notices.between(before, after, result, applied, blockedPrunes, now)) {
             if (notice.type().equals("DriftDetected")) {

@@ -19,7 +19,7 @@ class NoticesTest {
                                        List<String> changes, List<String> drift) {
         return new TargetStatus("prod", "prefect", "prefect", "values", state, revision, attempted, NOW, NOW,
                 outOfSync, "1 created, 0 configured, 9 unchanged, 0 pruned", error, List.of(), changes, drift,
-                "Healthy", List.of());
+                "Healthy", List.of(), List.of());
     }
 
     private static final TargetStatus SYNCED = status("Synced", C1, C1, 0, null, List.of(), List.of());
