@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,11 +47,35 @@ public final class ClusterConnections implements Closeable {
     /**
      * Whether a cluster's API server answers.
      *
-     * @param reachable   false after a request got no answer (connection refused, timeout, TLS failure)
-     * @param lastContact when it last answered anything, or null
-     * @param lastError   why the last request got no answer, while unreachable
+     * @param reachable        false after a request got no answer (connection refused, timeout, TLS failure)
+     * @param lastContact      when it last answered anything, or null
+     * @param lastError        why the last request got no answer, while unreachable
+     * @param unreachableSince when it stopped answering, while unreachable
+     * @param retryAt          before this, syncs of its targets fail at once instead of waiting for timeouts;
+     *                         the wait doubles with the outage, from 15 s up to 5 minutes
      */
-    public record Reachability(String cluster, boolean reachable, Instant lastContact, String lastError) {
+    public record Reachability(String cluster, boolean reachable, Instant lastContact, String lastError,
+                               Instant unreachableSince, Instant retryAt) {
+
+        static final Duration MIN_BACKOFF = Duration.ofSeconds(15);
+        static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+        static Reachability answered(String cluster, Instant at) {
+            return new Reachability(cluster, true, at, null, null, null);
+        }
+
+        Reachability failed(String error, Instant at) {
+            Instant since = reachable ? at : unreachableSince;
+            Duration outage = Duration.between(since, at);
+            Duration wait = outage.compareTo(MIN_BACKOFF) < 0 ? MIN_BACKOFF
+                    : outage.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : outage;
+            return new Reachability(cluster, false, lastContact, error, since, at.plus(wait));
+        }
+
+        /** Whether a sync should skip this cluster now rather than wait for its requests to time out. */
+        public boolean backingOff(Instant now) {
+            return !reachable && retryAt != null && now.isBefore(retryAt);
+        }
     }
 
     private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
@@ -60,13 +85,17 @@ public final class ClusterConnections implements Closeable {
 
     public ClusterConnections(List<ClusterSpec> clusters) {
         for (ClusterSpec spec : clusters) {
-            reachability.put(spec.name(), new Reachability(spec.name(), true, null, null));
+            reachability.put(spec.name(), new Reachability(spec.name(), true, null, null, null, null));
             clients.put(spec.name(), connect(spec));
         }
     }
 
     public void observe(RequestObserver observer) {
         this.observer = observer;
+    }
+
+    public Reachability reachability(String cluster) {
+        return reachability.get(cluster);
     }
 
     /** Reachability of every cluster, in fleet order. */
@@ -78,16 +107,15 @@ public final class ClusterConnections implements Closeable {
         return new Interceptor() {
             @Override
             public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-                reachability.put(cluster, new Reachability(cluster, true, Instant.now(), null));
+                reachability.put(cluster, Reachability.answered(cluster, Instant.now()));
                 observer.observed(cluster, verb(request), response.code());
             }
 
             @Override
             public void afterConnectionFailure(HttpRequest request, Throwable failure) {
-                Reachability before = reachability.get(cluster);
-                reachability.put(cluster, new Reachability(cluster, false, before.lastContact(),
-                        failure.getClass().getSimpleName() + (failure.getMessage() == null ? ""
-                                : ": " + failure.getMessage().lines().findFirst().orElse(""))));
+                reachability.compute(cluster, (c, before) -> before.failed(failure.getClass().getSimpleName()
+                        + (failure.getMessage() == null ? "" : ": " + failure.getMessage().lines().findFirst().orElse("")),
+                        Instant.now()));
                 observer.observed(cluster, verb(request), null);
             }
         };

@@ -135,17 +135,26 @@ public final class FleetVerticle extends VerticleBase {
      * and metric) stays current for clusters nothing else talks to. Busy clusters are not probed.
      */
     private void probeIdleClusters() {
-        Instant due = clock.instant().minus(PROBE_INTERVAL);
+        Instant now = clock.instant();
+        Instant due = now.minus(PROBE_INTERVAL);
         for (ClusterConnections.Reachability r : clusters.reachability()) {
-            if (r.lastContact() == null || r.lastContact().isBefore(due)) {
-                probes.executeBlocking(() -> {
+            boolean idle = r.reachable() && (r.lastContact() == null || r.lastContact().isBefore(due));
+            boolean retry = !r.reachable() && !r.backingOff(now);
+            if (idle || retry) {
+                probes.<Boolean>executeBlocking(() -> {
                     try {
                         clusters.client(r.cluster()).getKubernetesVersion();
                     } catch (RuntimeException e) {
                         LOG.debug("cluster={} probe failed: {}", r.cluster(), e.toString());
                     }
-                    return null;
-                }, false);
+                    return clusters.reachability(r.cluster()).reachable();
+                }, false).onSuccess(answered -> {
+                    if (retry && answered) {
+                        LOG.info("cluster={} reachable again; syncing its targets", r.cluster());
+                        fleet.targets().stream().filter(t -> t.cluster().name().equals(r.cluster()))
+                                .map(t -> t.release().source()).distinct().forEach(this::poll);
+                    }
+                });
             }
         }
     }

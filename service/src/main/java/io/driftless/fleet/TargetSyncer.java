@@ -89,6 +89,11 @@ public final class TargetSyncer {
         Instant started = clock.instant();
         String cluster = target.cluster().name();
         String release = target.release().name();
+        ClusterConnections.Reachability reach = clusters.reachability(cluster);
+        if (reach.backingOff(started)) {
+            return fail(target, snapshot, started, "cluster " + cluster + ": unreachable since "
+                    + reach.unreachableSince() + " (" + reach.lastError() + "); retried with backoff, see /api/v1/clusters");
+        }
         try {
             TargetPlanner.Planned planned = planner.plan(target, snapshot, true);
             Chart.Rendered rendered = planned.rendered();
@@ -251,9 +256,7 @@ public final class TargetSyncer {
         } else {
             LOG.info(line, target.id(), notice.type(), revision, notice.message());
         }
-        boolean reachable = clusters.reachability().stream()
-                .anyMatch(r -> r.cluster().equals(target.cluster().name()) && r.reachable());
-        if (reachable) {
+        if (clusters.reachability(target.cluster().name()).reachable()) {
             new SyncEvents(clusters.client(target.cluster().name())).record(notice);
         }
         notices.accept(notice);

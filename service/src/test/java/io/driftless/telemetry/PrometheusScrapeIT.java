@@ -28,6 +28,7 @@ import io.driftless.app.DriftlessService;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
 import io.driftless.config.FleetLoader;
+import io.driftless.fleet.FleetVerticle;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.PromQueries;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -105,6 +106,10 @@ class PrometheusScrapeIT {
                 assertThat(service.board().get("prod/prefect").syncState()).isEqualTo("Synced");
                 assertThat(service.board().get("lost/prefect").lastError()).startsWith("cluster lost: ");
                 assertThat(service.board().get("dev/broken").lastError()).startsWith("broken.yaml:3: invalid YAML");
+                service.vertx().eventBus().request(FleetVerticle.SYNC, new JsonObject().put("target", "lost/prefect"))
+                        .await();
+                assertThat(service.board().get("lost/prefect").lastError()).as("while backing off, a sync of the "
+                        + "unreachable cluster fails at once").contains("unreachable since", "retried with backoff");
 
                 int port = freePort();
                 Path config = Files.writeString(tmp.resolve("prometheus.yml"), """

@@ -1,0 +1,35 @@
+package io.driftless.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+class ReachabilityTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+    @Test
+    void backsOffLongerTheLongerAClusterStaysUnreachableThenResetsOnAnAnswer() {
+        ClusterConnections.Reachability up = ClusterConnections.Reachability.answered("prod", T0.minusSeconds(5));
+        ClusterConnections.Reachability down = up.failed("ConnectException: Connection refused", T0);
+        assertThat(down.reachable()).isFalse();
+        assertThat(down.unreachableSince()).isEqualTo(T0);
+        assertThat(down.lastContact()).isEqualTo(T0.minusSeconds(5));
+        assertThat(down.retryAt()).isEqualTo(T0.plusSeconds(15));
+        assertThat(down.backingOff(T0.plusSeconds(14))).isTrue();
+        assertThat(down.backingOff(T0.plusSeconds(15))).isFalse();
+
+        ClusterConnections.Reachability longer = down.failed("ConnectException", T0.plusSeconds(60));
+        assertThat(longer.unreachableSince()).isEqualTo(T0);
+        assertThat(longer.retryAt()).isEqualTo(T0.plusSeconds(120));
+        assertThat(longer.failed("x", T0.plus(Duration.ofHours(1))).retryAt())
+                .isEqualTo(T0.plus(Duration.ofHours(1)).plus(Duration.ofMinutes(5)));
+
+        ClusterConnections.Reachability back = ClusterConnections.Reachability.answered("prod", T0.plusSeconds(200));
+        assertThat(back.backingOff(T0.plusSeconds(201))).isFalse();
+        assertThat(back.lastError()).isNull();
+    }
+}
