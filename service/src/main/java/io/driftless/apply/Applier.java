@@ -3,6 +3,7 @@ package io.driftless.apply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,13 +42,16 @@ public final class Applier {
             .withFieldManager(Tracking.FIELD_MANAGER).build();
 
     private static final long RECREATE_WAIT_SECONDS = 60;
+    /** Why objects are skipped once a shutdown began. */
+    public static final String SHUTTING_DOWN = "Driftless is shutting down";
 
     private final KubernetesClient client;
     private final List<ReleaseSpec.IgnoreRule> ignores;
     private final boolean serverSideApply;
+    private final BooleanSupplier stopping;
 
     public Applier(KubernetesClient client) {
-        this(client, List.of(), false);
+        this(client, List.of(), false, () -> false);
     }
 
     /**
@@ -55,8 +59,11 @@ public final class Applier {
      * @param serverSideApply write the whole desired object with server-side apply (field manager driftless,
      *                        conflicts forced): the API server merges it and drops fields Driftless applied before
      *                        and no longer renders
+     * @param stopping        checked before each object: once true, the rest is skipped (graceful shutdown)
      */
-    public Applier(KubernetesClient client, List<ReleaseSpec.IgnoreRule> ignores, boolean serverSideApply) {
+    public Applier(KubernetesClient client, List<ReleaseSpec.IgnoreRule> ignores, boolean serverSideApply,
+                   BooleanSupplier stopping) {
+        this.stopping = stopping;
         this.client = client;
         this.ignores = ignores;
         this.serverSideApply = serverSideApply;
@@ -67,9 +74,15 @@ public final class Applier {
         boolean failed = false;
         String stoppedBy = null;
         boolean objectsStarted = false;
+        boolean interrupted = false;
         for (PlannedChange change : plan.changes()) {
+            boolean writes = change.action() != Action.UNCHANGED && change.action() != Action.SKIP;
+            if (stoppedBy == null && writes && stopping.getAsBoolean()) {
+                stoppedBy = SHUTTING_DOWN + "; applied at the next start";
+                interrupted = true;
+            }
             ChangeSet.Entry entry;
-            if (stoppedBy != null) {
+            if (stoppedBy != null && writes) {
                 entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED, "not applied: " + stoppedBy);
             } else if (change.action() == Action.PRUNE && failed) {
                 entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED,
@@ -94,7 +107,7 @@ public final class Applier {
             }
             entries.add(entry);
         }
-        return new ChangeSet(List.copyOf(entries));
+        return new ChangeSet(List.copyOf(entries), interrupted);
     }
 
     private ChangeSet.Entry applyOne(PlannedChange change) {

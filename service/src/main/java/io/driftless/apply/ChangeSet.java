@@ -4,8 +4,17 @@ import java.util.List;
 
 import io.driftless.model.ObjectRef;
 
-/** What an apply did: one entry per object with its outcome and reason. */
-public record ChangeSet(List<Entry> entries) {
+/**
+ * What an apply did: one entry per object with its outcome and reason.
+ *
+ * @param interrupted the apply stopped at an object boundary because Driftless is shutting down; the
+ *                    entries after that point are skipped
+ */
+public record ChangeSet(List<Entry> entries, boolean interrupted) {
+
+    public ChangeSet(List<Entry> entries) {
+        this(entries, false);
+    }
 
     public enum Outcome {
         CREATED, CONFIGURED, UNCHANGED, PRUNED, SKIPPED, FAILED;

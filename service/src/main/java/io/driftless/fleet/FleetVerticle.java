@@ -63,6 +63,9 @@ public final class FleetVerticle extends VerticleBase {
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> timers = new ConcurrentHashMap<>();
     private WorkerExecutor workers;
+    private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
+    /** How long a shutdown waits for syncs in progress to reach an object boundary. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private WorkerExecutor probes;
 
     public FleetVerticle(Fleet fleet, ClusterConnections clusters, Map<String, GitSource> sources, TargetSyncer syncer,
@@ -97,10 +100,10 @@ public final class FleetVerticle extends VerticleBase {
             }
             boolean write = !msg.body().getBoolean("dryRun", false);
             GitSource source = sources.get(target.release().source());
-            workers.<TargetStatus[]>executeBlocking(() -> {
+            this.<TargetStatus[]>track(() -> {
                 TargetStatus before = board.get(target.id());
                 return new TargetStatus[] {before, syncer.sync(target, source.fetch(), write)};
-            }, false).onComplete(done -> {
+            }).onComplete(done -> {
                 if (done.failed()) {
                     msg.fail(500, String.valueOf(done.cause().getMessage()));
                     return;
@@ -116,10 +119,10 @@ public final class FleetVerticle extends VerticleBase {
                 return;
             }
             String ref = msg.body().getString("ref");
-            workers.<Snapshot>executeBlocking(() -> source.fetch(ref), false)
+            this.<Snapshot>track(() -> source.fetch(ref))
                     .compose(snapshot -> Future.all(fleet.targets().stream()
                             .filter(t -> t.release().source().equals(source.spec().name()))
-                            .map(t -> workers.executeBlocking(() -> syncer.preview(t, snapshot), false)).toList()))
+                            .map(t -> track(() -> syncer.preview(t, snapshot))).toList()))
                     .onSuccess(all -> msg.reply(new io.vertx.core.json.JsonArray(all.list().stream()
                             .map(JsonObject::mapFrom).toList())))
                     .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
@@ -159,9 +162,28 @@ public final class FleetVerticle extends VerticleBase {
         }
     }
 
+    /** Runs blocking sync work on the worker pool, remembered until it ends so a shutdown can wait for it. */
+    private <T> Future<T> track(java.util.concurrent.Callable<T> work) {
+        Future<T> f = workers.executeBlocking(work, false);
+        inFlight.add(f);
+        f.onComplete(done -> inFlight.remove(f));
+        return f;
+    }
+
+    /**
+     * Graceful shutdown: no new fetch or sync starts, applies in progress stop at the next object boundary with
+     * their inventory recorded, and the verticle waits for them (at most {@link #SHUTDOWN_GRACE}).
+     */
     @Override
     public Future<?> stop() {
+        syncer.stopWriting();
         timers.values().forEach(vertx::cancelTimer);
+        Future<?> drained = Future.join(List.copyOf(inFlight)).timeout(SHUTDOWN_GRACE.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS).otherwiseEmpty();
+        return drained.eventually(this::closeWorkers);
+    }
+
+    private Future<?> closeWorkers() {
         if (probes != null) {
             probes.close();
         }
@@ -178,7 +200,7 @@ public final class FleetVerticle extends VerticleBase {
         }
         GitSource source = sources.get(sourceName);
         Instant started = clock.instant();
-        workers.<Snapshot>executeBlocking(source::fetch, false)
+        this.<Snapshot>track(source::fetch)
                 .compose(snapshot -> {
                     metrics.fetchFinished(sourceName, "success", Duration.between(started, clock.instant()));
                     metrics.fetchedAt(sourceName, clock.instant().getEpochSecond());
@@ -209,7 +231,7 @@ public final class FleetVerticle extends VerticleBase {
             if (!target.release().source().equals(sourceName)) {
                 continue;
             }
-            runs.add(workers.<TargetStatus[]>executeBlocking(() -> {
+            runs.add(this.<TargetStatus[]>track(() -> {
                 if (fetchError != null) {
                     TargetStatus before = board.get(target.id());
                     return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), fetchError)};
@@ -219,7 +241,7 @@ public final class FleetVerticle extends VerticleBase {
                 TargetStatus after = syncer.sync(target, snapshot, newCommit
                         || target.release().syncPolicy().selfHeal());
                 return new TargetStatus[] {before, after};
-            }, false).map(pair -> {
+            }).map(pair -> {
                 publish(pair[0], pair[1]);
                 return pair[1];
             }));

@@ -55,6 +55,7 @@ public final class TargetSyncer {
     private final Metrics metrics;
     private final Clock clock;
     private final TargetPlanner planner;
+    private volatile boolean stopping;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Consumer<Notice> notices;
 
@@ -117,8 +118,8 @@ public final class TargetSyncer {
                 if (policy.createNamespace()) {
                     ensureNamespace(client, target);
                 }
-                changes = new Applier(client, target.release().ignoreDifferences(), policy.serverSideApply())
-                        .apply(target.id(), plan);
+                changes = new Applier(client, target.release().ignoreDifferences(), policy.serverSideApply(),
+                        () -> stopping).apply(target.id(), plan);
                 pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
                         .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
             }
@@ -132,7 +133,10 @@ public final class TargetSyncer {
             }
             String error = changes.failed() ? changes.entries().stream()
                     .filter(e -> e.outcome() == ChangeSet.Outcome.FAILED).map(ChangeSet.Entry::toString)
-                    .collect(Collectors.joining("; ")) : null;
+                    .collect(Collectors.joining("; ")) : changes.interrupted() ? "interrupted by shutdown with "
+                    + changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.SKIPPED
+                    && e.reason().contains(Applier.SHUTTING_DOWN)).count() + " object(s) not applied; the inventory "
+                    + "is consistent and they are applied at the next start" : null;
             return finish(target, snapshot, started, error == null ? "success" : "failure", changes, error,
                     rendered.warnings(), plan, health);
         } catch (ConfigException | RenderException e) {
@@ -152,6 +156,11 @@ public final class TargetSyncer {
             return "cluster " + cluster + ": " + describe(k);
         }
         return e.getMessage().replace('\n', ';');
+    }
+
+    /** Graceful shutdown: applies in progress stop at the next object boundary; later syncs write nothing. */
+    public void stopWriting() {
+        stopping = true;
     }
 
     /**
@@ -199,8 +208,10 @@ public final class TargetSyncer {
         metrics.syncFinished(cluster, release, result, Duration.between(started, now));
         boolean applied = changes != null;
         boolean ok = error == null;
-        long outOfSync = plan == null ? 0 : applied ? changes.entries().stream()
-                .filter(e -> e.outcome() == ChangeSet.Outcome.FAILED).count() : plan.outOfSync();
+        long outOfSync = plan == null ? 0 : !applied ? plan.outOfSync() : changes.interrupted()
+                ? Math.max(0, plan.outOfSync() - changes.count(ChangeSet.Outcome.CREATED)
+                - changes.count(ChangeSet.Outcome.CONFIGURED) - changes.count(ChangeSet.Outcome.PRUNED))
+                : changes.count(ChangeSet.Outcome.FAILED);
         if (plan != null) {
             metrics.outOfSync(cluster, release, outOfSync);
         }

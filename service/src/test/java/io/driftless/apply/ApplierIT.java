@@ -147,4 +147,22 @@ class ApplierIT {
         assertThat(client.services().inNamespace("data").withName("web").get().getSpec().getClusterIP())
                 .isEqualTo("10.96.0.5");
     }
+
+    @Test
+    void aShutdownStopsAtAnObjectBoundaryAndSkipsTheRest() {
+        Plan plan = Planner.plan(OWNER, List.of(service("a", 80), service("b", 81), service("c", 82)), Map.of(),
+                Set.of(), ReleaseSpec.SyncPolicy.DEFAULT);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        ChangeSet changes = new Applier(client, List.of(), false, () -> asked.incrementAndGet() > 1)
+                .apply("data/web", plan);
+        assertThat(changes.interrupted()).isTrue();
+        assertThat(changes.entries()).extracting(e -> e.ref().name() + " " + e.outcome() + " " + e.reason())
+                .containsExactly("a CREATED null",
+                        "b SKIPPED not applied: Driftless is shutting down; applied at the next start",
+                        "c SKIPPED not applied: Driftless is shutting down; applied at the next start");
+        assertThat(client.services().inNamespace("data").list().getItems()).extracting(s -> s.getMetadata().getName())
+                .containsExactly("a");
+        assertThat(plan.nextInventory(Set.of())).as("the inventory lists what the commit renders; the next sync "
+                + "creates the rest").hasSize(3);
+    }
 }

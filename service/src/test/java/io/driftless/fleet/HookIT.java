@@ -80,6 +80,37 @@ class HookIT {
         }
     }
 
+    @Test
+    void aShutdownDuringAnUpgradeStopsAfterTheObjectInProgress() throws Exception {
+        try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "prefect", VALUES.formatted(1))) {
+            KubernetesClient client = t.client();
+            CompletableFuture<TargetStatus> install = CompletableFuture.supplyAsync(t::sync);
+            finish(client, awaitJob(client), "Complete");
+            assertThat(install.get().syncState()).isEqualTo("Synced");
+
+            t.commit(VALUES.formatted(2));
+            CompletableFuture<TargetStatus> upgrade = CompletableFuture.supplyAsync(t::sync);
+            Job running = awaitJob(client);
+            t.syncer().stopWriting(); // the service is asked to stop while the migration runs
+            finish(client, running, "Complete");
+            TargetStatus interrupted = upgrade.get();
+            assertThat(interrupted.syncState()).isEqualTo("Failed");
+            assertThat(interrupted.lastError()).isEqualTo("interrupted by shutdown with 1 object(s) not applied; the "
+                    + "inventory is consistent and they are applied at the next start");
+            assertThat(interrupted.changes()).contains("Deployment/prefect/prefect-server skipped (not applied: "
+                    + "Driftless is shutting down; applied at the next start)");
+            assertThat(interrupted.revision()).as("the new commit is not recorded as applied")
+                    .isNotEqualTo(interrupted.attemptedRevision());
+            assertThat(replicas(client)).isEqualTo(1);
+
+            t.restart(); // the next start applies the rest, after migrating again
+            CompletableFuture<TargetStatus> resumed = CompletableFuture.supplyAsync(t::sync);
+            finish(client, awaitNewJob(client, running.getMetadata().getUid()), "Complete");
+            assertThat(resumed.get().syncState()).isEqualTo("Synced");
+            assertThat(replicas(client)).isEqualTo(2);
+        }
+    }
+
     private static Job job(KubernetesClient client) {
         return client.batch().v1().jobs().inNamespace("prefect").withName(JOB).get();
     }

@@ -57,6 +57,11 @@ public final class OneTarget implements AutoCloseable {
                 Clock.systemUTC(), notices::add);
     }
 
+    /** The syncer the next {@link #sync()} uses. */
+    public TargetSyncer syncer() {
+        return syncer;
+    }
+
     /** Simulates a restart: later syncs use a new syncer. */
     public void restart() {
         syncer = newSyncer();
