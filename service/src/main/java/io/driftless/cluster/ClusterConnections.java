@@ -82,12 +82,18 @@ public final class ClusterConnections implements Closeable {
     private final Map<String, KubernetesMockServer> embedded = new LinkedHashMap<>();
     private final Map<String, Reachability> reachability = new ConcurrentHashMap<>();
     private volatile RequestObserver observer = (cluster, verb, code) -> { };
+    private final Watches watches = new Watches(this);
 
     public ClusterConnections(List<ClusterSpec> clusters) {
         for (ClusterSpec spec : clusters) {
             reachability.put(spec.name(), new Reachability(spec.name(), true, null, null, null, null));
             clients.put(spec.name(), connect(spec));
         }
+    }
+
+    /** The informers of all clusters. */
+    public Watches watches() {
+        return watches;
     }
 
     public void observe(RequestObserver observer) {
@@ -190,6 +196,7 @@ public final class ClusterConnections implements Closeable {
 
     @Override
     public void close() {
+        watches.close();
         clients.values().forEach(KubernetesClient::close);
         embedded.forEach((name, server) -> {
             try {

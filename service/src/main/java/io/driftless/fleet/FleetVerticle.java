@@ -64,6 +64,14 @@ public final class FleetVerticle extends VerticleBase {
     private final Map<String, Long> timers = new ConcurrentHashMap<>();
     private WorkerExecutor workers;
     private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
+    /** Targets with an owned object changed since their last sync, and those waiting out the debounce. */
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final Set<String> debouncing = ConcurrentHashMap.newKeySet();
+    /** The last fetched snapshot of each source, which live changes are compared against. */
+    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private final HealBudget heals = new HealBudget();
+    /** Changes to owned objects within this time are compared once. */
+    static final Duration DEBOUNCE = Duration.ofMillis(250);
     /** How long a shutdown waits for syncs in progress to reach an object boundary. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private WorkerExecutor probes;
@@ -127,6 +135,15 @@ public final class FleetVerticle extends VerticleBase {
                             .map(JsonObject::mapFrom).toList())))
                     .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
         });
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        Map<String, Target> byLabel = new java.util.HashMap<>();
+        fleet.targets().forEach(t -> byLabel.put(t.cluster().name() + "/" + io.driftless.model.Tracking.labelValue(t), t));
+        clusters.watches().listen(change -> {
+            Target target = byLabel.get(change.cluster() + "/" + change.release());
+            if (target != null) {
+                context.runOnContext(v -> liveChanged(target));
+            }
+        });
         sources.keySet().forEach(this::poll);
         probes = vertx.createSharedWorkerExecutor("driftless-probe", 2);
         vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probeIdleClusters());
@@ -141,7 +158,8 @@ public final class FleetVerticle extends VerticleBase {
         Instant now = clock.instant();
         Instant due = now.minus(PROBE_INTERVAL);
         for (ClusterConnections.Reachability r : clusters.reachability()) {
-            boolean idle = r.reachable() && (r.lastContact() == null || r.lastContact().isBefore(due));
+            boolean idle = r.reachable() && (r.lastContact() == null || r.lastContact().isBefore(due))
+                    && !clusters.watches().watching(r.cluster());
             boolean retry = !r.reachable() && !r.backingOff(now);
             if (idle || retry) {
                 probes.<Boolean>executeBlocking(() -> {
@@ -205,6 +223,7 @@ public final class FleetVerticle extends VerticleBase {
                     metrics.fetchFinished(sourceName, "success", Duration.between(started, clock.instant()));
                     metrics.fetchedAt(sourceName, clock.instant().getEpochSecond());
                     metrics.sourceRevision(sourceName, snapshot.shortCommit());
+                    snapshots.put(sourceName, snapshot);
                     return syncTargets(sourceName, snapshot, null);
                 }, failure -> {
                     metrics.fetchFinished(sourceName, "failure", Duration.between(started, clock.instant()));
@@ -232,21 +251,67 @@ public final class FleetVerticle extends VerticleBase {
                 continue;
             }
             runs.add(this.<TargetStatus[]>track(() -> {
+                TargetStatus before = board.get(target.id());
                 if (fetchError != null) {
-                    TargetStatus before = board.get(target.id());
                     return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), fetchError)};
                 }
-                TargetStatus before = board.get(target.id());
                 boolean newCommit = !snapshot.commit().equals(before.revision());
-                TargetStatus after = syncer.sync(target, snapshot, newCommit
-                        || target.release().syncPolicy().selfHeal());
-                return new TargetStatus[] {before, after};
+                boolean changedLive = dirty.remove(target.id());
+                boolean healing = target.release().syncPolicy().selfHeal() && before.outOfSync() > 0;
+                if (!newCommit && !changedLive && !healing && before.lastError() == null
+                        && clusters.watches().covers(target.cluster().name(), target.release().name())) {
+                    return new TargetStatus[] {before, before}; // nothing changed in Git or in the cluster: no work
+                }
+                return syncBlocking(target, snapshot, newCommit);
             }).map(pair -> {
                 publish(pair[0], pair[1]);
                 return pair[1];
             }));
         }
         return Future.join(runs).mapEmpty();
+    }
+
+    /**
+     * Writes a new commit; otherwise compares, and with selfHeal re-applies drift when the target's heal budget
+     * allows (else it stays OutOfSync and is healed when the budget allows again).
+     */
+    private TargetStatus[] syncBlocking(Target target, Snapshot snapshot, boolean newCommit) {
+        TargetStatus before = board.get(target.id());
+        if (newCommit) {
+            return new TargetStatus[] {before, syncer.sync(target, snapshot, true)};
+        }
+        TargetStatus after = syncer.sync(target, snapshot, false);
+        if (target.release().syncPolicy().selfHeal() && after.outOfSync() > 0) {
+            if (heals.tryHeal(target.id(), clock.instant())) {
+                after = syncer.sync(target, snapshot, true);
+            } else {
+                Instant next = heals.nextHeal(target.id());
+                LOG.warn("target={} selfHeal paused until {}: the drift keeps coming back", target.id(), next);
+                long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis());
+                vertx.runOnContext(v -> vertx.setTimer(delay, id -> liveChanged(target)));
+            }
+        }
+        return new TargetStatus[] {before, after};
+    }
+
+    /** An owned object changed in the cluster: compare its target soon (changes within the debounce are one). */
+    private void liveChanged(Target target) {
+        dirty.add(target.id());
+        if (!debouncing.add(target.id())) {
+            return;
+        }
+        vertx.setTimer(DEBOUNCE.toMillis(), id -> {
+            debouncing.remove(target.id());
+            Snapshot snapshot = snapshots.get(target.release().source());
+            if (snapshot == null || board.get(target.id()).lastError() != null || !dirty.remove(target.id())) {
+                // not fetched yet (the first poll syncs it), failing (its status keeps the error until a poll
+                // or retry succeeds), or a sync already covered the change
+                return;
+            }
+            this.<TargetStatus[]>track(() -> syncBlocking(target, snapshot,
+                    !snapshot.commit().equals(board.get(target.id()).revision())))
+                    .onSuccess(pair -> publish(pair[0], pair[1]));
+        });
     }
 
     private void publish(TargetStatus before, TargetStatus s) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.cluster.InventoryStore;
 import io.driftless.cluster.LiveReader;
+import io.driftless.cluster.Watches;
 import io.driftless.config.ConfigException;
 import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
@@ -47,11 +48,13 @@ final class TargetPlanner {
 
     private final ChartRegistry charts;
     private final ClusterConnections clusters;
+    private final Watches watches;
     private final Metrics metrics;
     private final Clock clock;
     private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
 
-    TargetPlanner(ChartRegistry charts, ClusterConnections clusters, Metrics metrics, Clock clock) {
+    TargetPlanner(ChartRegistry charts, ClusterConnections clusters, Watches watches, Metrics metrics, Clock clock) {
+        this.watches = watches;
         this.charts = charts;
         this.clusters = clusters;
         this.metrics = metrics;
@@ -76,8 +79,9 @@ final class TargetPlanner {
         Set<ObjectRef> wanted = new LinkedHashSet<>();
         desired.forEach(d -> wanted.add(Planner.refOf(d)));
         wanted.addAll(inventory);
-        Map<ObjectRef, Map<String, Object>> live = new LiveReader(client).read(wanted, Tracking.TARGET_LABEL,
-                owner.labelValue());
+        watches.watch(target.cluster().name(), target.release().name(), wanted);
+        Map<ObjectRef, Map<String, Object>> live = new LiveReader(client, watches.cache(target.cluster().name()))
+                .read(wanted, Tracking.TARGET_LABEL, owner.labelValue());
         Plan plan = Planner.plan(owner, desired, live, inventory, target.release().syncPolicy(),
                 target.release().ignoreDifferences());
         return new Planned(rendered, desired, live, inventory, plan);

@@ -68,7 +68,7 @@ public final class TargetSyncer {
     public TargetSyncer(ChartRegistry charts, ClusterConnections clusters, StatusBoard board, Metrics metrics,
                         Clock clock, Consumer<Notice> notices) {
         this.notices = notices;
-        this.planner = new TargetPlanner(charts, clusters, metrics, clock);
+        this.planner = new TargetPlanner(charts, clusters, clusters.watches(), metrics, clock);
         this.clusters = clusters;
         this.board = board;
         this.metrics = metrics;

@@ -1,0 +1,165 @@
+package io.driftless.cluster;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
+import io.driftless.render.Manifests;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * Live state from informers: per cluster and kind, one label-selected watch ({@code driftless.io/target})
+ * over all namespaces. Its cache answers the live reads of a sync without API calls, and every change to an
+ * owned object (other than its status) is reported as a {@link Change}, so drift is seen when it happens.
+ */
+public final class Watches implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Watches.class);
+
+    /**
+     * An owned object changed in a cluster.
+     *
+     * @param release the value of its {@code driftless.io/target} label
+     * @param event   added, updated or deleted
+     */
+    public record Change(String cluster, String release, ObjectRef ref, String event) {
+    }
+
+    private final ClusterConnections clusters;
+    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    /** Kinds that cannot be watched (not served, forbidden): their reads go to the API server. */
+    private final Set<String> unwatchable = ConcurrentHashMap.newKeySet();
+    /** The kinds each target's objects have, by cluster/release. */
+    private final Map<String, Set<String>> targetKinds = new ConcurrentHashMap<>();
+    private volatile Consumer<Change> listener = change -> { };
+    private volatile boolean closed;
+
+    public Watches(ClusterConnections clusters) {
+        this.clusters = clusters;
+    }
+
+    public void listen(Consumer<Change> listener) {
+        this.listener = listener;
+    }
+
+    /** Watches the kinds of a target's objects (idempotent; informers start in the background). */
+    public void watch(String cluster, String release, Collection<ObjectRef> refs) {
+        Set<String> kinds = refs.stream().map(r -> kindKey(cluster, r)).collect(Collectors.toSet());
+        targetKinds.put(cluster + "/" + release, kinds);
+        for (ObjectRef ref : refs) {
+            String key = kindKey(cluster, ref);
+            if (closed || unwatchable.contains(key) || informers.containsKey(key)) {
+                continue;
+            }
+            informers.computeIfAbsent(key, k -> start(cluster, ref, k));
+        }
+    }
+
+    private SharedIndexInformer<GenericKubernetesResource> start(String cluster, ObjectRef ref, String key) {
+        SharedIndexInformer<GenericKubernetesResource> informer = clusters.client(cluster)
+                .genericKubernetesResources(ref.apiVersion(), ref.kind()).inAnyNamespace()
+                .withLabel(Tracking.TARGET_LABEL).runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource object) {
+                report(cluster, object, "added");
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+                if (significant(before, after)) {
+                    report(cluster, after, "updated");
+                }
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
+                report(cluster, object, "deleted");
+            }
+        });
+        informer.start().whenComplete((done, failure) -> {
+            if (failure != null) {
+                unwatchable.add(key);
+                informers.remove(key);
+                informer.stop();
+                LOG.info("cluster={} kind={} not watched, read from the API server instead: {}", cluster, ref.kind(),
+                        failure instanceof KubernetesClientException k ? "HTTP " + k.getCode() : failure.toString());
+            }
+        });
+        return informer;
+    }
+
+    private void report(String cluster, GenericKubernetesResource object, String event) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        String release = labels == null ? null : labels.get(Tracking.TARGET_LABEL);
+        if (release != null) {
+            listener.accept(new Change(cluster, release, ObjectRef.of(object), event));
+        }
+    }
+
+    /** Status, resourceVersion, generation and managedFields change all the time; the rest is what Git renders. */
+    static boolean significant(GenericKubernetesResource before, GenericKubernetesResource after) {
+        return !Objects.equals(comparable(before), comparable(after));
+    }
+
+    private static Map<String, Object> comparable(GenericKubernetesResource object) {
+        Map<String, Object> tree = new HashMap<>(Manifests.toTree(object));
+        tree.remove("status");
+        Map<String, Object> metadata = new HashMap<>(io.driftless.render.Tree.asMap(tree.get("metadata")));
+        metadata.keySet().removeAll(Set.of("resourceVersion", "generation", "managedFields"));
+        tree.put("metadata", metadata);
+        return tree;
+    }
+
+    /** Whether every kind of the target's objects is watched and its cache filled, so reads need no API call. */
+    public boolean covers(String cluster, String release) {
+        Set<String> kinds = targetKinds.get(cluster + "/" + release);
+        return kinds != null && kinds.stream().allMatch(k -> {
+            SharedIndexInformer<GenericKubernetesResource> i = informers.get(k);
+            return i != null && i.hasSynced() && i.isWatching();
+        });
+    }
+
+    /** Whether any watch of the cluster is connected (which proves the API server answers). */
+    public boolean watching(String cluster) {
+        return informers.entrySet().stream().anyMatch(e -> e.getKey().startsWith(cluster + "|")
+                && e.getValue().isWatching());
+    }
+
+    /** The cache of one cluster, for {@link LiveReader}. */
+    public LiveReader.Cache cache(String cluster) {
+        return ref -> {
+            SharedIndexInformer<GenericKubernetesResource> i = informers.get(kindKey(cluster, ref));
+            if (i == null || !i.hasSynced()) {
+                return null;
+            }
+            GenericKubernetesResource found = i.getStore().getByKey(ref.namespace() == null ? ref.name()
+                    : ref.namespace() + "/" + ref.name());
+            return found == null ? LiveReader.Cache.ABSENT : Manifests.toTree(found);
+        };
+    }
+
+    private static String kindKey(String cluster, ObjectRef ref) {
+        return cluster + "|" + ref.apiVersion() + "|" + ref.kind();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        informers.values().forEach(SharedIndexInformer::stop);
+        informers.clear();
+    }
+}
