@@ -54,14 +54,18 @@ public final class HttpApiVerticle extends VerticleBase {
     private final Map<String, String> env;
     private final ApiCredentials credentials;
     private final Supplier<List<?>> clusters;
+    private final Supplier<Object> shards;
     private HttpServer server;
 
     /**
      * @param env      where webhook secrets named by {@code secretEnv} are read
      * @param clusters each cluster's reachability, for {@code GET /api/v1/clusters}
+     * @param shards   this replica's identity and who holds each shard, for {@code GET /api/v1/shards}
      */
     public HttpApiVerticle(String host, int port, StatusBoard board, Metrics metrics, List<SourceSpec> sources,
-                           Map<String, String> env, ApiCredentials credentials, Supplier<List<?>> clusters) {
+                           Map<String, String> env, ApiCredentials credentials, Supplier<List<?>> clusters,
+                           Supplier<Object> shards) {
+        this.shards = shards;
         this.clusters = clusters;
         this.credentials = credentials;
         this.host = host;
@@ -85,6 +89,7 @@ public final class HttpApiVerticle extends VerticleBase {
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/api/v1/targets").handler(ctx -> json(ctx, 200, board.all()));
         router.get("/api/v1/clusters").handler(ctx -> json(ctx, 200, clusters.get()));
+        router.get("/api/v1/shards").handler(ctx -> json(ctx, 200, shards.get()));
         router.get("/api/v1/targets/:cluster/:release").handler(ctx -> {
             var status = board.get(ctx.pathParam("cluster") + "/" + ctx.pathParam("release"));
             if (status == null) {
@@ -124,8 +129,8 @@ public final class HttpApiVerticle extends VerticleBase {
                         json(ctx, 200, driftOnly ? Map.of("target", id, "revision", String.valueOf(
                                 status.attemptedRevision()), "outOfSync", status.outOfSync(), "drift", status.drift())
                                 : status);
-                    } else if (reply.cause() instanceof ReplyException e && e.failureCode() == 404) {
-                        json(ctx, 404, Map.of("error", e.getMessage()));
+                    } else if (reply.cause() instanceof ReplyException e && e.failureCode() > 0) {
+                        json(ctx, e.failureCode(), Map.of("error", e.getMessage()));
                     } else {
                         json(ctx, 500, Map.of("error", String.valueOf(reply.cause().getMessage())));
                     }

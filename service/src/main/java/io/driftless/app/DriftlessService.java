@@ -8,6 +8,7 @@ import java.util.Map;
 import io.driftless.api.ApiCredentials;
 import io.driftless.api.HttpApiVerticle;
 import io.driftless.cluster.ClusterConnections;
+import io.driftless.cluster.ShardLeases;
 import io.driftless.config.Fleet;
 import io.driftless.config.SourceSpec;
 import io.driftless.fleet.FleetVerticle;
@@ -42,10 +43,12 @@ public final class DriftlessService implements AutoCloseable {
     private final StatusBoard board;
     private final Metrics metrics;
     private final Notifier notifier;
+    private final ShardLeases leases;
     private final int httpPort;
 
     private DriftlessService(Vertx vertx, ClusterConnections clusters, Map<String, GitSource> sources,
-                             StatusBoard board, Metrics metrics, Notifier notifier, int httpPort) {
+                             StatusBoard board, Metrics metrics, Notifier notifier, ShardLeases leases, int httpPort) {
+        this.leases = leases;
         this.notifier = notifier;
         this.vertx = vertx;
         this.clusters = clusters;
@@ -74,21 +77,25 @@ public final class DriftlessService implements AutoCloseable {
             throw e;
         }
         StatusBoard board = new StatusBoard(fleet.targets());
+        Vertx vertx = Vertx.vertx();
+        ShardLeases leases = new ShardLeases(fleet.highAvailability(), identity(settings.env()), clusters,
+                shard -> vertx.eventBus().send(FleetVerticle.SHARD_ACQUIRED, shard));
         Map<String, GitSource> sources = new LinkedHashMap<>();
         for (SourceSpec spec : fleet.sources()) {
             sources.put(spec.name(), new GitSource(spec, settings.stateDir().resolve("cache"), settings.env()));
         }
         TargetSyncer syncer = new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC(),
                 notifier::send);
-        Vertx vertx = Vertx.vertx();
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
-                fleet.sources(), settings.env(), settings.apiCredentials(), clusters::reachability);
+                fleet.sources(), settings.env(), settings.apiCredentials(), clusters::reachability,
+                () -> Map.of("identity", leases.identity(), "shards", leases.holdings()));
         try {
             vertx.deployVerticle(api).await();
-            vertx.deployVerticle(new FleetVerticle(fleet, clusters, sources, syncer, board, metrics, Clock.systemUTC(),
+            vertx.deployVerticle(new FleetVerticle(fleet, clusters, leases, sources, syncer, board, metrics, Clock.systemUTC(),
                     settings.parallelism())).await();
         } catch (Exception e) { // await() rethrows checked failures such as BindException unchanged
             vertx.close().await();
+            leases.close();
             notifier.close();
             clusters.close();
             if (isBindFailure(e)) {
@@ -97,7 +104,14 @@ public final class DriftlessService implements AutoCloseable {
             }
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
-        return new DriftlessService(vertx, clusters, sources, board, metrics, notifier, api.actualPort());
+        return new DriftlessService(vertx, clusters, sources, board, metrics, notifier, leases, api.actualPort());
+    }
+
+    /** This replica's name in leases: DRIFTLESS_IDENTITY, POD_NAME or HOSTNAME, made unique per process. */
+    static String identity(Map<String, String> env) {
+        String base = env.getOrDefault("DRIFTLESS_IDENTITY", env.getOrDefault("POD_NAME",
+                env.getOrDefault("HOSTNAME", "driftless")));
+        return base + "-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
     }
 
     private static boolean isBindFailure(Throwable e) {
@@ -147,6 +161,7 @@ public final class DriftlessService implements AutoCloseable {
     @Override
     public void close() {
         vertx.close().await();
+        leases.close();
         notifier.close();
         sources.values().forEach(GitSource::close);
         clusters.close();

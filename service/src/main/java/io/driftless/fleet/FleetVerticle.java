@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.driftless.cluster.ClusterConnections;
+import io.driftless.cluster.ShardLeases;
 import io.driftless.config.Fleet;
 import io.driftless.config.Target;
 import io.driftless.source.GitSource;
@@ -49,11 +50,14 @@ public final class FleetVerticle extends VerticleBase {
      * it would do, writing nothing (body: {@code {source, ref}}; reply: a JSON array of {@link Preview}s).
      */
     public static final String PREVIEW = "driftless.source.preview";
+    /** Event-bus address told of a shard this replica has just taken (body: the shard number). */
+    public static final String SHARD_ACQUIRED = "driftless.shard.acquired";
     private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(15);
 
     private final Fleet fleet;
     private final ClusterConnections clusters;
+    private final ShardLeases leases;
     private final Map<String, GitSource> sources;
     private final TargetSyncer syncer;
     private final StatusBoard board;
@@ -76,8 +80,9 @@ public final class FleetVerticle extends VerticleBase {
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private WorkerExecutor probes;
 
-    public FleetVerticle(Fleet fleet, ClusterConnections clusters, Map<String, GitSource> sources, TargetSyncer syncer,
-                         StatusBoard board, Metrics metrics, Clock clock, int parallelism) {
+    public FleetVerticle(Fleet fleet, ClusterConnections clusters, ShardLeases leases, Map<String, GitSource> sources,
+                         TargetSyncer syncer, StatusBoard board, Metrics metrics, Clock clock, int parallelism) {
+        this.leases = leases;
         this.fleet = fleet;
         this.clusters = clusters;
         this.sources = sources;
@@ -104,6 +109,12 @@ public final class FleetVerticle extends VerticleBase {
                     .findFirst().orElse(null);
             if (target == null) {
                 msg.fail(404, "no such target '" + msg.body().getString("target") + "'");
+                return;
+            }
+            if (!mine(target)) {
+                int shard = Shards.of(target.id(), leases.shards());
+                msg.fail(409, "target " + target.id() + " is in shard " + shard + ", held by "
+                        + leases.holdings().get(shard).holder() + ", not by this replica (" + leases.identity() + ")");
                 return;
             }
             boolean write = !msg.body().getBoolean("dryRun", false);
@@ -135,6 +146,9 @@ public final class FleetVerticle extends VerticleBase {
                             .map(JsonObject::mapFrom).toList())))
                     .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
         });
+        vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> fleet.targets().stream()
+                .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).map(t -> t.release().source())
+                .distinct().forEach(this::poll));
         io.vertx.core.Context context = vertx.getOrCreateContext();
         Map<String, Target> byLabel = new java.util.HashMap<>();
         fleet.targets().forEach(t -> byLabel.put(t.cluster().name() + "/" + io.driftless.model.Tracking.labelValue(t), t));
@@ -247,7 +261,7 @@ public final class FleetVerticle extends VerticleBase {
     private Future<Void> syncTargets(String sourceName, Snapshot snapshot, String fetchError) {
         List<Future<TargetStatus>> runs = new ArrayList<>();
         for (Target target : fleet.targets()) {
-            if (!target.release().source().equals(sourceName)) {
+            if (!target.release().source().equals(sourceName) || !mine(target)) {
                 continue;
             }
             runs.add(this.<TargetStatus[]>track(() -> {
@@ -294,8 +308,16 @@ public final class FleetVerticle extends VerticleBase {
         return new TargetStatus[] {before, after};
     }
 
+    /** Whether this replica holds the target's shard (always, without high availability). */
+    private boolean mine(Target target) {
+        return leases.holds(Shards.of(target.id(), leases.shards()));
+    }
+
     /** An owned object changed in the cluster: compare its target soon (changes within the debounce are one). */
     private void liveChanged(Target target) {
+        if (!mine(target)) {
+            return;
+        }
         dirty.add(target.id());
         if (!debouncing.add(target.id())) {
             return;

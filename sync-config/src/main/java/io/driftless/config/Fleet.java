@@ -5,10 +5,10 @@ import java.util.List;
 
 /** The whole configuration: where values come from, which clusters exist, what runs where, who hears of it. */
 public record Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
-                    List<NotifierSpec> notifications) {
+                    List<NotifierSpec> notifications, HighAvailability highAvailability) {
 
     public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases) {
-        this(sources, clusters, releases, List.of());
+        this(sources, clusters, releases, List.of(), HighAvailability.SINGLE);
     }
 
     /** Every (release, cluster) pair the selectors pick, in declaration order. */

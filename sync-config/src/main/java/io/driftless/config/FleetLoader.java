@@ -41,7 +41,7 @@ public final class FleetLoader {
         SafeYaml.Document doc = SafeYaml.parse(fileName, content);
         List<Problem> problems = new ArrayList<>();
         Cursor root = new Cursor(doc, "", doc.asMap(), problems);
-        root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases", "notifications");
+        root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases", "notifications", "highAvailability");
         String apiVersion = root.string("apiVersion", "driftless.io/v1alpha1");
         if (!"driftless.io/v1alpha1".equals(apiVersion)) {
             root.problem("apiVersion", "unsupported '" + apiVersion + "'; expected driftless.io/v1alpha1");
@@ -59,6 +59,16 @@ public final class FleetLoader {
         eachItem(root, "releases", c -> releases.add(release(c)));
         List<NotifierSpec> notifiers = new ArrayList<>();
         eachItem(root, "notifications", c -> notifiers.add(notifier(c)));
+        HighAvailability ha = HighAvailability.SINGLE;
+        Cursor h = root.child("highAvailability");
+        if (h != null) {
+            h.allowOnly("cluster", "namespace", "shards", "leaseDuration");
+            ha = new HighAvailability(h.required("cluster"), h.string("namespace", "driftless"),
+                    h.integer("shards", 8, 1, 1024), h.duration("leaseDuration", Duration.ofSeconds(15)), h.origin());
+            if (ha.leaseDuration().compareTo(Duration.ofSeconds(1)) < 0) {
+                h.problem("leaseDuration", "must be at least 1s");
+            }
+        }
 
         unique(doc, problems, "sources", sources.stream().map(SourceSpec::name).toList());
         unique(doc, problems, "clusters", clusters.stream().map(ClusterSpec::name).toList());
@@ -66,6 +76,10 @@ public final class FleetLoader {
         unique(doc, problems, "notifications", notifiers.stream().map(NotifierSpec::name).toList());
         Set<String> sourceNames = new HashSet<>(sources.stream().map(SourceSpec::name).toList());
         Set<String> clusterNames = new HashSet<>(clusters.stream().map(ClusterSpec::name).toList());
+        if (ha.enabled() && !clusterNames.contains(ha.cluster())) {
+            problems.add(new Problem(doc.file(), doc.lineOf("highAvailability.cluster"), "highAvailability.cluster",
+                    "unknown cluster '" + ha.cluster() + "'; the leases live in one of the declared clusters"));
+        }
         for (ReleaseSpec r : releases) {
             if (r.source() != null && !sourceNames.contains(r.source())) {
                 problems.add(new Problem(doc.file(), doc.lineOf(r.origin().key() + ".source"),
@@ -100,7 +114,8 @@ public final class FleetLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new Fleet(List.copyOf(sources), List.copyOf(clusters), List.copyOf(releases), List.copyOf(notifiers));
+        return new Fleet(List.copyOf(sources), List.copyOf(clusters), List.copyOf(releases), List.copyOf(notifiers),
+                ha);
     }
 
     private static NotifierSpec notifier(Cursor c) {

@@ -1,0 +1,121 @@
+package io.driftless.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.driftless.app.DriftlessService;
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.config.Fleet;
+import io.driftless.config.FleetLoader;
+import io.driftless.testing.GitHttpServer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Two replicas share one fleet through Leases on a (mock) API server: each target is synced by exactly one
+ * of them, and when that one stops, the other takes its shards over and syncs its targets.
+ */
+class HighAvailabilityIT {
+
+    private static final List<String> TARGETS = List.of("shared/one", "shared/two", "shared/three", "shared/four");
+
+    @TempDir
+    Path tmp;
+    private KubernetesMockServer api;
+    private GitHttpServer git;
+    private Fleet fleet;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        api.init(InetAddress.getLoopbackAddress(), 0);
+        Files.writeString(tmp.resolve("shared.yaml"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: shared, cluster: {server: "%s"}}]
+                users: [{name: bot, user: {token: not-a-secret}}]
+                contexts: [{name: shared, context: {cluster: shared, user: bot}}]
+                current-context: shared
+                """.formatted(api.createClient().getMasterUrl()));
+        git = new GitHttpServer(tmp.resolve("origin"));
+        git.commit("values", Map.of("values.yaml", "sqlite:\n  enabled: true\npostgresql:\n  enabled: false\n"));
+        StringBuilder releases = new StringBuilder();
+        for (String target : TARGETS) {
+            String name = target.split("/")[1];
+            releases.append("  - {name: ").append(name).append(", namespace: ").append(name)
+                    .append(", chart: {name: prefect-server, version: 2026.8.18172642}, source: values, values: "
+                            + "[values.yaml]}\n");
+        }
+        fleet = FleetLoader.parse("fleet.yaml", ("""
+                sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                clusters: [{name: shared, kubeconfig: shared.yaml}]
+                highAvailability: {cluster: shared, namespace: driftless, shards: 4, leaseDuration: 2s}
+                releases:
+                """.formatted(git.url(), GitHttpServer.USER) + releases).getBytes(StandardCharsets.UTF_8), tmp);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        git.close();
+        api.destroy();
+    }
+
+    private DriftlessService replica(String name) {
+        return DriftlessService.start(fleet, new DriftlessService.Settings(tmp.resolve("state-" + name), "127.0.0.1", 0,
+                2, Map.of("PW", GitHttpServer.PASSWORD, "DRIFTLESS_IDENTITY", name)),
+                new ClusterConnections(fleet.clusters()));
+    }
+
+    private static boolean synced(DriftlessService replica, String target) {
+        return "Synced".equals(replica.board().get(target).syncState());
+    }
+
+    @Test
+    void eachTargetIsSyncedByOneReplicaAndTheOtherTakesOverWhenItStops() throws Exception {
+        DriftlessService first = replica("first");
+        DriftlessService second = replica("second");
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream()
+                    .allMatch(t -> synced(first, t) || synced(second, t)));
+            for (String target : TARGETS) {
+                boolean byFirst = first.board().get(target).lastSync() != null;
+                boolean bySecond = second.board().get(target).lastSync() != null;
+                assertThat(byFirst ^ bySecond).as(target + " is synced by exactly one replica").isTrue();
+            }
+            JsonObject shards = new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + second.httpPort() + "/api/v1/shards")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(shards.getString("identity")).startsWith("second-");
+            assertThat(shards.getJsonArray("shards")).hasSize(4);
+
+            List<String> firstOnly = TARGETS.stream().filter(t -> first.board().get(t).lastSync() != null).toList();
+            first.close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> TARGETS.stream().allMatch(t -> synced(second, t)));
+            assertThat(firstOnly).allSatisfy(t -> assertThat(second.board().get(t).lastSync()).isNotNull());
+        } finally {
+            second.close();
+        }
+    }
+}
