@@ -36,10 +36,12 @@ public final class GitSource implements Closeable {
     private final SourceSpec spec;
     private final Repository repository;
     private final Map<String, String> env;
+    private final CommitVerifier verifier;
 
     public GitSource(SourceSpec spec, Path cacheRoot, Map<String, String> env) {
         this.spec = spec;
         this.env = env;
+        this.verifier = spec.trustedKeys().isEmpty() ? null : CommitVerifier.load(spec.name(), spec.trustedKeys());
         File dir = cacheRoot.resolve(spec.name() + ".git").toFile();
         try {
             this.repository = new FileRepositoryBuilder().setGitDir(dir).setBare().build();
@@ -83,7 +85,20 @@ public final class GitSource implements Closeable {
             throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
                     + rootMessage(e), e);
         }
-        return new Snapshot(spec.name(), repository, resolve(ref));
+        ObjectId commit = resolve(ref);
+        if (verifier != null) {
+            try (RevWalk walk = new RevWalk(repository)) {
+                String untrusted = verifier.untrusted(walk.parseCommit(commit));
+                if (untrusted != null) {
+                    throw new SourceException("source " + spec.name() + ": refusing to sync " + ref + ": " + untrusted
+                            + " (verifyCommits is on)");
+                }
+            } catch (IOException e) {
+                throw new SourceException("source " + spec.name() + ": cannot read commit " + commit.getName() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return new Snapshot(spec.name(), repository, commit);
     }
 
     private ObjectId resolve(String ref) {

@@ -93,6 +93,12 @@ public final class GitHttpServer implements AutoCloseable {
 
     /** Writes the files (path -> content; null deletes) and commits them; returns the commit id. */
     public String commit(String message, Map<String, String> files) throws Exception {
+        return commit(message, files, null);
+    }
+
+    /** As {@link #commit(String, Map)}, signed by the signer (when not null), as {@code git commit -S} would. */
+    public String commit(String message, Map<String, String> files, org.eclipse.jgit.lib.Signer signer)
+            throws Exception {
         Path root = repo.getRepository().getWorkTree().toPath();
         for (Map.Entry<String, String> f : files.entrySet()) {
             Path p = root.resolve(f.getKey());
@@ -105,8 +111,10 @@ public final class GitHttpServer implements AutoCloseable {
                 repo.add().addFilepattern(f.getKey()).call();
             }
         }
-        RevCommit c = repo.commit().setMessage(message).setAuthor("Test", "test@driftless.invalid")
-                .setCommitter("Test", "test@driftless.invalid").setSign(false).call();
+        var command = repo.commit().setMessage(message).setAuthor("Test", "test@driftless.invalid")
+                .setCommitter("Test", "test@driftless.invalid");
+        RevCommit c = (signer == null ? command.setSign(false) : command.setSign(true).setSigner(signer)
+                .setSigningKey("values-bot")).call();
         return c.getName();
     }
 

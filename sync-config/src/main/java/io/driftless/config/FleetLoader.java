@@ -187,7 +187,7 @@ public final class FleetLoader {
     }
 
     private static SourceSpec source(Cursor c, Path base) {
-        c.allowOnly("name", "url", "ref", "pollInterval", "auth", "webhook");
+        c.allowOnly("name", "url", "ref", "pollInterval", "auth", "webhook", "verifyCommits");
         String name = dnsLabel(c, "name", 63);
         String url = c.required("url");
         if (url != null && !URL_SCHEME.matcher(url).matches()) {
@@ -222,7 +222,18 @@ public final class FleetLoader {
                 w.problem(null, "set exactly one of secretEnv or secretFile");
             }
         }
-        return new SourceSpec(name, url, ref, poll, auth, webhook, c.origin());
+        List<String> trustedKeys = new ArrayList<>();
+        Cursor v = c.child("verifyCommits");
+        if (v != null) {
+            v.allowOnly("publicKeys");
+            for (Object key : v.list("publicKeys")) {
+                trustedKeys.add(base.resolve(expandHome(String.valueOf(key))).normalize().toString());
+            }
+            if (trustedKeys.isEmpty()) {
+                v.problem("publicKeys", "list at least one file of OpenPGP public keys (gpg --export --armor KEYID)");
+            }
+        }
+        return new SourceSpec(name, url, ref, poll, auth, webhook, List.copyOf(trustedKeys), c.origin());
     }
 
     /** Plain HTTP to this machine never leaves it. */

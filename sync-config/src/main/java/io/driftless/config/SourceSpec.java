@@ -1,6 +1,7 @@
 package io.driftless.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A Git repository holding values files.
@@ -9,9 +10,16 @@ import java.time.Duration;
  * @param ref          branch, tag or full commit id
  * @param pollInterval how often to fetch when no webhook arrives (jitter is added)
  * @param webhook      the shared secret push webhooks must prove, or {@link Webhook#NONE} (no webhook)
+ * @param trustedKeys  files of OpenPGP public keys; when any is given, a head commit not signed by one of
+ *                     them is refused
  */
 public record SourceSpec(String name, String url, String ref, Duration pollInterval, GitAuth auth,
-                         Webhook webhook, Origin origin) {
+                         Webhook webhook, List<String> trustedKeys, Origin origin) {
+
+    public SourceSpec(String name, String url, String ref, Duration pollInterval, GitAuth auth, Webhook webhook,
+                      Origin origin) {
+        this(name, url, ref, pollInterval, auth, webhook, List.of(), origin);
+    }
 
     /** Where the webhook secret lives: an environment variable or a file, never inline. */
     public record Webhook(String secretEnv, String secretFile) {
