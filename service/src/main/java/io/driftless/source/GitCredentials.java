@@ -19,8 +19,8 @@ final class GitCredentials {
 
     static CredentialsProvider provider(SourceSpec spec, Map<String, String> env) {
         SourceSpec.GitAuth auth = spec.auth();
-        if (auth.isNone()) {
-            return null;
+        if (auth.isNone() || SourceSpec.isSsh(spec.url())) {
+            return null; // SSH authenticates with its key file (see GitSource)
         }
         String username = auth.username();
         if (auth.usernameEnv() != null) {

@@ -18,7 +18,10 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 
 import io.driftless.config.SourceSpec;
 
@@ -37,11 +40,14 @@ public final class GitSource implements Closeable {
     private final Repository repository;
     private final Map<String, String> env;
     private final CommitVerifier verifier;
+    /** For ssh:// sources: the key file and known_hosts of this source only, never the user's ~/.ssh. */
+    private final SshdSessionFactory ssh;
 
     public GitSource(SourceSpec spec, Path cacheRoot, Map<String, String> env) {
         this.spec = spec;
         this.env = env;
         this.verifier = spec.trustedKeys().isEmpty() ? null : CommitVerifier.load(spec.name(), spec.trustedKeys());
+        this.ssh = SourceSpec.isSsh(spec.url()) ? sshSessions(cacheRoot.resolve(spec.name() + ".ssh").toFile()) : null;
         File dir = cacheRoot.resolve(spec.name() + ".git").toFile();
         try {
             this.repository = new FileRepositoryBuilder().setGitDir(dir).setBare().build();
@@ -78,6 +84,11 @@ public final class GitSource implements Closeable {
                     .setRemote(new URIish(spec.url()).toString())
                     .setRefSpecs(specs)
                     .setCredentialsProvider(GitCredentials.provider(spec, env))
+                    .setTransportConfigCallback(transport -> {
+                        if (transport instanceof SshTransport sshTransport && ssh != null) {
+                            sshTransport.setSshSessionFactory(ssh);
+                        }
+                    })
                     .setTimeout(TIMEOUT_SECONDS)
                     .setRemoveDeletedRefs(true)
                     .call();
@@ -127,6 +138,19 @@ public final class GitSource implements Closeable {
                 + redactedUrl());
     }
 
+    /**
+     * Public-key authentication with the source's key file; the server must present a host key listed in the
+     * source's known_hosts file (an unknown or changed key fails the fetch, nothing is asked or added).
+     */
+    private SshdSessionFactory sshSessions(File sshDir) {
+        Path key = Path.of(spec.auth().sshKeyFile());
+        Path knownHosts = Path.of(spec.auth().knownHostsFile());
+        return new SshdSessionFactoryBuilder().setHomeDirectory(sshDir).setSshDirectory(sshDir)
+                .setConfigFile(dir -> new File(sshDir, "no-config"))
+                .setDefaultIdentities(dir -> List.of(key)).setDefaultKnownHostsFiles(dir -> List.of(knownHosts))
+                .setPreferredAuthentications("publickey").build(null);
+    }
+
     /** The URL without any user-info part. */
     public String redactedUrl() {
         return spec.url().replaceAll("://[^/@]*@", "://");
@@ -146,6 +170,9 @@ public final class GitSource implements Closeable {
 
     @Override
     public void close() {
+        if (ssh != null) {
+            ssh.close();
+        }
         repository.close();
     }
 }

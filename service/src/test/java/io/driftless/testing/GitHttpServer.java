@@ -83,6 +83,11 @@ public final class GitHttpServer implements AutoCloseable {
         server.stop();
     }
 
+    /** The repository served, for serving it over another transport too. */
+    public org.eclipse.jgit.lib.Repository repository() {
+        return repo.getRepository();
+    }
+
     public int port() {
         return port;
     }

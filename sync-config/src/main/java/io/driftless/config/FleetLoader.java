@@ -190,7 +190,8 @@ public final class FleetLoader {
         c.allowOnly("name", "url", "ref", "pollInterval", "auth", "webhook", "verifyCommits");
         String name = dnsLabel(c, "name", 63);
         String url = c.required("url");
-        if (url != null && !URL_SCHEME.matcher(url).matches()) {
+        boolean ssh = SourceSpec.isSsh(url);
+        if (url != null && !ssh && !URL_SCHEME.matcher(url).matches()) {
             url = base.resolve(expandHome(url)).normalize().toString();
         }
         String ref = c.string("ref", "main");
@@ -201,17 +202,32 @@ public final class FleetLoader {
         SourceSpec.GitAuth auth = SourceSpec.GitAuth.NONE;
         Cursor a = c.child("auth");
         if (a != null) {
-            a.allowOnly("username", "usernameEnv", "passwordEnv", "passwordFile", "tokenEnv", "tokenFile");
+            a.allowOnly("username", "usernameEnv", "passwordEnv", "passwordFile", "tokenEnv", "tokenFile",
+                    "sshKeyFile", "knownHostsFile");
+            String sshKey = a.string("sshKeyFile", null);
+            String knownHosts = a.string("knownHostsFile", null);
             auth = new SourceSpec.GitAuth(a.string("username", null), a.string("usernameEnv", null),
                     a.string("passwordEnv", null), a.string("passwordFile", null),
-                    a.string("tokenEnv", null), a.string("tokenFile", null));
+                    a.string("tokenEnv", null), a.string("tokenFile", null),
+                    sshKey == null ? null : base.resolve(expandHome(sshKey)).normalize().toString(),
+                    knownHosts == null ? null : base.resolve(expandHome(knownHosts)).normalize().toString());
             int secrets = count(auth.passwordEnv(), auth.passwordFile(), auth.tokenEnv(), auth.tokenFile());
-            if (secrets != 1) {
-                a.problem(null, "set exactly one of passwordEnv, passwordFile, tokenEnv or tokenFile");
+            if (ssh) {
+                if (secrets > 0 || sshKey == null || knownHosts == null) {
+                    a.problem(null, "an ssh:// source authenticates with sshKeyFile and checks the server against "
+                            + "knownHostsFile: set both, and no password or token");
+                }
+            } else if (secrets != 1 || sshKey != null || knownHosts != null) {
+                a.problem(null, "set exactly one of passwordEnv, passwordFile, tokenEnv or tokenFile"
+                        + (sshKey != null || knownHosts != null ? " (sshKeyFile and knownHostsFile are for ssh:// URLs)"
+                        : ""));
             }
             if (url != null && url.startsWith("http://") && secrets > 0 && !isLoopback(url)) {
                 a.problem(null, "credentials over plain http:// would travel unencrypted; use https://");
             }
+        }
+        if (ssh && a == null) {
+            c.problem("auth", "an ssh:// source needs auth.sshKeyFile and auth.knownHostsFile");
         }
         SourceSpec.Webhook webhook = SourceSpec.Webhook.NONE;
         Cursor w = c.child("webhook");

@@ -16,6 +16,11 @@ import java.util.List;
 public record SourceSpec(String name, String url, String ref, Duration pollInterval, GitAuth auth,
                          Webhook webhook, List<String> trustedKeys, Origin origin) {
 
+    /** {@code ssh://...} or scp-like {@code user@host:path}. */
+    public static boolean isSsh(String url) {
+        return url != null && (url.startsWith("ssh://") || url.matches("[\\w.-]+@[\\w.-]+:.+"));
+    }
+
     public SourceSpec(String name, String url, String ref, Duration pollInterval, GitAuth auth, Webhook webhook,
                       Origin origin) {
         this(name, url, ref, pollInterval, auth, webhook, List.of(), origin);
@@ -30,10 +35,18 @@ public record SourceSpec(String name, String url, String ref, Duration pollInter
         }
     }
 
-    /** Credentials for HTTP(S): each secret comes from an environment variable or a file, never inline. */
+    /**
+     * Credentials: for HTTP(S) each secret comes from an environment variable or a file, never inline; for SSH a
+     * private key file and the known_hosts file that must list the server's host key.
+     */
     public record GitAuth(String username, String usernameEnv, String passwordEnv, String passwordFile,
-                          String tokenEnv, String tokenFile) {
-        public static final GitAuth NONE = new GitAuth(null, null, null, null, null, null);
+                          String tokenEnv, String tokenFile, String sshKeyFile, String knownHostsFile) {
+        public static final GitAuth NONE = new GitAuth(null, null, null, null, null, null, null, null);
+
+        public GitAuth(String username, String usernameEnv, String passwordEnv, String passwordFile, String tokenEnv,
+                       String tokenFile) {
+            this(username, usernameEnv, passwordEnv, passwordFile, tokenEnv, tokenFile, null, null);
+        }
 
         public boolean isNone() {
             return equals(NONE);

@@ -113,7 +113,7 @@ class FleetLoaderTest {
                     values: [base.yaml, "env/{labels.env}.yaml"]
                 """);
         assertThat(problems).containsExactlyInAnyOrder(
-                "fleet.yaml:4: sources[0].pollIntervl: unknown key; expected one of [auth, name, pollInterval, ref, url, webhook]",
+                "fleet.yaml:4: sources[0].pollIntervl: unknown key; expected one of [auth, name, pollInterval, ref, url, verifyCommits, webhook]",
                 "fleet.yaml:5: sources[0].pollInterval: expected a duration such as 30s, 5m or 1h, found 'soon'",
                 "fleet.yaml:9: releases[0].name: 'Prefect' must be a lowercase DNS label (a-z, 0-9, '-') of at most 53 characters",
                 "fleet.yaml:9: releases[0].namespace: is required",
@@ -224,5 +224,22 @@ class FleetLoaderTest {
                 + "'lab' is embedded, and its in-memory API server has no server-side apply; use it with real clusters only");
         assertThat(parse(VALID.replace("syncPolicy: {selfHeal: true, maxPrunePercent: 20}",
                 "syncPolicy: {serverSideApply: true}")).releases().get(0).syncPolicy().serverSideApply()).isTrue();
+    }
+
+    @Test
+    void sshSourcesNeedAKeyAndKnownHostsAndKeepTheirUrl() {
+        String ssh = VALID.replace("url: https://git.example.com/values.git", "url: git@git.example.com:platform/values.git")
+                .replace("auth: {username: bot, tokenEnv: TOKEN}", "auth: {sshKeyFile: keys/id_ed25519, knownHostsFile: "
+                        + "keys/known_hosts}");
+        SourceSpec source = parse(ssh).sources().get(0);
+        assertThat(source.url()).isEqualTo("git@git.example.com:platform/values.git");
+        assertThat(source.auth().sshKeyFile()).isEqualTo("/fleets/keys/id_ed25519");
+        assertThat(source.auth().knownHostsFile()).isEqualTo("/fleets/keys/known_hosts");
+        assertThat(problems(ssh.replace(", knownHostsFile: keys/known_hosts", ""))).singleElement().asString()
+                .endsWith("sources[0].auth: an ssh:// source authenticates with sshKeyFile and checks the server "
+                        + "against knownHostsFile: set both, and no password or token");
+        assertThat(problems(VALID.replace("auth: {username: bot, tokenEnv: TOKEN}", "auth: {username: bot, tokenEnv: "
+                + "TOKEN, sshKeyFile: k}"))).singleElement().asString().endsWith("(sshKeyFile and knownHostsFile are "
+                + "for ssh:// URLs)");
     }
 }
