@@ -79,8 +79,10 @@ public final class GitSource implements Closeable {
         if (fullRef) {
             specs.add(new RefSpec("+" + ref + ":" + PREVIEW_REFS + ref.substring("refs/".length())));
         }
+        // branch and tag tips are all a sync reads: fetch them shallow; a commit id may be older, so fetch history
+        boolean commitId = COMMIT.matcher(ref).matches();
         try (Git git = new Git(repository)) {
-            git.fetch()
+            var fetch = git.fetch()
                     .setRemote(new URIish(spec.url()).toString())
                     .setRefSpecs(specs)
                     .setCredentialsProvider(GitCredentials.provider(spec, env))
@@ -90,9 +92,15 @@ public final class GitSource implements Closeable {
                         }
                     })
                     .setTimeout(TIMEOUT_SECONDS)
-                    .setRemoveDeletedRefs(true)
-                    .call();
-        } catch (GitAPIException | java.net.URISyntaxException | org.eclipse.jgit.api.errors.JGitInternalException e) {
+                    .setRemoveDeletedRefs(true);
+            if (!commitId) {
+                fetch.setDepth(1);
+            } else if (!repository.getObjectDatabase().getShallowCommits().isEmpty()) {
+                fetch.setUnshallow(true);
+            }
+            fetch.call();
+        } catch (GitAPIException | java.net.URISyntaxException | org.eclipse.jgit.api.errors.JGitInternalException
+                 | IOException e) {
             throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
                     + rootMessage(e), e);
         }

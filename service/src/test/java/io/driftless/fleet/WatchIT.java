@@ -42,7 +42,8 @@ class WatchIT {
         git = new GitHttpServer(tmp.resolve("origin"));
         git.commit("values", Map.of("values.yaml", "sqlite:\n  enabled: true\npostgresql:\n  enabled: false\n"));
         Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
-                sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW},
+                           webhook: {secretEnv: HOOK}}]
                 clusters:
                   - {name: a, embedded: true, labels: {heal: "yes"}}
                   - {name: b, embedded: true, labels: {heal: "yes"}}
@@ -55,7 +56,7 @@ class WatchIT {
                      source: values, values: [values.yaml], clusters: {matchLabels: {heal: "no"}}}
                 """).formatted(git.url(), GitHttpServer.USER).getBytes(StandardCharsets.UTF_8), tmp);
         service = DriftlessService.start(fleet, new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 4,
-                Map.of("PW", GitHttpServer.PASSWORD)), new ClusterConnections(fleet.clusters()));
+                Map.of("PW", GitHttpServer.PASSWORD, "HOOK", "push-secret")), new ClusterConnections(fleet.clusters()));
         await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
         for (String target : new String[] {"a/healed", "b/healed", "c/reported"}) {
             await().atMost(Duration.ofSeconds(10)).until(() -> service.clusters().watches()
@@ -125,6 +126,27 @@ class WatchIT {
         await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
                 .until(() -> service.board().get("c/reported") == quiet);
         assertThat(requests()).as("no request to any cluster").isEqualTo(before);
+    }
+
+    @Test
+    void aPushIsAppliedOnEverySelectedCluster() throws Exception {
+        String pushed = git.commit("more logging", Map.of("values.yaml",
+                "sqlite:\n  enabled: true\npostgresql:\n  enabled: false\nserver:\n  loggingLevel: DEBUG\n"));
+        String body = "{\"ref\":\"refs/heads/main\"}";
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("push-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + service.httpPort()
+                                + "/api/v1/webhooks/values"))
+                        .header("X-Driftless-Signature", "sha256=" + java.util.HexFormat.of().formatHex(
+                                mac.doFinal(body.getBytes(StandardCharsets.UTF_8))))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(202);
+        for (String target : new String[] {"a/healed", "b/healed", "c/reported"}) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> pushed.equals(service.board().get(target).revision()));
+            assertThat(service.board().get(target).syncState()).isEqualTo("Synced");
+        }
     }
 
     private Map<String, Double> requests() {
