@@ -80,11 +80,15 @@ final class DemoCommand implements Callable<Integer> {
 
         DriftlessService service = DriftlessService.start(fleet, settings, clusters);
         CountDownLatch firstPass = new CountDownLatch(fleet.targets().size());
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         service.vertx().eventBus().<JsonObject>consumer(FleetVerticle.SYNCED, msg -> {
-            if (firstPass.getCount() > 0 || msg.body().getBoolean("changed")) {
+            boolean first = seen.add(msg.body().getString("cluster") + "/" + msg.body().getString("release"));
+            if (first || msg.body().getBoolean("changed")) {
                 printSync(msg.body());
             }
-            firstPass.countDown();
+            if (first) {
+                firstPass.countDown();
+            }
         });
         firstPass.await();
         String base = "http://" + httpHost + ":" + service.httpPort();
