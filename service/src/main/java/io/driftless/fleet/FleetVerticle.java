@@ -4,11 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +21,17 @@ import io.driftless.cluster.ClusterConnections;
 import io.driftless.cluster.ShardLeases;
 import io.driftless.config.Fleet;
 import io.driftless.config.Target;
+import io.driftless.model.Tracking;
 import io.driftless.source.GitSource;
 import io.driftless.source.Snapshot;
 import io.driftless.source.SourceException;
 import io.driftless.telemetry.Metrics;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -104,54 +112,14 @@ public final class FleetVerticle extends VerticleBase {
             poll(msg.body());
             msg.reply("refreshing");
         });
-        vertx.eventBus().<JsonObject>consumer(SYNC, msg -> {
-            Target target = fleet.targets().stream().filter(t -> t.id().equals(msg.body().getString("target")))
-                    .findFirst().orElse(null);
-            if (target == null) {
-                msg.fail(404, "no such target '" + msg.body().getString("target") + "'");
-                return;
-            }
-            if (!mine(target)) {
-                int shard = Shards.of(target.id(), leases.shards());
-                msg.fail(409, "target " + target.id() + " is in shard " + shard + ", held by "
-                        + leases.holdings().get(shard).holder() + ", not by this replica (" + leases.identity() + ")");
-                return;
-            }
-            boolean write = !msg.body().getBoolean("dryRun", false);
-            GitSource source = sources.get(target.release().source());
-            this.<TargetStatus[]>track(() -> {
-                TargetStatus before = board.get(target.id());
-                return new TargetStatus[] {before, syncer.sync(target, source.fetch(), write)};
-            }).onComplete(done -> {
-                if (done.failed()) {
-                    msg.fail(500, String.valueOf(done.cause().getMessage()));
-                    return;
-                }
-                publish(done.result()[0], done.result()[1]);
-                msg.reply(target.id());
-            });
-        });
-        vertx.eventBus().<JsonObject>consumer(PREVIEW, msg -> {
-            GitSource source = sources.get(msg.body().getString("source"));
-            if (source == null) {
-                msg.fail(404, "unknown source '" + msg.body().getString("source") + "'; declared: " + sources.keySet());
-                return;
-            }
-            String ref = msg.body().getString("ref");
-            this.<Snapshot>track(() -> source.fetch(ref))
-                    .compose(snapshot -> Future.all(fleet.targets().stream()
-                            .filter(t -> t.release().source().equals(source.spec().name()))
-                            .map(t -> track(() -> syncer.preview(t, snapshot))).toList()))
-                    .onSuccess(all -> msg.reply(new io.vertx.core.json.JsonArray(all.list().stream()
-                            .map(JsonObject::mapFrom).toList())))
-                    .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
-        });
+        vertx.eventBus().<JsonObject>consumer(SYNC, this::forcedSync);
+        vertx.eventBus().<JsonObject>consumer(PREVIEW, this::preview);
         vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> fleet.targets().stream()
                 .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).map(t -> t.release().source())
                 .distinct().forEach(this::poll));
-        io.vertx.core.Context context = vertx.getOrCreateContext();
-        Map<String, Target> byLabel = new java.util.HashMap<>();
-        fleet.targets().forEach(t -> byLabel.put(t.cluster().name() + "/" + io.driftless.model.Tracking.labelValue(t), t));
+        Context context = vertx.getOrCreateContext();
+        Map<String, Target> byLabel = new HashMap<>();
+        fleet.targets().forEach(t -> byLabel.put(t.cluster().name() + "/" + Tracking.labelValue(t), t));
         clusters.watches().listen(change -> {
             Target target = byLabel.get(change.cluster() + "/" + change.release());
             if (target != null) {
@@ -162,6 +130,58 @@ public final class FleetVerticle extends VerticleBase {
         probes = vertx.createSharedWorkerExecutor("driftless-probe", 2);
         vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probeIdleClusters());
         return Future.succeededFuture();
+    }
+
+    /** Fetches a target's source and syncs (or, for a dry run, compares) it now; replies with the target id. */
+    private void forcedSync(Message<JsonObject> msg) {
+        Target target = fleet.targets().stream().filter(t -> t.id().equals(msg.body().getString("target")))
+                .findFirst().orElse(null);
+        if (target == null) {
+            msg.fail(404, "no such target '" + msg.body().getString("target") + "'");
+            return;
+        }
+        if (!mine(target)) {
+            int shard = Shards.of(target.id(), leases.shards());
+            msg.fail(409, "target " + target.id() + " is in shard " + shard + ", held by "
+                    + leases.holdings().get(shard).holder() + ", not by this replica (" + leases.identity() + ")");
+            return;
+        }
+        boolean write = !msg.body().getBoolean("dryRun", false);
+        GitSource source = sources.get(target.release().source());
+        this.<TargetStatus[]>track(() -> {
+            TargetStatus before = board.get(target.id());
+            Snapshot snapshot;
+            try {
+                snapshot = source.fetch();
+            } catch (SourceException e) {
+                return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), e.getMessage())};
+            }
+            return new TargetStatus[] {before, syncer.sync(target, snapshot, write)};
+        }).onComplete(done -> {
+            if (done.failed()) {
+                msg.fail(500, String.valueOf(done.cause().getMessage()));
+                return;
+            }
+            publish(done.result()[0], done.result()[1]);
+            msg.reply(target.id());
+        });
+    }
+
+    /** Fetches a ref and answers, per target of the source, what syncing at it would do. */
+    private void preview(Message<JsonObject> msg) {
+        GitSource source = sources.get(msg.body().getString("source"));
+        if (source == null) {
+            msg.fail(404, "unknown source '" + msg.body().getString("source") + "'; declared: " + sources.keySet());
+            return;
+        }
+        String ref = msg.body().getString("ref");
+        this.<Snapshot>track(() -> source.fetch(ref))
+                .compose(snapshot -> Future.all(fleet.targets().stream()
+                        .filter(t -> t.release().source().equals(source.spec().name()))
+                        .map(t -> track(() -> syncer.preview(t, snapshot))).toList()))
+                .onSuccess(all -> msg.reply(new JsonArray(all.list().stream()
+                        .map(JsonObject::mapFrom).toList())))
+                .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
     }
 
     /**
@@ -195,7 +215,7 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     /** Runs blocking sync work on the worker pool, remembered until it ends so a shutdown can wait for it. */
-    private <T> Future<T> track(java.util.concurrent.Callable<T> work) {
+    private <T> Future<T> track(Callable<T> work) {
         Future<T> f = workers.executeBlocking(work, false);
         inFlight.add(f);
         f.onComplete(done -> inFlight.remove(f));
@@ -211,7 +231,7 @@ public final class FleetVerticle extends VerticleBase {
         syncer.stopWriting();
         timers.values().forEach(vertx::cancelTimer);
         Future<?> drained = Future.join(List.copyOf(inFlight)).timeout(SHUTDOWN_GRACE.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS).otherwiseEmpty();
+                TimeUnit.MILLISECONDS).otherwiseEmpty();
         return drained.eventually(this::closeWorkers);
     }
 
@@ -338,8 +358,8 @@ public final class FleetVerticle extends VerticleBase {
 
     private void publish(TargetStatus before, TargetStatus s) {
         boolean changed = !s.syncState().equals(before.syncState())
-                || !java.util.Objects.equals(s.revision(), before.revision())
-                || !java.util.Objects.equals(s.lastError(), before.lastError())
+                || !Objects.equals(s.revision(), before.revision())
+                || !Objects.equals(s.lastError(), before.lastError())
                 || !s.health().equals(before.health())
                 || s.changes() != before.changes() && !s.changes().isEmpty();
         vertx.eventBus().publish(SYNCED, new JsonObject().put("changed", changed)
