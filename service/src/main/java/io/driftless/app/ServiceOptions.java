@@ -11,7 +11,7 @@ final class ServiceOptions {
     @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--parallelism", defaultValue = "4", description = "Targets synced at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", defaultValue = "4", description = "Targets synced at once per cluster, and Git fetches at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
     @Option(names = "--api-auth-file", description = "File holding the credentials of the mutating HTTP endpoints: "

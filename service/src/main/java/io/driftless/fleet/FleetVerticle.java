@@ -35,9 +35,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Schedules the fleet: polls each source on its interval (plus jitter), and after every fetch syncs
- * the source's targets on a bounded worker pool. Each target's work is serialized; different targets
- * run in parallel. Publishes every target's new status on {@link #SYNCED}.
+ * Schedules the fleet: polls each source on its interval (plus jitter), and after every fetch syncs the
+ * source's targets, each cluster's on its own bounded worker pool (a slow cluster cannot hold the others'
+ * threads); informer changes compare single targets. Each target's work is serialized; different targets run
+ * in parallel. Only targets of the shards this replica holds are synced. Publishes every target's new status
+ * on {@link #SYNCED}.
  */
 public final class FleetVerticle extends VerticleBase {
 
@@ -74,7 +76,9 @@ public final class FleetVerticle extends VerticleBase {
     private final int parallelism;
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> timers = new ConcurrentHashMap<>();
+    /** Git fetches, and one pool per cluster: a slow or dead cluster can only hold its own threads. */
     private WorkerExecutor workers;
+    private final Map<String, WorkerExecutor> clusterWorkers = new ConcurrentHashMap<>();
     private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
     /** Targets with an owned object changed since their last sync, and those waiting out the debounce. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
@@ -103,7 +107,9 @@ public final class FleetVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        workers = vertx.createSharedWorkerExecutor("driftless-sync", parallelism);
+        workers = vertx.createSharedWorkerExecutor("driftless-fetch", parallelism);
+        fleet.clusters().forEach(c -> clusterWorkers.put(c.name(),
+                vertx.createSharedWorkerExecutor("driftless-sync-" + c.name(), parallelism)));
         vertx.eventBus().<String>consumer(REFRESH, msg -> {
             if (!sources.containsKey(msg.body())) {
                 msg.fail(404, "unknown source '" + msg.body() + "'");
@@ -148,7 +154,7 @@ public final class FleetVerticle extends VerticleBase {
         }
         boolean write = !msg.body().getBoolean("dryRun", false);
         GitSource source = sources.get(target.release().source());
-        this.<TargetStatus[]>track(() -> {
+        this.<TargetStatus[]>track(target, () -> {
             TargetStatus before = board.get(target.id());
             Snapshot snapshot;
             try {
@@ -178,7 +184,7 @@ public final class FleetVerticle extends VerticleBase {
         this.<Snapshot>track(() -> source.fetch(ref))
                 .compose(snapshot -> Future.all(fleet.targets().stream()
                         .filter(t -> t.release().source().equals(source.spec().name()))
-                        .map(t -> track(() -> syncer.preview(t, snapshot))).toList()))
+                        .map(t -> track(t, () -> syncer.preview(t, snapshot))).toList()))
                 .onSuccess(all -> msg.reply(new JsonArray(all.list().stream()
                         .map(JsonObject::mapFrom).toList())))
                 .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
@@ -216,7 +222,16 @@ public final class FleetVerticle extends VerticleBase {
 
     /** Runs blocking sync work on the worker pool, remembered until it ends so a shutdown can wait for it. */
     private <T> Future<T> track(Callable<T> work) {
-        Future<T> f = workers.executeBlocking(work, false);
+        return track(workers, work);
+    }
+
+    /** As {@link #track(Callable)}, on the pool of the target's cluster. */
+    private <T> Future<T> track(Target target, Callable<T> work) {
+        return track(clusterWorkers.get(target.cluster().name()), work);
+    }
+
+    private <T> Future<T> track(WorkerExecutor pool, Callable<T> work) {
+        Future<T> f = pool.executeBlocking(work, false);
         inFlight.add(f);
         f.onComplete(done -> inFlight.remove(f));
         return f;
@@ -239,7 +254,12 @@ public final class FleetVerticle extends VerticleBase {
         if (probes != null) {
             probes.close();
         }
-        return workers == null ? Future.succeededFuture() : workers.close();
+        List<Future<?>> closing = new ArrayList<>();
+        clusterWorkers.values().forEach(w -> closing.add(w.close()));
+        if (workers != null) {
+            closing.add(workers.close());
+        }
+        return Future.join(closing);
     }
 
     private void poll(String sourceName) {
@@ -284,7 +304,7 @@ public final class FleetVerticle extends VerticleBase {
             if (!target.release().source().equals(sourceName) || !mine(target)) {
                 continue;
             }
-            runs.add(this.<TargetStatus[]>track(() -> {
+            runs.add(this.<TargetStatus[]>track(target, () -> {
                 TargetStatus before = board.get(target.id());
                 if (fetchError != null) {
                     return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), fetchError)};
@@ -350,7 +370,7 @@ public final class FleetVerticle extends VerticleBase {
                 // or retry succeeds), or a sync already covered the change
                 return;
             }
-            this.<TargetStatus[]>track(() -> syncBlocking(target, snapshot,
+            this.<TargetStatus[]>track(target, () -> syncBlocking(target, snapshot,
                     !snapshot.commit().equals(board.get(target.id()).revision())))
                     .onSuccess(pair -> publish(pair[0], pair[1]));
         });
