@@ -316,7 +316,7 @@ public final class FleetVerticle extends VerticleBase {
                         && clusters.watches().covers(target.cluster().name(), target.release().name())) {
                     return new TargetStatus[] {before, before}; // nothing changed in Git or in the cluster: no work
                 }
-                return syncBlocking(target, snapshot, newCommit);
+                return syncBlocking(target, snapshot, newCommit, false);
             }).map(pair -> {
                 publish(pair[0], pair[1]);
                 return pair[1];
@@ -329,15 +329,16 @@ public final class FleetVerticle extends VerticleBase {
      * Writes a new commit; otherwise compares, and with selfHeal re-applies drift when the target's heal budget
      * allows (else it stays OutOfSync and is healed when the budget allows again).
      */
-    private TargetStatus[] syncBlocking(Target target, Snapshot snapshot, boolean newCommit) {
+    private TargetStatus[] syncBlocking(Target target, Snapshot snapshot, boolean newCommit, boolean live) {
         TargetStatus before = board.get(target.id());
         if (newCommit) {
-            return new TargetStatus[] {before, syncer.sync(target, snapshot, true)};
+            return new TargetStatus[] {before, live ? syncer.syncUnlessFailing(target, snapshot, true)
+                    : syncer.sync(target, snapshot, true)};
         }
-        TargetStatus after = syncer.sync(target, snapshot, false);
-        if (target.release().syncPolicy().selfHeal() && after.outOfSync() > 0) {
+        TargetStatus after = live ? syncer.syncUnlessFailing(target, snapshot, false) : syncer.sync(target, snapshot, false);
+        if (target.release().syncPolicy().selfHeal() && after.outOfSync() > 0 && after.lastError() == null) {
             if (heals.tryHeal(target.id(), clock.instant())) {
-                after = syncer.sync(target, snapshot, true);
+                after = live ? syncer.syncUnlessFailing(target, snapshot, true) : syncer.sync(target, snapshot, true);
             } else {
                 Instant next = heals.nextHeal(target.id());
                 LOG.warn("target={} selfHeal paused until {}: the drift keeps coming back", target.id(), next);
@@ -371,7 +372,7 @@ public final class FleetVerticle extends VerticleBase {
                 return;
             }
             this.<TargetStatus[]>track(target, () -> syncBlocking(target, snapshot,
-                    !snapshot.commit().equals(board.get(target.id()).revision())))
+                    !snapshot.commit().equals(board.get(target.id()).revision()), true))
                     .onSuccess(pair -> publish(pair[0], pair[1]));
         });
     }

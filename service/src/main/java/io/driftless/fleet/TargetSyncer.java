@@ -80,10 +80,25 @@ public final class TargetSyncer {
      */
     public TargetStatus sync(Target target, Snapshot snapshot, boolean write) {
         // one sync per target at a time: a forced sync and a poll never interleave their writes
-        Object lock = locks.computeIfAbsent(target.id(), id -> new Object());
-        synchronized (lock) {
+        synchronized (lock(target)) {
             return syncLocked(target, snapshot, write);
         }
+    }
+
+    /**
+     * As {@link #sync}, but while the target's last attempt failed it does nothing and answers the current
+     * status: a change seen in the cluster does not hide a source, values or render error, which only the next
+     * attempt at the source clears.
+     */
+    public TargetStatus syncUnlessFailing(Target target, Snapshot snapshot, boolean write) {
+        synchronized (lock(target)) {
+            TargetStatus current = board.get(target.id());
+            return current.lastError() != null ? current : syncLocked(target, snapshot, write);
+        }
+    }
+
+    private Object lock(Target target) {
+        return locks.computeIfAbsent(target.id(), id -> new Object());
     }
 
     private TargetStatus syncLocked(Target target, Snapshot snapshot, boolean write) {
@@ -188,7 +203,9 @@ public final class TargetSyncer {
 
     /** Records a failure that happened before rendering (e.g. the source could not be fetched). */
     public TargetStatus fail(Target target, Snapshot snapshot, Instant started, String error) {
-        return finish(target, snapshot, started, "failure", null, error, List.of(), null, null);
+        synchronized (lock(target)) {
+            return finish(target, snapshot, started, "failure", null, error, List.of(), null, null);
+        }
     }
 
     private static void ensureNamespace(KubernetesClient client, Target target) {
