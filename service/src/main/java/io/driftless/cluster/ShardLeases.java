@@ -1,13 +1,20 @@
 package io.driftless.cluster;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import org.slf4j.Logger;
@@ -15,84 +22,190 @@ import org.slf4j.LoggerFactory;
 
 import io.driftless.config.HighAvailability;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 
 /**
- * Which shards this replica holds. Without high availability it holds the only shard; with it, one leader
- * election per shard runs on a Lease ({@code coordination.k8s.io/v1}) named {@code driftless-shard-<n>},
- * renewed every third of the lease duration, released on shutdown so another replica takes over at once.
+ * Which shards this replica holds. Without high availability it holds the only shard. With it, every replica
+ * keeps a member Lease ({@code driftless-member-<identity>}) and the shards are Leases
+ * ({@code driftless-shard-<n>}, {@code coordination.k8s.io/v1}); each round (a fifth of the lease duration) a
+ * replica renews its shards, takes free or expired ones while it holds fewer than its fair share
+ * (shards / live members, rounded up), and releases one when it holds more, so shards spread over the replicas
+ * and move to the others when one stops. Every write carries the lease's resourceVersion, so two replicas never
+ * both win a shard. A lease counts as expired when its renew time has not changed for a lease duration as seen
+ * by this replica, so clocks need not agree.
  */
 public final class ShardLeases implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardLeases.class);
+    private static final String KIND_LABEL = "driftless.io/lease";
 
     /** Who holds a shard, as the status API shows it. */
     public record Holding(int shard, String holder, boolean mine) {
     }
 
+    /** When this replica first saw a lease's current renew time. */
+    private record Seen(String holder, ZonedDateTime renewTime, Instant at) {
+    }
+
     private final HighAvailability ha;
     private final String identity;
+    private final IntConsumer acquired;
+    private final KubernetesClient client;
     private final Set<Integer> held = ConcurrentHashMap.newKeySet();
     private final Map<Integer, String> holders = new ConcurrentHashMap<>();
-    private final List<java.util.concurrent.CompletableFuture<?>> elections = new ArrayList<>();
-    private final ExecutorService executor;
+    private final Map<String, Seen> seen = new HashMap<>();
+    private final ScheduledExecutorService rounds;
 
-    /**
-     * @param acquired called with a shard this replica has just taken (its targets should sync now)
-     */
+    /** @param acquired called with a shard this replica has just taken (its targets should sync now) */
     public ShardLeases(HighAvailability ha, String identity, ClusterConnections clusters, IntConsumer acquired) {
         this.ha = ha;
         this.identity = identity;
+        this.acquired = acquired;
         if (!ha.enabled()) {
             held.add(0);
             holders.put(0, identity);
-            executor = null;
+            client = null;
+            rounds = null;
             return;
         }
-        executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "driftless-lease");
+        client = clusters.client(ha.cluster());
+        ensureNamespace();
+        rounds = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "driftless-leases");
             t.setDaemon(true);
             return t;
         });
-        KubernetesClient client = clusters.client(ha.cluster());
-        ensureNamespace(client, ha.namespace());
-        for (int shard = 0; shard < ha.shards(); shard++) {
-            int s = shard;
-            String name = "driftless-shard-" + s;
-            LeaderElector elector = new LeaderElectorBuilder(client, executor).withConfig(new LeaderElectionConfigBuilder()
-                    .withName(name).withLock(new LeaseLock(ha.namespace(), name, identity))
-                    .withLeaseDuration(ha.leaseDuration()).withRenewDeadline(ha.leaseDuration().multipliedBy(2).dividedBy(3))
-                    .withRetryPeriod(ha.leaseDuration().dividedBy(5)).withReleaseOnCancel(true)
-                    .withLeaderCallbacks(new LeaderCallbacks(() -> {
-                        held.add(s);
-                        LOG.info("shard={} identity={} lease acquired", s, identity);
-                        acquired.accept(s);
-                    }, () -> {
-                        held.remove(s);
-                        LOG.info("shard={} identity={} lease lost", s, identity);
-                    }, leader -> holders.put(s, leader)))
-                    .build()).build();
-            elections.add(elector.start());
-        }
+        long period = Math.max(100, ha.leaseDuration().toMillis() / 5);
+        rounds.scheduleWithFixedDelay(this::roundSafely, 0, period, TimeUnit.MILLISECONDS);
     }
 
-    private static void ensureNamespace(KubernetesClient client, String namespace) {
+    private void ensureNamespace() {
         try {
-            if (client.namespaces().withName(namespace).get() == null) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
-                        .build()).create();
+            if (client.namespaces().withName(ha.namespace()).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ha.namespace())
+                        .endMetadata().build()).create();
             }
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
         }
+    }
+
+    private void roundSafely() {
+        try {
+            round(Instant.now());
+        } catch (KubernetesClientException e) {
+            LOG.warn("identity={} lease round failed: HTTP {}: {}", identity, e.getCode(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("identity={} lease round failed: {}", identity, e.toString());
+        }
+    }
+
+    /** One round: stay a member, count the live members, then renew, take or release shards. */
+    synchronized void round(Instant now) {
+        String memberName = "driftless-member-" + dnsName(identity);
+        claim(memberName, "member", client.leases().inNamespace(ha.namespace()).withName(memberName).get(), now);
+        long members = Math.max(1, leases("member").stream().filter(l -> !expired(l, now)).count());
+        int fair = (int) Math.ceil(ha.shards() / (double) members);
+        Map<String, Lease> shards = new HashMap<>();
+        leases("shard").forEach(l -> shards.put(l.getMetadata().getName(), l));
+        boolean released = false;
+        for (int s = 0; s < ha.shards(); s++) {
+            String name = "driftless-shard-" + s;
+            Lease lease = shards.get(name);
+            String holder = lease == null ? null : lease.getSpec().getHolderIdentity();
+            boolean mine = identity.equals(holder);
+            if (mine && held.size() > fair && !released) {
+                released = release(s, lease, "to balance the shards");
+            } else if (mine) {
+                keep(s, claim(name, "shard", lease, now));
+            } else if ((lease == null || holder == null || expired(lease, now)) && held.size() < fair) {
+                keep(s, claim(name, "shard", lease, now));
+            } else {
+                held.remove(s);
+                holders.put(s, holder == null ? "" : holder);
+            }
+        }
+    }
+
+    private void keep(int shard, boolean won) {
+        if (won) {
+            holders.put(shard, identity);
+            if (held.add(shard)) {
+                LOG.info("shard={} identity={} lease acquired", shard, identity);
+                acquired.accept(shard);
+            }
+        } else if (held.remove(shard)) {
+            LOG.info("shard={} identity={} lease lost", shard, identity);
+        }
+    }
+
+    private List<Lease> leases(String kind) {
+        return client.leases().inNamespace(ha.namespace()).withLabel(KIND_LABEL, kind).list().getItems();
+    }
+
+    /** Creates or renews the lease for this replica; false when another replica won it first. */
+    private boolean claim(String name, String kind, Lease current, Instant now) {
+        ZonedDateTime time = ZonedDateTime.ofInstant(now, ZoneOffset.UTC);
+        try {
+            if (current == null) {
+                client.leases().inNamespace(ha.namespace()).resource(new LeaseBuilder().withNewMetadata().withName(name)
+                        .withNamespace(ha.namespace()).addToLabels(KIND_LABEL, kind).endMetadata().withNewSpec()
+                        .withHolderIdentity(identity).withLeaseDurationSeconds((int) ha.leaseDuration().toSeconds())
+                        .withAcquireTime(time).withRenewTime(time).withLeaseTransitions(0).endSpec().build()).create();
+                return true;
+            }
+            Lease next = new LeaseBuilder(current).editSpec().withHolderIdentity(identity).withRenewTime(time)
+                    .withLeaseDurationSeconds((int) ha.leaseDuration().toSeconds()).endSpec().build();
+            if (!identity.equals(current.getSpec().getHolderIdentity())) {
+                next.getSpec().setAcquireTime(time);
+                next.getSpec().setLeaseTransitions(Objects.requireNonNullElse(current.getSpec().getLeaseTransitions(), 0) + 1);
+            }
+            client.leases().inNamespace(ha.namespace()).resource(next).update(); // carries resourceVersion
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean release(int shard, Lease lease, String why) {
+        try {
+            client.leases().inNamespace(ha.namespace()).resource(new LeaseBuilder(lease).editSpec()
+                    .withHolderIdentity(null).endSpec().build()).update();
+            LOG.info("shard={} identity={} lease released {}", shard, identity, why);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+        held.remove(shard);
+        holders.put(shard, "");
+        return true;
+    }
+
+    /** Expired when its holder and renew time have not changed for a lease duration, as this replica saw it. */
+    private boolean expired(Lease lease, Instant now) {
+        String key = lease.getMetadata().getName();
+        Seen before = seen.get(key);
+        String holder = lease.getSpec().getHolderIdentity();
+        ZonedDateTime renew = lease.getSpec().getRenewTime();
+        if (before == null || !Objects.equals(before.holder(), holder) || !Objects.equals(before.renewTime(), renew)) {
+            seen.put(key, new Seen(holder, renew, now));
+            return false;
+        }
+        return Duration.between(before.at(), now).compareTo(ha.leaseDuration()) > 0;
+    }
+
+    private static String dnsName(String identity) {
+        String name = identity.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        return name.length() > 40 ? name.substring(0, 40) : name;
     }
 
     public int shards() {
@@ -109,20 +222,38 @@ public final class ShardLeases implements AutoCloseable {
 
     /** Every shard with its current holder (as last observed), in shard order. */
     public List<Holding> holdings() {
-        Map<Integer, Holding> out = new TreeMap<>();
+        List<Holding> out = new ArrayList<>();
         for (int s = 0; s < shards(); s++) {
-            out.put(s, new Holding(s, holders.get(s), held.contains(s)));
+            out.add(new Holding(s, holders.get(s), held.contains(s)));
         }
-        return List.copyOf(out.values());
+        return out;
     }
 
-    /** Stops renewing and releases the held leases, so other replicas take the shards over at once. */
+    /** Stops the rounds and hands the held shards and the membership back, so others take over at once. */
     @Override
     public void close() {
-        elections.forEach(e -> e.cancel(true));
-        held.clear();
-        if (executor != null) {
-            executor.shutdownNow();
+        if (rounds == null) {
+            return;
+        }
+        rounds.shutdownNow();
+        try {
+            rounds.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            for (int s : List.copyOf(held)) {
+                Lease lease = client.leases().inNamespace(ha.namespace()).withName("driftless-shard-" + s).get();
+                if (lease != null && identity.equals(lease.getSpec().getHolderIdentity())) {
+                    release(s, lease, "on shutdown");
+                }
+            }
+            held.clear();
+            try {
+                client.leases().inNamespace(ha.namespace()).withName("driftless-member-" + dnsName(identity)).delete();
+            } catch (KubernetesClientException e) {
+                LOG.debug("identity={} member lease not deleted: HTTP {}", identity, e.getCode());
+            }
         }
     }
 }

@@ -92,30 +92,58 @@ class HighAvailabilityIT {
         return "Synced".equals(replica.board().get(target).syncState());
     }
 
-    @Test
-    void eachTargetIsSyncedByOneReplicaAndTheOtherTakesOverWhenItStops() throws Exception {
-        DriftlessService first = replica("first");
-        DriftlessService second = replica("second");
-        try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream()
-                    .allMatch(t -> synced(first, t) || synced(second, t)));
-            for (String target : TARGETS) {
-                boolean byFirst = first.board().get(target).lastSync() != null;
-                boolean bySecond = second.board().get(target).lastSync() != null;
-                assertThat(byFirst ^ bySecond).as(target + " is synced by exactly one replica").isTrue();
-            }
-            JsonObject shards = new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + second.httpPort() + "/api/v1/shards")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            assertThat(shards.getString("identity")).startsWith("second-");
-            assertThat(shards.getJsonArray("shards")).hasSize(4);
+    private static JsonObject shards(DriftlessService replica) throws Exception {
+        return new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + replica.httpPort() + "/api/v1/shards")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
 
-            List<String> firstOnly = TARGETS.stream().filter(t -> first.board().get(t).lastSync() != null).toList();
+    private static long held(DriftlessService replica) throws Exception {
+        return shards(replica).getJsonArray("shards").stream().filter(h -> ((JsonObject) h).getBoolean("mine")).count();
+    }
+
+    /** Whether the replica ever created the release's objects (each release is written by one replica only). */
+    private static boolean created(DriftlessService replica, String release) {
+        return replica.metrics().scrape().lines().anyMatch(l -> l.startsWith("driftless_apply_actions_total{")
+                && l.contains("action=\"created\"") && l.contains("release=\"" + release + "\""));
+    }
+
+    @Test
+    void theReplicasShareTheShardsEachTargetIsWrittenByOneAndTheOtherTakesOverWhenOneStops() throws Exception {
+        DriftlessService first = replica("first");
+        DriftlessService second = null;
+        boolean firstStopped = false;
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream().allMatch(t -> synced(first, t)));
+            DriftlessService other = replica("second");
+            second = other;
+            await().atMost(Duration.ofSeconds(30)).until(() -> held(first) == 2 && held(other) == 2);
+            JsonObject view = shards(other);
+            assertThat(view.getString("identity")).startsWith("second-");
+            for (Object h : view.getJsonArray("shards")) {
+                JsonObject holding = (JsonObject) h;
+                assertThat(holding.getString("holder")).as("shard " + holding.getInteger("shard"))
+                        .startsWith(holding.getBoolean("mine") ? "second-" : "first-");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream()
+                    .allMatch(t -> synced(first, t) || synced(other, t)));
+            for (String target : TARGETS) {
+                String release = target.split("/")[1];
+                assertThat(created(first, release)).as(release + " is written by one replica only")
+                        .isNotEqualTo(created(other, release));
+            }
+
             first.close();
-            await().atMost(Duration.ofSeconds(20)).until(() -> TARGETS.stream().allMatch(t -> synced(second, t)));
-            assertThat(firstOnly).allSatisfy(t -> assertThat(second.board().get(t).lastSync()).isNotNull());
+            firstStopped = true;
+            await().atMost(Duration.ofSeconds(20)).until(() -> held(other) == 4);
+            await().atMost(Duration.ofSeconds(20)).until(() -> TARGETS.stream().allMatch(t -> synced(other, t)));
         } finally {
-            second.close();
+            if (!firstStopped) {
+                first.close();
+            }
+            if (second != null) {
+                second.close();
+            }
         }
     }
 }
