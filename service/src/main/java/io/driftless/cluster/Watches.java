@@ -61,14 +61,28 @@ public final class Watches implements AutoCloseable {
         targetKinds.put(cluster + "/" + release, kinds);
         for (ObjectRef ref : refs) {
             String key = kindKey(cluster, ref);
-            if (closed || unwatchable.contains(key) || informers.containsKey(key)) {
-                continue;
+            SharedIndexInformer<GenericKubernetesResource> informer;
+            synchronized (this) {
+                if (closed || unwatchable.contains(key) || informers.containsKey(key)) {
+                    continue;
+                }
+                informer = create(cluster, ref);
+                informers.put(key, informer);
             }
-            informers.computeIfAbsent(key, k -> start(cluster, ref, k));
+            informer.start().whenComplete((done, failure) -> {
+                if (failure != null) {
+                    unwatchable.add(key);
+                    informers.remove(key);
+                    informer.stop();
+                    LOG.info("cluster={} kind={} not watched, read from the API server instead: {}", cluster,
+                            ref.kind(), failure instanceof KubernetesClientException k ? "HTTP " + k.getCode()
+                                    : failure.toString());
+                }
+            });
         }
     }
 
-    private SharedIndexInformer<GenericKubernetesResource> start(String cluster, ObjectRef ref, String key) {
+    private SharedIndexInformer<GenericKubernetesResource> create(String cluster, ObjectRef ref) {
         SharedIndexInformer<GenericKubernetesResource> informer = clusters.client(cluster)
                 .genericKubernetesResources(ref.apiVersion(), ref.kind()).inAnyNamespace()
                 .withLabel(Tracking.TARGET_LABEL).runnableInformer(0);
@@ -88,15 +102,6 @@ public final class Watches implements AutoCloseable {
             @Override
             public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
                 report(cluster, object, "deleted");
-            }
-        });
-        informer.start().whenComplete((done, failure) -> {
-            if (failure != null) {
-                unwatchable.add(key);
-                informers.remove(key);
-                informer.stop();
-                LOG.info("cluster={} kind={} not watched, read from the API server instead: {}", cluster, ref.kind(),
-                        failure instanceof KubernetesClientException k ? "HTTP " + k.getCode() : failure.toString());
             }
         });
         return informer;
@@ -157,7 +162,7 @@ public final class Watches implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         informers.values().forEach(SharedIndexInformer::stop);
         informers.clear();
