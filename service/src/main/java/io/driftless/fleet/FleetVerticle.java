@@ -75,6 +75,7 @@ public final class FleetVerticle extends VerticleBase {
     private final Clock clock;
     private final int parallelism;
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
+    private final Set<String> repoll = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> timers = new ConcurrentHashMap<>();
     /** Git fetches, and one pool per cluster: a slow or dead cluster can only hold its own threads. */
     private WorkerExecutor workers;
@@ -264,7 +265,10 @@ public final class FleetVerticle extends VerticleBase {
 
     private void poll(String sourceName) {
         if (!polling.add(sourceName)) {
-            return; // a fetch of this source is running; its targets are synced when it ends
+            // a fetch is running; it may have read the remote before this push, or checked the shards before
+            // this one was taken: fetch again once it ends
+            repoll.add(sourceName);
+            return;
         }
         Long timer = timers.remove(sourceName);
         if (timer != null) {
@@ -288,7 +292,11 @@ public final class FleetVerticle extends VerticleBase {
                 })
                 .onComplete(done -> {
                     polling.remove(sourceName);
-                    schedule(source);
+                    if (repoll.remove(sourceName)) {
+                        poll(sourceName);
+                    } else {
+                        schedule(source);
+                    }
                 });
     }
 
