@@ -77,12 +77,25 @@ public final class DriftlessService implements AutoCloseable {
             throw e;
         }
         StatusBoard board = new StatusBoard(fleet.targets());
-        Vertx vertx = Vertx.vertx();
-        ShardLeases leases = new ShardLeases(fleet.highAvailability(), identity(settings.env()), clusters,
-                shard -> vertx.eventBus().send(FleetVerticle.SHARD_ACQUIRED, shard));
         Map<String, GitSource> sources = new LinkedHashMap<>();
-        for (SourceSpec spec : fleet.sources()) {
-            sources.put(spec.name(), new GitSource(spec, settings.stateDir().resolve("cache"), settings.env()));
+        Vertx vertx = null;
+        ShardLeases leases;
+        try {
+            for (SourceSpec spec : fleet.sources()) {
+                sources.put(spec.name(), new GitSource(spec, settings.stateDir().resolve("cache"), settings.env()));
+            }
+            Vertx events = Vertx.vertx();
+            vertx = events;
+            leases = new ShardLeases(fleet.highAvailability(), identity(settings.env()), clusters,
+                    shard -> events.eventBus().send(FleetVerticle.SHARD_ACQUIRED, shard));
+        } catch (RuntimeException e) { // a bad key file, the lease cluster unreachable: nothing may stay open
+            if (vertx != null) {
+                vertx.close().await();
+            }
+            sources.values().forEach(GitSource::close);
+            notifier.close();
+            clusters.close();
+            throw e;
         }
         TargetSyncer syncer = new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC(),
                 notifier::send);
@@ -96,6 +109,7 @@ public final class DriftlessService implements AutoCloseable {
         } catch (Exception e) { // await() rethrows checked failures such as BindException unchanged
             vertx.close().await();
             leases.close();
+            sources.values().forEach(GitSource::close);
             notifier.close();
             clusters.close();
             if (isBindFailure(e)) {
