@@ -109,7 +109,15 @@ public final class ShardLeases implements AutoCloseable {
     synchronized void round(Instant now) {
         String memberName = "driftless-member-" + dnsName(identity);
         claim(memberName, "member", client.leases().inNamespace(ha.namespace()).withName(memberName).get(), now);
-        long members = Math.max(1, leases("member").stream().filter(l -> !expired(l, now)).count());
+        long members = 0;
+        for (Lease member : leases("member")) {
+            if (!expired(member, now)) {
+                members++;
+            } else if (!member.getMetadata().getName().equals(memberName)) {
+                forget(member); // a replica that stopped without saying goodbye (identities differ per process)
+            }
+        }
+        members = Math.max(1, members);
         int fair = (int) Math.ceil(ha.shards() / (double) members);
         Map<String, Lease> shards = new HashMap<>();
         leases("shard").forEach(l -> shards.put(l.getMetadata().getName(), l));
@@ -188,6 +196,16 @@ public final class ShardLeases implements AutoCloseable {
         held.remove(shard);
         holders.put(shard, "");
         return true;
+    }
+
+    private void forget(Lease member) {
+        try {
+            client.leases().inNamespace(ha.namespace()).resource(member).delete();
+            seen.remove(member.getMetadata().getName());
+        } catch (KubernetesClientException e) {
+            LOG.debug("identity={} stale member lease {} not deleted: HTTP {}", identity, member.getMetadata().getName(),
+                    e.getCode());
+        }
     }
 
     /** Expired when its holder and renew time have not changed for a lease duration, as this replica saw it. */
