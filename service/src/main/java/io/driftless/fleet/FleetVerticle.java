@@ -379,8 +379,10 @@ public final class FleetVerticle extends VerticleBase {
                 // or retry succeeds), or a sync already covered the change
                 return;
             }
-            this.<TargetStatus[]>track(target, () -> syncBlocking(target, snapshot,
-                    !snapshot.commit().equals(board.get(target.id()).revision()), true))
+            if (!snapshot.commit().equals(board.get(target.id()).revision())) {
+                return; // a live change never applies a commit: a stored snapshot may be older than the one applied
+            }
+            this.<TargetStatus[]>track(target, () -> syncBlocking(target, snapshot, false, true))
                     .onSuccess(pair -> publish(pair[0], pair[1]));
         });
     }
