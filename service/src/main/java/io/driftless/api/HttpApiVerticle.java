@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -43,8 +44,6 @@ public final class HttpApiVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
     /** Push payloads are a few KiB; anything much larger is not a webhook. */
     static final int MAX_WEBHOOK_BYTES = 1 << 20;
-    /** A forced sync answers when it is done; a slow cluster gets this long. */
-    private static final long SYNC_TIMEOUT_MS = 5 * 60_000;
 
     private final String host;
     private final int port;
@@ -56,6 +55,7 @@ public final class HttpApiVerticle extends VerticleBase {
     private final Supplier<List<?>> clusters;
     private final Supplier<Object> shards;
     private HttpServer server;
+    private final AuthFailures authFailures = new AuthFailures();
 
     /**
      * @param env      where webhook secrets named by {@code secretEnv} are read
@@ -111,11 +111,17 @@ public final class HttpApiVerticle extends VerticleBase {
                 .handler(ctx -> syncNow(ctx, "true".equals(ctx.queryParams().get("dryRun")), false));
         // compares only, so it needs no credentials
         router.get("/api/v1/targets/:cluster/:release/diff").handler(ctx -> syncNow(ctx, true, true));
-        router.post("/api/v1/preview").handler(BodyHandler.create().setBodyLimit(64 * 1024))
-                .handler(this::authorized).handler(this::preview);
-        router.post("/api/v1/webhooks/:source").handler(BodyHandler.create().setBodyLimit(MAX_WEBHOOK_BYTES))
+        // credentials first: a body is read only for a caller who may send one
+        router.post("/api/v1/preview").handler(this::authorized);
+        router.post("/api/v1/preview").handler(BodyHandler.create().setBodyLimit(64 * 1024)
+                .setHandleFileUploads(false)).handler(this::preview);
+        router.post("/api/v1/webhooks/:source")
+                .handler(BodyHandler.create().setBodyLimit(MAX_WEBHOOK_BYTES).setHandleFileUploads(false))
                 .handler(this::webhook);
-        server = vertx.createHttpServer();
+        router.errorHandler(413, ctx -> json(ctx, 413, Map.of("error", "request body too large")));
+        router.errorHandler(400, ctx -> json(ctx, 400, Map.of("error", "bad request")));
+        router.errorHandler(500, ctx -> internalError(ctx, ctx.failure()));
+        server = vertx.createHttpServer(Connections.options());
         return server.requestHandler(router).listen(port, host);
     }
 
@@ -123,16 +129,19 @@ public final class HttpApiVerticle extends VerticleBase {
     private void syncNow(RoutingContext ctx, boolean dryRun, boolean driftOnly) {
         String id = ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
         vertx.eventBus().<String>request(FleetVerticle.SYNC, new JsonObject().put("target", id).put("dryRun", dryRun),
-                new DeliveryOptions().setSendTimeout(SYNC_TIMEOUT_MS)).onComplete(reply -> {
-                    if (reply.succeeded()) {
+                new DeliveryOptions().setSendTimeout(Connections.answerWithin().toMillis())).onComplete(reply -> {
+                    if (!driftOnly && reply.failed() && reply.cause() instanceof ReplyException e
+                            && e.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT) {
+                        // the sync goes on; its outcome shows in the target's status
+                        json(ctx, 202, Map.of("target", id, "status", "syncing; GET /api/v1/targets/" + id
+                                + " shows the outcome"));
+                    } else if (reply.succeeded()) {
                         var status = board.get(reply.result().body());
                         json(ctx, 200, driftOnly ? Map.of("target", id, "revision", String.valueOf(
                                 status.attemptedRevision()), "outOfSync", status.outOfSync(), "drift", status.drift())
                                 : status);
-                    } else if (reply.cause() instanceof ReplyException e && e.failureCode() > 0) {
-                        json(ctx, e.failureCode(), Map.of("error", e.getMessage()));
                     } else {
-                        json(ctx, 500, Map.of("error", String.valueOf(reply.cause().getMessage())));
+                        failed(ctx, reply.cause());
                     }
                 });
     }
@@ -160,27 +169,65 @@ public final class HttpApiVerticle extends VerticleBase {
         }
         vertx.eventBus().<io.vertx.core.json.JsonArray>request(FleetVerticle.PREVIEW,
                 new JsonObject().put("source", source).put("ref", ref.strip()),
-                new DeliveryOptions().setSendTimeout(SYNC_TIMEOUT_MS)).onComplete(reply -> {
+                new DeliveryOptions().setSendTimeout(Connections.answerWithin().toMillis())).onComplete(reply -> {
                     if (reply.succeeded()) {
                         ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
                                 .end(new JsonObject().put("source", source).put("ref", ref.strip())
                                         .put("targets", reply.result().body()).encodePrettily());
-                    } else if (reply.cause() instanceof ReplyException e && e.failureCode() > 0) {
-                        json(ctx, e.failureCode(), Map.of("error", e.getMessage()));
                     } else {
-                        json(ctx, 500, Map.of("error", String.valueOf(reply.cause().getMessage())));
+                        failed(ctx, reply.cause());
                     }
                 });
     }
 
-    /** Lets the request through when it carries the API credentials (401 / 403 otherwise, never echoing them). */
+    /**
+     * An event-bus answer that failed: our own refusals (404, 409, 422) keep their message; anything else is an
+     * internal error, logged once with an id the answer gives, its text never sent to the client.
+     */
+    private static void failed(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof ReplyException e && e.failureCode() > 0 && e.failureCode() < 500) {
+            json(ctx, e.failureCode(), Map.of("error", String.valueOf(e.getMessage())));
+            return;
+        }
+        if (cause instanceof ReplyException e && e.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT) {
+            json(ctx, 503, Map.of("error", "not done within " + Connections.answerWithin().toSeconds()
+                    + " s; try again later"));
+            return;
+        }
+        internalError(ctx, cause);
+    }
+
+    private static void internalError(RoutingContext ctx, Throwable cause) {
+        String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        LOG.error("api request={} {} failed (error id {}): {}", ctx.request().method(), ctx.request().path(), id,
+                String.valueOf(cause), cause instanceof ReplyException ? null : cause);
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+            json(ctx, 500, Map.of("error", "internal error " + id + "; the service log has the details"));
+        }
+    }
+
+    /**
+     * Lets the request through when it carries the API credentials (401 / 403 otherwise, never echoing them).
+     * Failed attempts are logged (client address, never the credential) and a client that keeps failing is
+     * answered 429 until its window passes, without its credentials being checked.
+     */
     private void authorized(RoutingContext ctx) {
+        String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        long now = System.nanoTime();
+        if (authFailures.blocked(client, now)) {
+            ctx.response().putHeader("retry-after", String.valueOf(AuthFailures.WINDOW.toSeconds()));
+            json(ctx, 429, Map.of("error", "too many failed authentication attempts; try again later"));
+            return;
+        }
         Optional<String> refusal = credentials.check(ctx.request().getHeader("authorization"));
         if (refusal.isEmpty()) {
             ctx.next();
             return;
         }
         if (credentials.configured()) {
+            authFailures.record(client, now);
+            LOG.warn("api authentication refused: client={} request={} {} reason=\"{}\"", client,
+                    ctx.request().method(), ctx.request().path(), refusal.get());
             ctx.response().putHeader("www-authenticate", "Basic realm=\"driftless\"");
         }
         json(ctx, credentials.configured() ? 401 : 403, Map.of("error", refusal.get()));
@@ -201,7 +248,9 @@ public final class HttpApiVerticle extends VerticleBase {
         vertx.executeBlocking(() -> secret(source)).onComplete(secret -> {
             if (secret.failed()) {
                 metrics.webhook(name, "unavailable");
-                json(ctx, 503, Map.of("error", secret.cause().getMessage()));
+                LOG.error("source={} webhook secret unavailable: {}", name, secret.cause().getMessage());
+                json(ctx, 503, Map.of("error", "the webhook secret of source '" + name + "' is not available; "
+                        + "the service log says why"));
                 return;
             }
             Webhooks.Verdict verdict = Webhooks.verify(headers, body, secret.result());

@@ -11,6 +11,7 @@ import io.driftless.cluster.ClusterConnections;
 import io.driftless.cluster.ShardLeases;
 import io.driftless.config.Fleet;
 import io.driftless.config.SourceSpec;
+import io.driftless.diff.Redaction;
 import io.driftless.fleet.FleetVerticle;
 import io.driftless.fleet.StatusBoard;
 import io.driftless.fleet.TargetSyncer;
@@ -64,6 +65,7 @@ public final class DriftlessService implements AutoCloseable {
     }
 
     public static DriftlessService start(Fleet fleet, Settings settings, ClusterConnections clusters) {
+        Redaction.useKey(redactionKey(settings.stateDir()));
         Metrics metrics = new Metrics();
         clusters.observe(metrics::kubernetesRequest);
         fleet.targets().forEach(t -> metrics.target(t.cluster().name(), t.release().name()));
@@ -119,6 +121,39 @@ public final class DriftlessService implements AutoCloseable {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
         return new DriftlessService(vertx, clusters, sources, board, metrics, notifier, leases, api.actualPort());
+    }
+
+    /**
+     * This installation's key for redacted values, kept in the state folder (owner-only) so the same secret
+     * shows as the same hash across restarts; created on first start. Replicas that should show equal hashes
+     * share the folder's key file (e.g. from a Secret).
+     */
+    static byte[] redactionKey(java.nio.file.Path stateDir) {
+        java.nio.file.Path file = stateDir.resolve("redaction.key");
+        try {
+            if (java.nio.file.Files.exists(file)) {
+                byte[] key = java.nio.file.Files.readAllBytes(file);
+                if (key.length < 16) {
+                    throw new IllegalStateException(file + ": a redaction key needs at least 16 bytes; delete the "
+                            + "file to have a new one made");
+                }
+                return key;
+            }
+            java.nio.file.Files.createDirectories(stateDir);
+            byte[] key = Redaction.newKey();
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(stateDir, "redaction", ".tmp");
+            try {
+                java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions
+                        .fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the folder's own permissions protect it
+            }
+            java.nio.file.Files.write(tmp, key);
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return key;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot keep the redaction key in " + stateDir + ": " + e.getMessage(), e);
+        }
     }
 
     /** This replica's name in leases: DRIFTLESS_IDENTITY, POD_NAME or HOSTNAME, made unique per process. */

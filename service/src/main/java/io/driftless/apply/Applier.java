@@ -128,6 +128,11 @@ public final class Applier {
             };
         } catch (KubernetesClientException e) {
             return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, describe(e));
+        } catch (RuntimeException e) {
+            // the object's outcome is unknown, the rest of the plan still runs and the inventory is recorded
+            LOG.error("object={} action=failed unexpectedly", ref, e);
+            return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "unexpected " + e.getClass().getSimpleName()
+                    + "; the service log has the details");
         }
     }
 

@@ -187,10 +187,36 @@ public final class ClusterConnections implements Closeable {
                 return Config.autoConfigure(spec.context());
             }
             String text = Files.readString(Path.of(spec.kubeconfig()));
+            if (!looksLikeKubeconfig(text)) {
+                throw new IllegalStateException(notAKubeconfig(spec));
+            }
             return Config.fromKubeconfig(spec.context(), text, spec.kubeconfig());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cluster '" + spec.name() + "': cannot read kubeconfig "
-                    + spec.kubeconfig() + ": " + e.getMessage(), e);
+                    + spec.kubeconfig() + " (" + e.getClass().getSimpleName() + ")", e);
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).equals(notAKubeconfig(spec))) {
+                throw e;
+            }
+            // the parser's message quotes the file, which may be anything (a key, a password file): never repeat it
+            throw new IllegalStateException(notAKubeconfig(spec) + (spec.context() == null ? ""
+                    : ", or has no context '" + spec.context() + "'"));
+        }
+    }
+
+    private static String notAKubeconfig(ClusterSpec spec) {
+        return "cluster '" + spec.name() + "': " + spec.kubeconfig() + " is not a readable kubeconfig (a YAML "
+                + "document of kind Config with clusters, contexts and users)";
+    }
+
+    /** A kubeconfig is a YAML mapping of kind Config; anything else is refused before a parser quotes it. */
+    private static boolean looksLikeKubeconfig(String text) {
+        try {
+            Object doc = io.driftless.config.SafeYaml.parse("kubeconfig", text).value();
+            return doc instanceof Map<?, ?> m && (m.get("kind") == null || "Config".equals(m.get("kind")))
+                    && (m.containsKey("clusters") || m.containsKey("contexts"));
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -37,14 +37,32 @@ public final class InventoryStore {
         return "driftless-inventory-" + release;
     }
 
-    public Set<ObjectRef> load(String namespace, String release) {
+    /**
+     * What a target holds.
+     *
+     * @param objects the objects it applied last and still owns
+     * @param held    what it held before a prune that a safety rule blocked (the share of a prune is measured
+     *                against it, so objects created since cannot dilute it); equal to {@code objects} when no
+     *                prune is blocked
+     */
+    public record Inventory(Set<ObjectRef> objects, Set<ObjectRef> held) {
+        public static final Inventory EMPTY = new Inventory(Set.of(), Set.of());
+    }
+
+    public Inventory load(String namespace, String release) {
         ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name(release)).get();
-        Set<ObjectRef> out = new LinkedHashSet<>();
         if (cm == null || cm.getData() == null || cm.getData().get("objects") == null) {
-            return out;
+            return Inventory.EMPTY;
         }
+        Set<ObjectRef> objects = refs(namespace, release, cm.getData().get("objects"));
+        String held = cm.getData().get("heldBeforeBlockedPrune");
+        return new Inventory(objects, held == null ? objects : refs(namespace, release, held));
+    }
+
+    private static Set<ObjectRef> refs(String namespace, String release, String json) {
+        Set<ObjectRef> out = new LinkedHashSet<>();
         try {
-            for (Map<String, String> e : Serialization.jsonMapper().readValue(cm.getData().get("objects"), ENTRIES)) {
+            for (Map<String, String> e : Serialization.jsonMapper().readValue(json, ENTRIES)) {
                 out.add(new ObjectRef(e.get("apiVersion"), e.get("kind"), e.get("namespace"), e.get("name")));
             }
         } catch (JsonProcessingException e) {
@@ -55,6 +73,21 @@ public final class InventoryStore {
     }
 
     public void save(String namespace, String release, String revision, Collection<ObjectRef> refs) {
+        save(namespace, release, revision, new Inventory(Set.copyOf(refs), Set.copyOf(refs)));
+    }
+
+    public void save(String namespace, String release, String revision, Inventory inventory) {
+        ConfigMapBuilder cm = new ConfigMapBuilder().withNewMetadata().withName(name(release)).withNamespace(namespace)
+                .addToLabels(INVENTORY_LABEL, release).addToLabels("app.kubernetes.io/managed-by", "driftless")
+                .endMetadata()
+                .addToData("objects", json(inventory.objects())).addToData("revision", revision);
+        if (!inventory.held().equals(inventory.objects())) {
+            cm.addToData("heldBeforeBlockedPrune", json(inventory.held()));
+        }
+        client.configMaps().inNamespace(namespace).resource(cm.build()).createOr(existing -> existing.update());
+    }
+
+    private static String json(Collection<ObjectRef> refs) {
         List<Map<String, String>> entries = new ArrayList<>();
         refs.stream().sorted().forEach(r -> {
             Map<String, String> e = new LinkedHashMap<>();
@@ -64,17 +97,10 @@ public final class InventoryStore {
             e.put("name", r.name());
             entries.add(e);
         });
-        String json;
         try {
-            json = Serialization.jsonMapper().writeValueAsString(entries);
+            return Serialization.jsonMapper().writeValueAsString(entries);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName(name(release)).withNamespace(namespace)
-                .addToLabels(INVENTORY_LABEL, release).addToLabels("app.kubernetes.io/managed-by", "driftless")
-                .endMetadata()
-                .addToData("objects", json).addToData("revision", revision)
-                .build();
-        client.configMaps().inNamespace(namespace).resource(cm).createOr(existing -> existing.update());
     }
 }

@@ -1,13 +1,8 @@
 package io.driftless.diff;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import io.driftless.model.ObjectRef;
 
@@ -24,7 +19,12 @@ public final class Differ {
     public static ObjectDiff diff(ObjectRef ref, Map<String, Object> desired, Map<String, Object> live) {
         List<FieldDrift> drifts = new ArrayList<>();
         boolean secret = "Secret".equals(ref.kind()) && ref.group().isEmpty();
-        new Walk(drifts, secret).map("", "", desired, live);
+        Walk walk = new Walk(drifts, false);
+        for (Map.Entry<String, Object> e : desired.entrySet()) {
+            String key = Pointer.escape(e.getKey());
+            boolean data = secret && (e.getKey().equals("data") || e.getKey().equals("stringData"));
+            (data ? new Walk(drifts, true) : walk).value("/" + key, "/" + key, e.getValue(), live.get(e.getKey()));
+        }
         drifts.replaceAll(d -> d.kind() == FieldDrift.Kind.MISSING ? d : ManagedFields.lastWriter(live, d.path())
                 .map(w -> new FieldDrift(d.kind(), d.path(), d.desiredPath(), d.desired(), d.live(), w))
                 .orElse(d));
@@ -76,11 +76,15 @@ public final class Differ {
             }
             for (int i = 0; i < desired.size(); i++) {
                 Object d = desired.get(i);
-                int at = MergeKeys.indexOf(live, key, ((Map<?, ?>) d).get(key));
+                Object id = ((Map<?, ?>) d).get(key);
+                int at = MergeKeys.indexOf(live, key, id);
                 if (at < 0) {
                     out.add(drift(FieldDrift.Kind.MISSING, path + "/-", desiredPath + "/" + i, d, null));
                 } else {
-                    value(path + "/" + at, desiredPath + "/" + i, d, live.get(at));
+                    // an env var that holds a credential is compared like a Secret's data
+                    Walk entry = !secret && path.endsWith("/env") && Redaction.isCredentialName(id)
+                            ? new Walk(out, true) : this;
+                    entry.value(path + "/" + at, desiredPath + "/" + i, d, live.get(at));
                 }
             }
             for (int i = 0; i < live.size(); i++) {
@@ -93,24 +97,24 @@ public final class Differ {
         }
 
         FieldDrift drift(FieldDrift.Kind kind, String path, String desiredPath, Object desired, Object live) {
-            if (secret && (path.startsWith("/data") || path.startsWith("/stringData"))) {
+            if (secret) {
                 return new FieldDrift(kind, path, desiredPath, redact(desired), redact(live));
             }
-            return new FieldDrift(kind, path, desiredPath, desired, live);
+            return new FieldDrift(kind, path, desiredPath, Redaction.credentialsRedacted(desired),
+                    Redaction.credentialsRedacted(live));
         }
     }
 
-    /** A stable, non-reversible stand-in for a secret value, so users can see that it changed. */
-    public static String redact(Object value) {
-        if (value == null) {
-            return null;
+    /** A Secret's data, or a credential env var's value, shown as a keyed hash ({@link Redaction}). */
+    private static Object redact(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), redact(v)));
+            return out;
         }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest(Objects.toString(value).getBytes(StandardCharsets.UTF_8));
-            return "<redacted sha256:" + HexFormat.of().formatHex(hash, 0, 4) + ">";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        if (value instanceof List<?> l) {
+            return l.stream().map(Differ::redact).toList();
         }
+        return Redaction.redact(value);
     }
 }

@@ -20,6 +20,7 @@ import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
 import io.driftless.config.Target;
+import io.driftless.model.ObjectNames;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 import io.driftless.plan.Plan;
@@ -40,7 +41,17 @@ final class TargetPlanner {
 
     /** The inputs and the outcome of planning one target. */
     record Planned(Chart.Rendered rendered, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
-                   Set<ObjectRef> inventory, Plan plan) {
+                   InventoryStore.Inventory inventory, Plan plan) {
+
+        /**
+         * The inventory to record after this plan ran: what it keeps, and, while a prune stays blocked by its
+         * share, what the target held before (so no later pass can dilute the share and prune anyway).
+         */
+        InventoryStore.Inventory next(Set<ObjectRef> pruned) {
+            Set<ObjectRef> objects = plan.nextInventory(pruned);
+            boolean shareBlocked = plan.changes().stream().anyMatch(c -> "max_share".equals(c.pruneBlocked()));
+            return new InventoryStore.Inventory(objects, shareBlocked ? inventory.held() : objects);
+        }
     }
 
     private record CachedRender(String commit, Chart.Rendered rendered) {
@@ -74,16 +85,21 @@ final class TargetPlanner {
         for (var r : rendered.objects()) {
             desired.add(Planner.stamp(owner, Planner.inNamespace(target.release().namespace(), Values.deepCopy(r))));
         }
+        Plan invalid = Planner.refuseInvalid(desired);
+        if (invalid != null) {
+            return new Planned(rendered, desired, null, InventoryStore.Inventory.EMPTY, invalid); // cluster not read
+        }
         KubernetesClient client = clusters.client(target.cluster().name());
-        Set<ObjectRef> inventory = new InventoryStore(client).load(target.release().namespace(), target.release().name());
+        InventoryStore.Inventory inventory = new InventoryStore(client).load(target.release().namespace(),
+                target.release().name());
         Set<ObjectRef> wanted = new LinkedHashSet<>();
         desired.forEach(d -> wanted.add(Planner.refOf(d)));
-        wanted.addAll(inventory);
+        wanted.addAll(inventory.objects());
         watches.watch(target.cluster().name(), target.release().name(), wanted);
         Map<ObjectRef, Map<String, Object>> live = new LiveReader(client, watches.cache(target.cluster().name()))
                 .read(wanted, Tracking.TARGET_LABEL, owner.labelValue());
-        Plan plan = Planner.plan(owner, desired, live, inventory, target.release().syncPolicy(),
-                target.release().ignoreDifferences());
+        Plan plan = Planner.plan(owner, desired, live, inventory.objects(), inventory.held(),
+                target.release().syncPolicy(), target.release().ignoreDifferences());
         return new Planned(rendered, desired, live, inventory, plan);
     }
 
@@ -115,7 +131,8 @@ final class TargetPlanner {
         }
         ReleaseSpec r = target.release();
         KubernetesClient client = clusters.client(target.cluster().name());
-        Chart.Lookup lookup = (namespace, secret, key) -> Optional.ofNullable(
+        Chart.Lookup lookup = (namespace, secret, key) -> !ObjectNames.isDnsSubdomain(namespace)
+                || !ObjectNames.isDnsSubdomain(secret) ? Optional.empty() : Optional.ofNullable(
                 client.secrets().inNamespace(namespace).withName(secret).get())
                 .map(s -> s.getData() == null ? null : s.getData().get(key))
                 .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));

@@ -115,13 +115,13 @@ public final class TargetSyncer {
             Chart.Rendered rendered = planned.rendered();
             List<Map<String, Object>> desired = planned.desired();
             Map<ObjectRef, Map<String, Object>> live = planned.live();
-            Set<ObjectRef> inventory = planned.inventory();
+            InventoryStore.Inventory inventory = planned.inventory();
             Plan plan = planned.plan();
             KubernetesClient client = clusters.client(cluster);
             ReleaseSpec.SyncPolicy policy = target.release().syncPolicy();
             if (plan.isRefused()) {
                 return finish(target, snapshot, started, "refused", null, plan.refused(), rendered.warnings(), plan,
-                        health(desired, live, null, rendered));
+                        live == null ? null : health(desired, live, null, rendered));
             }
             if (!write || policy.dryRun()) {
                 return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan,
@@ -138,7 +138,7 @@ public final class TargetSyncer {
                 pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
                         .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
             }
-            Set<ObjectRef> next = plan.nextInventory(pruned);
+            InventoryStore.Inventory next = planned.next(pruned);
             if (!next.equals(inventory)) {
                 new InventoryStore(client).save(target.release().namespace(), release, snapshot.commit(), next);
             }
@@ -159,7 +159,20 @@ public final class TargetSyncer {
             return fail(target, snapshot, started, describeFailure(cluster, e));
         } catch (SourceException | KubernetesClientException e) {
             return fail(target, snapshot, started, describeFailure(cluster, e));
+        } catch (RuntimeException | StackOverflowError e) {
+            return fail(target, snapshot, started, unexpected(target, e));
         }
+    }
+
+    /**
+     * An error no stage expected (a bug, or input nothing anticipated): logged once with its stack trace under an
+     * id, and reported by that id and type only, since its text may quote what it read.
+     */
+    private static String unexpected(Target target, Throwable e) {
+        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        LOG.error("target={} sync failed unexpectedly (error id {})", target.id(), id, e);
+        return "unexpected " + e.getClass().getSimpleName() + " (error id " + id + "); the service log has the "
+                + "details, and nothing was written after it";
     }
 
     /** A values, render, Git or cluster error as the one line the status shows, naming its file, line or cluster. */
@@ -198,6 +211,9 @@ public final class TargetSyncer {
         } catch (ConfigException | RenderException | SourceException | KubernetesClientException e) {
             return new Preview(cluster, release, snapshot.commit(), "Failed", 0, List.of(), List.of(),
                     describeFailure(cluster, e));
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Preview(cluster, release, snapshot.commit(), "Failed", 0, List.of(), List.of(),
+                    unexpected(target, e));
         }
     }
 

@@ -55,8 +55,26 @@ public final class Notifier implements AutoCloseable {
         for (NotifierSpec spec : specs) {
             String url = spec.url() != null ? spec.url() : required(env, spec, spec.urlEnv());
             String token = spec.tokenEnv() == null ? null : required(env, spec, spec.tokenEnv());
-            endpoints.add(new Endpoint(spec, URI.create(url), token));
+            endpoints.add(new Endpoint(spec, endpoint(spec, url), token));
         }
+    }
+
+    /** The endpoint's URI; a malformed one is refused by naming where it came from, never by quoting it. */
+    private static URI endpoint(NotifierSpec spec, String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null
+                || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+            String from = spec.url() != null ? "url" : "environment variable " + spec.urlEnv();
+            throw new IllegalStateException(spec.origin().problem("the " + from + " of notifier '" + spec.name()
+                    + "' is not an http:// or https:// URL with a host (its value is not shown: it may be a secret)")
+                    .toString());
+        }
+        return uri;
     }
 
     public Notifier(List<NotifierSpec> specs, Map<String, String> env, Metrics metrics) {
@@ -82,7 +100,13 @@ public final class Notifier implements AutoCloseable {
                 if (e.token() != null) {
                     request.header("Authorization", "Bearer " + e.token());
                 }
-                attempt(e, notice, request.build(), 1);
+                try {
+                    attempt(e, notice, request.build(), 1);
+                } catch (RuntimeException failure) { // a notice is never worth failing the sync that caused it
+                    metrics.notified(e.spec().name(), false);
+                    LOG.warn("target={} notifier={} notice={} not sent: {}", notice.target(), e.spec().name(),
+                            notice.type(), failure.getClass().getSimpleName());
+                }
             }
         }
     }

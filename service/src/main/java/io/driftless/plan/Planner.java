@@ -44,15 +44,26 @@ public final class Planner {
     public static Plan plan(Owner owner, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
                             Set<ObjectRef> inventory, ReleaseSpec.SyncPolicy policy,
                             List<ReleaseSpec.IgnoreRule> ignores) {
+        return plan(owner, desired, live, inventory, inventory, policy, ignores);
+    }
+
+    /**
+     * @param held what the target held before a prune a safety rule blocked (else the inventory): the share of
+     *             a prune is the share of these objects it removes, so objects created since (by the change that
+     *             was blocked) neither dilute it nor count against a revert
+     */
+    public static Plan plan(Owner owner, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
+                            Set<ObjectRef> inventory, Set<ObjectRef> held, ReleaseSpec.SyncPolicy policy,
+                            List<ReleaseSpec.IgnoreRule> ignores) {
         List<Map<String, Object>> hooks = desired.stream().filter(Hooks::isHook).toList();
         if (hooks.size() == desired.size() && !policy.allowEmpty()) {
             return new Plan(List.of(), "the release renders no objects; refusing to sync (and prune) an empty "
                     + "desired set because syncPolicy.allowEmpty is false");
         }
         desired = desired.stream().map(Planner::foldStringData).toList();
-        List<String> invalid = Validation.problems(desired);
-        if (!invalid.isEmpty()) {
-            return new Plan(List.of(), "invalid objects, nothing written: " + String.join("; ", invalid));
+        Plan invalid = refuseInvalid(desired);
+        if (invalid != null) {
+            return invalid;
         }
         List<PlannedChange> apply = new ArrayList<>();
         Map<String, ObjectRef> desiredKeys = new LinkedHashMap<>();
@@ -101,10 +112,10 @@ public final class Planner {
             }
             prune.add(pruneDecision(owner, ref, l, policy));
         }
-        long pruning = prune.stream().filter(c -> c.action() == Action.PRUNE).count();
-        int total = Math.max(inventory.size(), 1);
+        long pruning = prune.stream().filter(c -> c.action() == Action.PRUNE && held.contains(c.ref())).count();
+        int total = Math.max(held.size(), 1);
         if (!policy.allowEmpty() && pruning * 100 > (long) policy.maxPrunePercent() * total) {
-            String reason = "prune of " + pruning + " of " + inventory.size() + " objects exceeds "
+            String reason = "prune of " + pruning + " of the " + held.size() + " objects held before this change exceeds "
                     + "syncPolicy.maxPrunePercent " + policy.maxPrunePercent() + "%";
             prune.replaceAll(c -> c.action() == Action.PRUNE
                     ? PlannedChange.notPruned(c.ref(), reason, c.live(), true, "max_share") : c);
@@ -141,6 +152,16 @@ public final class Planner {
         all.addAll(prune);
         all.addAll(after);
         return new Plan(List.copyOf(all), null);
+    }
+
+    /**
+     * A refusal when any desired object breaks the API server's rules (names, labels, annotations), else null:
+     * checked before the cluster is read, so a malformed name never reaches an API request.
+     */
+    public static Plan refuseInvalid(List<Map<String, Object>> desired) {
+        List<String> invalid = Validation.problems(desired);
+        return invalid.isEmpty() ? null
+                : new Plan(List.of(), "invalid objects, nothing written: " + String.join("; ", invalid));
     }
 
     private static PlannedChange pruneDecision(Owner owner, ObjectRef ref, Map<String, Object> live,

@@ -32,7 +32,12 @@ public final class ChartRegistry {
     /** Layers values over the chart's defaults (in order) and renders. */
     public Chart.Rendered render(String chartName, Chart.Release release, List<SafeYaml.Document> layers) {
         Chart chart = chart(chartName);
-        Values values = Values.layered(chart.defaults(release.chartVersion()), layers);
+        Map<String, Object> defaults = chart.defaults(release.chartVersion());
+        Values values = Values.layered(defaults, layers);
+        List<String> wrongTypes = ValueTypes.problems(defaults, values);
+        if (!wrongTypes.isEmpty()) {
+            throw new RenderException(wrongTypes);
+        }
         return chart.render(release, values);
     }
 }

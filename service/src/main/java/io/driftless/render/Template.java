@@ -18,6 +18,10 @@ public final class Template {
     private static final Pattern EXPR = Pattern.compile("(\\s*)\\{\\{(-?)\\s*(.*?)\\s*(-?)}}(\\s*)", Pattern.DOTALL);
     private static final Pattern PATH = Pattern.compile("\\.[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
     private static final int MAX_DEPTH = 8;
+    /** Expressions one render may evaluate in all, nested ones included: values cannot make a render unbounded. */
+    static final int MAX_EVALUATIONS = 10_000;
+    /** Longest text one expression may expand to. */
+    static final int MAX_OUTPUT_CHARS = 256 * 1024;
 
     /** What a template can see besides the values. */
     public record Scope(String releaseName, String releaseNamespace, String chartName, String chartVersion,
@@ -26,6 +30,7 @@ public final class Template {
 
     private final Scope scope;
     private final Map<String, Object> values;
+    private int evaluations;
 
     public Template(Scope scope, Map<String, Object> values) {
         this.scope = scope;
@@ -48,8 +53,16 @@ public final class Template {
         while (m.find()) {
             String lead = m.group(2).isEmpty() ? m.group(1) : "";
             String trail = m.group(4).isEmpty() ? m.group(5) : "";
+            if (++evaluations > MAX_EVALUATIONS) {
+                throw new IllegalArgumentException("template expressions expand to more than " + MAX_EVALUATIONS
+                        + " evaluations; values that refer to each other fan out (or loop)");
+            }
             String value = evaluate(m.group(3).trim());
             m.appendReplacement(sb, Matcher.quoteReplacement(lead + render(value, depth + 1) + trail));
+            if (sb.length() > MAX_OUTPUT_CHARS) {
+                throw new IllegalArgumentException("template expands to more than " + MAX_OUTPUT_CHARS
+                        + " characters");
+            }
         }
         m.appendTail(sb);
         return sb.toString();

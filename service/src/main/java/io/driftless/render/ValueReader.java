@@ -105,22 +105,65 @@ public final class ValueReader {
         return b.toPlainString();
     }
 
+    /** A whole number in Kubernetes' int32 range, or null when unset; anything else is a problem with the key. */
     public Integer integer(String path) {
+        return integer(path, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A whole number between {@code min} and {@code max} (the schema's bounds), or null when unset; a value of
+     * another type, a fraction, NaN or a number out of range is recorded as a problem with the key and answers
+     * null.
+     */
+    public Integer integer(String path, int min, int max) {
         Object v = get(path);
         if (v == null || "".equals(v)) {
             return null;
         }
-        if (v instanceof Integer i) {
-            return i;
+        java.math.BigDecimal number = null;
+        if (v instanceof Number n && !(n instanceof Double d && (d.isNaN() || d.isInfinite()))) {
+            number = n instanceof java.math.BigInteger b ? new java.math.BigDecimal(b)
+                    : new java.math.BigDecimal(n.toString());
+        } else if (v instanceof String s && s.matches("-?\\d{1,20}")) {
+            number = new java.math.BigDecimal(s);
         }
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return n.intValue();
+        if (number == null || number.stripTrailingZeros().scale() > 0) {
+            fail(path, "expected a whole number, found " + describe(v));
+            return null;
         }
-        if (v instanceof String s && s.matches("-?\\d+")) {
-            return Integer.parseInt(s);
+        if (number.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+                || number.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+            fail(path, "must be " + range(min, max) + ", found " + number.toPlainString());
+            return null;
         }
-        fail(path, "expected a whole number, found '" + v + "'");
-        return null;
+        return number.intValueExact();
+    }
+
+    /** As {@link #integer(String, int, int)}, for a key the chart cannot do without: unset is a problem too. */
+    public int requiredInteger(String path, int min, int max) {
+        if (get(path) == null) {
+            fail(path, "is required: a whole number " + range(min, max));
+            return min;
+        }
+        Integer value = integer(path, min, max);
+        return value == null ? min : value;
+    }
+
+    private static String range(int min, int max) {
+        if (max == Integer.MAX_VALUE) {
+            return min == Integer.MIN_VALUE ? "within the 32-bit range" : "at least " + min;
+        }
+        return "between " + min + " and " + max;
+    }
+
+    private static String describe(Object v) {
+        if (v instanceof Map) {
+            return "a mapping";
+        }
+        if (v instanceof List) {
+            return "a list";
+        }
+        return "'" + scalar(v) + "'";
     }
 
     @SuppressWarnings("unchecked")
@@ -175,7 +218,10 @@ public final class ValueReader {
 
     /** Records a problem with a key; the chart throws them all together at the end. */
     public void fail(String path, String message) {
-        errors.add(located(path) + ": " + message);
+        String problem = located(path) + ": " + message;
+        if (!errors.contains(problem)) {
+            errors.add(problem);
+        }
     }
 
     /** The key with the file and line that set it: {@code values.yaml:12: server.replicas}. */

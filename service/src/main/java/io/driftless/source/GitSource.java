@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -23,6 +22,7 @@ import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 
+import io.driftless.config.GitRefs;
 import io.driftless.config.SourceSpec;
 
 /**
@@ -31,7 +31,6 @@ import io.driftless.config.SourceSpec;
  */
 public final class GitSource implements Closeable {
 
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final int TIMEOUT_SECONDS = 30;
     /** Where full refs fetched for a preview are kept. */
     private static final String PREVIEW_REFS = "refs/driftless/preview/";
@@ -73,14 +72,22 @@ public final class GitSource implements Closeable {
      * ref name the host keeps outside branches (such as {@code refs/pull/12/head}). One fetch at a time.
      */
     public synchronized Snapshot fetch(String ref) {
+        String refused = GitRefs.problem(ref);
+        if (refused == null && !GitRefs.isCommitId(ref) && !Repository.isValidRefName(
+                ref.startsWith("refs/") ? ref : Constants.R_HEADS + ref)) {
+            refused = "is not a valid Git ref name";
+        }
+        if (refused != null) {
+            throw new SourceException("source " + spec.name() + ": " + GitRefs.describe(ref, refused));
+        }
         List<RefSpec> specs = new ArrayList<>(List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"),
                 new RefSpec("+refs/tags/*:refs/tags/*")));
-        boolean fullRef = ref.startsWith("refs/") && !ref.contains("..") && !ref.contains("*");
+        boolean fullRef = ref.startsWith("refs/");
         if (fullRef) {
             specs.add(new RefSpec("+" + ref + ":" + PREVIEW_REFS + ref.substring("refs/".length())));
         }
         // branch and tag tips are all a sync reads: fetch them shallow; a commit id may be older, so fetch history
-        boolean commitId = COMMIT.matcher(ref).matches();
+        boolean commitId = GitRefs.isCommitId(ref);
         try (Git git = new Git(repository)) {
             var fetch = git.fetch()
                     .setRemote(new URIish(spec.url()).toString())
@@ -104,7 +111,14 @@ public final class GitSource implements Closeable {
             throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
                     + rootMessage(e), e);
         }
-        ObjectId commit = resolve(ref);
+        ObjectId commit;
+        try {
+            commit = resolve(ref);
+        } finally {
+            if (fullRef) {
+                forget(PREVIEW_REFS + ref.substring("refs/".length()));
+            }
+        }
         if (verifier != null) {
             try (RevWalk walk = new RevWalk(repository)) {
                 String untrusted = verifier.untrusted(walk.parseCommit(commit));
@@ -122,8 +136,12 @@ public final class GitSource implements Closeable {
 
     private ObjectId resolve(String ref) {
         try {
-            if (COMMIT.matcher(ref).matches()) {
-                ObjectId id = ObjectId.fromString(ref);
+            if (GitRefs.isCommitId(ref)) {
+                if (ref.length() != Constants.OBJECT_ID_STRING_LENGTH) {
+                    throw new SourceException("source " + spec.name() + ": commit " + ref + " is a SHA-256 id; this "
+                            + "repository uses SHA-1");
+                }
+                ObjectId id = ObjectId.fromString(ref.toLowerCase(java.util.Locale.ROOT));
                 if (!repository.getObjectDatabase().has(id)) {
                     throw new SourceException("source " + spec.name() + ": commit " + ref
                             + " is not reachable from any branch or tag of " + redactedUrl());
@@ -140,10 +158,23 @@ public final class GitSource implements Closeable {
                 }
             }
         } catch (IOException e) {
-            throw new SourceException("source " + spec.name() + ": cannot resolve ref '" + ref + "': " + e.getMessage(), e);
+            // the library's message may quote what it read; it stays in the log's cause, not in the answer
+            throw new SourceException("source " + spec.name() + ": cannot resolve ref '" + ref + "' in the local cache",
+                    e);
         }
         throw new SourceException("source " + spec.name() + ": ref '" + ref + "' is neither a branch nor a tag of "
                 + redactedUrl());
+    }
+
+    /** Deletes a ref fetched only to resolve one preview, so such refs do not pile up in the cache. */
+    private void forget(String name) {
+        try {
+            var update = repository.updateRef(name);
+            update.setForceUpdate(true);
+            update.delete();
+        } catch (IOException e) {
+            throw new SourceException("source " + spec.name() + ": cannot clean up the preview ref", e);
+        }
     }
 
     /**

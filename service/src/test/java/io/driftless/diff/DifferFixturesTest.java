@@ -23,6 +23,14 @@ import io.driftless.plan.Planner;
  */
 class DifferFixturesTest {
 
+    /** Redacted values in the fixtures are keyed hashes under this key. */
+    static final byte[] FIXTURE_KEY = "driftless-fixture-redaction-key".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    @org.junit.jupiter.api.BeforeEach
+    void useTheFixtureKey() {
+        Redaction.useKey(FIXTURE_KEY);
+    }
+
     static Stream<String> cases() throws IOException, URISyntaxException {
         Path root = Path.of(DifferFixturesTest.class.getResource("/diff").toURI());
         try (Stream<Path> dirs = Files.list(root)) {

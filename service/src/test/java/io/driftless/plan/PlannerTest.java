@@ -106,6 +106,34 @@ class PlannerTest {
     }
 
     @Test
+    void aBlockedPruneStaysBlockedWhenTheObjectsItsChangeCreatedJoinTheInventory() {
+        // a rename: three old objects are no longer rendered, three new ones were created by the blocked sync
+        List<Map<String, Object>> old = List.of(owned("v1", "Service", "a"), owned("v1", "Service", "b"),
+                owned("v1", "Service", "c"));
+        Map<String, Object> kept = owned("v1", "ConfigMap", "k");
+        List<Map<String, Object>> renamed = List.of(owned("v1", "Service", "a2"), owned("v1", "Service", "b2"),
+                owned("v1", "Service", "c2"));
+        Set<ObjectRef> held = new LinkedHashSet<>(List.of(ref(old.get(0)), ref(old.get(1)), ref(old.get(2)), ref(kept)));
+        Set<ObjectRef> inventory = new LinkedHashSet<>(held);
+        renamed.forEach(r -> inventory.add(ref(r)));
+        List<Map<String, Object>> all = new java.util.ArrayList<>(old);
+        all.addAll(renamed);
+        all.add(kept);
+        List<Map<String, Object>> desired = new java.util.ArrayList<>(renamed);
+        desired.add(kept);
+        // 3 of 7 would pass a 50% limit; 3 of the 4 held before the change must not
+        Plan heal = Planner.plan(OWNER, desired, live(all), inventory, held, POLICY, List.of());
+        assertThat(heal.changes()).filteredOn(c -> c.desired() == null).hasSize(3)
+                .allSatisfy(c -> assertThat(c.pruneBlocked()).isEqualTo("max_share"));
+        // reverting the change prunes what it created: none of that was held before
+        List<Map<String, Object>> original = new java.util.ArrayList<>(old);
+        original.add(kept);
+        Plan revert = Planner.plan(OWNER, original, live(all), inventory, held, POLICY, List.of());
+        assertThat(revert.changes()).filteredOn(c -> c.action() == Action.PRUNE).extracting(PlannedChange::ref)
+                .containsExactlyInAnyOrderElementsOf(renamed.stream().map(PlannerTest::ref).toList());
+    }
+
+    @Test
     void blocksAPruneLargerThanTheAllowedShare() {
         List<Map<String, Object>> gone = List.of(owned("v1", "Service", "a"), owned("v1", "Service", "b"));
         Map<String, Object> kept = desired("v1", "Service", "c");
@@ -114,7 +142,7 @@ class PlannerTest {
         assertThat(plan.changes()).filteredOn(c -> c.desired() == null)
                 .allSatisfy(c -> {
                     assertThat(c.action()).isEqualTo(Action.SKIP);
-                    assertThat(c.reason()).isEqualTo("prune of 2 of 3 objects exceeds syncPolicy.maxPrunePercent 50%");
+                    assertThat(c.reason()).isEqualTo("prune of 2 of the 3 objects held before this change exceeds syncPolicy.maxPrunePercent 50%");
                 });
         assertThat(plan.nextInventory(Set.of())).as("blocked prunes are retried later").hasSize(3);
     }
@@ -327,6 +355,6 @@ class PlannerTest {
         Plan plan = Planner.plan(OWNER, List.of(want), live(List.of(stored)), Set.of(), POLICY);
         assertThat(actions(plan)).containsExactly("UPDATE Secret/data/auth");
         assertThat(plan.changes().get(0).diff().drifts()).singleElement().asString()
-                .startsWith("/data/auth-string: live <redacted sha256:").doesNotContain("admin");
+                .startsWith("/data/auth-string: live <redacted hmac:").doesNotContain("admin");
     }
 }

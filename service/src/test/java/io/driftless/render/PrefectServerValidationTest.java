@@ -172,7 +172,7 @@ class PrefectServerValidationTest {
                 .isInstanceOf(RenderException.class)
                 .satisfies(e -> assertThat(((RenderException) e).messages()).containsExactly(
                         "values.yaml:2: migrations.restartPolicy: must be one of Never, OnFailure; found 'Always'",
-                        "values.yaml:4: backgroundServices.replicaCount: must be at least 1"));
+                        "values.yaml:4: backgroundServices.replicaCount: must be at least 1, found 0"));
         assertThatThrownBy(() -> render("service:\n  extraPorts:\n    - name: metrics\n      port: 9090\n"))
                 .hasMessage("values.yaml:3: service.extraPorts[0]: requires name, port and targetPort");
     }

@@ -48,7 +48,7 @@ class CommitVerificationIT {
                 sources:
                   - {name: values, url: %s, auth: {username: %s, passwordEnv: PW}, verifyCommits: {publicKeys: [%s]}}
                 clusters: [{name: dev, embedded: true}]
-                releases: []
+                releases: [{name: p, namespace: p, chart: {name: prefect-server, version: 1}, source: values, values: [v.yaml]}]
                 """).formatted(git.url(), GitHttpServer.USER, keys).getBytes(StandardCharsets.UTF_8), tmp);
         return new GitSource(fleet.sources().get(0), tmp.resolve("cache"), Map.of("PW", GitHttpServer.PASSWORD));
     }

@@ -31,7 +31,7 @@ class ShallowFetchIT {
             Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
                     sources: [{name: values, url: %s, auth: {username: %s, passwordEnv: PW}}]
                     clusters: [{name: dev, embedded: true}]
-                    releases: []
+                    releases: [{name: p, namespace: p, chart: {name: prefect-server, version: 1}, source: values, values: [v.yaml]}]
                     """).formatted(git.url(), GitHttpServer.USER).getBytes(StandardCharsets.UTF_8), tmp);
             try (GitSource source = new GitSource(fleet.sources().get(0), tmp.resolve("cache"),
                     Map.of("PW", GitHttpServer.PASSWORD))) {

@@ -42,7 +42,7 @@ class SshSourceIT {
         Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
                 sources: [{name: values, url: "%s", auth: {sshKeyFile: id_ecdsa, knownHostsFile: %s}}]
                 clusters: [{name: dev, embedded: true}]
-                releases: []
+                releases: [{name: p, namespace: p, chart: {name: prefect-server, version: 1}, source: values, values: [v.yaml]}]
                 """).formatted(ssh.url(), knownHosts).getBytes(StandardCharsets.UTF_8), tmp);
         return new GitSource(fleet.sources().get(0), tmp.resolve("cache-" + knownHosts), Map.of());
     }

@@ -114,8 +114,14 @@ public final class FleetLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new Fleet(List.copyOf(sources), List.copyOf(clusters), List.copyOf(releases), List.copyOf(notifiers),
-                ha);
+        Fleet fleet = new Fleet(List.copyOf(sources), List.copyOf(clusters), List.copyOf(releases),
+                List.copyOf(notifiers), ha);
+        if (fleet.targets().isEmpty()) {
+            String key = releases.isEmpty() ? "releases" : "releases[0].clusters";
+            throw new ConfigException(doc.problem(key, releases.isEmpty() ? "the fleet declares no release: there is "
+                    + "nothing to sync" : "no release selects any declared cluster: there is nothing to sync"));
+        }
+        return fleet;
     }
 
     private static NotifierSpec notifier(Cursor c) {
@@ -195,6 +201,14 @@ public final class FleetLoader {
             url = base.resolve(expandHome(url)).normalize().toString();
         }
         String ref = c.string("ref", "main");
+        String badRef = GitRefs.problem(ref);
+        if (badRef != null) {
+            c.problem("ref", GitRefs.describe(ref, badRef));
+        }
+        if (url != null && hasUserInfo(url)) {
+            c.problem("url", "carries credentials in its user part; never put them in the URL: use auth.usernameEnv "
+                    + "or auth.username with passwordEnv, passwordFile, tokenEnv or tokenFile");
+        }
         Duration poll = c.duration("pollInterval", DEFAULT_POLL);
         if (poll.compareTo(MIN_POLL) < 0) {
             c.problem("pollInterval", "must be at least 1s");
@@ -252,10 +266,43 @@ public final class FleetLoader {
         return new SourceSpec(name, url, ref, poll, auth, webhook, List.copyOf(trustedKeys), c.origin());
     }
 
-    /** Plain HTTP to this machine never leaves it. */
-    static boolean isLoopback(String url) {
-        String host = java.net.URI.create(url).getHost();
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    /**
+     * Plain HTTP to this machine never leaves it. Decided on the host as written: {@code localhost} or an address
+     * literal in 127.0.0.0/8 or ::1; a name such as {@code 127.example.com} is not loopback, whatever it resolves to.
+     */
+    public static boolean isLoopback(String url) {
+        String host;
+        try {
+            host = java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (host == null) {
+            return false;
+        }
+        if (host.equals("localhost")) {
+            return true;
+        }
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!IPV4_LITERAL.matcher(literal).matches() && !(literal.contains(":") && literal.matches("[0-9a-fA-F:.]+"))) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(literal).isLoopbackAddress(); // a literal: no lookup is made
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static final Pattern IPV4_LITERAL = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+    /** Whether a URL carries a user-info part ({@code https://user:secret@host/}). */
+    static boolean hasUserInfo(String url) {
+        if (SourceSpec.isSsh(url)) {
+            return url.matches("^ssh://[^/@]*:[^/@]*@.*"); // ssh://git@host is a user name, not a secret
+        }
+        return url.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*@.*");
     }
 
     private static int count(String... values) {

@@ -33,6 +33,11 @@ public final class SafeYaml {
     public static final int MAX_BYTES = 2 * 1024 * 1024;
     private static final int MAX_ALIASES = 50;
     private static final int MAX_DEPTH = 64;
+    /**
+     * Nodes a document may hold once its aliases are expanded: a few aliases of aliases can stand for millions
+     * of nodes (a "billion laughs"), and everything that reads the document walks the expanded tree.
+     */
+    public static final int MAX_NODES = 200_000;
 
     private SafeYaml() {
     }
@@ -92,7 +97,7 @@ public final class SafeYaml {
                 return new Document(file, null, Map.of());
             }
             Map<String, Integer> lines = new HashMap<>();
-            String duplicate = index(root, "", lines);
+            String duplicate = new Indexer(file, lines).index(root, "");
             if (duplicate != null) {
                 throw new ConfigException(new Problem(file, lines.get(duplicate), duplicate,
                         "duplicate key (an earlier line sets it too)"));
@@ -127,34 +132,51 @@ public final class SafeYaml {
         return options;
     }
 
-    /** Records the line of every key path; returns the first duplicated key path, or null. */
-    private static String index(Node node, String path, Map<String, Integer> lines) {
-        lines.putIfAbsent(path, node.getStartMark().getLine() + 1);
-        String duplicate = null;
-        if (node instanceof MappingNode map) {
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (NodeTuple tuple : map.getValue()) {
-                if (tuple.getKeyNode() instanceof ScalarNode key) {
-                    String child = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
-                    lines.put(child, key.getStartMark().getLine() + 1);
-                    if (!seen.add(key.getValue()) && duplicate == null) {
-                        duplicate = child;
+    /** Records the line of every key path, counting nodes as aliases expand them. */
+    private static final class Indexer {
+        private final String file;
+        private final Map<String, Integer> lines;
+        private int nodes;
+
+        Indexer(String file, Map<String, Integer> lines) {
+            this.file = file;
+            this.lines = lines;
+        }
+
+        /** @return the first duplicated key path, or null */
+        String index(Node node, String path) {
+            if (++nodes > MAX_NODES) {
+                throw new ConfigException(new Problem(file, node.getStartMark().getLine() + 1, path,
+                        "the document expands to more than " + MAX_NODES + " nodes (aliases of aliases multiply "
+                        + "what they refer to); refusing to read it"));
+            }
+            lines.putIfAbsent(path, node.getStartMark().getLine() + 1);
+            String duplicate = null;
+            if (node instanceof MappingNode map) {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (NodeTuple tuple : map.getValue()) {
+                    if (tuple.getKeyNode() instanceof ScalarNode key) {
+                        String child = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+                        lines.put(child, key.getStartMark().getLine() + 1);
+                        if (!seen.add(key.getValue()) && duplicate == null) {
+                            duplicate = child;
+                        }
+                        String nested = index(tuple.getValueNode(), child);
+                        duplicate = duplicate == null ? nested : duplicate;
                     }
-                    String nested = index(tuple.getValueNode(), child, lines);
+                }
+            } else if (node instanceof SequenceNode seq) {
+                List<Node> items = seq.getValue();
+                for (int i = 0; i < items.size(); i++) {
+                    String nested = index(items.get(i), path + "[" + i + "]");
                     duplicate = duplicate == null ? nested : duplicate;
                 }
             }
-        } else if (node instanceof SequenceNode seq) {
-            List<Node> items = seq.getValue();
-            for (int i = 0; i < items.size(); i++) {
-                String nested = index(items.get(i), path + "[" + i + "]", lines);
-                duplicate = duplicate == null ? nested : duplicate;
-            }
+            return duplicate;
         }
-        return duplicate;
     }
 
-    static String typeName(Object value) {
+    public static String typeName(Object value) {
         if (value == null) {
             return "null";
         }

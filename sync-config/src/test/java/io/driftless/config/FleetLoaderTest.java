@@ -242,4 +242,46 @@ class FleetLoaderTest {
                 + "TOKEN, sshKeyFile: k}"))).singleElement().asString().endsWith("(sshKeyFile and knownHostsFile are "
                 + "for ssh:// URLs)");
     }
+
+    @Test
+    void refusesRefsThatAreNotGitRefNamesBeforeAnyGitCallSeesThem() {
+        for (String ref : List.of("../../../../etc/shadow", "refs/remotes/origin/../../../etc/passwd", "-upload-pack=x",
+                "main..dev", "a b", "feature/.hidden", "x.lock", "refs/", "tag~1", "HEAD@{1}")) {
+            assertThat(problems(VALID.replace("ref: v1.2.0", "ref: '" + ref + "'")))
+                    .singleElement().asString().startsWith("fleet.yaml:4: sources[0].ref: ref ")
+                    .endsWith("; expected a branch, a tag, a full commit id or a refs/... name");
+        }
+        for (String ref : List.of("main", "release/2026.11", "v1.2.0", "refs/pull/12/head",
+                "0123456789abcdef0123456789abcdef01234567")) {
+            assertThat(parse(VALID.replace("ref: v1.2.0", "ref: '" + ref + "'")).sources().get(0).ref()).isEqualTo(ref);
+        }
+    }
+
+    @Test
+    void refusesCredentialsInTheUrlAndDecidesLoopbackByTheAddressLiteral() {
+        assertThat(problems(VALID.replace("https://git.example.com", "http://bob:PW@192.0.2.10")))
+                .contains("fleet.yaml:3: sources[0].url: carries credentials in its user part; never put them in the "
+                        + "URL: use auth.usernameEnv or auth.username with passwordEnv, passwordFile, tokenEnv or "
+                        + "tokenFile")
+                .noneMatch(p -> p.contains("PW"));
+        assertThat(problems(VALID.replace("https://git.example.com", "http://127.attacker.example")))
+                .containsExactly("fleet.yaml:6: sources[0].auth: credentials over plain http:// would travel "
+                        + "unencrypted; use https://");
+        assertThat(FleetLoader.isLoopback("http://127.0.0.1:8080/x")).isTrue();
+        assertThat(FleetLoader.isLoopback("http://127.9.8.7/x")).isTrue();
+        assertThat(FleetLoader.isLoopback("http://[::1]:80/x")).isTrue();
+        assertThat(FleetLoader.isLoopback("http://localhost/x")).isTrue();
+        assertThat(FleetLoader.isLoopback("http://127.attacker.example/x")).isFalse();
+        assertThat(FleetLoader.isLoopback("http://127.0.0.1.nip.example/x")).isFalse();
+        assertThat(FleetLoader.isLoopback("http://10.0.0.1/x")).isFalse();
+    }
+
+    @Test
+    void refusesAFleetWithNothingToSync() {
+        assertThat(problems("sources: []\nclusters: [{name: a, embedded: true}]\nreleases: []\n"))
+                .containsExactly("fleet.yaml:3: releases: the fleet declares no release: there is nothing to sync");
+        assertThat(problems(VALID.replace("matchLabels: {env: prod}", "matchLabels: {env: nowhere}")))
+                .containsExactly("fleet.yaml:21: releases[0].clusters: no release selects any declared cluster: "
+                        + "there is nothing to sync");
+    }
 }

@@ -58,4 +58,27 @@ class SafeYamlTest {
         assertThatThrownBy(() -> SafeYaml.parse("v.yaml", "- a\n- b\n").asMap())
                 .hasMessage("v.yaml:1: expected a mapping at the top level, found a list");
     }
+
+    @Test
+    void refusesAFewAliasesThatExpandToMillionsOfNodes() {
+        // 406 bytes, 48 aliases (under the alias limit), 43 million nodes once expanded
+        StringBuilder bomb = new StringBuilder("l0: &l0 [x,x,x]\n");
+        for (int i = 1; i <= 16; i++) {
+            bomb.append("l").append(i).append(": &l").append(i).append(" [*l").append(i - 1).append(",*l")
+                    .append(i - 1).append(",*l").append(i - 1).append("]\n");
+        }
+        assertThatThrownBy(() -> SafeYaml.parse("values.yaml", bomb.toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("values.yaml:")
+                .hasMessageContaining("expands to more than " + SafeYaml.MAX_NODES + " nodes");
+    }
+
+    @Test
+    void acceptsALargeDocumentWithoutAliasesUnderTheNodeBudget() {
+        StringBuilder big = new StringBuilder("items:\n");
+        for (int i = 0; i < 50_000; i++) {
+            big.append("  - ").append(i).append('\n');
+        }
+        assertThat(SafeYaml.parse("v.yaml", big.toString()).asMap().get("items")).asList().hasSize(50_000);
+    }
 }

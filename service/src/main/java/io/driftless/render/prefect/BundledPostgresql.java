@@ -38,7 +38,7 @@ final class BundledPostgresql {
             }
         }
         return new PostgresObjects(pg, n.releaseNamespace(), pg + "-hl", labels, primary, selector,
-                v.integer("postgresql.primary.service.ports.postgresql"),
+                v.integer("postgresql.primary.service.ports.postgresql", 1, 65535),
                 "docker.io/" + v.str("postgresql.image.repository") + ":" + v.str("postgresql.image.tag"),
                 secretData, existingSecret.isEmpty() ? pg : existingSecret, "password", null,
                 v.str("postgresql.auth.username"), v.str("postgresql.auth.database"),

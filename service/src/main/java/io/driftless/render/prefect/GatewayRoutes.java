@@ -132,7 +132,7 @@ final class GatewayRoutes {
         parent.put("sectionName", "http");
         Map<String, Object> spec = map("parentRefs", list(parent));
         putIfSet(spec, "hostnames", v.list("httproute.hostnames"));
-        Integer port = v.integer("httproute.tls.redirectPort");
+        Integer port = v.integer("httproute.tls.redirectPort", 1, 65535);
         spec.put("rules", list(map("filters", list(map("type", "RequestRedirect",
                 "requestRedirect", map("scheme", "https", "port", port == null ? 443 : port, "statusCode", 301))))));
         return map("apiVersion", API, "kind", "HTTPRoute",

@@ -73,9 +73,9 @@ final class MigrationJob {
 
         Map<String, Object> spec = map();
         if (v.truthy("migrations.timeoutSeconds")) {
-            spec.put("activeDeadlineSeconds", v.integer("migrations.timeoutSeconds"));
+            spec.put("activeDeadlineSeconds", v.integer("migrations.timeoutSeconds", 1, Integer.MAX_VALUE));
         }
-        spec.put("backoffLimit", v.integer("migrations.backoffLimit"));
+        spec.put("backoffLimit", v.integer("migrations.backoffLimit", 0, Integer.MAX_VALUE));
         spec.put("template", map("metadata", map("labels", podLabels), "spec", pod));
         return map("apiVersion", "batch/v1", "kind", "Job",
                 "metadata", map("name", n.fullname() + "-db-migrations", "namespace", n.releaseNamespace(),

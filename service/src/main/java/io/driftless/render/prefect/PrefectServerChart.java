@@ -221,11 +221,11 @@ public final class PrefectServerChart implements Chart {
         List<Object> metrics = list();
         if (v.truthy("server.autoscaling.targetMemory")) {
             metrics.add(map("type", "Resource", "resource", map("name", "memory",
-                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetMemory")))));
+                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetMemory", 1, Integer.MAX_VALUE)))));
         }
         if (v.truthy("server.autoscaling.targetCPU")) {
             metrics.add(map("type", "Resource", "resource", map("name", "cpu",
-                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetCPU")))));
+                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetCPU", 1, Integer.MAX_VALUE)))));
         }
         Map<String, Object> labels = n.standard();
         labels.put("prefect-version", n.appVersion());
@@ -233,8 +233,8 @@ public final class PrefectServerChart implements Chart {
         return map("apiVersion", "autoscaling/v2", "kind", "HorizontalPodAutoscaler",
                 "metadata", n.metadata(n.fullname(), labels, n.commonAnnotations()),
                 "spec", map("scaleTargetRef", map("apiVersion", "apps/v1", "kind", "Deployment", "name", n.fullname()),
-                        "minReplicas", v.integer("server.autoscaling.minReplicas"),
-                        "maxReplicas", v.integer("server.autoscaling.maxReplicas"),
+                        "minReplicas", v.integer("server.autoscaling.minReplicas", 1, Integer.MAX_VALUE),
+                        "maxReplicas", v.integer("server.autoscaling.maxReplicas", 1, Integer.MAX_VALUE),
                         "metrics", metrics));
     }
 

@@ -163,15 +163,9 @@ final class PrefectValidation {
         enumOf(v, "server.loggingLevel", LOG_LEVELS);
         enumOf(v, "backgroundServices.loggingLevel", LOG_LEVELS);
         enumOf(v, "migrations.restartPolicy", Set.of("Never", "OnFailure"));
-        Integer replicas = v.integer("backgroundServices.replicaCount");
-        if (replicas != null && replicas < 1) {
-            v.fail("backgroundServices.replicaCount", "must be at least 1");
-        }
+        v.integer("backgroundServices.replicaCount", 1, Integer.MAX_VALUE);
         for (String key : List.of("server.terminationGracePeriodSeconds", "backgroundServices.terminationGracePeriodSeconds")) {
-            Integer grace = v.integer(key);
-            if (grace != null && grace < 0) {
-                v.fail(key, "must be 0 or more");
-            }
+            v.integer(key, 0, Integer.MAX_VALUE);
         }
         Object port = v.get("service.targetPort");
         if (!(port instanceof Integer) && !(port instanceof String s && s.matches("\\d+"))) {
@@ -204,7 +198,7 @@ final class PrefectValidation {
     private static List<String> portWarnings(ValueReader v) {
         String uiApi = v.tpl("server.uiConfig.prefectUiApiUrl");
         Matcher m = Pattern.compile("^https?://[^/:]+:(\\d+)").matcher(uiApi);
-        Integer servicePort = v.integer("service.port");
+        Integer servicePort = v.integer("service.port", 1, 65535);
         if (m.find() && servicePort != null && !m.group(1).equals(String.valueOf(servicePort))) {
             return List.of("server.uiConfig.prefectUiApiUrl uses port " + m.group(1) + " but service.port is "
                     + servicePort + "; a browser going through `kubectl port-forward` to the Service will not reach the API");

@@ -33,9 +33,9 @@ final class PrefectWorkloads {
 
     Map<String, Object> server() {
         boolean sqlite = v.bool("sqlite.enabled");
-        Map<String, Object> spec = map("revisionHistoryLimit", v.integer("server.revisionHistoryLimit"));
+        Map<String, Object> spec = map("revisionHistoryLimit", v.integer("server.revisionHistoryLimit", 0, Integer.MAX_VALUE));
         if (!v.bool("server.autoscaling.enabled")) {
-            spec.put("replicas", sqlite ? 1 : v.integer("server.replicaCount"));
+            spec.put("replicas", sqlite ? 1 : v.requiredInteger("server.replicaCount", 0, Integer.MAX_VALUE));
         }
         spec.put("strategy", v.map("server.updateStrategy"));
         return deployment(n.fullname(), SERVER, "server", spec, n.serviceAccountName(), serverContainer(sqlite));
@@ -43,8 +43,8 @@ final class PrefectWorkloads {
 
     Map<String, Object> backgroundServices() {
         String p = "backgroundServices";
-        Map<String, Object> spec = map("revisionHistoryLimit", v.integer(p + ".revisionHistoryLimit"),
-                "replicas", v.integer(p + ".replicaCount"));
+        Map<String, Object> spec = map("revisionHistoryLimit", v.integer(p + ".revisionHistoryLimit", 0, Integer.MAX_VALUE),
+                "replicas", v.integer(p + ".replicaCount", 1, Integer.MAX_VALUE));
         Map<String, Object> c = map("name", "prefect-background-services", "image", image(),
                 "imagePullPolicy", v.str("global.prefect.image.pullPolicy"));
         c.put("command", commandOr(p, list("/usr/bin/tini", "-g", "--", "/opt/prefect/entrypoint.sh")));
@@ -95,7 +95,7 @@ final class PrefectWorkloads {
         putIfSet(pod, "securityContext", v.map(p + ".podSecurityContext"));
         putIfSet(pod, "priorityClassName", v.str(p + ".priorityClassName"));
         if (v.get(p + ".terminationGracePeriodSeconds") != null) {
-            pod.put("terminationGracePeriodSeconds", v.integer(p + ".terminationGracePeriodSeconds"));
+            pod.put("terminationGracePeriodSeconds", v.integer(p + ".terminationGracePeriodSeconds", 0, Integer.MAX_VALUE));
         }
         putIfSet(pod, "initContainers", templatedList(p + ".extraInitContainers"));
         List<Object> containers = list(container);
@@ -115,7 +115,7 @@ final class PrefectWorkloads {
     }
 
     private Map<String, Object> serverContainer(boolean sqlite) {
-        Integer port = v.integer("service.targetPort");
+        Integer port = v.integer("service.targetPort", 1, 65535);
         int targetPort = port == null ? 4200 : port;
         Map<String, Object> c = map("name", "prefect-server", "image", image(),
                 "imagePullPolicy", v.str("global.prefect.image.pullPolicy"));

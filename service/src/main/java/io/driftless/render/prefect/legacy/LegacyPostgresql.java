@@ -54,7 +54,7 @@ final class LegacyPostgresql {
                         warnings)));
             }
             return new PostgresObjects(pg, n.namespace(), pg + "-headless", labels, podLabels, selector,
-                    v.integer("postgresql.servicePort"), "docker.io/bitnami/postgresql:11.9.0", secretData,
+                    v.integer("postgresql.servicePort", 1, 65535), "docker.io/bitnami/postgresql:11.9.0", secretData,
                     secretName, "postgresql-password", null, e.username(), e.database(),
                     v.str("postgresql.initdbUser"), v.map("postgresql.initdbScripts"),
                     v.bool("postgresql.persistence.enabled"), v.str("postgresql.persistence.size")).render();
@@ -64,7 +64,7 @@ final class LegacyPostgresql {
                     "password", Tree.base64(v.str("postgresql.auth.password")));
         }
         return new PostgresObjects(pg, n.namespace(), pg + "-hl", labels, podLabels, selector,
-                v.integer("postgresql.primary.service.ports.postgresql"),
+                v.integer("postgresql.primary.service.ports.postgresql", 1, 65535),
                 "docker.io/bitnami/postgresql:14.5.0-debian-11-r14", secretData, secretName, "password",
                 "postgres-password", e.username(), e.database(), v.str("postgresql.primary.initdb.user"),
                 v.map("postgresql.primary.initdb.scripts"), v.bool("postgresql.primary.persistence.enabled"),

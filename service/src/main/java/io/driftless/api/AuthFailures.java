@@ -1,0 +1,42 @@
+package io.driftless.api;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Failed authentication attempts per client address in a fixed window: past {@link #LIMIT} failures a client
+ * is refused (429) until its window ends, so credentials cannot be guessed at network speed. Bounded: at most
+ * {@link #MAX_CLIENTS} addresses are tracked; when full, expired windows are dropped first, else everyone's.
+ */
+final class AuthFailures {
+
+    static final int LIMIT = 10;
+    static final Duration WINDOW = Duration.ofMinutes(1);
+    static final int MAX_CLIENTS = 10_000;
+
+    private record Window(long startNanos, int failures) {
+    }
+
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+    boolean blocked(String client, long nowNanos) {
+        Window w = windows.get(client);
+        return w != null && !expired(w, nowNanos) && w.failures() >= LIMIT;
+    }
+
+    void record(String client, long nowNanos) {
+        if (windows.size() >= MAX_CLIENTS) {
+            windows.values().removeIf(w -> expired(w, nowNanos));
+            if (windows.size() >= MAX_CLIENTS) {
+                windows.clear();
+            }
+        }
+        windows.compute(client, (k, w) -> w == null || expired(w, nowNanos) ? new Window(nowNanos, 1)
+                : new Window(w.startNanos(), w.failures() + 1));
+    }
+
+    private static boolean expired(Window w, long nowNanos) {
+        return nowNanos - w.startNanos() > WINDOW.toNanos();
+    }
+}
