@@ -21,7 +21,7 @@ final class Connections {
     }
 
     static Duration idleTimeout() {
-        return Duration.ofSeconds(Math.max(2, Integer.getInteger(IDLE_TIMEOUT_PROPERTY, 60)));
+        return Duration.ofSeconds(Math.max(2, Integer.getInteger(IDLE_TIMEOUT_PROPERTY, 30)));
     }
 
     /** How long a request may wait for the work it started before it is answered with what is known. */
