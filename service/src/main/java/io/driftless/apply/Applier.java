@@ -17,6 +17,7 @@ import io.driftless.diff.Patches;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 import io.driftless.plan.Action;
+import io.driftless.plan.Hooks;
 import io.driftless.plan.Plan;
 import io.driftless.plan.PlannedChange;
 import io.driftless.render.Manifests;
@@ -75,14 +76,20 @@ public final class Applier {
         String stoppedBy = null;
         boolean objectsStarted = false;
         boolean interrupted = false;
+        Integer failedWave = null;
         for (PlannedChange change : plan.changes()) {
             boolean writes = change.action() != Action.UNCHANGED && change.action() != Action.SKIP;
             if (stoppedBy == null && writes && stopping.getAsBoolean()) {
                 stoppedBy = SHUTTING_DOWN + "; applied at the next start";
                 interrupted = true;
             }
+            boolean laterWave = failedWave != null && change.desired() != null && change.action() != Action.HOOK
+                    && Hooks.wave(change.desired()) > failedWave;
             ChangeSet.Entry entry;
-            if (stoppedBy != null && writes) {
+            if (laterWave && writes) {
+                entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED, "not applied: an object of sync "
+                        + "wave " + failedWave + " failed, and later waves wait for it");
+            } else if (stoppedBy != null && writes) {
                 entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED, "not applied: " + stoppedBy);
             } else if (change.action() == Action.PRUNE && failed) {
                 entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED,
@@ -100,6 +107,9 @@ public final class Applier {
             }
             if (entry.outcome() == ChangeSet.Outcome.FAILED) {
                 failed = true;
+                if (failedWave == null && change.action() != Action.HOOK && change.desired() != null) {
+                    failedWave = Hooks.wave(change.desired());
+                }
                 LOG.warn("target={} object={} action=failed reason=\"{}\"", target, change.ref(), entry.reason());
             } else if (entry.outcome() != ChangeSet.Outcome.UNCHANGED) {
                 LOG.info("target={} object={} action={} reason=\"{}\"", target, change.ref(), entry.outcome().label(),

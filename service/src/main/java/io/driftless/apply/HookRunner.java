@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.driftless.diff.Patches;
 import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
 import io.driftless.plan.Hooks;
 import io.driftless.plan.PlannedChange;
 import io.driftless.render.Manifests;
@@ -41,7 +42,19 @@ final class HookRunner {
         Map<String, Object> desired = change.desired();
         Set<String> policies = Hooks.deletePolicies(desired);
         var objects = client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace());
-        if (objects.withName(ref.name()).get() != null) {
+        var existing = objects.withName(ref.name()).get();
+        boolean waitForRunning = false;
+        if (existing != null) {
+            if (!sameOwner(existing.getMetadata(), desired)) {
+                return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "an object with the hook's name exists and "
+                        + "does not carry this target's " + Tracking.TARGET_LABEL + " label and " + Tracking.OWNER_ANNOTATION
+                        + " annotation; Driftless does not delete what it does not own: rename or remove it");
+            }
+            // a Job still running from an earlier attempt (e.g. past its wait) is waited for again, not restarted
+            waitForRunning = "Job".equals(ref.kind()) && !finished(client.batch().v1().jobs()
+                    .inNamespace(ref.namespace()).withName(ref.name()).get());
+        }
+        if (existing != null && !waitForRunning) {
             if (!policies.contains(Hooks.BEFORE_HOOK_CREATION)) {
                 return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "hook still exists from an earlier run and "
                         + "its " + Hooks.DELETE_POLICY + " lacks " + Hooks.BEFORE_HOOK_CREATION + "; delete it to run "
@@ -50,7 +63,9 @@ final class HookRunner {
             objects.withName(ref.name()).withPropagationPolicy(DeletionPropagation.BACKGROUND)
                     .withTimeout(DELETE_WAIT_SECONDS, TimeUnit.SECONDS).delete();
         }
-        objects.resource(Manifests.toResource((Map<String, Object>) Patches.withoutNulls(desired))).create();
+        if (!waitForRunning) {
+            objects.resource(Manifests.toResource((Map<String, Object>) Patches.withoutNulls(desired))).create();
+        }
         if (!"Job".equals(ref.kind())) {
             return new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, change.reason());
         }
@@ -81,6 +96,20 @@ final class HookRunner {
                     + Hooks.HOOK_SUCCEEDED + ")");
         }
         return new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, "hook succeeded");
+    }
+
+    /** Whether a live object carries the same ownership label and annotation as the desired hook. */
+    private static boolean sameOwner(io.fabric8.kubernetes.api.model.ObjectMeta live, Map<String, Object> desired) {
+        Map<String, Object> md = Tree.asMap(desired.get("metadata"));
+        Object label = Tree.asMap(md.get("labels")).get(Tracking.TARGET_LABEL);
+        Object owner = Tree.asMap(md.get("annotations")).get(Tracking.OWNER_ANNOTATION);
+        return label != null && owner != null && live.getLabels() != null && live.getAnnotations() != null
+                && label.equals(live.getLabels().get(Tracking.TARGET_LABEL))
+                && owner.equals(live.getAnnotations().get(Tracking.OWNER_ANNOTATION));
+    }
+
+    private static boolean finished(Job job) {
+        return job == null || condition(job, "Complete") != null || condition(job, "Failed") != null;
     }
 
     private void delete(ObjectRef ref) {

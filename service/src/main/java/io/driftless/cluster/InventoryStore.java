@@ -41,12 +41,14 @@ public final class InventoryStore {
      * What a target holds.
      *
      * @param objects the objects it applied last and still owns
-     * @param held    what it held before a prune that a safety rule blocked (the share of a prune is measured
-     *                against it, so objects created since cannot dilute it); equal to {@code objects} when no
-     *                prune is blocked
+     * @param held          what it held before a prune that a safety rule blocked (the share of a prune is
+     *                      measured against it, so objects created since cannot dilute it); equal to
+     *                      {@code objects} when no prune is blocked
+     * @param hooksRevision the last commit whose hooks all ran (or which needed none): hooks run again only
+     *                      for another commit, never for a drift heal; null when unknown
      */
-    public record Inventory(Set<ObjectRef> objects, Set<ObjectRef> held) {
-        public static final Inventory EMPTY = new Inventory(Set.of(), Set.of());
+    public record Inventory(Set<ObjectRef> objects, Set<ObjectRef> held, String hooksRevision) {
+        public static final Inventory EMPTY = new Inventory(Set.of(), Set.of(), null);
     }
 
     public Inventory load(String namespace, String release) {
@@ -56,7 +58,8 @@ public final class InventoryStore {
         }
         Set<ObjectRef> objects = refs(namespace, release, cm.getData().get("objects"));
         String held = cm.getData().get("heldBeforeBlockedPrune");
-        return new Inventory(objects, held == null ? objects : refs(namespace, release, held));
+        return new Inventory(objects, held == null ? objects : refs(namespace, release, held),
+                cm.getData().get("hooksRevision"));
     }
 
     private static Set<ObjectRef> refs(String namespace, String release, String json) {
@@ -73,7 +76,7 @@ public final class InventoryStore {
     }
 
     public void save(String namespace, String release, String revision, Collection<ObjectRef> refs) {
-        save(namespace, release, revision, new Inventory(Set.copyOf(refs), Set.copyOf(refs)));
+        save(namespace, release, revision, new Inventory(Set.copyOf(refs), Set.copyOf(refs), revision));
     }
 
     public void save(String namespace, String release, String revision, Inventory inventory) {
@@ -81,6 +84,9 @@ public final class InventoryStore {
                 .addToLabels(INVENTORY_LABEL, release).addToLabels("app.kubernetes.io/managed-by", "driftless")
                 .endMetadata()
                 .addToData("objects", json(inventory.objects())).addToData("revision", revision);
+        if (inventory.hooksRevision() != null) {
+            cm.addToData("hooksRevision", inventory.hooksRevision());
+        }
         if (!inventory.held().equals(inventory.objects())) {
             cm.addToData("heldBeforeBlockedPrune", json(inventory.held()));
         }

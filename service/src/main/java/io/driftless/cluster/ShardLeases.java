@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +60,18 @@ public final class ShardLeases implements AutoCloseable {
     private final Map<String, Seen> seen = new HashMap<>();
     private final ScheduledExecutorService rounds;
 
+    /** When this replica last renewed each shard it holds, by its own monotonic clock. */
+    private final Map<Integer, Long> renewedAt = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+
     /** @param acquired called with a shard this replica has just taken (its targets should sync now) */
     public ShardLeases(HighAvailability ha, String identity, ClusterConnections clusters, IntConsumer acquired) {
+        this(ha, identity, clusters, acquired, System::nanoTime);
+    }
+
+    ShardLeases(HighAvailability ha, String identity, ClusterConnections clusters, IntConsumer acquired,
+                LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.ha = ha;
         this.identity = identity;
         this.acquired = acquired;
@@ -142,6 +153,7 @@ public final class ShardLeases implements AutoCloseable {
 
     private void keep(int shard, boolean won) {
         if (won) {
+            renewedAt.put(shard, nanoTime.getAsLong());
             holders.put(shard, identity);
             if (held.add(shard)) {
                 LOG.info("shard={} identity={} lease acquired", shard, identity);
@@ -230,8 +242,23 @@ public final class ShardLeases implements AutoCloseable {
         return ha.enabled() ? ha.shards() : 1;
     }
 
+    /**
+     * Whether this replica may sync the shard's targets: it holds the lease and renewed it less than a lease
+     * duration minus a margin ago, by its own clock. A replica cut off from the lease cluster stops syncing
+     * before any other replica can see the lease expire and take it.
+     */
     public boolean holds(int shard) {
-        return held.contains(shard);
+        if (!ha.enabled()) {
+            return held.contains(shard);
+        }
+        Long renewed = renewedAt.get(shard);
+        return held.contains(shard) && renewed != null
+                && nanoTime.getAsLong() - renewed < validFor().toNanos();
+    }
+
+    /** How long a renewal lets this replica act: the lease duration less a fifth for clock rates and latency. */
+    Duration validFor() {
+        return ha.leaseDuration().minus(ha.leaseDuration().dividedBy(5));
     }
 
     public String identity() {
@@ -242,7 +269,7 @@ public final class ShardLeases implements AutoCloseable {
     public List<Holding> holdings() {
         List<Holding> out = new ArrayList<>();
         for (int s = 0; s < shards(); s++) {
-            out.add(new Holding(s, holders.get(s), held.contains(s)));
+            out.add(new Holding(s, holders.get(s), holds(s)));
         }
         return out;
     }

@@ -47,10 +47,11 @@ final class TargetPlanner {
          * The inventory to record after this plan ran: what it keeps, and, while a prune stays blocked by its
          * share, what the target held before (so no later pass can dilute the share and prune anyway).
          */
-        InventoryStore.Inventory next(Set<ObjectRef> pruned) {
+        InventoryStore.Inventory next(Set<ObjectRef> pruned, String commit, boolean hooksDone) {
             Set<ObjectRef> objects = plan.nextInventory(pruned);
             boolean shareBlocked = plan.changes().stream().anyMatch(c -> "max_share".equals(c.pruneBlocked()));
-            return new InventoryStore.Inventory(objects, shareBlocked ? inventory.held() : objects);
+            return new InventoryStore.Inventory(objects, shareBlocked ? inventory.held() : objects,
+                    hooksDone ? commit : inventory.hooksRevision());
         }
     }
 
@@ -99,7 +100,8 @@ final class TargetPlanner {
         Map<ObjectRef, Map<String, Object>> live = new LiveReader(client, watches.cache(target.cluster().name()))
                 .read(wanted, Tracking.TARGET_LABEL, owner.labelValue());
         Plan plan = Planner.plan(owner, desired, live, inventory.objects(), inventory.held(),
-                target.release().syncPolicy(), target.release().ignoreDifferences());
+                !snapshot.commit().equals(inventory.hooksRevision()), target.release().syncPolicy(),
+                target.release().ignoreDifferences());
         return new Planned(rendered, desired, live, inventory, plan);
     }
 

@@ -138,7 +138,9 @@ public final class TargetSyncer {
                 pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
                         .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
             }
-            InventoryStore.Inventory next = planned.next(pruned);
+            // every hook of this commit ran (or none was needed) once the whole apply succeeded
+            boolean hooksDone = changes == null || !changes.failed() && !changes.interrupted();
+            InventoryStore.Inventory next = planned.next(pruned, snapshot.commit(), hooksDone);
             if (!next.equals(inventory)) {
                 new InventoryStore(client).save(target.release().namespace(), release, snapshot.commit(), next);
             }

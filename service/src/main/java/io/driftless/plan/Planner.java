@@ -44,17 +44,19 @@ public final class Planner {
     public static Plan plan(Owner owner, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
                             Set<ObjectRef> inventory, ReleaseSpec.SyncPolicy policy,
                             List<ReleaseSpec.IgnoreRule> ignores) {
-        return plan(owner, desired, live, inventory, inventory, policy, ignores);
+        return plan(owner, desired, live, inventory, inventory, true, policy, ignores);
     }
 
     /**
      * @param held what the target held before a prune a safety rule blocked (else the inventory): the share of
      *             a prune is the share of these objects it removes, so objects created since (by the change that
      *             was blocked) neither dilute it nor count against a revert
+     * @param hooksDue whether this commit's hooks have yet to run: false when they ran (or were not needed) at
+     *                 this commit before, so a drift heal never runs a migration again
      */
     public static Plan plan(Owner owner, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
-                            Set<ObjectRef> inventory, Set<ObjectRef> held, ReleaseSpec.SyncPolicy policy,
-                            List<ReleaseSpec.IgnoreRule> ignores) {
+                            Set<ObjectRef> inventory, Set<ObjectRef> held, boolean hooksDue,
+                            ReleaseSpec.SyncPolicy policy, List<ReleaseSpec.IgnoreRule> ignores) {
         List<Map<String, Object>> hooks = desired.stream().filter(Hooks::isHook).toList();
         if (hooks.size() == desired.size() && !policy.allowEmpty()) {
             return new Plan(List.of(), "the release renders no objects; refusing to sync (and prune) an empty "
@@ -125,7 +127,7 @@ public final class Planner {
 
         // hooks run when the release's content changes: a first install, or an upgrade of an installed release
         boolean install = inventory.isEmpty() && apply.stream().allMatch(c -> c.action() == Action.CREATE);
-        boolean changes = apply.stream().anyMatch(Planner::changesContent)
+        boolean changes = hooksDue && apply.stream().anyMatch(Planner::changesContent)
                 || prune.stream().anyMatch(c -> c.action() == Action.PRUNE);
         List<PlannedChange> before = new ArrayList<>();
         List<PlannedChange> after = new ArrayList<>();

@@ -165,4 +165,36 @@ class ApplierIT {
         assertThat(plan.nextInventory(Set.of())).as("the inventory lists what the commit renders; the next sync "
                 + "creates the rest").hasSize(3);
     }
+
+    @Test
+    void aFailedSyncWaveStopsTheLaterWaves() {
+        Map<String, Object> first = service("first", 80);
+        Map<String, Object> second = service("second", 81);
+        Tree.asMap(Tree.asMap(second.get("metadata")).computeIfAbsent("annotations", k -> new LinkedHashMap<>()))
+                .put("driftless.io/sync-wave", "1");
+        server.expect().post().withPath(SERVICES).andReturn(422, "Service \"first\" is invalid").once();
+        ChangeSet changes = apply(List.of(first, second), Set.of());
+        assertThat(changes.entries()).extracting(e -> e.ref().name() + " " + e.outcome()).containsExactly(
+                "first FAILED", "second SKIPPED");
+        assertThat(changes.entries().get(1).reason())
+                .isEqualTo("not applied: an object of sync wave 0 failed, and later waves wait for it");
+        assertThat(client.services().inNamespace("data").withName("second").get()).isNull();
+    }
+
+    @Test
+    void aHookNeverDeletesAnObjectOfItsNameThatDriftlessDoesNotOwn() {
+        Map<String, Object> hook = Planner.stamp(OWNER, Tree.map("apiVersion", "v1", "kind", "ConfigMap",
+                "metadata", Tree.map("name", "migrate", "namespace", "data",
+                        "annotations", Tree.map("helm.sh/hook", "pre-upgrade,pre-install")),
+                "data", Tree.map("run", "yes")));
+        client.configMaps().inNamespace("data").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("migrate").withNamespace("data").endMetadata()
+                .addToData("someone", "else's").build()).create();
+        ChangeSet changes = apply(List.of(hook, service("web", 80)), Set.of());
+        assertThat(changes.entries()).extracting(e -> e.ref().name() + " " + e.outcome()).containsExactly(
+                "migrate FAILED", "web SKIPPED");
+        assertThat(changes.entries().get(0).reason()).contains("Driftless does not delete what it does not own");
+        assertThat(client.configMaps().inNamespace("data").withName("migrate").get().getData())
+                .containsEntry("someone", "else's");
+    }
 }

@@ -60,6 +60,14 @@ class HookIT {
             assertThat(quiet.health()).isNotEqualTo("Missing");
             assertThat(quiet.healthDetails()).as("a hook is not part of the target's health").noneMatch(l -> l.contains(JOB));
 
+            client.apps().deployments().inNamespace("prefect").withName("prefect-server")
+                    .edit(d -> { d.getSpec().setReplicas(5); return d; });
+            TargetStatus healed = t.sync();
+            assertThat(healed.changes()).as("a drift heal at the same commit").contains(
+                    "Deployment/prefect/prefect-server configured (/spec/replicas)");
+            assertThat(replicas(client)).isEqualTo(1);
+            assertThat(job(client)).as("a drift heal does not run the migration again").isNull();
+
             t.commit(VALUES.formatted(2));
             CompletableFuture<TargetStatus> upgrade = CompletableFuture.supplyAsync(t::sync);
             running = awaitJob(client);

@@ -122,13 +122,13 @@ class PlannerTest {
         List<Map<String, Object>> desired = new java.util.ArrayList<>(renamed);
         desired.add(kept);
         // 3 of 7 would pass a 50% limit; 3 of the 4 held before the change must not
-        Plan heal = Planner.plan(OWNER, desired, live(all), inventory, held, POLICY, List.of());
+        Plan heal = Planner.plan(OWNER, desired, live(all), inventory, held, true, POLICY, List.of());
         assertThat(heal.changes()).filteredOn(c -> c.desired() == null).hasSize(3)
                 .allSatisfy(c -> assertThat(c.pruneBlocked()).isEqualTo("max_share"));
         // reverting the change prunes what it created: none of that was held before
         List<Map<String, Object>> original = new java.util.ArrayList<>(old);
         original.add(kept);
-        Plan revert = Planner.plan(OWNER, original, live(all), inventory, held, POLICY, List.of());
+        Plan revert = Planner.plan(OWNER, original, live(all), inventory, held, true, POLICY, List.of());
         assertThat(revert.changes()).filteredOn(c -> c.action() == Action.PRUNE).extracting(PlannedChange::ref)
                 .containsExactlyInAnyOrderElementsOf(renamed.stream().map(PlannerTest::ref).toList());
     }
