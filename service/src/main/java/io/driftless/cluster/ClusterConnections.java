@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,8 @@ public final class ClusterConnections implements Closeable {
     private volatile RequestObserver observer = (cluster, verb, code) -> { };
     private final Watches watches = new Watches(this);
 
+    private volatile Consumer<String> returned = cluster -> { };
+
     public ClusterConnections(List<ClusterSpec> clusters) {
         for (ClusterSpec spec : clusters) {
             reachability.put(spec.name(), new Reachability(spec.name(), true, null, null, null, null));
@@ -100,6 +103,11 @@ public final class ClusterConnections implements Closeable {
         this.observer = observer;
     }
 
+    /** Called with a cluster's name when it answers again after it was unreachable. */
+    public void onReturn(Consumer<String> listener) {
+        this.returned = listener;
+    }
+
     public Reachability reachability(String cluster) {
         return reachability.get(cluster);
     }
@@ -113,8 +121,11 @@ public final class ClusterConnections implements Closeable {
         return new Interceptor() {
             @Override
             public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-                reachability.put(cluster, Reachability.answered(cluster, Instant.now()));
+                Reachability before = reachability.put(cluster, Reachability.answered(cluster, Instant.now()));
                 observer.observed(cluster, verb(request), response.code());
+                if (before != null && !before.reachable()) {
+                    returned.accept(cluster); // whichever request saw it first (a probe, an informer's relist)
+                }
             }
 
             @Override

@@ -129,6 +129,12 @@ public final class Watches implements AutoCloseable {
         return tree;
     }
 
+    /** The kinds ({@code apiVersion|Kind}) the target's watches cover, as its last sync asked for them. */
+    public Set<String> kinds(String cluster, String release) {
+        return targetKinds.getOrDefault(cluster + "/" + release, Set.of()).stream()
+                .map(k -> k.substring(k.indexOf('|') + 1)).collect(Collectors.toSet());
+    }
+
     /** Whether every kind of the target's objects is watched and its cache filled, so reads need no API call. */
     public boolean covers(String cluster, String release) {
         Set<String> kinds = targetKinds.get(cluster + "/" + release);

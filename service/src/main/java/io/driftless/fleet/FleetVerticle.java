@@ -92,6 +92,8 @@ public final class FleetVerticle extends VerticleBase {
     /** How long a shutdown waits for syncs in progress to reach an object boundary. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private WorkerExecutor probes;
+    /** Set when a shutdown begins: no timer, message or informer change starts work after it. */
+    private volatile boolean stopping;
 
     public FleetVerticle(Fleet fleet, ClusterConnections clusters, ShardLeases leases, Map<String, GitSource> sources,
                          TargetSyncer syncer, StatusBoard board, Metrics metrics, Clock clock, int parallelism) {
@@ -133,6 +135,11 @@ public final class FleetVerticle extends VerticleBase {
                 context.runOnContext(v -> liveChanged(target));
             }
         });
+        clusters.onReturn(cluster -> context.runOnContext(v -> {
+            LOG.info("cluster={} reachable again; syncing its targets", cluster);
+            fleet.targets().stream().filter(t -> t.cluster().name().equals(cluster))
+                    .map(t -> t.release().source()).distinct().forEach(this::poll);
+        }));
         sources.keySet().forEach(this::poll);
         probes = vertx.createSharedWorkerExecutor("driftless-probe", 2);
         vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probeIdleClusters());
@@ -141,6 +148,10 @@ public final class FleetVerticle extends VerticleBase {
 
     /** Fetches a target's source and syncs (or, for a dry run, compares) it now; replies with the target id. */
     private void forcedSync(Message<JsonObject> msg) {
+        if (stopping) {
+            msg.fail(503, "Driftless is shutting down");
+            return;
+        }
         Target target = fleet.targets().stream().filter(t -> t.id().equals(msg.body().getString("target")))
                 .findFirst().orElse(null);
         if (target == null) {
@@ -163,7 +174,8 @@ public final class FleetVerticle extends VerticleBase {
             } catch (SourceException e) {
                 return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), e.getMessage())};
             }
-            return new TargetStatus[] {before, syncer.sync(target, snapshot, write)};
+            remember(snapshot);
+            return new TargetStatus[] {before, syncer.sync(target, () -> newest(snapshot), write)};
         }).onComplete(done -> {
             if (done.failed()) {
                 msg.fail(500, String.valueOf(done.cause().getMessage()));
@@ -176,6 +188,10 @@ public final class FleetVerticle extends VerticleBase {
 
     /** Fetches a ref and answers, per target of the source, what syncing at it would do. */
     private void preview(Message<JsonObject> msg) {
+        if (stopping) {
+            msg.fail(503, "Driftless is shutting down");
+            return;
+        }
         GitSource source = sources.get(msg.body().getString("source"));
         if (source == null) {
             msg.fail(404, "unknown source '" + msg.body().getString("source") + "'; declared: " + sources.keySet());
@@ -196,6 +212,9 @@ public final class FleetVerticle extends VerticleBase {
      * and metric) stays current for clusters nothing else talks to. Busy clusters are not probed.
      */
     private void probeIdleClusters() {
+        if (stopping) {
+            return;
+        }
         Instant now = clock.instant();
         Instant due = now.minus(PROBE_INTERVAL);
         for (ClusterConnections.Reachability r : clusters.reachability()) {
@@ -203,20 +222,14 @@ public final class FleetVerticle extends VerticleBase {
                     && !clusters.watches().watching(r.cluster());
             boolean retry = !r.reachable() && !r.backingOff(now);
             if (idle || retry) {
-                probes.<Boolean>executeBlocking(() -> {
+                probes.executeBlocking(() -> { // a return is reported by ClusterConnections#onReturn
                     try {
                         clusters.client(r.cluster()).getKubernetesVersion();
                     } catch (RuntimeException e) {
                         LOG.debug("cluster={} probe failed: {}", r.cluster(), e.toString());
                     }
-                    return clusters.reachability(r.cluster()).reachable();
-                }, false).onSuccess(answered -> {
-                    if (retry && answered) {
-                        LOG.info("cluster={} reachable again; syncing its targets", r.cluster());
-                        fleet.targets().stream().filter(t -> t.cluster().name().equals(r.cluster()))
-                                .map(t -> t.release().source()).distinct().forEach(this::poll);
-                    }
-                });
+                    return null;
+                }, false);
             }
         }
     }
@@ -244,6 +257,7 @@ public final class FleetVerticle extends VerticleBase {
      */
     @Override
     public Future<?> stop() {
+        stopping = true;
         syncer.stopWriting();
         timers.values().forEach(vertx::cancelTimer);
         Future<?> drained = Future.join(List.copyOf(inFlight)).timeout(SHUTDOWN_GRACE.toMillis(),
@@ -264,6 +278,9 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     private void poll(String sourceName) {
+        if (stopping) {
+            return;
+        }
         if (!polling.add(sourceName)) {
             // a fetch is running; it may have read the remote before this push, or checked the shards before
             // this one was taken: fetch again once it ends
@@ -281,7 +298,7 @@ public final class FleetVerticle extends VerticleBase {
                     metrics.fetchFinished(sourceName, "success", Duration.between(started, clock.instant()));
                     metrics.fetchedAt(sourceName, clock.instant().getEpochSecond());
                     metrics.sourceRevision(sourceName, snapshot.shortCommit());
-                    snapshots.put(sourceName, snapshot);
+                    remember(snapshot);
                     return syncTargets(sourceName, snapshot, null);
                 }, failure -> {
                     metrics.fetchFinished(sourceName, "failure", Duration.between(started, clock.instant()));
@@ -317,7 +334,7 @@ public final class FleetVerticle extends VerticleBase {
                 if (fetchError != null) {
                     return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), fetchError)};
                 }
-                boolean newCommit = !snapshot.commit().equals(before.revision());
+                boolean newCommit = !newest(snapshot).commit().equals(before.revision());
                 boolean changedLive = dirty.remove(target.id());
                 boolean healing = target.release().syncPolicy().selfHeal() && before.outOfSync() > 0;
                 if (!newCommit && !changedLive && !healing && before.lastError() == null
@@ -337,8 +354,9 @@ public final class FleetVerticle extends VerticleBase {
      * Writes a new commit; otherwise compares, and with selfHeal re-applies drift when the target's heal budget
      * allows (else it stays OutOfSync and is healed when the budget allows again).
      */
-    private TargetStatus[] syncBlocking(Target target, Snapshot snapshot, boolean newCommit, boolean live) {
+    private TargetStatus[] syncBlocking(Target target, Snapshot fetched, boolean newCommit, boolean live) {
         TargetStatus before = board.get(target.id());
+        java.util.function.Supplier<Snapshot> snapshot = () -> newest(fetched);
         if (newCommit) {
             return new TargetStatus[] {before, live ? syncer.syncUnlessFailing(target, snapshot, true)
                     : syncer.sync(target, snapshot, true)};
@@ -357,6 +375,16 @@ public final class FleetVerticle extends VerticleBase {
         return new TargetStatus[] {before, after};
     }
 
+    /** Keeps a source's newest fetch (by fetch order): what queued syncs of its targets use once they run. */
+    private void remember(Snapshot snapshot) {
+        snapshots.merge(snapshot.source(), snapshot, Snapshot::later);
+    }
+
+    /** The newest fetch of the snapshot's source: the snapshot itself unless a later fetch was remembered. */
+    private Snapshot newest(Snapshot snapshot) {
+        return Snapshot.later(snapshot, snapshots.get(snapshot.source()));
+    }
+
     /** Whether this replica holds the target's shard (always, without high availability). */
     private boolean mine(Target target) {
         return leases.holds(Shards.of(target.id(), leases.shards()));
@@ -364,7 +392,7 @@ public final class FleetVerticle extends VerticleBase {
 
     /** An owned object changed in the cluster: compare its target soon (changes within the debounce are one). */
     private void liveChanged(Target target) {
-        if (!mine(target)) {
+        if (stopping || !mine(target)) {
             return;
         }
         dirty.add(target.id());
@@ -373,6 +401,9 @@ public final class FleetVerticle extends VerticleBase {
         }
         vertx.setTimer(DEBOUNCE.toMillis(), id -> {
             debouncing.remove(target.id());
+            if (stopping) {
+                return;
+            }
             Snapshot snapshot = snapshots.get(target.release().source());
             if (snapshot == null || board.get(target.id()).lastError() != null || !dirty.remove(target.id())) {
                 // not fetched yet (the first poll syncs it), failing (its status keeps the error until a poll

@@ -96,7 +96,9 @@ final class TargetPlanner {
         Set<ObjectRef> wanted = new LinkedHashSet<>();
         desired.forEach(d -> wanted.add(Planner.refOf(d)));
         wanted.addAll(inventory.objects());
-        watches.watch(target.cluster().name(), target.release().name(), wanted);
+        if (cache) { // a preview of another ref must not change what the target's watches cover
+            watches.watch(target.cluster().name(), target.release().name(), wanted);
+        }
         Map<ObjectRef, Map<String, Object>> live = new LiveReader(client, watches.cache(target.cluster().name()))
                 .read(wanted, Tracking.TARGET_LABEL, owner.labelValue());
         Plan plan = Planner.plan(owner, desired, live, inventory.objects(), inventory.held(),

@@ -79,9 +79,17 @@ public final class TargetSyncer {
      * @param write false to only compare and report (drift is shown, nothing is written)
      */
     public TargetStatus sync(Target target, Snapshot snapshot, boolean write) {
+        return sync(target, () -> snapshot, write);
+    }
+
+    /**
+     * As {@link #sync(Target, Snapshot, boolean)}, with the snapshot chosen once the target's lock is held: a
+     * sync queued with an older fetch then uses the newest one (a forced sync may have applied it meanwhile).
+     */
+    public TargetStatus sync(Target target, java.util.function.Supplier<Snapshot> snapshot, boolean write) {
         // one sync per target at a time: a forced sync and a poll never interleave their writes
         synchronized (lock(target)) {
-            return syncLocked(target, snapshot, write);
+            return syncLocked(target, snapshot.get(), write);
         }
     }
 
@@ -90,10 +98,11 @@ public final class TargetSyncer {
      * status: a change seen in the cluster does not hide a source, values or render error, which only the next
      * attempt at the source clears.
      */
-    public TargetStatus syncUnlessFailing(Target target, Snapshot snapshot, boolean write) {
+    public TargetStatus syncUnlessFailing(Target target, java.util.function.Supplier<Snapshot> snapshot,
+                                          boolean write) {
         synchronized (lock(target)) {
             TargetStatus current = board.get(target.id());
-            return current.lastError() != null ? current : syncLocked(target, snapshot, write);
+            return current.lastError() != null ? current : syncLocked(target, snapshot.get(), write);
         }
     }
 

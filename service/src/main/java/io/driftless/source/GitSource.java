@@ -41,6 +41,8 @@ public final class GitSource implements Closeable {
     private final CommitVerifier verifier;
     /** For ssh:// sources: the key file and known_hosts of this source only, never the user's ~/.ssh. */
     private final SshdSessionFactory ssh;
+    /** Fetches so far (guarded by this source's lock): numbers snapshots in fetch order. */
+    private long fetches;
 
     public GitSource(SourceSpec spec, Path cacheRoot, Map<String, String> env) {
         this.spec = spec;
@@ -131,7 +133,7 @@ public final class GitSource implements Closeable {
                         + e.getMessage(), e);
             }
         }
-        return new Snapshot(spec.name(), repository, commit);
+        return new Snapshot(spec.name(), repository, commit, ++fetches);
     }
 
     private ObjectId resolve(String ref) {

@@ -19,11 +19,26 @@ public final class Snapshot {
     private final String source;
     private final Repository repository;
     private final ObjectId commit;
+    private final long sequence;
 
-    Snapshot(String source, Repository repository, ObjectId commit) {
+    Snapshot(String source, Repository repository, ObjectId commit, long sequence) {
         this.source = source;
         this.repository = repository;
         this.commit = commit;
+        this.sequence = sequence;
+    }
+
+    /** The fetch of its source that made it: a later fetch has a higher number. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** The later of two snapshots of one source (by fetch, not by commit date). */
+    public static Snapshot later(Snapshot a, Snapshot b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.sequence >= b.sequence ? a : b;
     }
 
     public String source() {

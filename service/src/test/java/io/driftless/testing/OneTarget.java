@@ -77,6 +77,15 @@ public final class OneTarget implements AutoCloseable {
         return syncer.sync(target(), source.fetch(), true);
     }
 
+    /** Fetches the source and says what syncing it would do, as a preview: nothing is written or recorded. */
+    public io.driftless.fleet.Preview preview() {
+        return syncer.preview(target(), source.fetch());
+    }
+
+    public ClusterConnections clusters() {
+        return clusters;
+    }
+
     /** Fetches the source and compares the target: drift is reported, nothing is written. */
     public TargetStatus compare() {
         return syncer.sync(target(), source.fetch(), false);
