@@ -108,9 +108,9 @@ public final class HttpApiVerticle extends VerticleBase {
             json(ctx, 202, Map.of("source", name, "status", "refreshing"));
         });
         router.post("/api/v1/targets/:cluster/:release/sync").handler(this::authorized)
-                .handler(ctx -> syncNow(ctx, "true".equals(ctx.queryParams().get("dryRun")), false));
-        // compares only, so it needs no credentials
-        router.get("/api/v1/targets/:cluster/:release/diff").handler(ctx -> syncNow(ctx, true, true));
+                .handler(ctx -> syncNow(ctx, "true".equals(ctx.queryParams().get("dryRun"))));
+        // compares at the last fetched commit and changes nothing, so it needs no credentials
+        router.get("/api/v1/targets/:cluster/:release/diff").handler(this::diff);
         // credentials first: a body is read only for a caller who may send one
         router.post("/api/v1/preview").handler(this::authorized);
         router.post("/api/v1/preview").handler(BodyHandler.create().setBodyLimit(64 * 1024)
@@ -125,21 +125,41 @@ public final class HttpApiVerticle extends VerticleBase {
         return server.requestHandler(router).listen(port, host);
     }
 
-    /** Fetches and syncs (or only compares) one target now and answers its status, or just its drift. */
-    private void syncNow(RoutingContext ctx, boolean dryRun, boolean driftOnly) {
+    /** One target's drift at its source's last fetched commit: no fetch, and no status, history or metric changes. */
+    private void diff(RoutingContext ctx) {
+        String id = ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
+        vertx.eventBus().<JsonObject>request(FleetVerticle.COMPARE, id,
+                new DeliveryOptions().setSendTimeout(Connections.answerWithin().toMillis())).onComplete(reply -> {
+                    if (reply.succeeded()) {
+                        JsonObject p = reply.result().body();
+                        Map<String, Object> out = new java.util.LinkedHashMap<>();
+                        out.put("target", id);
+                        out.put("revision", p.getString("revision"));
+                        out.put("result", p.getString("result"));
+                        out.put("outOfSync", p.getLong("outOfSync"));
+                        out.put("drift", p.getJsonArray("changes", new io.vertx.core.json.JsonArray()).getList());
+                        if (p.getString("error") != null) {
+                            out.put("error", p.getString("error"));
+                        }
+                        json(ctx, 200, out);
+                    } else {
+                        failed(ctx, reply.cause());
+                    }
+                });
+    }
+
+    /** Fetches and syncs (or, for a dry run, compares) one target now and answers its status. */
+    private void syncNow(RoutingContext ctx, boolean dryRun) {
         String id = ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
         vertx.eventBus().<String>request(FleetVerticle.SYNC, new JsonObject().put("target", id).put("dryRun", dryRun),
                 new DeliveryOptions().setSendTimeout(Connections.answerWithin().toMillis())).onComplete(reply -> {
-                    if (!driftOnly && reply.failed() && reply.cause() instanceof ReplyException e
+                    if (reply.failed() && reply.cause() instanceof ReplyException e
                             && e.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT) {
                         // the sync goes on; its outcome shows in the target's status
                         json(ctx, 202, Map.of("target", id, "status", "syncing; GET /api/v1/targets/" + id
                                 + " shows the outcome"));
                     } else if (reply.succeeded()) {
-                        var status = board.get(reply.result().body());
-                        json(ctx, 200, driftOnly ? Map.of("target", id, "revision", String.valueOf(
-                                status.attemptedRevision()), "outOfSync", status.outOfSync(), "drift", status.drift())
-                                : status);
+                        json(ctx, 200, board.get(reply.result().body()));
                     } else {
                         failed(ctx, reply.cause());
                     }

@@ -60,6 +60,12 @@ public final class FleetVerticle extends VerticleBase {
      * it would do, writing nothing (body: {@code {source, ref}}; reply: a JSON array of {@link Preview}s).
      */
     public static final String PREVIEW = "driftless.source.preview";
+    /**
+     * Event-bus address that compares a target at its source's last fetched commit with the live state, changing
+     * nothing: no fetch, no status, no metric (body: target id; reply: a {@link Preview} as JSON). One compare
+     * per target at a time; another asked meanwhile is refused with 429.
+     */
+    public static final String COMPARE = "driftless.target.compare";
     /** Event-bus address told of a shard this replica has just taken (body: the shard number). */
     public static final String SHARD_ACQUIRED = "driftless.shard.acquired";
     private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
@@ -84,6 +90,7 @@ public final class FleetVerticle extends VerticleBase {
     /** Targets with an owned object changed since their last sync, and those waiting out the debounce. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final Set<String> debouncing = ConcurrentHashMap.newKeySet();
+    private final Set<String> comparing = ConcurrentHashMap.newKeySet();
     /** The last fetched snapshot of each source, which live changes are compared against. */
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final HealBudget heals = new HealBudget();
@@ -123,6 +130,7 @@ public final class FleetVerticle extends VerticleBase {
         });
         vertx.eventBus().<JsonObject>consumer(SYNC, this::forcedSync);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, this::preview);
+        vertx.eventBus().<String>consumer(COMPARE, this::compare);
         vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> fleet.targets().stream()
                 .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).map(t -> t.release().source())
                 .distinct().forEach(this::poll));
@@ -184,6 +192,33 @@ public final class FleetVerticle extends VerticleBase {
             publish(done.result()[0], done.result()[1]);
             msg.reply(target.id());
         });
+    }
+
+    /** What syncing a target at its last fetched commit would do; reads the live state, writes nothing. */
+    private void compare(Message<String> msg) {
+        Target target = fleet.targets().stream().filter(t -> t.id().equals(msg.body())).findFirst().orElse(null);
+        if (target == null) {
+            msg.fail(404, "no such target '" + msg.body() + "'");
+            return;
+        }
+        Snapshot snapshot = snapshots.get(target.release().source());
+        if (snapshot == null) {
+            msg.fail(409, "source " + target.release().source() + " has not been fetched yet");
+            return;
+        }
+        if (stopping || !comparing.add(target.id())) {
+            msg.fail(429, "a compare of " + target.id() + " is already running");
+            return;
+        }
+        this.<Preview>track(target, () -> syncer.preview(target, snapshot))
+                .onComplete(done -> {
+                    comparing.remove(target.id());
+                    if (done.succeeded()) {
+                        msg.reply(JsonObject.mapFrom(done.result()));
+                    } else {
+                        msg.fail(500, String.valueOf(done.cause()));
+                    }
+                });
     }
 
     /** Fetches a ref and answers, per target of the source, what syncing at it would do. */

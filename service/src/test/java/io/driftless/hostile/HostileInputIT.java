@@ -282,6 +282,27 @@ class HostileInputIT {
                 .doesNotContain("GitSecret1").doesNotContain("LiveSecret2");
     }
 
+    @Test
+    void anAnonymousDiffChangesNothingAndFetchesNothing() throws Exception {
+        TargetStatus failed = push(HEALING, "server: {replicaCount: -1}\n");
+        assertThat(failed.syncState()).isEqualTo("Failed");
+        double fetches = metric("driftless_source_fetch_total{result=\"success\",source=\"values\"}");
+        double syncs = metric("driftless_sync_total{cluster=\"dev\",release=\"healing\",result=\"failure\"}");
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> diff = call("GET", "/api/v1/targets/dev/healing/diff", null, null);
+            assertThat(diff.statusCode()).as(diff.body()).isIn(200, 429);
+        }
+        TargetStatus after = status("healing");
+        assertThat(after.syncState()).isEqualTo("Failed");
+        assertThat(after.lastError()).isEqualTo(failed.lastError());
+        assertThat(after.history()).isEqualTo(failed.history());
+        assertThat(metric("driftless_source_fetch_total{result=\"success\",source=\"values\"}")).isEqualTo(fetches);
+        assertThat(metric("driftless_sync_total{cluster=\"dev\",release=\"healing\",result=\"failure\"}"))
+                .isEqualTo(syncs);
+        assertThat(dev.v1().events().inNamespace("healing").list().getItems())
+                .noneMatch(e -> "SyncRecovered".equals(e.getReason()));
+    }
+
     // ---- the HTTP server ------------------------------------------------------------------------------------
 
     @Test
