@@ -38,6 +38,9 @@ public final class Watches implements AutoCloseable {
     public record Change(String cluster, String release, ObjectRef ref, String event) {
     }
 
+    /** The event of a {@link Change} that only changed an object's status. */
+    public static final String STATUS_CHANGED = "status";
+
     private final ClusterConnections clusters;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
     /** Kinds that cannot be watched (not served, forbidden): their reads go to the API server. */
@@ -96,6 +99,8 @@ public final class Watches implements AutoCloseable {
             public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
                 if (significant(before, after)) {
                     report(cluster, after, "updated");
+                } else if (!Objects.equals(before.get("status"), after.get("status"))) {
+                    report(cluster, after, STATUS_CHANGED); // health may have changed; the spec did not
                 }
             }
 

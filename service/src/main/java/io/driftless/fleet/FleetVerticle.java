@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.cluster.ShardLeases;
+import io.driftless.cluster.Watches;
 import io.driftless.config.Fleet;
 import io.driftless.config.Target;
 import io.driftless.model.Tracking;
@@ -91,6 +92,7 @@ public final class FleetVerticle extends VerticleBase {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final Set<String> debouncing = ConcurrentHashMap.newKeySet();
     private final Set<String> comparing = ConcurrentHashMap.newKeySet();
+    private final Set<String> healthPending = ConcurrentHashMap.newKeySet();
     /** The last fetched snapshot of each source, which live changes are compared against. */
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final HealBudget heals = new HealBudget();
@@ -140,7 +142,13 @@ public final class FleetVerticle extends VerticleBase {
         clusters.watches().listen(change -> {
             Target target = byLabel.get(change.cluster() + "/" + change.release());
             if (target != null) {
-                context.runOnContext(v -> liveChanged(target));
+                context.runOnContext(v -> {
+                    if (Watches.STATUS_CHANGED.equals(change.event())) {
+                        statusChanged(target);
+                    } else {
+                        liveChanged(target);
+                    }
+                });
             }
         });
         clusters.onReturn(cluster -> context.runOnContext(v -> {
@@ -423,6 +431,21 @@ public final class FleetVerticle extends VerticleBase {
     /** Whether this replica holds the target's shard (always, without high availability). */
     private boolean mine(Target target) {
         return leases.holds(Shards.of(target.id(), leases.shards()));
+    }
+
+    /** Only an owned object's status changed: assess the target's health again soon, from the caches. */
+    private void statusChanged(Target target) {
+        if (stopping || !mine(target) || !healthPending.add(target.id())) {
+            return;
+        }
+        vertx.setTimer(DEBOUNCE.toMillis(), id -> {
+            healthPending.remove(target.id());
+            if (stopping) {
+                return;
+            }
+            this.<TargetStatus[]>track(target, () -> new TargetStatus[] {board.get(target.id()),
+                    syncer.refreshHealth(target)}).onSuccess(pair -> publish(pair[0], pair[1]));
+        });
     }
 
     /** An owned object changed in the cluster: compare its target soon (changes within the debounce are one). */

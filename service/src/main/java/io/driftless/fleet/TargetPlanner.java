@@ -107,6 +107,38 @@ final class TargetPlanner {
         return new Planned(rendered, desired, live, inventory, plan);
     }
 
+    /**
+     * Health from the watch caches alone, for the commit whose render is cached: no render, no diff and no API
+     * call. Empty when that render is not cached or a kind of the target is not covered by a watch.
+     */
+    java.util.Optional<io.driftless.health.Health.Report> healthFromCache(Target target, String commit) {
+        CachedRender cached = renders.get(target.id());
+        String cluster = target.cluster().name();
+        if (cached == null || !cached.commit().equals(commit) || !watches.covers(cluster, target.release().name())) {
+            return java.util.Optional.empty();
+        }
+        List<ObjectRef> refs = new ArrayList<>();
+        for (var r : cached.rendered().objects()) {
+            Map<String, Object> object = Planner.inNamespace(target.release().namespace(), Values.deepCopy(r));
+            if (!Planner.isHook(object)) {
+                refs.add(Planner.refOf(object));
+            }
+        }
+        LiveReader.Cache cache = watches.cache(cluster);
+        Map<ObjectRef, Map<String, Object>> live = new java.util.HashMap<>();
+        for (ObjectRef ref : refs) {
+            Map<String, Object> hit = cache.lookup(ref);
+            if (hit == null) {
+                return java.util.Optional.empty(); // not cached after all: the next sync reads it
+            }
+            if (hit != LiveReader.Cache.ABSENT) {
+                live.put(ref, hit);
+            }
+        }
+        return java.util.Optional.of(io.driftless.health.Health.assess(refs, live, Set.of(),
+                cached.rendered().healthHints()));
+    }
+
     private Chart.Rendered render(Target target, Snapshot snapshot, boolean cache) {
         CachedRender cached = renders.get(target.id());
         if (cached != null && cached.commit().equals(snapshot.commit())) {

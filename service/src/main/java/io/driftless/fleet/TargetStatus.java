@@ -28,6 +28,13 @@ public record TargetStatus(String cluster, String release, String namespace, Str
                              String error) {
     }
 
+    /** The same status with another health (a status change of a live object, no sync). */
+    public TargetStatus withHealth(String newHealth, List<String> details) {
+        return new TargetStatus(cluster, release, namespace, source, syncState, revision, attemptedRevision, lastSync,
+                lastSuccess, outOfSync, summary, lastError, warnings, changes, drift, newHealth, List.copyOf(details),
+                history);
+    }
+
     public static TargetStatus initial(String cluster, String release, String namespace, String source) {
         return new TargetStatus(cluster, release, namespace, source, "Unknown", null, null, null, null, 0, null,
                 null, List.of(), List.of(), List.of(), "Unknown", List.of(), List.of());

@@ -197,6 +197,30 @@ public final class TargetSyncer {
         return e.getMessage().replace('\n', ';');
     }
 
+    /**
+     * A status of an owned object changed (a Deployment became available, a Pod crash-loops): the target's health
+     * is assessed again from the watch caches, without rendering, diffing or calling the API server, and
+     * recorded (status and metric) when it changed. A failing target, or one whose applied commit is not the
+     * cached render's, keeps its health until its next sync.
+     */
+    public TargetStatus refreshHealth(Target target) {
+        synchronized (lock(target)) {
+            TargetStatus current = board.get(target.id());
+            if (current.lastError() != null || current.revision() == null) {
+                return current;
+            }
+            var report = planner.healthFromCache(target, current.revision()).orElse(null);
+            if (report == null || report.status().name().equals(current.health())
+                    && report.messages().equals(current.healthDetails())) {
+                return current;
+            }
+            metrics.health(target.cluster().name(), target.release().name(), report.status().name());
+            board.update(target, old -> old.withHealth(report.status().name(), report.messages()));
+            LOG.info("target={} health={} (a live status changed)", target.id(), report.status().name());
+            return board.get(target.id());
+        }
+    }
+
     /** Graceful shutdown: applies in progress stop at the next object boundary; later syncs write nothing. */
     public void stopWriting() {
         stopping = true;

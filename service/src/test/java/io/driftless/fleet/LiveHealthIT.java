@@ -1,0 +1,76 @@
+package io.driftless.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.driftless.app.DriftlessService;
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.config.Fleet;
+import io.driftless.config.FleetLoader;
+import io.driftless.testing.GitHttpServer;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** Health follows the live objects' status as it changes, without a poll, a render or an API call. */
+class LiveHealthIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aDeploymentThatBecomesAvailableMakesTheTargetHealthyWithoutAPoll() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("origin"))) {
+            git.commit("values", Map.of("values.yaml", "sqlite: {enabled: true}\npostgresql: {enabled: false}\n"));
+            Fleet fleet = FleetLoader.parse("fleet.yaml", """
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters: [{name: dev, embedded: true}]
+                    releases:
+                      - {name: prefect, namespace: prefect, chart: {name: prefect-server, version: 2026.8.18172642},
+                         source: values, values: [values.yaml]}
+                    """.formatted(git.url(), GitHttpServer.USER).getBytes(StandardCharsets.UTF_8), tmp);
+            ClusterConnections clusters = new ClusterConnections(fleet.clusters());
+            try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
+                    tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD)), clusters)) {
+                // the test writes through a client of its own, so the service's request count is its own
+                KubernetesClient dev = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                        new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(clusters.embeddedUrls().get("dev"))
+                                .build()).build();
+                await().atMost(Duration.ofSeconds(30)).until(() -> "Synced".equals(service.board().get("dev/prefect")
+                        .syncState()) && clusters.watches().covers("dev", "prefect"));
+                assertThat(service.board().get("dev/prefect").health()).isEqualTo("Progressing");
+                double requests = requests(service);
+
+                dev.persistentVolumeClaims().inNamespace("prefect").withName("prefect-server-sqlite").editStatus(p -> {
+                    p.setStatus(new PersistentVolumeClaimStatusBuilder().withPhase("Bound").build());
+                    return p;
+                });
+                dev.apps().deployments().inNamespace("prefect").withName("prefect-server").editStatus(d -> {
+                    d.setStatus(new DeploymentStatusBuilder().withAvailableReplicas(1).withReadyReplicas(1)
+                            .withReplicas(1).withObservedGeneration(d.getMetadata().getGeneration()).build());
+                    return d;
+                });
+                await().atMost(Duration.ofSeconds(10)).until(() -> "Healthy".equals(service.board().get("dev/prefect")
+                        .health()));
+                assertThat(service.metrics().scrape()).contains(
+                        "driftless_target_health{cluster=\"dev\",release=\"prefect\",status=\"Healthy\"} 1.0");
+                assertThat(requests(service) - requests).as("the service made no API request for it").isZero();
+                dev.close();
+            }
+        }
+    }
+
+    private static double requests(DriftlessService service) {
+        return service.metrics().scrape().lines()
+                .filter(l -> l.startsWith("driftless_kubernetes_requests_total{cluster=\"dev\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+}
