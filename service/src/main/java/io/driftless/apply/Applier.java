@@ -50,6 +50,8 @@ public final class Applier {
     private final List<ReleaseSpec.IgnoreRule> ignores;
     private final boolean serverSideApply;
     private final BooleanSupplier stopping;
+    /** What this apply wrote: the resourceVersion each write returned, null for a delete. */
+    private final Map<ObjectRef, String> written = new java.util.LinkedHashMap<>();
 
     public Applier(KubernetesClient client) {
         this(client, List.of(), false, () -> false);
@@ -152,8 +154,8 @@ public final class Applier {
         GenericKubernetesResource resource = Manifests.toResource(
                 (Map<String, Object>) Patches.withoutNulls(change.desired()));
         try {
-            client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
-                    .resource(resource).create();
+            written(ref, client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                    .resource(resource).create());
             return new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, null);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
@@ -178,8 +180,8 @@ public final class Applier {
             }
             String patch = Serialization.asJson(Patches.patch(currentDiff, desired, resourceVersion(current)));
             try {
-                client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
-                        .withName(ref.name()).patch(PATCH, patch);
+                written(ref, client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                        .withName(ref.name()).patch(PATCH, patch));
                 return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, fields(currentDiff));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= CONFLICT_RETRIES) {
@@ -200,8 +202,8 @@ public final class Applier {
         ObjectRef ref = change.ref();
         GenericKubernetesResource resource = Manifests.toResource(
                 (Map<String, Object>) Patches.withoutNulls(change.desired()));
-        client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
-                .resource(resource).fieldManager(Tracking.FIELD_MANAGER).forceConflicts().serverSideApply();
+        written(ref, client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                .resource(resource).fieldManager(Tracking.FIELD_MANAGER).forceConflicts().serverSideApply());
         return change.action() == Action.CREATE ? new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, "server-side apply")
                 : new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, "server-side apply: " + fields(change.diff()));
     }
@@ -223,7 +225,18 @@ public final class Applier {
     private ChangeSet.Entry prune(ObjectRef ref) {
         client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
                 .withName(ref.name()).delete();
+        written.put(ref, null);
         return new ChangeSet.Entry(ref, ChangeSet.Outcome.PRUNED, "no longer rendered");
+    }
+
+    private void written(ObjectRef ref, GenericKubernetesResource result) {
+        written.put(ref, result == null || result.getMetadata() == null ? null
+                : result.getMetadata().getResourceVersion());
+    }
+
+    /** What the last {@link #apply} wrote: the resourceVersion each write returned, null for a delete. */
+    public Map<ObjectRef, String> written() {
+        return java.util.Collections.unmodifiableMap(written);
     }
 
     @SuppressWarnings("unchecked")

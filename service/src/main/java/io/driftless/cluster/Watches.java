@@ -1,5 +1,6 @@
 package io.driftless.cluster;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,6 +39,7 @@ public final class Watches implements AutoCloseable {
     public record Change(String cluster, String release, ObjectRef ref, String event) {
     }
 
+    private final Map<String, Echoes> echoes = new ConcurrentHashMap<>();
     /** The event of a {@link Change} that only changed an object's status. */
     public static final String STATUS_CHANGED = "status";
 
@@ -155,8 +157,9 @@ public final class Watches implements AutoCloseable {
                 && e.getValue().isWatching());
     }
 
-    /** The cache of one cluster, for {@link LiveReader}. */
+    /** The cache of one cluster, for {@link LiveReader}: an object whose last write has no echo yet is a miss. */
     public LiveReader.Cache cache(String cluster) {
+        Echoes pending = echoes(cluster);
         return ref -> {
             SharedIndexInformer<GenericKubernetesResource> i = informers.get(kindKey(cluster, ref));
             if (i == null || !i.hasSynced()) {
@@ -164,8 +167,25 @@ public final class Watches implements AutoCloseable {
             }
             GenericKubernetesResource found = i.getStore().getByKey(ref.namespace() == null ? ref.name()
                     : ref.namespace() + "/" + ref.name());
+            if (pending.pending(ref, found == null ? null : found.getMetadata().getResourceVersion(), Instant.now())) {
+                return null;
+            }
             return found == null ? LiveReader.Cache.ABSENT : Manifests.toTree(found);
         };
+    }
+
+    /**
+     * Remembers what an apply wrote (resourceVersion per object, null for a delete), so reads wait for the
+     * cache to show it (see {@link Echoes}).
+     */
+    public void wrote(String cluster, Map<ObjectRef, String> versions) {
+        Echoes pending = echoes(cluster);
+        Instant now = Instant.now();
+        versions.forEach((ref, version) -> pending.expect(ref, version, now));
+    }
+
+    private Echoes echoes(String cluster) {
+        return echoes.computeIfAbsent(cluster, c -> new Echoes());
     }
 
     private static String kindKey(String cluster, ObjectRef ref) {

@@ -142,8 +142,13 @@ public final class TargetSyncer {
                 if (policy.createNamespace()) {
                     ensureNamespace(client, target);
                 }
-                changes = new Applier(client, target.release().ignoreDifferences(), policy.serverSideApply(),
-                        () -> stopping).apply(target.id(), plan);
+                Applier applier = new Applier(client, target.release().ignoreDifferences(), policy.serverSideApply(),
+                        () -> stopping);
+                try {
+                    changes = applier.apply(target.id(), plan);
+                } finally {
+                    clusters.watches().wrote(cluster, applier.written());
+                }
                 pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
                         .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
             }

@@ -1,0 +1,56 @@
+package io.driftless.cluster;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.driftless.model.ObjectRef;
+
+/**
+ * The writes of a cluster whose echo its watch cache may not show yet: the resourceVersion each write returned
+ * (or, for a delete, that the object is gone). Until the cache shows it, a live read of that object goes to the
+ * API server, so a compare right after an apply never sees the state from before it (false drift, and a heal
+ * that fights the write). An expectation the cache never meets (someone wrote again) lapses after
+ * {@link #PATIENCE}.
+ */
+final class Echoes {
+
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** Expectations kept at most; past it the oldest are dropped first (their reads then use the cache). */
+    static final int MAX = 50_000;
+
+    private record Expected(String resourceVersion, Instant until) {
+    }
+
+    private final Map<ObjectRef, Expected> expected = new ConcurrentHashMap<>();
+
+    /** @param resourceVersion what the write returned, or null for a delete */
+    void expect(ObjectRef ref, String resourceVersion, Instant now) {
+        if (expected.size() >= MAX) {
+            expected.entrySet().removeIf(e -> e.getValue().until().isBefore(now));
+        }
+        if (expected.size() < MAX) {
+            expected.put(ref, new Expected(resourceVersion, now.plus(PATIENCE)));
+        }
+    }
+
+    /**
+     * Whether the cache's copy of the object cannot be trusted yet.
+     *
+     * @param cachedVersion the cached object's resourceVersion, or null when the cache does not have it
+     */
+    boolean pending(ObjectRef ref, String cachedVersion, Instant now) {
+        Expected e = expected.get(ref);
+        if (e == null) {
+            return false;
+        }
+        boolean echoed = e.resourceVersion() == null ? cachedVersion == null
+                : e.resourceVersion().equals(cachedVersion);
+        if (echoed || e.until().isBefore(now)) {
+            expected.remove(ref, e);
+            return false;
+        }
+        return true;
+    }
+}
