@@ -49,6 +49,16 @@ public final class Notifier implements AutoCloseable {
      */
     public Notifier(List<NotifierSpec> specs, Map<String, String> env, Metrics metrics, Duration firstBackoff,
                     int attempts) {
+        this(specs, env, metrics, firstBackoff, attempts, ALERT_RESEND);
+    }
+
+    /**
+     * @param resend how often a firing Alertmanager alert is posted again: Alertmanager resolves an alert it has
+     *               not heard of for its resolve_timeout (5 minutes by default), so a problem that lasts must keep
+     *               being reported, as Prometheus does
+     */
+    public Notifier(List<NotifierSpec> specs, Map<String, String> env, Metrics metrics, Duration firstBackoff,
+                    int attempts, Duration resend) {
         this.metrics = metrics;
         this.firstBackoff = firstBackoff;
         this.attempts = attempts;
@@ -56,6 +66,39 @@ public final class Notifier implements AutoCloseable {
             String url = spec.url() != null ? spec.url() : required(env, spec, spec.urlEnv());
             String token = spec.tokenEnv() == null ? null : required(env, spec, spec.tokenEnv());
             endpoints.add(new Endpoint(spec, endpoint(spec, url), token));
+        }
+        if (endpoints.stream().anyMatch(e -> e.spec().format() == NotifierSpec.Format.ALERTMANAGER)) {
+            retries.scheduleWithFixedDelay(this::resendFiring, resend.toMillis(), resend.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** How often firing Alertmanager alerts are posted again (well inside Alertmanager's 5-minute default). */
+    public static final Duration ALERT_RESEND = Duration.ofMinutes(1);
+
+    /** Alerts that fire until a resolving notice ends them, by target and problem: re-posted on a schedule. */
+    private final Map<String, Notice> firing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String alertKey(Notice n, String problem) {
+        return n.target() + "|" + problem;
+    }
+
+    /** Remembers or forgets a firing alert, for problems that a later notice resolves. */
+    private void track(Notice notice) {
+        if (notice.resolves() != null) {
+            firing.remove(alertKey(notice, notice.resolves()));
+        } else if (notice.warning() && ("DriftDetected".equals(notice.type()) || "SyncFailed".equals(notice.type()))) {
+            firing.put(alertKey(notice, notice.type()), notice);
+        }
+    }
+
+    private void resendFiring() {
+        for (Notice notice : firing.values()) {
+            for (Endpoint e : endpoints) {
+                if (e.spec().format() == NotifierSpec.Format.ALERTMANAGER && e.spec().wants(notice.type())) {
+                    post(e, notice);
+                }
+            }
         }
     }
 
@@ -92,22 +135,27 @@ public final class Notifier implements AutoCloseable {
 
     /** Posts the notice to every endpoint that wants its type; returns at once. */
     public void send(Notice notice) {
+        track(notice);
         for (Endpoint e : endpoints) {
             if (e.spec().wants(notice.type())) {
-                HttpRequest.Builder request = HttpRequest.newBuilder(e.uri()).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json").header("User-Agent", "driftless")
-                        .POST(HttpRequest.BodyPublishers.ofString(Payloads.body(e.spec().format(), notice)));
-                if (e.token() != null) {
-                    request.header("Authorization", "Bearer " + e.token());
-                }
-                try {
-                    attempt(e, notice, request.build(), 1);
-                } catch (RuntimeException failure) { // a notice is never worth failing the sync that caused it
-                    metrics.notified(e.spec().name(), false);
-                    LOG.warn("target={} notifier={} notice={} not sent: {}", notice.target(), e.spec().name(),
-                            notice.type(), failure.getClass().getSimpleName());
-                }
+                post(e, notice);
             }
+        }
+    }
+
+    private void post(Endpoint e, Notice notice) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(e.uri()).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("User-Agent", "driftless")
+                .POST(HttpRequest.BodyPublishers.ofString(Payloads.body(e.spec().format(), notice)));
+        if (e.token() != null) {
+            request.header("Authorization", "Bearer " + e.token());
+        }
+        try {
+            attempt(e, notice, request.build(), 1);
+        } catch (RuntimeException failure) { // a notice is never worth failing the sync that caused it
+            metrics.notified(e.spec().name(), false);
+            LOG.warn("target={} notifier={} notice={} not sent: {}", notice.target(), e.spec().name(),
+                    notice.type(), failure.getClass().getSimpleName());
         }
     }
 

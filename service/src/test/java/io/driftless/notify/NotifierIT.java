@@ -132,4 +132,30 @@ class NotifierIT {
         assertThatThrownBy(() -> new Notifier(List.of(fromEnv), Map.of(), metrics))
                 .hasMessage("fleet.yaml:12: notifications[0]: environment variable SLACK_URL is not set (notifier 'ops')");
     }
+
+    @Test
+    void aFiringAlertmanagerAlertIsPostedAgainUntilItsProblemResolves() {
+        Notice failed = new Notice("SyncFailed", "prod", "prefect", "prefect", null, "values.yaml:3: bad", List.of(),
+                Instant.now());
+        try (Notifier notifier = new Notifier(List.of(spec("am", url(), NotifierSpec.Format.ALERTMANAGER, null)),
+                Map.of(), metrics, Duration.ofMillis(50), 4, Duration.ofMillis(200))) {
+            notifier.send(failed);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() >= 3);
+            assertThat(bodies).allSatisfy(b -> assertThat(new io.vertx.core.json.JsonArray(b).getJsonObject(0)
+                    .getJsonObject("labels").getString("alertname")).isEqualTo("DriftlessSyncFailed"));
+            notifier.send(new Notice("SyncRecovered", "prod", "prefect", "prefect", null, "ok", List.of(),
+                    Instant.now()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> bodies.stream().anyMatch(b ->
+                    new io.vertx.core.json.JsonArray(b).getJsonObject(0).containsKey("endsAt")));
+            // a re-send already under way when the problem resolved may still land; after that, silence
+            int[] seen = {-1};
+            await().pollInterval(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> {
+                boolean quiet = bodies.size() == seen[0];
+                seen[0] = bodies.size();
+                return quiet;
+            });
+            assertThat(new io.vertx.core.json.JsonArray(List.copyOf(bodies).get(bodies.size() - 1)).getJsonObject(0)
+                    .containsKey("endsAt")).as("the last post ends the alert").isTrue();
+        }
+    }
 }
