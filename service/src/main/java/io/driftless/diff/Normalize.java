@@ -14,7 +14,18 @@ final class Normalize {
     static boolean emptyEqualsAbsent(Object desired) {
         return desired instanceof String s && s.isEmpty()
                 || desired instanceof Map<?, ?> m && m.isEmpty()
-                || desired instanceof Collection<?> c && c.isEmpty();
+                || desired instanceof Collection<?> c && c.isEmpty()
+                || zeroOrFalse(desired);
+    }
+
+    /**
+     * The API server leaves out fields whose value is the zero of their type ({@code omitempty}): a probe's
+     * {@code initialDelaySeconds: 0}, {@code hostNetwork: false}. A field it defaults to something else (a
+     * Deployment's {@code replicas}) is always present, so an absent field stands for 0 or false.
+     */
+    private static boolean zeroOrFalse(Object desired) {
+        return Boolean.FALSE.equals(desired)
+                || desired instanceof Number n && new BigDecimal(n.toString()).signum() == 0;
     }
 
     static boolean scalarsEqual(String path, Object desired, Object live) {

@@ -140,7 +140,7 @@ public final class TargetSyncer {
             Set<ObjectRef> pruned = Set.of();
             if (plan.outOfSync() > 0) {
                 if (policy.createNamespace()) {
-                    ensureNamespace(client, target);
+                    ensureNamespaces(client, target, desired);
                 }
                 Applier applier = new Applier(client, target.release().ignoreDifferences(), policy.serverSideApply(),
                         () -> stopping);
@@ -264,12 +264,22 @@ public final class TargetSyncer {
         }
     }
 
-    private static void ensureNamespace(KubernetesClient client, Target target) {
-        String namespace = target.release().namespace();
-        if (client.namespaces().withName(namespace).get() == null) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                    .endMetadata().build()).create();
-            LOG.info("target={} object=Namespace/{} action=created", target.id(), namespace);
+    /** The release's namespace and every other namespace its objects go to (a chart's namespace override). */
+    private static void ensureNamespaces(KubernetesClient client, Target target, List<Map<String, Object>> desired) {
+        Set<String> namespaces = new java.util.TreeSet<>();
+        namespaces.add(target.release().namespace());
+        desired.forEach(d -> {
+            Object ns = io.driftless.render.Tree.asMap(d.get("metadata")).get("namespace");
+            if (ns instanceof String s && !s.isEmpty()) {
+                namespaces.add(s);
+            }
+        });
+        for (String namespace : namespaces) {
+            if (client.namespaces().withName(namespace).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                        .endMetadata().build()).create();
+                LOG.info("target={} object=Namespace/{} action=created", target.id(), namespace);
+            }
         }
     }
 

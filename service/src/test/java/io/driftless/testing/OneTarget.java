@@ -36,17 +36,27 @@ public final class OneTarget implements AutoCloseable {
     private TargetSyncer syncer;
 
     public OneTarget(Path tmp, String chart, String version, String namespace, String values) throws Exception {
+        this(tmp, chart, version, namespace, values, "embedded: true", "{}");
+    }
+
+    /**
+     * @param cluster     how cluster {@code dev} is reached, as in a fleet file ({@code kubeconfig: /path})
+     * @param syncPolicy  the release's syncPolicy, as in a fleet file
+     */
+    public OneTarget(Path tmp, String chart, String version, String namespace, String values, String cluster,
+                     String syncPolicy) throws Exception {
         git = new GitHttpServer(tmp.resolve("origin"));
         git.commit("values", Map.of("values.yaml", values));
         fleet = FleetLoader.parse("fleet.yaml", ("""
                 sources: [{name: values, url: %s, auth: {username: %s, passwordEnv: PW}}]
-                clusters: [{name: dev, embedded: true}]
+                clusters: [{name: dev, %s}]
                 releases:
                   - {name: prefect, namespace: %s, chart: {name: %s, version: %s},
-                     source: values, values: [values.yaml]}
-                """).formatted(git.url(), GitHttpServer.USER, namespace, chart, version)
+                     source: values, values: [values.yaml], syncPolicy: %s}
+                """).formatted(git.url(), GitHttpServer.USER, cluster, namespace, chart, version, syncPolicy)
                 .getBytes(StandardCharsets.UTF_8), tmp);
         clusters = new ClusterConnections(fleet.clusters());
+        clusters.observe(metrics::kubernetesRequest);
         source = new GitSource(fleet.sources().get(0), tmp.resolve("cache"), Map.of("PW", GitHttpServer.PASSWORD));
         syncer = newSyncer();
     }
