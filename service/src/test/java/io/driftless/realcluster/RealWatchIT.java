@@ -1,0 +1,69 @@
+package io.driftless.realcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.driftless.app.DriftlessService;
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.config.Fleet;
+import io.driftless.config.FleetLoader;
+import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.RealCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The service's watches on a real API server: a hand edit by another client is healed without a poll, and a
+ * namespace deleted under a target (its contents removed by the namespace controller) is recreated with
+ * everything in it by the next sync.
+ */
+@RealCluster
+class RealWatchIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aHandEditIsHealedWithoutAPollAndADeletedNamespaceComesBack(RealCluster.ControlPlane plane) throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("origin"));
+             KubernetesClient admin = plane.admin()) {
+            git.commit("values", Map.of("values.yaml", "postgresql: {enabled: false}\nexternalDatabase: "
+                    + "{existingSecret: db, host: db.example.com, username: p, passwordSecretKey: pw, name: p}\n"));
+            Fleet fleet = FleetLoader.parse("fleet.yaml", """
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters: [{name: real, kubeconfig: %s}]
+                    releases:
+                      - {name: prefect, namespace: watched, chart: {name: prefect-server, version: 2026.8.18172642},
+                         source: values, values: [values.yaml], syncPolicy: {selfHeal: true}}
+                    """.formatted(git.url(), GitHttpServer.USER, plane.kubeconfig())
+                    .getBytes(StandardCharsets.UTF_8), tmp);
+            try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
+                    tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD)),
+                    new ClusterConnections(fleet.clusters()))) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> "Synced".equals(
+                        service.board().get("real/prefect").syncState()));
+
+                admin.apps().deployments().inNamespace("watched").withName("prefect-server")
+                        .edit(d -> { d.getSpec().setReplicas(4); return d; });
+                await().atMost(Duration.ofSeconds(15)).until(() -> admin.apps().deployments().inNamespace("watched")
+                        .withName("prefect-server").get().getSpec().getReplicas() == 1);
+
+                admin.namespaces().withName("watched").delete();
+                await().atMost(Duration.ofSeconds(90)).until(() -> admin.namespaces().withName("watched").get() == null);
+                service.refresh("values");
+                await().atMost(Duration.ofSeconds(60)).until(() -> admin.apps().deployments().inNamespace("watched")
+                        .withName("prefect-server").get() != null);
+                assertThat(admin.namespaces().withName("watched").get()).isNotNull();
+                await().atMost(Duration.ofSeconds(30)).until(() -> "Synced".equals(
+                        service.board().get("real/prefect").syncState()));
+            }
+        }
+    }
+}
