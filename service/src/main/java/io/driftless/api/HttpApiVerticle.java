@@ -55,6 +55,7 @@ public final class HttpApiVerticle extends VerticleBase {
     private final Supplier<List<?>> clusters;
     private final Supplier<Object> shards;
     private HttpServer server;
+    private java.util.function.Predicate<String> held = id -> true;
     private final AuthFailures authFailures = new AuthFailures();
 
     /**
@@ -81,9 +82,9 @@ public final class HttpApiVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(ctx -> {
-            boolean ready = board.allAttempted();
+            boolean ready = board.allAttempted(held);
             ctx.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "text/plain")
-                    .end(ready ? "ready\n" : "first sync of every target still running\n");
+                    .end(ready ? "ready\n" : "first sync of a target this replica holds still running\n");
         });
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -300,6 +301,12 @@ public final class HttpApiVerticle extends VerticleBase {
                     : "file " + webhook.secretFile()) + ")");
         }
         return secret;
+    }
+
+    /** Which targets this replica holds (by id): readiness waits for their first syncs only. */
+    public HttpApiVerticle holding(java.util.function.Predicate<String> targets) {
+        this.held = targets;
+        return this;
     }
 
     /** The port actually bound (useful when configured as 0). */

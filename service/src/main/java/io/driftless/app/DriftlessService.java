@@ -13,6 +13,7 @@ import io.driftless.config.Fleet;
 import io.driftless.config.SourceSpec;
 import io.driftless.diff.Redaction;
 import io.driftless.fleet.FleetVerticle;
+import io.driftless.fleet.Shards;
 import io.driftless.fleet.StatusBoard;
 import io.driftless.fleet.TargetSyncer;
 import io.driftless.notify.Notifier;
@@ -103,7 +104,10 @@ public final class DriftlessService implements AutoCloseable {
                 notifier::send);
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
                 fleet.sources(), settings.env(), settings.apiCredentials(), clusters::reachability,
-                () -> Map.of("identity", leases.identity(), "shards", leases.holdings()));
+                () -> Map.of("identity", leases.identity(), "shards", leases.holdings()))
+                .holding(id -> leases.holds(Shards.of(id, leases.shards())));
+        leases.onLoss(shard -> fleet.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
+                .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
         try {
             vertx.deployVerticle(api).await();
             vertx.deployVerticle(new FleetVerticle(fleet, clusters, leases, sources, syncer, board, metrics, Clock.systemUTC(),

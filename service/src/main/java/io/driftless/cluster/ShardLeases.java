@@ -60,6 +60,13 @@ public final class ShardLeases implements AutoCloseable {
     private final Map<String, Seen> seen = new HashMap<>();
     private final ScheduledExecutorService rounds;
 
+    private volatile IntConsumer lost = shard -> { };
+
+    /** Called with a shard this replica has just lost or handed back (its targets are another replica's now). */
+    public void onLoss(IntConsumer listener) {
+        this.lost = listener;
+    }
+
     /** When this replica last renewed each shard it holds, by its own monotonic clock. */
     private final Map<Integer, Long> renewedAt = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
@@ -161,6 +168,7 @@ public final class ShardLeases implements AutoCloseable {
             }
         } else if (held.remove(shard)) {
             LOG.info("shard={} identity={} lease lost", shard, identity);
+            lost.accept(shard);
         }
     }
 
@@ -205,7 +213,9 @@ public final class ShardLeases implements AutoCloseable {
                 throw e;
             }
         }
-        held.remove(shard);
+        if (held.remove(shard)) {
+            lost.accept(shard);
+        }
         holders.put(shard, "");
         return true;
     }

@@ -36,6 +36,12 @@ public final class StatusBoard {
 
     /** True once every target has been attempted at least once. */
     public boolean allAttempted() {
-        return statuses.values().stream().allMatch(s -> s.lastSync() != null);
+        return allAttempted(id -> true);
+    }
+
+    /** True once every target this replica holds has been attempted at least once. */
+    public boolean allAttempted(java.util.function.Predicate<String> held) {
+        return statuses.entrySet().stream().filter(e -> held.test(e.getKey()))
+                .allMatch(e -> e.getValue().lastSync() != null);
     }
 }

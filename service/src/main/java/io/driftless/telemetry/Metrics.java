@@ -250,6 +250,18 @@ public final class Metrics implements AutoCloseable {
         });
     }
 
+    /**
+     * Removes a target's gauges (sync state, health, objects out of sync, timestamps): a replica that no longer
+     * holds the target's shard must not go on exporting what it last saw. Its counters stay, as counters do.
+     */
+    public void forgetTarget(String cluster, String release) {
+        for (String name : List.of(OUT_OF_SYNC, IN_SYNC, LAST_SYNC, LAST_SUCCESS, HEALTH)) {
+            registry.find(name).tags("cluster", cluster, "release", release).gauges().forEach(registry::remove);
+        }
+        gauges.keySet().removeIf(k -> k.contains("|" + cluster + "|" + release + "|") || k.endsWith("|" + cluster
+                + "|" + release));
+    }
+
     /** Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

@@ -98,6 +98,12 @@ class HighAvailabilityIT {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
+    private static int readyz(DriftlessService replica) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + replica.httpPort() + "/readyz")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private static long held(DriftlessService replica) throws Exception {
         return shards(replica).getJsonArray("shards").stream().filter(h -> ((JsonObject) h).getBoolean("mine")).count();
     }
@@ -127,6 +133,14 @@ class HighAvailabilityIT {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream()
                     .allMatch(t -> synced(first, t) || synced(other, t)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> readyz(other) == 200);
+            for (String target : TARGETS) {
+                String series = "driftless_target_in_sync{cluster=\"shared\",release=\"" + target.split("/")[1] + "\"}";
+                boolean otherHolds = shards(other).getJsonArray("shards").getJsonObject(Shards.of(target, 4))
+                        .getBoolean("mine");
+                assertThat(first.metrics().scrape().contains(series)).as(target + ": exported only by its holder")
+                        .isEqualTo(!otherHolds);
+            }
             for (String target : TARGETS) {
                 String release = target.split("/")[1];
                 assertThat(created(first, release)).as(release + " is written by one replica only")
