@@ -69,8 +69,9 @@ public final class InventoryStore {
                 out.add(new ObjectRef(e.get("apiVersion"), e.get("kind"), e.get("namespace"), e.get("name")));
             }
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("ConfigMap/" + namespace + "/" + name(release)
-                    + ": inventory is unreadable; fix or delete it: " + e.getOriginalMessage(), e);
+            throw new InventoryException("ConfigMap/" + namespace + "/" + name(release)
+                    + ": inventory is unreadable, so nothing is written or pruned; fix or delete it ("
+                    + e.getClass().getSimpleName() + ")", e);
         }
         return out;
     }

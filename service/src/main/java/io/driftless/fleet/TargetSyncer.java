@@ -173,7 +173,7 @@ public final class TargetSyncer {
         } catch (ConfigException | RenderException e) {
             metrics.renderFailed(cluster, release);
             return fail(target, snapshot, started, describeFailure(cluster, e));
-        } catch (SourceException | KubernetesClientException e) {
+        } catch (SourceException | KubernetesClientException | io.driftless.cluster.InventoryException e) {
             return fail(target, snapshot, started, describeFailure(cluster, e));
         } catch (RuntimeException | StackOverflowError e) {
             return fail(target, snapshot, started, unexpected(target, e));

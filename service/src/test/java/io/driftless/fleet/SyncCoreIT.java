@@ -32,4 +32,22 @@ class SyncCoreIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> t.clusters().watches().covers("dev", "prefect"));
         }
     }
+
+    @Test
+    void anUnreadableInventoryFailsTheTargetAndWritesNothing() throws Exception {
+        try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "prefect", "server: {}\n")) {
+            assertThat(t.sync().syncState()).isEqualTo("Synced");
+            t.client().configMaps().inNamespace("prefect").withName("driftless-inventory-prefect")
+                    .edit(cm -> { cm.getData().put("objects", "{not json"); return cm; });
+            t.client().apps().deployments().inNamespace("prefect").withName("prefect-server")
+                    .edit(d -> { d.getSpec().setReplicas(3); return d; });
+            TargetStatus failed = t.sync();
+            assertThat(failed.syncState()).isEqualTo("Failed");
+            assertThat(failed.lastError()).isEqualTo("ConfigMap/prefect/driftless-inventory-prefect: inventory is "
+                    + "unreadable, so nothing is written or pruned; fix or delete it (MismatchedInputException)");
+            assertThat(t.client().apps().deployments().inNamespace("prefect").withName("prefect-server").get()
+                    .getSpec().getReplicas()).isEqualTo(3);
+            assertThat(t.notices()).anySatisfy(n -> assertThat(n.type()).isEqualTo("SyncFailed"));
+        }
+    }
 }
