@@ -113,4 +113,20 @@ class LegacyServerChartTest {
         assertThat(again.warnings()).noneMatch(w -> w.contains("postgresqlPassword"));
         assertThat(Manifests.toYaml(again.objects())).contains("postgresql-password: " + Tree.base64("kept"));
     }
+
+    @Test
+    void theAgentOfEveryGenerationStartsWithTheJobTemplateItIsGiven() {
+        for (String version : java.util.List.of("2022.04.14", "2022.09.23")) {
+            java.util.Map<String, Object> agent = render(version, "agent:\n  enabled: true\n  jobTemplateFilePath: "
+                    + "/etc/prefect/job.yaml\n").objects().stream()
+                    .filter(o -> "Deployment".equals(o.get("kind")) && String.valueOf(Tree.asMap(o.get("metadata"))
+                            .get("name")).endsWith("-agent")).findFirst().orElseThrow();
+            Object container = Tree.asList(Tree.asMap(Tree.asMap(Tree.asMap(Tree.asMap(agent.get("spec"))
+                    .get("template")).get("spec"))).get("containers")).get(0);
+            assertThat(Tree.asMap(container).get("command")).as(version).isEqualTo(java.util.List.of("bash", "-c",
+                    "prefect agent kubernetes start --job-template /etc/prefect/job.yaml"));
+            assertThat(Tree.asMap(container)).as(version + ": no ConfigMap named, nothing mounted")
+                    .doesNotContainKey("volumeMounts");
+        }
+    }
 }

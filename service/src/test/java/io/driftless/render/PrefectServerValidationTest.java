@@ -132,7 +132,30 @@ class PrefectServerValidationTest {
     void requiresANamedParentWhenTheGatewayIsNotCreated() {
         assertThatThrownBy(() -> render("gateway:\n  create: false\n"))
                 .hasMessage("httproute.parentRefs: When httproute.enabled=true and gateway.create=false, at least one "
-                        + "entry in httproute.parentRefs is required with a name of an existing Gateway.");
+                        + "entry in httproute.parentRefs is required. Set one or more parentRefs[].name values to attach "
+                        + "the HTTPRoute to an existing Gateway.");
+    }
+
+    @Test
+    void theMigrationScriptIsUpstreamsBlockEndingInOneNewline() {
+        for (String command : List.of("prefect server database upgrade -y", "prefect server database upgrade -y\n\n",
+                "echo {{ .Release.Name }}\nprefect server database upgrade -y\n")) {
+            Chart.Rendered rendered = render("backgroundServices: {runAsSeparateDeployment: true}\nredis: {enabled: true}\n"
+                    + "migrations:\n  command: " + io.vertx.core.json.Json.encode(command) + "\n");
+            Object args = rendered.objects().stream().filter(o -> "Job".equals(o.get("kind"))).findFirst()
+                    .map(o -> at(o, "spec", "template", "spec", "containers")).map(c -> ((List<?>) c).get(0))
+                    .map(c -> ((java.util.Map<?, ?>) c).get("args")).orElseThrow();
+            assertThat(args).asList().singleElement().isEqualTo("set -eo pipefail\necho \"Starting database "
+                    + "migration...\"\n" + command.replace("{{ .Release.Name }}", "prefect-server").strip() + "\n");
+        }
+    }
+
+    @Test
+    void theAutoscalerListsCpuBeforeMemory() {
+        Chart.Rendered rendered = render("server:\n  autoscaling: {enabled: true}\n  resources: {requests: {cpu: 100m}}\n");
+        Object metrics = rendered.objects().stream().filter(o -> "HorizontalPodAutoscaler".equals(o.get("kind")))
+                .findFirst().map(o -> at(o, "spec", "metrics")).orElseThrow();
+        assertThat(metrics).asList().extracting(m -> at(m, "resource", "name")).containsExactly("cpu", "memory");
     }
 
     @Test
@@ -226,5 +249,13 @@ class PrefectServerValidationTest {
         }
         assertThat(render(values).warnings()).singleElement().asString()
                 .startsWith("gateway.enabled: not checked whether the cluster serves gateway.networking.k8s.io/v1/Gateway");
+    }
+
+    private static Object at(Object node, String... path) {
+        Object out = node;
+        for (String key : path) {
+            out = Tree.asMap(out).get(key);
+        }
+        return out;
     }
 }

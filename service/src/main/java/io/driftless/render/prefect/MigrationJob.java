@@ -42,7 +42,9 @@ final class MigrationJob {
         labels.putAll(n.commonLabels());
         labels.put("app.kubernetes.io/component", "pre-upgrade-hook");
 
-        String script = "set -eo pipefail\necho \"Starting database migration...\"\n" + v.tpl("migrations.command");
+        // upstream's literal block: the command's lines after the two fixed ones, ending in exactly one newline
+        String script = "set -eo pipefail\necho \"Starting database migration...\"\n"
+                + v.tpl("migrations.command").stripTrailing() + "\n";
         Map<String, Object> container = map("name", "pre-upgrade-migration", "image", workloads.image(),
                 "imagePullPolicy", v.str("global.prefect.image.pullPolicy"));
         putIfSet(container, "command", v.list("migrations.entrypoint"));

@@ -219,13 +219,13 @@ public final class PrefectServerChart implements Chart {
 
     private static Map<String, Object> hpa(ValueReader v, PrefectNames n) {
         List<Object> metrics = list();
-        if (v.truthy("server.autoscaling.targetMemory")) {
-            metrics.add(map("type", "Resource", "resource", map("name", "memory",
-                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetMemory", 1, Integer.MAX_VALUE)))));
-        }
         if (v.truthy("server.autoscaling.targetCPU")) {
             metrics.add(map("type", "Resource", "resource", map("name", "cpu",
                     "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetCPU", 1, Integer.MAX_VALUE)))));
+        }
+        if (v.truthy("server.autoscaling.targetMemory")) {
+            metrics.add(map("type", "Resource", "resource", map("name", "memory",
+                    "target", map("type", "Utilization", "averageUtilization", v.integer("server.autoscaling.targetMemory", 1, Integer.MAX_VALUE)))));
         }
         Map<String, Object> labels = n.standard();
         labels.put("prefect-version", n.appVersion());

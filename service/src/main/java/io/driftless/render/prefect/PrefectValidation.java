@@ -95,7 +95,8 @@ final class PrefectValidation {
         }
         if (v.bool("httproute.enabled") && !v.bool("gateway.create") && !hasNamedParent(v)) {
             v.fail("httproute.parentRefs", "When httproute.enabled=true and gateway.create=false, at least one entry in "
-                    + "httproute.parentRefs is required with a name of an existing Gateway.");
+                    + "httproute.parentRefs is required. Set one or more parentRefs[].name values to attach the "
+                    + "HTTPRoute to an existing Gateway.");
         }
         if (v.bool("gateway.enabled") && v.bool("gateway.create") && !v.has("gateway.className")) {
             v.fail("gateway.className", "gateway.className is required when gateway.enabled=true and gateway.create=true. "

@@ -36,7 +36,7 @@ final class LegacyAgent {
         String templatePath = v.str("agent.jobTemplateFilePath");
         String configMap = v.str("agent.jobTemplateFileConfigMap");
         String start = "prefect agent kubernetes start";
-        if (!e.flat() && !templatePath.isEmpty()) {
+        if (!templatePath.isEmpty()) { // every generation; only the ConfigMap mount is 2022.09.x and later
             start += " --job-template " + templatePath;
         }
         List<Object> env = list(
