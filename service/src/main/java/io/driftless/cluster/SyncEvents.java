@@ -33,7 +33,7 @@ public final class SyncEvents {
         if (!notice.details().isEmpty()) {
             message += ": " + String.join("; ", notice.details());
         }
-        record(notice.namespace(), notice.release(), notice.type(), message, notice.warning(), notice.at());
+        record(notice.namespace(), notice.release(), notice.type().name(), message, notice.warning(), notice.at());
     }
 
     private void record(String namespace, String release, String reason, String message, boolean warning, Instant at) {

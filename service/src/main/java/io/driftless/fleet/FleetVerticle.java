@@ -477,13 +477,13 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     private void publish(TargetStatus before, TargetStatus s) {
-        boolean changed = !s.syncState().equals(before.syncState())
+        boolean changed = s.syncState() != before.syncState()
                 || !Objects.equals(s.revision(), before.revision())
                 || !Objects.equals(s.lastError(), before.lastError())
                 || !s.health().equals(before.health())
                 || s.changes() != before.changes() && !s.changes().isEmpty();
         vertx.eventBus().publish(SYNCED, new JsonObject().put("changed", changed)
-                .put("cluster", s.cluster()).put("release", s.release()).put("state", s.syncState())
+                .put("cluster", s.cluster()).put("release", s.release()).put("state", s.syncState().name())
                 .put("revision", s.attemptedRevision()).put("summary", s.summary()).put("error", s.lastError())
                 .put("health", s.health()));
     }

@@ -10,6 +10,9 @@ import java.util.List;
  * @param changes   one line per object or field that would change, be pruned or be kept
  * @param error     why it would be refused or fail, or null
  */
-public record Preview(String cluster, String release, String revision, String result, long outOfSync,
+public record Preview(String cluster, String release, String revision, Result result, long outOfSync,
                       List<String> changes, List<String> warnings, String error) {
+
+    /** What a sync at that ref would do. */
+    public enum Result { Synced, OutOfSync, Refused, Failed }
 }

@@ -25,6 +25,7 @@ import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 import io.driftless.plan.Plan;
 import io.driftless.plan.Planner;
+import io.driftless.plan.PruneBlock;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartRegistry;
 import io.driftless.render.Values;
@@ -49,7 +50,7 @@ final class TargetPlanner {
          */
         InventoryStore.Inventory next(Set<ObjectRef> pruned, String commit, boolean hooksDone) {
             Set<ObjectRef> objects = plan.nextInventory(pruned);
-            boolean shareBlocked = plan.changes().stream().anyMatch(c -> "max_share".equals(c.pruneBlocked()));
+            boolean shareBlocked = plan.changes().stream().anyMatch(c -> c.pruneBlocked() == PruneBlock.MAX_SHARE);
             return new InventoryStore.Inventory(objects, shareBlocked ? inventory.held() : objects,
                     hooksDone ? commit : inventory.hooksRevision());
         }

@@ -14,7 +14,7 @@ import java.util.List;
  * @param healthDetails one line per object that is not healthy, with what it means for users when known
  * @param history  the most recent syncs that wrote, failed or changed the target's state, newest first
  */
-public record TargetStatus(String cluster, String release, String namespace, String source, String syncState,
+public record TargetStatus(String cluster, String release, String namespace, String source, SyncState syncState,
                            String revision, String attemptedRevision, Instant lastSync, Instant lastSuccess,
                            long outOfSync, String summary, String lastError, List<String> warnings,
                            List<String> changes, List<String> drift, String health, List<String> healthDetails,
@@ -24,7 +24,7 @@ public record TargetStatus(String cluster, String release, String namespace, Str
     public static final int HISTORY = 20;
 
     /** One sync in a target's history. */
-    public record SyncRecord(Instant at, String revision, String result, String syncState, String summary,
+    public record SyncRecord(Instant at, String revision, SyncResult result, SyncState syncState, String summary,
                              String error) {
     }
 
@@ -36,13 +36,13 @@ public record TargetStatus(String cluster, String release, String namespace, Str
     }
 
     public static TargetStatus initial(String cluster, String release, String namespace, String source) {
-        return new TargetStatus(cluster, release, namespace, source, "Unknown", null, null, null, null, 0, null,
+        return new TargetStatus(cluster, release, namespace, source, SyncState.Unknown, null, null, null, null, 0, null,
                 null, List.of(), List.of(), List.of(), "Unknown", List.of(), List.of());
     }
 
     /** This status with the sync that led to it recorded, when it wrote, failed or changed the state. */
-    TargetStatus recording(TargetStatus before, String result, boolean applied) {
-        boolean notable = applied || !"success".equals(result) || !syncState.equals(before.syncState())
+    TargetStatus recording(TargetStatus before, SyncResult result, boolean applied) {
+        boolean notable = applied || result != SyncResult.SUCCESS || syncState != before.syncState()
                 || !java.util.Objects.equals(attemptedRevision, before.attemptedRevision());
         if (!notable) {
             return withHistory(before.history());

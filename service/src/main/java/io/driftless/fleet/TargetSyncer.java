@@ -31,6 +31,8 @@ import io.driftless.plan.Action;
 import io.driftless.plan.Plan;
 import io.driftless.plan.PlannedChange;
 import io.driftless.plan.Planner;
+import io.driftless.plan.PruneBlock;
+import io.driftless.plan.Refusal;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartRegistry;
 import io.driftless.render.RenderException;
@@ -129,11 +131,11 @@ public final class TargetSyncer {
             KubernetesClient client = clusters.client(cluster);
             ReleaseSpec.SyncPolicy policy = target.release().syncPolicy();
             if (plan.isRefused()) {
-                return finish(target, snapshot, started, "refused", null, plan.refused(), rendered.warnings(), plan,
+                return finish(target, snapshot, started, SyncResult.REFUSED, null, plan.refused().message(), rendered.warnings(), plan,
                         live == null ? null : health(desired, live, null, rendered));
             }
             if (!write || policy.dryRun()) {
-                return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan,
+                return finish(target, snapshot, started, SyncResult.SUCCESS, null, null, rendered.warnings(), plan,
                         health(desired, live, null, rendered));
             }
             ChangeSet changes = null;
@@ -160,7 +162,7 @@ public final class TargetSyncer {
             }
             Health.Report health = health(desired, live, changes, rendered);
             if (changes == null) {
-                return finish(target, snapshot, started, "success", null, null, rendered.warnings(), plan, health);
+                return finish(target, snapshot, started, SyncResult.SUCCESS, null, null, rendered.warnings(), plan, health);
             }
             String error = changes.failed() ? changes.entries().stream()
                     .filter(e -> e.outcome() == ChangeSet.Outcome.FAILED).map(ChangeSet.Entry::toString)
@@ -168,7 +170,7 @@ public final class TargetSyncer {
                     + changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.SKIPPED
                     && e.reason().contains(Applier.SHUTTING_DOWN)).count() + " object(s) not applied; the inventory "
                     + "is consistent and they are applied at the next start" : null;
-            return finish(target, snapshot, started, error == null ? "success" : "failure", changes, error,
+            return finish(target, snapshot, started, error == null ? SyncResult.SUCCESS : SyncResult.FAILURE, changes, error,
                     rendered.warnings(), plan, health);
         } catch (ConfigException | RenderException e) {
             metrics.renderFailed(cluster, release);
@@ -243,16 +245,16 @@ public final class TargetSyncer {
             Plan plan = planned.plan();
             Chart.Rendered rendered = planned.rendered();
             if (plan.isRefused()) {
-                return new Preview(cluster, release, snapshot.commit(), "Refused", 0, List.of(), rendered.warnings(),
-                        plan.refused());
+                return new Preview(cluster, release, snapshot.commit(), Preview.Result.Refused, 0, List.of(),
+                        rendered.warnings(), plan.refused().message());
             }
-            return new Preview(cluster, release, snapshot.commit(), plan.outOfSync() > 0 ? "OutOfSync" : "Synced",
+            return new Preview(cluster, release, snapshot.commit(), plan.outOfSync() > 0 ? Preview.Result.OutOfSync : Preview.Result.Synced,
                     plan.outOfSync(), driftLines(plan), rendered.warnings(), null);
         } catch (ConfigException | RenderException | SourceException | KubernetesClientException e) {
-            return new Preview(cluster, release, snapshot.commit(), "Failed", 0, List.of(), List.of(),
+            return new Preview(cluster, release, snapshot.commit(), Preview.Result.Failed, 0, List.of(), List.of(),
                     describeFailure(cluster, e));
         } catch (RuntimeException | StackOverflowError e) {
-            return new Preview(cluster, release, snapshot.commit(), "Failed", 0, List.of(), List.of(),
+            return new Preview(cluster, release, snapshot.commit(), Preview.Result.Failed, 0, List.of(), List.of(),
                     unexpected(target, e));
         }
     }
@@ -260,7 +262,7 @@ public final class TargetSyncer {
     /** Records a failure that happened before rendering (e.g. the source could not be fetched). */
     public TargetStatus fail(Target target, Snapshot snapshot, Instant started, String error) {
         synchronized (lock(target)) {
-            return finish(target, snapshot, started, "failure", null, error, List.of(), null, null);
+            return finish(target, snapshot, started, SyncResult.FAILURE, null, error, List.of(), null, null);
         }
     }
 
@@ -283,12 +285,12 @@ public final class TargetSyncer {
         }
     }
 
-    private TargetStatus finish(Target target, Snapshot snapshot, Instant started, String result, ChangeSet changes,
+    private TargetStatus finish(Target target, Snapshot snapshot, Instant started, SyncResult result, ChangeSet changes,
                                 String error, List<String> warnings, Plan plan, Health.Report health) {
         Instant now = clock.instant();
         String cluster = target.cluster().name();
         String release = target.release().name();
-        metrics.syncFinished(cluster, release, result, Duration.between(started, now));
+        metrics.syncFinished(cluster, release, result.label(), Duration.between(started, now));
         boolean applied = changes != null;
         boolean ok = error == null;
         long outOfSync = plan == null ? 0 : !applied ? plan.outOfSync() : changes.interrupted()
@@ -310,8 +312,8 @@ public final class TargetSyncer {
                     .forEach(e -> metrics.applied(cluster, release, e.ref().kind(), e.outcome().label()));
         }
         List<String> blockedPrunes = applied ? blockedPrunes(cluster, release, plan) : List.of();
-        if (plan != null && plan.isRefused() && plan.refused().contains("renders no objects")) {
-            metrics.pruneBlocked(cluster, release, "empty_render");
+        if (plan != null && plan.isRefused() && plan.refused().reason() == Refusal.Reason.EMPTY_RENDER) {
+            metrics.pruneBlocked(cluster, release, PruneBlock.EMPTY_RENDER.label());
         }
         List<String> changeLines = applied ? changes.entries().stream()
                 .filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).map(ChangeSet.Entry::toString).toList()
@@ -319,7 +321,7 @@ public final class TargetSyncer {
         List<String> drift = plan == null || applied ? List.of() : driftLines(plan);
         String summary = applied ? changes.summary() : plan == null ? null
                 : plan.outOfSync() + " out of sync, " + plan.count(Action.UNCHANGED) + " in sync";
-        String state = !ok ? "Failed" : outOfSync > 0 ? "OutOfSync" : "Synced";
+        SyncState state = !ok ? SyncState.Failed : outOfSync > 0 ? SyncState.OutOfSync : SyncState.Synced;
         String commit = snapshot == null ? null : snapshot.commit();
         TargetStatus before = board.get(target.id());
         board.update(target, old -> new TargetStatus(cluster, release, target.release().namespace(),
@@ -332,7 +334,7 @@ public final class TargetSyncer {
                 .recording(old, result, applied));
         TargetStatus after = board.get(target.id());
         for (Notice notice : Notices.between(before, after, result, applied, blockedPrunes, now)) {
-            if (notice.type().equals("DriftDetected")) {
+            if (notice.type() == io.driftless.config.NoticeType.DriftDetected) {
                 driftedKinds(plan, changes).forEach(kind -> metrics.driftFound(cluster, release, kind));
             }
             announce(target, notice);
@@ -361,8 +363,8 @@ public final class TargetSyncer {
         List<String> out = new ArrayList<>();
         for (PlannedChange c : plan.changes()) {
             if (c.pruneBlocked() != null) {
-                metrics.pruneBlocked(cluster, release, c.pruneBlocked());
-                if (c.pruneBlocked().equals("max_share") || c.pruneBlocked().equals("not_owned")) {
+                metrics.pruneBlocked(cluster, release, c.pruneBlocked().label());
+                if (c.pruneBlocked().worthTelling()) {
                     out.add(c.ref() + " " + c.reason());
                 }
             }

@@ -3,6 +3,8 @@ package io.driftless.notify;
 import java.time.Instant;
 import java.util.List;
 
+import io.driftless.config.NoticeType;
+
 /**
  * Something about a target that people want to hear of. Built from a sync's outcome; Kubernetes Events,
  * outbound notifications and logs are all made from it. Never carries a secret value: drift lines are
@@ -12,24 +14,17 @@ import java.util.List;
  * @param revision the commit the sync was about, or null when none was fetched
  * @param details  one line per object or field concerned
  */
-public record Notice(String type, String cluster, String release, String namespace, String revision,
+public record Notice(NoticeType type, String cluster, String release, String namespace, String revision,
                      String message, List<String> details, Instant at) {
 
-    /** Types that report a problem (a Warning Event, a firing alert). */
+    /** A type that reports a problem (a Warning Event, a firing alert). */
     public boolean warning() {
-        return switch (type) {
-            case "DriftDetected", "SyncFailed", "SyncRefused", "PruneBlocked" -> true;
-            default -> false;
-        };
+        return type.warning();
     }
 
     /** The problem a resolving type ends (for Alertmanager), or null. */
-    public String resolves() {
-        return switch (type) {
-            case "DriftResolved" -> "DriftDetected";
-            case "SyncRecovered" -> "SyncFailed";
-            default -> null;
-        };
+    public NoticeType resolves() {
+        return type.resolves();
     }
 
     public String target() {

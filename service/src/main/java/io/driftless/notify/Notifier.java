@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.driftless.config.NoticeType;
 import io.driftless.config.NotifierSpec;
 import io.driftless.telemetry.Metrics;
 
@@ -79,7 +80,7 @@ public final class Notifier implements AutoCloseable {
     /** Alerts that fire until a resolving notice ends them, by target and problem: re-posted on a schedule. */
     private final Map<String, Notice> firing = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static String alertKey(Notice n, String problem) {
+    private static String alertKey(Notice n, NoticeType problem) {
         return n.target() + "|" + problem;
     }
 
@@ -87,7 +88,7 @@ public final class Notifier implements AutoCloseable {
     private void track(Notice notice) {
         if (notice.resolves() != null) {
             firing.remove(alertKey(notice, notice.resolves()));
-        } else if (notice.warning() && ("DriftDetected".equals(notice.type()) || "SyncFailed".equals(notice.type()))) {
+        } else if (notice.type() == NoticeType.DriftDetected || notice.type() == NoticeType.SyncFailed) {
             firing.put(alertKey(notice, notice.type()), notice);
         }
     }

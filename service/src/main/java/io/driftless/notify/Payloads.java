@@ -24,7 +24,7 @@ public final class Payloads {
     }
 
     static JsonObject json(Notice n) {
-        return new JsonObject().put("type", n.type()).put("severity", n.warning() ? "warning" : "info")
+        return new JsonObject().put("type", n.type().name()).put("severity", n.warning() ? "warning" : "info")
                 .put("target", n.target()).put("cluster", n.cluster()).put("release", n.release())
                 .put("namespace", n.namespace()).put("revision", n.revision()).put("message", n.message())
                 .put("details", new JsonArray(List.copyOf(n.details()))).put("time", n.at().toString());
@@ -45,7 +45,7 @@ public final class Payloads {
      * started (same labels, {@code endsAt} set); other notices start one.
      */
     static JsonObject alert(Notice n) {
-        String problem = n.resolves() != null ? n.resolves() : n.type();
+        String problem = (n.resolves() != null ? n.resolves() : n.type()).name();
         JsonObject labels = new JsonObject().put("alertname", "Driftless" + problem).put("cluster", n.cluster())
                 .put("release", n.release()).put("namespace", n.namespace())
                 .put("severity", n.warning() || n.resolves() != null ? "warning" : "info");

@@ -10,7 +10,7 @@ import io.driftless.model.ObjectRef;
  * Ordered actions for one target: pre-hooks, then creates and updates by sync wave and kind order, then
  * prunes in the reverse order, then post-hooks. {@code refused} is set when a safety rule stops the whole sync; nothing may be written then.
  */
-public record Plan(List<PlannedChange> changes, String refused) {
+public record Plan(List<PlannedChange> changes, Refusal refused) {
 
     /**
      * The inventory to record once this plan is applied: everything desired plus every prune candidate

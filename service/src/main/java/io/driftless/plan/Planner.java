@@ -59,8 +59,8 @@ public final class Planner {
                             ReleaseSpec.SyncPolicy policy, List<ReleaseSpec.IgnoreRule> ignores) {
         List<Map<String, Object>> hooks = desired.stream().filter(Hooks::isHook).toList();
         if (hooks.size() == desired.size() && !policy.allowEmpty()) {
-            return new Plan(List.of(), "the release renders no objects; refusing to sync (and prune) an empty "
-                    + "desired set because syncPolicy.allowEmpty is false");
+            return new Plan(List.of(), new Refusal(Refusal.Reason.EMPTY_RENDER, "the release renders no objects; "
+                    + "refusing to sync (and prune) an empty desired set because syncPolicy.allowEmpty is false"));
         }
         desired = desired.stream().map(Planner::foldStringData).toList();
         Plan invalid = refuseInvalid(desired);
@@ -120,7 +120,7 @@ public final class Planner {
             String reason = "prune of " + pruning + " of the " + held.size() + " objects held before this change exceeds "
                     + "syncPolicy.maxPrunePercent " + policy.maxPrunePercent() + "%";
             prune.replaceAll(c -> c.action() == Action.PRUNE
-                    ? PlannedChange.notPruned(c.ref(), reason, c.live(), true, "max_share") : c);
+                    ? PlannedChange.notPruned(c.ref(), reason, c.live(), true, PruneBlock.MAX_SHARE) : c);
         }
         prune.sort(Comparator.comparing((PlannedChange c) -> -Hooks.wave(c.live()))
                 .thenComparing(c -> -KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
@@ -163,7 +163,8 @@ public final class Planner {
     public static Plan refuseInvalid(List<Map<String, Object>> desired) {
         List<String> invalid = Validation.problems(desired);
         return invalid.isEmpty() ? null
-                : new Plan(List.of(), "invalid objects, nothing written: " + String.join("; ", invalid));
+                : new Plan(List.of(), new Refusal(Refusal.Reason.INVALID_OBJECTS, "invalid objects, nothing written: "
+                        + String.join("; ", invalid)));
     }
 
     private static PlannedChange pruneDecision(Owner owner, ObjectRef ref, Map<String, Object> live,
@@ -173,21 +174,21 @@ public final class Planner {
         if (!owner.labelValue().equals(labels.get(Tracking.TARGET_LABEL))
                 || !owner.annotationValue().equals(annotations.get(Tracking.OWNER_ANNOTATION))) {
             return PlannedChange.notPruned(ref, "not pruned: no longer carries this target's ownership "
-                    + "label and annotation", live, false, "not_owned");
+                    + "label and annotation", live, false, PruneBlock.NOT_OWNED);
         }
         if ("disabled".equals(annotations.get(Tracking.PRUNE_ANNOTATION))) {
             return PlannedChange.notPruned(ref, "not pruned: annotated " + Tracking.PRUNE_ANNOTATION
-                    + "=disabled", live, true, "annotation");
+                    + "=disabled", live, true, PruneBlock.ANNOTATION);
         }
         if (!policy.prune()) {
             return PlannedChange.notPruned(ref, "no longer rendered; syncPolicy.prune is false", live, true,
-                    "prune_disabled");
+                    PruneBlock.PRUNE_DISABLED);
         }
         if ("PersistentVolumeClaim".equals(ref.kind()) && !policy.prunePersistentVolumeClaims()) {
             // released from the inventory, so it is reported once and then left alone with its data
             return PlannedChange.notPruned(ref, "kept with its data and no longer tracked (set "
                     + "syncPolicy.prunePersistentVolumeClaims: true to delete claims the release stops rendering)",
-                    live, false, "pvc");
+                    live, false, PruneBlock.PVC);
         }
         return new PlannedChange(ref, Action.PRUNE, "no longer rendered", null, live, null);
     }

@@ -92,10 +92,11 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** Sync results a target can have. */
-    public static final List<String> SYNC_RESULTS = List.of("success", "failure", "refused");
+    public static final List<String> SYNC_RESULTS = java.util.Arrays.stream(io.driftless.fleet.SyncResult.values())
+            .map(io.driftless.fleet.SyncResult::label).toList();
     /** Why an object no longer rendered may stay. */
-    public static final List<String> PRUNE_BLOCK_REASONS = List.of("max_share", "empty_render", "not_owned",
-            "annotation", "prune_disabled", "pvc");
+    public static final List<String> PRUNE_BLOCK_REASONS = java.util.Arrays.stream(
+            io.driftless.plan.PruneBlock.values()).map(io.driftless.plan.PruneBlock::label).toList();
 
     /**
      * Creates a target's counters at zero, so that {@code increase()} sees its first failure or blocked prune

@@ -55,7 +55,7 @@ class AdoptionIT {
             }
 
             TargetStatus adopted = t.sync();
-            assertThat(adopted.syncState()).isEqualTo("Synced");
+            assertThat(adopted.syncState()).isEqualTo(SyncState.Synced);
             assertThat(adopted.changes()).filteredOn(c -> c.contains(" created"))
                     .allMatch(c -> c.startsWith("Job/prefect/") && c.contains("migration"));
             for (Map.Entry<String, Map<String, Object>> before : installed.entrySet()) {

@@ -65,7 +65,7 @@ class FleetLifecycleIT {
                         new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC()), board,
                         metrics, Clock.systemUTC(), 2);
                 vertx.deployVerticle(verticle).await();
-                await().atMost(Duration.ofSeconds(30)).until(() -> "Synced".equals(board.get("dev/prefect").syncState()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> board.get("dev/prefect").syncState() == SyncState.Synced);
                 TargetStatus before = board.get("dev/prefect");
                 double fetched = fetches(metrics);
 

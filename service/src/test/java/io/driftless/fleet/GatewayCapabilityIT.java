@@ -20,7 +20,7 @@ class GatewayCapabilityIT {
         try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "prefect",
                 "gateway:\n  enabled: true\n  className: envoy\nhttproute:\n  hostnames: [prefect.example.com]\n")) {
             TargetStatus status = t.sync();
-            assertThat(status.syncState()).isEqualTo("Failed");
+            assertThat(status.syncState()).isEqualTo(SyncState.Failed);
             assertThat(status.lastError()).contains("values.yaml:2: gateway.enabled: Gateway API "
                     + "(gateway.networking.k8s.io/v1) is not available in this cluster");
             assertThat(t.client().apps().deployments().inNamespace("prefect").list().getItems())

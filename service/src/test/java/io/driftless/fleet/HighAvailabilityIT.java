@@ -89,7 +89,7 @@ class HighAvailabilityIT {
     }
 
     private static boolean synced(DriftlessService replica, String target) {
-        return "Synced".equals(replica.board().get(target).syncState());
+        return replica.board().get(target).syncState() == SyncState.Synced;
     }
 
     private static JsonObject shards(DriftlessService replica) throws Exception {

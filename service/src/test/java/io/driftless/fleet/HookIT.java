@@ -49,7 +49,7 @@ class HookIT {
                     .as("post-install: the workloads exist before the migration runs").isNotNull();
             finish(client, running, "Complete");
             TargetStatus installed = install.get();
-            assertThat(installed.syncState()).isEqualTo("Synced");
+            assertThat(installed.syncState()).isEqualTo(SyncState.Synced);
             assertThat(installed.changes()).contains("Job/prefect/" + JOB
                     + " created (hook succeeded and was deleted (hook-succeeded))");
             await().atMost(Duration.ofSeconds(10)).until(() -> job(client) == null);
@@ -74,7 +74,7 @@ class HookIT {
             assertThat(replicas(client)).as("pre-upgrade: the workloads wait for the migration").isEqualTo(1);
             finish(client, running, "Failed");
             TargetStatus refused = upgrade.get();
-            assertThat(refused.syncState()).isEqualTo("Failed");
+            assertThat(refused.syncState()).isEqualTo(SyncState.Failed);
             assertThat(refused.lastError()).startsWith("Job/prefect/" + JOB + " failed (hook failed: BackoffLimitExceeded");
             assertThat(refused.changes()).contains("Deployment/prefect/prefect-server skipped (not applied: the hook Job/"
                     + "prefect/" + JOB + " failed)");
@@ -83,7 +83,7 @@ class HookIT {
             CompletableFuture<TargetStatus> retry = CompletableFuture.supplyAsync(t::sync);
             Job again = awaitNewJob(client, running.getMetadata().getUid());
             finish(client, again, "Complete");
-            assertThat(retry.get().syncState()).isEqualTo("Synced");
+            assertThat(retry.get().syncState()).isEqualTo(SyncState.Synced);
             assertThat(replicas(client)).isEqualTo(2);
         }
     }
@@ -94,7 +94,7 @@ class HookIT {
             KubernetesClient client = t.client();
             CompletableFuture<TargetStatus> install = CompletableFuture.supplyAsync(t::sync);
             finish(client, awaitJob(client), "Complete");
-            assertThat(install.get().syncState()).isEqualTo("Synced");
+            assertThat(install.get().syncState()).isEqualTo(SyncState.Synced);
 
             t.commit(VALUES.formatted(2));
             CompletableFuture<TargetStatus> upgrade = CompletableFuture.supplyAsync(t::sync);
@@ -102,7 +102,7 @@ class HookIT {
             t.syncer().stopWriting(); // the service is asked to stop while the migration runs
             finish(client, running, "Complete");
             TargetStatus interrupted = upgrade.get();
-            assertThat(interrupted.syncState()).isEqualTo("Failed");
+            assertThat(interrupted.syncState()).isEqualTo(SyncState.Failed);
             assertThat(interrupted.lastError()).isEqualTo("interrupted by shutdown with 1 object(s) not applied; the "
                     + "inventory is consistent and they are applied at the next start");
             assertThat(interrupted.changes()).contains("Deployment/prefect/prefect-server skipped (not applied: "
@@ -114,7 +114,7 @@ class HookIT {
             t.restart(); // the next start applies the rest, after migrating again
             CompletableFuture<TargetStatus> resumed = CompletableFuture.supplyAsync(t::sync);
             finish(client, awaitNewJob(client, running.getMetadata().getUid()), "Complete");
-            assertThat(resumed.get().syncState()).isEqualTo("Synced");
+            assertThat(resumed.get().syncState()).isEqualTo(SyncState.Synced);
             assertThat(replicas(client)).isEqualTo(2);
         }
     }

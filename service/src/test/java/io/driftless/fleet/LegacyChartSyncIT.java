@@ -33,7 +33,7 @@ class LegacyChartSyncIT {
                 """)) {
             KubernetesClient client = t.client();
             TargetStatus first = t.sync();
-            assertThat(first.syncState()).isEqualTo("Synced");
+            assertThat(first.syncState()).isEqualTo(SyncState.Synced);
             assertThat(first.warnings()).isEmpty();
             assertThat(client.apps().deployments().inNamespace("workflows").list().getItems())
                     .extracting(d -> d.getMetadata().getName())

@@ -44,8 +44,8 @@ class LiveHealthIT {
                 KubernetesClient dev = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
                         new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(clusters.embeddedUrls().get("dev"))
                                 .build()).build();
-                await().atMost(Duration.ofSeconds(30)).until(() -> "Synced".equals(service.board().get("dev/prefect")
-                        .syncState()) && clusters.watches().covers("dev", "prefect"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get("dev/prefect")
+                        .syncState() == SyncState.Synced && clusters.watches().covers("dev", "prefect"));
                 assertThat(service.board().get("dev/prefect").health()).isEqualTo("Progressing");
                 // the compare its own creations trigger (through the watches) settles first
                 double[] settled = {requests(service)};

@@ -27,7 +27,7 @@ class NoticeSecretsIT {
     void driftOfASecretIsToldWithoutItsValue() throws Exception {
         try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "prefect",
                 "server:\n  basicAuth:\n    enabled: true\n    authString: admin:first-pass\n")) {
-            assertThat(t.sync().syncState()).isEqualTo("Synced");
+            assertThat(t.sync().syncState()).isEqualTo(SyncState.Synced);
             Secret secret = t.client().secrets().inNamespace("prefect").list().getItems().stream()
                     .filter(s -> s.getData() != null && !s.getMetadata().getName().startsWith("driftless"))
                     .findFirst().orElseThrow();
@@ -38,8 +38,8 @@ class NoticeSecretsIT {
             });
 
             TargetStatus drifted = t.compare();
-            assertThat(drifted.syncState()).isEqualTo("OutOfSync");
-            Notice notice = t.notices().stream().filter(n -> n.type().equals("DriftDetected")).findFirst().orElseThrow();
+            assertThat(drifted.syncState()).isEqualTo(SyncState.OutOfSync);
+            Notice notice = t.notices().stream().filter(n -> n.type() == io.driftless.config.NoticeType.DriftDetected).findFirst().orElseThrow();
             assertThat(notice.details()).singleElement().asString()
                     .startsWith("Secret/prefect/" + secret.getMetadata().getName()).contains("<redacted");
             for (NotifierSpec.Format format : NotifierSpec.Format.values()) {

@@ -15,77 +15,77 @@ class NoticesTest {
     private static final String C1 = "1111111111111111111111111111111111111111";
     private static final String C2 = "2222222222222222222222222222222222222222";
 
-    private static TargetStatus status(String state, String revision, String attempted, long outOfSync, String error,
+    private static TargetStatus status(SyncState state, String revision, String attempted, long outOfSync, String error,
                                        List<String> changes, List<String> drift) {
         return new TargetStatus("prod", "prefect", "prefect", "values", state, revision, attempted, NOW, NOW,
                 outOfSync, "1 created, 0 configured, 9 unchanged, 0 pruned", error, List.of(), changes, drift,
                 "Healthy", List.of(), List.of());
     }
 
-    private static final TargetStatus SYNCED = status("Synced", C1, C1, 0, null, List.of(), List.of());
+    private static final TargetStatus SYNCED = status(SyncState.Synced, C1, C1, 0, null, List.of(), List.of());
 
     private static List<String> types(List<Notice> notices) {
-        return notices.stream().map(Notice::type).toList();
+        return notices.stream().map(n -> n.type().name()).toList();
     }
 
     @Test
     void driftFoundByACompareOnlySyncIsToldOnceWithItsFields() {
-        TargetStatus drifted = status("OutOfSync", C1, C1, 1, null, List.of(),
+        TargetStatus drifted = status(SyncState.OutOfSync, C1, C1, 1, null, List.of(),
                 List.of("Deployment/prefect/prefect-server spec.replicas: desired 1, live 3"));
-        List<Notice> first = Notices.between(SYNCED, drifted, "success", false, List.of(), NOW);
+        List<Notice> first = Notices.between(SYNCED, drifted, SyncResult.SUCCESS, false, List.of(), NOW);
         assertThat(types(first)).containsExactly("DriftDetected");
         assertThat(first.get(0).details()).containsExactly("Deployment/prefect/prefect-server spec.replicas: desired 1, live 3");
         assertThat(first.get(0).warning()).isTrue();
-        assertThat(Notices.between(drifted, drifted, "success", false, List.of(), NOW)).as("still drifted").isEmpty();
-        assertThat(types(Notices.between(drifted, SYNCED, "success", false, List.of(), NOW)))
+        assertThat(Notices.between(drifted, drifted, SyncResult.SUCCESS, false, List.of(), NOW)).as("still drifted").isEmpty();
+        assertThat(types(Notices.between(drifted, SYNCED, SyncResult.SUCCESS, false, List.of(), NOW)))
                 .containsExactly("DriftResolved");
     }
 
     @Test
     void driftHealedBySelfHealIsDetectedAndResolvedAtOnce() {
-        TargetStatus healed = status("Synced", C1, C1, 0, null,
+        TargetStatus healed = status(SyncState.Synced, C1, C1, 0, null,
                 List.of("Deployment/prefect/prefect-server configured (1 field(s) differ)"), List.of());
-        assertThat(types(Notices.between(SYNCED, healed, "success", true, List.of(), NOW)))
+        assertThat(types(Notices.between(SYNCED, healed, SyncResult.SUCCESS, true, List.of(), NOW)))
                 .containsExactly("DriftDetected", "DriftResolved", "Synced");
     }
 
     @Test
     void aNewCommitAppliedIsASyncNotDrift() {
-        TargetStatus next = status("Synced", C2, C2, 0, null, List.of("ConfigMap/prefect/x created"), List.of());
-        assertThat(types(Notices.between(SYNCED, next, "success", true, List.of(), NOW))).containsExactly("Synced");
+        TargetStatus next = status(SyncState.Synced, C2, C2, 0, null, List.of("ConfigMap/prefect/x created"), List.of());
+        assertThat(types(Notices.between(SYNCED, next, SyncResult.SUCCESS, true, List.of(), NOW))).containsExactly("Synced");
     }
 
     @Test
     void aDryRunPolicyTargetNeverReportsGitChangesAsDrift() {
-        TargetStatus never = status("Unknown", null, null, 0, null, List.of(), List.of());
-        TargetStatus pending = status("OutOfSync", null, C1, 4, null, List.of(), List.of("x missing from the cluster"));
-        assertThat(Notices.between(never, pending, "success", false, List.of(), NOW)).isEmpty();
+        TargetStatus never = status(SyncState.Unknown, null, null, 0, null, List.of(), List.of());
+        TargetStatus pending = status(SyncState.OutOfSync, null, C1, 4, null, List.of(), List.of("x missing from the cluster"));
+        assertThat(Notices.between(never, pending, SyncResult.SUCCESS, false, List.of(), NOW)).isEmpty();
     }
 
     @Test
     void failuresAreToldWhenTheyStartOrChangeAndRecoveryOnce() {
-        TargetStatus failing = status("Failed", C1, C2, 0, "values.yaml:3: server.replicas: expected a number",
+        TargetStatus failing = status(SyncState.Failed, C1, C2, 0, "values.yaml:3: server.replicas: expected a number",
                 List.of(), List.of());
-        List<Notice> failed = Notices.between(SYNCED, failing, "failure", false, List.of(), NOW);
+        List<Notice> failed = Notices.between(SYNCED, failing, SyncResult.FAILURE, false, List.of(), NOW);
         assertThat(types(failed)).containsExactly("SyncFailed");
         assertThat(failed.get(0).message()).isEqualTo("sync failed: values.yaml:3: server.replicas: expected a number");
         assertThat(failed.get(0).revision()).isEqualTo(C2);
-        assertThat(Notices.between(failing, failing, "failure", false, List.of(), NOW)).as("same error again").isEmpty();
-        TargetStatus otherError = status("Failed", C1, C2, 0, "cluster prod: unreachable", List.of(), List.of());
-        assertThat(types(Notices.between(failing, otherError, "failure", false, List.of(), NOW)))
+        assertThat(Notices.between(failing, failing, SyncResult.FAILURE, false, List.of(), NOW)).as("same error again").isEmpty();
+        TargetStatus otherError = status(SyncState.Failed, C1, C2, 0, "cluster prod: unreachable", List.of(), List.of());
+        assertThat(types(Notices.between(failing, otherError, SyncResult.FAILURE, false, List.of(), NOW)))
                 .containsExactly("SyncFailed");
-        TargetStatus fixed = status("Synced", C2, C2, 0, null, List.of("ConfigMap/prefect/x created"), List.of());
-        assertThat(types(Notices.between(failing, fixed, "success", true, List.of(), NOW)))
+        TargetStatus fixed = status(SyncState.Synced, C2, C2, 0, null, List.of("ConfigMap/prefect/x created"), List.of());
+        assertThat(types(Notices.between(failing, fixed, SyncResult.SUCCESS, true, List.of(), NOW)))
                 .containsExactly("SyncRecovered", "Synced");
     }
 
     @Test
     void refusedSyncsAndBlockedPrunesAreWarnings() {
-        TargetStatus refused = status("Failed", C1, C2, 0, "the release renders no objects", List.of(), List.of());
-        assertThat(types(Notices.between(SYNCED, refused, "refused", false, List.of(), NOW)))
+        TargetStatus refused = status(SyncState.Failed, C1, C2, 0, "the release renders no objects", List.of(), List.of());
+        assertThat(types(Notices.between(SYNCED, refused, SyncResult.REFUSED, false, List.of(), NOW)))
                 .containsExactly("SyncRefused");
-        TargetStatus synced = status("Synced", C2, C2, 0, null, List.of(), List.of());
-        List<Notice> blocked = Notices.between(SYNCED, synced, "success", true,
+        TargetStatus synced = status(SyncState.Synced, C2, C2, 0, null, List.of(), List.of());
+        List<Notice> blocked = Notices.between(SYNCED, synced, SyncResult.SUCCESS, true,
                 List.of("Service/prefect/old prune of 9 of 10 objects exceeds syncPolicy.maxPrunePercent 50%"), NOW);
         assertThat(types(blocked)).containsExactly("PruneBlocked", "Synced");
         assertThat(blocked.get(0).warning()).isTrue();

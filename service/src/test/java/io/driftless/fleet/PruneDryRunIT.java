@@ -31,7 +31,7 @@ class PruneDryRunIT {
     void aCompareListsWhatWouldBePrunedAndKeptAndDeletesNothing() throws Exception {
         try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "prefect",
                 VALUES.formatted(true))) {
-            assertThat(t.sync().syncState()).isEqualTo("Synced");
+            assertThat(t.sync().syncState()).isEqualTo(SyncState.Synced);
             String ingress = t.client().network().v1().ingresses().inNamespace("prefect").list().getItems().get(0)
                     .getMetadata().getName();
             String account = t.client().serviceAccounts().inNamespace("prefect").list().getItems().stream()

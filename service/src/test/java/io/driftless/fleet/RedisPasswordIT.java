@@ -20,7 +20,7 @@ class RedisPasswordIT {
         try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "prefect",
                 "backgroundServices:\n  runAsSeparateDeployment: true\nredis:\n  enabled: true\nmigrations:\n  enabled: false\n")) {
             TargetStatus first = t.sync();
-            assertThat(first.syncState()).isEqualTo("Synced");
+            assertThat(first.syncState()).isEqualTo(SyncState.Synced);
             assertThat(first.warnings()).singleElement().asString().startsWith("redis.auth.password is not set");
             String stored = t.client().secrets().inNamespace("prefect").withName("prefect-redis").get()
                     .getData().get("redis-password");

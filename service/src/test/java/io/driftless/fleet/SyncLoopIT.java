@@ -125,8 +125,8 @@ class SyncLoopIT {
     @Test
     void appliesACommitToEveryCluster() {
         await().atMost(Duration.ofSeconds(30)).until(() -> service.board().allAttempted());
-        assertThat(status("dev/prefect").syncState()).isEqualTo("Synced");
-        assertThat(status("prod/prefect").syncState()).isEqualTo("Synced");
+        assertThat(status("dev/prefect").syncState()).isEqualTo(SyncState.Synced);
+        assertThat(status("prod/prefect").syncState()).isEqualTo(SyncState.Synced);
 
         assertThat(versions(dev)).containsOnlyKeys("ServiceAccount/prefect-server", "Service/prefect-server",
                 "Deployment/prefect-server", "PersistentVolumeClaim/prefect-server-sqlite");
@@ -149,7 +149,7 @@ class SyncLoopIT {
         service.refresh("values");
         awaitAttempt("prod/prefect", commit);
 
-        assertThat(status("prod/prefect").syncState()).isEqualTo("Synced");
+        assertThat(status("prod/prefect").syncState()).isEqualTo(SyncState.Synced);
         assertThat(status("prod/prefect").changes()).containsExactly(
                 "Deployment/prefect/prefect-server configured (/spec/replicas)");
         Map<String, String> after = versions(prod);
@@ -190,11 +190,11 @@ class SyncLoopIT {
         awaitAttempt("prod/prefect", commit);
 
         TargetStatus s = status("prod/prefect");
-        assertThat(s.syncState()).isEqualTo("Failed");
+        assertThat(s.syncState()).isEqualTo(SyncState.Failed);
         assertThat(s.lastError()).contains("releases/prefect/env/prod.yaml:5");
         assertThat(s.revision()).isEqualTo(good);
         assertThat(versions(prod)).isEqualTo(before);
-        assertThat(status("dev/prefect").syncState()).as("the other cluster's layers are fine").isEqualTo("Synced");
+        assertThat(status("dev/prefect").syncState()).as("the other cluster's layers are fine").isEqualTo(SyncState.Synced);
         assertThat(service.metrics().scrape())
                 .contains("driftless_sync_total{cluster=\"prod\",release=\"prefect\",result=\"failure\"} 1.0")
                 .contains("driftless_render_errors_total{cluster=\"prod\",release=\"prefect\"} 1.0")
@@ -209,7 +209,7 @@ class SyncLoopIT {
         git.stop();
 
         service.refresh("values");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "Failed".equals(status("prod/prefect").syncState()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> status("prod/prefect").syncState() == SyncState.Failed);
 
         TargetStatus s = status("prod/prefect");
         assertThat(s.lastError()).contains("source values").contains("fetch from").doesNotContain(GitHttpServer.PASSWORD);

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class TargetStatusTest {
 
-    private static TargetStatus status(String state, String commit, int second, String error) {
+    private static TargetStatus status(SyncState state, String commit, int second, String error) {
         return new TargetStatus("prod", "prefect", "prefect", "values", state, commit, commit,
                 Instant.ofEpochSecond(second), null, 0, "summary " + second, error, List.of(), List.of(), List.of(),
                 "Healthy", List.of(), List.of());
@@ -18,21 +18,21 @@ class TargetStatusTest {
     @Test
     void historyKeepsSyncsThatWroteFailedOrChangedStateNewestFirst() {
         TargetStatus s = TargetStatus.initial("prod", "prefect", "prefect", "values");
-        s = status("Synced", "c1", 1, null).recording(s, "success", true);
-        s = status("Synced", "c1", 2, null).recording(s, "success", false); // a quiet poll
-        s = status("OutOfSync", "c1", 3, null).recording(s, "success", false);
-        s = status("Failed", "c2", 4, "values.yaml:3: bad").recording(s, "failure", false);
+        s = status(SyncState.Synced, "c1", 1, null).recording(s, SyncResult.SUCCESS, true);
+        s = status(SyncState.Synced, "c1", 2, null).recording(s, SyncResult.SUCCESS, false); // a quiet poll
+        s = status(SyncState.OutOfSync, "c1", 3, null).recording(s, SyncResult.SUCCESS, false);
+        s = status(SyncState.Failed, "c2", 4, "values.yaml:3: bad").recording(s, SyncResult.FAILURE, false);
         assertThat(s.history()).extracting(TargetStatus.SyncRecord::summary)
                 .containsExactly("summary 4", "summary 3", "summary 1");
-        assertThat(s.history().get(0)).isEqualTo(new TargetStatus.SyncRecord(Instant.ofEpochSecond(4), "c2", "failure",
-                "Failed", "summary 4", "values.yaml:3: bad"));
+        assertThat(s.history().get(0)).isEqualTo(new TargetStatus.SyncRecord(Instant.ofEpochSecond(4), "c2",
+                SyncResult.FAILURE, SyncState.Failed, "summary 4", "values.yaml:3: bad"));
     }
 
     @Test
     void historyIsCapped() {
         TargetStatus s = TargetStatus.initial("prod", "prefect", "prefect", "values");
         for (int i = 0; i < 30; i++) {
-            s = status("Synced", "c" + i, i, null).recording(s, "success", true);
+            s = status(SyncState.Synced, "c" + i, i, null).recording(s, SyncResult.SUCCESS, true);
         }
         assertThat(s.history()).hasSize(TargetStatus.HISTORY);
         assertThat(s.history().get(0).revision()).isEqualTo("c29");

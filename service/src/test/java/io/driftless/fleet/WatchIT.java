@@ -99,9 +99,9 @@ class WatchIT {
         assertThat(service.board().get("c/reported").drift()).singleElement().asString()
                 .startsWith("Deployment/prefect/" + reported + " /spec/replicas: live 5, desired 1");
         assertThat(replicas(c, reported)).as("selfHeal off: reported, not changed").isEqualTo(5);
-        assertThat(service.board().get("b/healed").syncState()).isEqualTo("Synced");
+        assertThat(service.board().get("b/healed").syncState()).isEqualTo(SyncState.Synced);
         assertThat(service.board().get("b/healed").history()).extracting(TargetStatus.SyncRecord::syncState)
-                .startsWith("Synced", "OutOfSync");
+                .startsWith(SyncState.Synced, SyncState.OutOfSync);
         assertThat(service.metrics().scrape())
                 .contains("driftless_drift_events_total{cluster=\"b\",kind=\"Deployment\",release=\"healed\"} 1.0")
                 .contains("driftless_drift_events_total{cluster=\"c\",kind=\"Deployment\",release=\"reported\"} 1.0");
@@ -145,7 +145,7 @@ class WatchIT {
         assertThat(answer.statusCode()).isEqualTo(202);
         for (String target : new String[] {"a/healed", "b/healed", "c/reported"}) {
             await().atMost(Duration.ofSeconds(20)).until(() -> pushed.equals(service.board().get(target).revision()));
-            assertThat(service.board().get(target).syncState()).isEqualTo("Synced");
+            assertThat(service.board().get(target).syncState()).isEqualTo(SyncState.Synced);
         }
     }
 

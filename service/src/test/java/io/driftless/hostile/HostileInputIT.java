@@ -1,5 +1,6 @@
 package io.driftless.hostile;
 
+import io.driftless.fleet.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -87,7 +88,7 @@ class HostileInputIT {
                 clusters);
         dev = clusters.client("dev");
         await().atMost(Duration.ofSeconds(30)).until(() -> Stream.of("healing", "watching", "renaming")
-                .allMatch(r -> "Synced".equals(status(r).syncState())));
+                .allMatch(r -> status(r).syncState() == SyncState.Synced));
     }
 
     @AfterEach
@@ -177,7 +178,7 @@ class HostileInputIT {
             bomb.append("l%d: &l%d [*l%d,*l%d,*l%d]\n".formatted(i, i, i - 1, i - 1, i - 1));
         }
         TargetStatus failed = push(HEALING, bomb.toString());
-        assertThat(failed.syncState()).isEqualTo("Failed");
+        assertThat(failed.syncState()).isEqualTo(SyncState.Failed);
         assertThat(failed.lastError()).startsWith("healing/values.yaml:").contains("expands to more than");
         assertThat(deploymentExists("healing", "prefect-server")).isTrue();
         assertThat(call("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
@@ -192,7 +193,7 @@ class HostileInputIT {
         }
         values.append("t9: boom\n");
         TargetStatus failed = push(HEALING, values.toString());
-        assertThat(failed.syncState()).isEqualTo("Failed");
+        assertThat(failed.syncState()).isEqualTo(SyncState.Failed);
         assertThat(failed.lastError()).startsWith("healing/values.yaml:1: commonAnnotations")
                 .contains("expand to more than");
         assertThat(deploymentExists("healing", "prefect-server")).isTrue();
@@ -216,7 +217,7 @@ class HostileInputIT {
     void aValueOfTheWrongTypeFailsTheTargetNamingFileLineAndKey(String values, String problem) throws Exception {
         double failuresBefore = metric("driftless_sync_total{cluster=\"dev\",release=\"healing\",result=\"failure\"}");
         TargetStatus failed = push(HEALING, values);
-        assertThat(failed.syncState()).isEqualTo("Failed");
+        assertThat(failed.syncState()).isEqualTo(SyncState.Failed);
         assertThat(failed.lastError()).contains(problem);
         assertThat(metric("driftless_sync_total{cluster=\"dev\",release=\"healing\",result=\"failure\"}"))
                 .isGreaterThan(failuresBefore);
@@ -230,7 +231,7 @@ class HostileInputIT {
     @Test
     void aNameTheApiServerWouldRefuseIsRefusedBeforeAnyRequestCarriesIt() throws Exception {
         TargetStatus refused = push(HEALING, "fullnameOverride: \"a b/c\"\n");
-        assertThat(refused.syncState()).isEqualTo("Failed");
+        assertThat(refused.syncState()).isEqualTo(SyncState.Failed);
         assertThat(refused.lastError()).startsWith("invalid objects, nothing written: ")
                 .contains("metadata.name 'a b/c' is not a valid").doesNotContain("An error has occurred");
         assertThat(deploymentExists("healing", "prefect-server")).isTrue();
@@ -285,7 +286,7 @@ class HostileInputIT {
     @Test
     void anAnonymousDiffChangesNothingAndFetchesNothing() throws Exception {
         TargetStatus failed = push(HEALING, "server: {replicaCount: -1}\n");
-        assertThat(failed.syncState()).isEqualTo("Failed");
+        assertThat(failed.syncState()).isEqualTo(SyncState.Failed);
         double fetches = metric("driftless_source_fetch_total{result=\"success\",source=\"values\"}");
         double syncs = metric("driftless_sync_total{cluster=\"dev\",release=\"healing\",result=\"failure\"}");
         for (int i = 0; i < 5; i++) {
@@ -293,7 +294,7 @@ class HostileInputIT {
             assertThat(diff.statusCode()).as(diff.body()).isIn(200, 429);
         }
         TargetStatus after = status("healing");
-        assertThat(after.syncState()).isEqualTo("Failed");
+        assertThat(after.syncState()).isEqualTo(SyncState.Failed);
         assertThat(after.lastError()).isEqualTo(failed.lastError());
         assertThat(after.history()).isEqualTo(failed.history());
         assertThat(metric("driftless_source_fetch_total{result=\"success\",source=\"values\"}")).isEqualTo(fetches);

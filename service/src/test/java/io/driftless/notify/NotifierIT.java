@@ -1,5 +1,6 @@
 package io.driftless.notify;
 
+import io.driftless.config.NoticeType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -28,7 +29,7 @@ import io.vertx.core.json.JsonObject;
 /** Notifications reach a real HTTP endpoint, are retried on 5xx and connection errors, and never on 4xx. */
 class NotifierIT {
 
-    private static final Notice DRIFT = new Notice("DriftDetected", "prod", "prefect", "prefect", "1234567890ab",
+    private static final Notice DRIFT = new Notice(NoticeType.DriftDetected, "prod", "prefect", "prefect", "1234567890ab",
             "1 object(s) differ from Git", List.of("ConfigMap/prefect/x data.a: desired 1, live 2"), Instant.now());
 
     /** Answers each request with the next scripted status (200 once the script is used up). */
@@ -113,10 +114,10 @@ class NotifierIT {
     @Test
     void onlyTheEventsANotifierAsksForAreSent() {
         NotifierSpec onlyResolved = new NotifierSpec("ops", url(), null, NotifierSpec.Format.JSON,
-                List.of("DriftResolved"), null, new Origin("fleet.yaml", 3, "notifications[0]"));
+                List.of(NoticeType.DriftResolved), null, new Origin("fleet.yaml", 3, "notifications[0]"));
         try (Notifier notifier = notifier(onlyResolved)) {
             notifier.send(DRIFT);
-            notifier.send(new Notice("DriftResolved", "prod", "prefect", "prefect", null, "ok", List.of(),
+            notifier.send(new Notice(NoticeType.DriftResolved, "prod", "prefect", "prefect", null, "ok", List.of(),
                     Instant.now()));
             await().atMost(Duration.ofSeconds(10)).until(() -> metrics.scrape()
                     .contains("driftless_notifications_total{notifier=\"ops\",result=\"delivered\"} 1.0"));
@@ -135,7 +136,7 @@ class NotifierIT {
 
     @Test
     void aFiringAlertmanagerAlertIsPostedAgainUntilItsProblemResolves() {
-        Notice failed = new Notice("SyncFailed", "prod", "prefect", "prefect", null, "values.yaml:3: bad", List.of(),
+        Notice failed = new Notice(NoticeType.SyncFailed, "prod", "prefect", "prefect", null, "values.yaml:3: bad", List.of(),
                 Instant.now());
         try (Notifier notifier = new Notifier(List.of(spec("am", url(), NotifierSpec.Format.ALERTMANAGER, null)),
                 Map.of(), metrics, Duration.ofMillis(50), 4, Duration.ofMillis(200))) {
@@ -143,7 +144,7 @@ class NotifierIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() >= 3);
             assertThat(bodies).allSatisfy(b -> assertThat(new io.vertx.core.json.JsonArray(b).getJsonObject(0)
                     .getJsonObject("labels").getString("alertname")).isEqualTo("DriftlessSyncFailed"));
-            notifier.send(new Notice("SyncRecovered", "prod", "prefect", "prefect", null, "ok", List.of(),
+            notifier.send(new Notice(NoticeType.SyncRecovered, "prod", "prefect", "prefect", null, "ok", List.of(),
                     Instant.now()));
             await().atMost(Duration.ofSeconds(10)).until(() -> bodies.stream().anyMatch(b ->
                     new io.vertx.core.json.JsonArray(b).getJsonObject(0).containsKey("endsAt")));

@@ -1,5 +1,6 @@
 package io.driftless.notify;
 
+import io.driftless.config.NoticeType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -15,7 +16,7 @@ import io.vertx.core.json.JsonObject;
 class PayloadsTest {
 
     private static final Instant AT = Instant.parse("2026-11-21T10:42:00Z");
-    private static final Notice DRIFT = new Notice("DriftDetected", "prod", "prefect", "prefect",
+    private static final Notice DRIFT = new Notice(NoticeType.DriftDetected, "prod", "prefect", "prefect",
             "1111111111111111111111111111111111111111", "1 object(s) differ from Git",
             List.of("Deployment/prefect/prefect-server spec.replicas: desired 1, live 3; last written by kubectl-edit"),
             AT);
@@ -33,7 +34,7 @@ class PayloadsTest {
 
     @Test
     void slackTextListsAtMostTwentyDetails() {
-        Notice many = new Notice("PruneBlocked", "prod", "prefect", "prefect", null, "25 object(s) kept",
+        Notice many = new Notice(NoticeType.PruneBlocked, "prod", "prefect", "prefect", null, "25 object(s) kept",
                 IntStream.range(0, 25).mapToObj(i -> "ConfigMap/prefect/cm-" + i).toList(), AT);
         String text = new JsonObject(Payloads.body(NotifierSpec.Format.SLACK, many)).getString("text");
         assertThat(text).startsWith(":warning: *PruneBlocked* `prod/prefect`: 25 object(s) kept\n• ConfigMap/prefect/cm-0")
@@ -48,7 +49,7 @@ class PayloadsTest {
         assertThat(firing.getString("startsAt")).isEqualTo("2026-11-21T10:42:00Z");
         assertThat(firing.containsKey("endsAt")).isFalse();
 
-        Notice resolved = new Notice("DriftResolved", "prod", "prefect", "prefect", DRIFT.revision(),
+        Notice resolved = new Notice(NoticeType.DriftResolved, "prod", "prefect", "prefect", DRIFT.revision(),
                 "live state matches Git again", List.of(), AT.plusSeconds(60));
         JsonObject ended = new JsonArray(Payloads.body(NotifierSpec.Format.ALERTMANAGER, resolved)).getJsonObject(0);
         assertThat(ended.getJsonObject("labels")).as("the same alert, so Alertmanager resolves it")

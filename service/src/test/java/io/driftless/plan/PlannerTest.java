@@ -124,7 +124,7 @@ class PlannerTest {
         // 3 of 7 would pass a 50% limit; 3 of the 4 held before the change must not
         Plan heal = Planner.plan(OWNER, desired, live(all), inventory, held, true, POLICY, List.of());
         assertThat(heal.changes()).filteredOn(c -> c.desired() == null).hasSize(3)
-                .allSatisfy(c -> assertThat(c.pruneBlocked()).isEqualTo("max_share"));
+                .allSatisfy(c -> assertThat(c.pruneBlocked()).isEqualTo(PruneBlock.MAX_SHARE));
         // reverting the change prunes what it created: none of that was held before
         List<Map<String, Object>> original = new java.util.ArrayList<>(old);
         original.add(kept);
@@ -278,7 +278,7 @@ class PlannerTest {
     void refusesAWaveThatIsNotAnInteger() {
         Plan plan = Planner.plan(OWNER, List.of(annotate(desired("v1", "Service", "web"), Tracking.SYNC_WAVE_ANNOTATION,
                 "first")), live(List.of()), Set.of(), POLICY);
-        assertThat(plan.refused()).isEqualTo("invalid objects, nothing written: Service/data/web: annotation "
+        assertThat(plan.refused().message()).isEqualTo("invalid objects, nothing written: Service/data/web: annotation "
                 + "driftless.io/sync-wave 'first' is not an integer");
     }
 
@@ -335,7 +335,7 @@ class PlannerTest {
         Plan plan = Planner.plan(OWNER, List.of(good, badName, badLabel, twice), Map.of(), Set.of(), POLICY);
         assertThat(plan.isRefused()).isTrue();
         assertThat(plan.changes()).isEmpty();
-        assertThat(plan.refused()).isEqualTo("invalid objects, nothing written: "
+        assertThat(plan.refused().message()).isEqualTo("invalid objects, nothing written: "
                 + "Service/data/Web_1: metadata.name 'Web_1' is not a valid DNS label (lower case letters, digits and "
                 + "'-', at most 63 characters); "
                 + "ConfigMap/data/settings: label tier: value 'front end' is not a valid label value (a string of at "

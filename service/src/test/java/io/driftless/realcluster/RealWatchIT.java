@@ -1,5 +1,6 @@
 package io.driftless.realcluster;
 
+import io.driftless.fleet.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,8 +48,8 @@ class RealWatchIT {
             try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
                     tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD)),
                     new ClusterConnections(fleet.clusters()))) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> "Synced".equals(
-                        service.board().get("real/prefect").syncState()));
+                await().atMost(Duration.ofSeconds(60)).until(() -> 
+                        service.board().get("real/prefect").syncState() == SyncState.Synced);
 
                 admin.apps().deployments().inNamespace("watched").withName("prefect-server")
                         .edit(d -> { d.getSpec().setReplicas(4); return d; });
@@ -61,8 +62,8 @@ class RealWatchIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> admin.apps().deployments().inNamespace("watched")
                         .withName("prefect-server").get() != null);
                 assertThat(admin.namespaces().withName("watched").get()).isNotNull();
-                await().atMost(Duration.ofSeconds(30)).until(() -> "Synced".equals(
-                        service.board().get("real/prefect").syncState()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> 
+                        service.board().get("real/prefect").syncState() == SyncState.Synced);
             }
         }
     }

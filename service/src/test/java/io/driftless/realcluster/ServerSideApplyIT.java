@@ -1,5 +1,6 @@
 package io.driftless.realcluster;
 
+import io.driftless.fleet.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class ServerSideApplyIT {
         try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "ssa", withExtra,
                 "kubeconfig: " + plane.kubeconfig(), "{serverSideApply: true}");
              KubernetesClient client = plane.admin()) {
-            assertThat(t.sync().syncState()).isEqualTo("Synced");
+            assertThat(t.sync().syncState()).isEqualTo(SyncState.Synced);
             Deployment server = client.apps().deployments().inNamespace("ssa").withName("prefect-server").get();
             assertThat(server.getMetadata().getManagedFields()).anySatisfy(f -> {
                 assertThat(f.getManager()).isEqualTo("driftless");
@@ -56,12 +57,12 @@ class ServerSideApplyIT {
             TargetStatus drifted = t.compare();
             assertThat(drifted.drift()).anySatisfy(line -> assertThat(line)
                     .contains("/spec/replicas").contains("last written by kubectl-edit"));
-            assertThat(t.sync().syncState()).isEqualTo("Synced");
+            assertThat(t.sync().syncState()).isEqualTo(SyncState.Synced);
             assertThat(client.apps().deployments().inNamespace("ssa").withName("prefect-server").get()
                     .getSpec().getReplicas()).isEqualTo(1);
 
             t.commit(VALUES.formatted(" []"));
-            assertThat(t.sync().syncState()).isEqualTo("Synced");
+            assertThat(t.sync().syncState()).isEqualTo(SyncState.Synced);
             assertThat(client.apps().deployments().inNamespace("ssa").withName("prefect-server").get().getSpec()
                     .getTemplate().getSpec().getContainers().get(0).getEnv())
                     .noneMatch(e -> e.getName().equals("EXTRA_SETTING"));

@@ -1,5 +1,6 @@
 package io.driftless.realcluster;
 
+import io.driftless.fleet.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -59,7 +60,7 @@ class ZeroDriftIT {
                 "kubeconfig: " + plane.kubeconfig(), "{createNamespace: true}")) {
             TargetStatus first = t.sync();
             assertThat(first.lastError()).as(fixture).isNull();
-            assertThat(first.syncState()).as(fixture).isEqualTo("Synced");
+            assertThat(first.syncState()).as(fixture).isEqualTo(SyncState.Synced);
 
             TargetStatus compared = t.compare();
             assertThat(compared.drift()).as(fixture + ": drift right after the first sync").isEmpty();
@@ -67,7 +68,7 @@ class ZeroDriftIT {
 
             double writes = writes(t);
             TargetStatus second = t.sync();
-            assertThat(second.syncState()).isEqualTo("Synced");
+            assertThat(second.syncState()).isEqualTo(SyncState.Synced);
             assertThat(writes(t) - writes).as(fixture + ": requests a second sync wrote").isZero();
         } finally {
             // node ports are cluster-wide (two fixtures ask for the same one): free them before the next fixture

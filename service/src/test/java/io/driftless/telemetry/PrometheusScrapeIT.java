@@ -1,5 +1,6 @@
 package io.driftless.telemetry;
 
+import io.driftless.fleet.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -102,8 +103,8 @@ class PrometheusScrapeIT {
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> service.board().allAttempted());
                 assertThat(service.board().get("dev/prefect").syncState()).as("an unreachable cluster stops no other")
-                        .isEqualTo("Synced");
-                assertThat(service.board().get("prod/prefect").syncState()).isEqualTo("Synced");
+                        .isEqualTo(SyncState.Synced);
+                assertThat(service.board().get("prod/prefect").syncState()).isEqualTo(SyncState.Synced);
                 assertThat(service.board().get("lost/prefect").lastError()).startsWith("cluster lost: ");
                 assertThat(service.board().get("dev/broken").lastError()).startsWith("broken.yaml:3: invalid YAML");
                 service.vertx().eventBus().request(FleetVerticle.SYNC, new JsonObject().put("target", "lost/prefect"))

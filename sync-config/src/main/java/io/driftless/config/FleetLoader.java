@@ -149,10 +149,14 @@ public final class FleetLoader {
                 yield NotifierSpec.Format.JSON;
             }
         };
-        List<String> events = c.list("events").stream().map(String::valueOf).toList();
-        for (String e : events) {
-            if (!NotifierSpec.EVENTS.contains(e)) {
-                c.problem("events", "unknown event '" + e + "'; expected some of " + NotifierSpec.EVENTS);
+        List<NoticeType> events = new ArrayList<>();
+        for (Object e : c.list("events")) {
+            NoticeType type = NoticeType.named(String.valueOf(e));
+            if (type == null) {
+                c.problem("events", "unknown event '" + e + "'; expected some of "
+                        + java.util.Arrays.toString(NoticeType.values()));
+            } else {
+                events.add(type);
             }
         }
         return new NotifierSpec(name, url, urlEnv, parsed, events.isEmpty() ? NotifierSpec.DEFAULT_EVENTS

@@ -191,9 +191,9 @@ class FleetLoaderTest {
         assertThat(fleet.notifications()).hasSize(2);
         NotifierSpec ops = fleet.notifications().get(0);
         assertThat(ops.format()).isEqualTo(NotifierSpec.Format.SLACK);
-        assertThat(ops.events()).containsExactlyElementsOf(NotifierSpec.DEFAULT_EVENTS).doesNotContain("Synced");
-        assertThat(fleet.notifications().get(1).wants("SyncFailed")).isFalse();
-        assertThat(fleet.notifications().get(1).wants("DriftResolved")).isTrue();
+        assertThat(ops.events()).containsExactlyElementsOf(NotifierSpec.DEFAULT_EVENTS).doesNotContain(NoticeType.Synced);
+        assertThat(fleet.notifications().get(1).wants(NoticeType.SyncFailed)).isFalse();
+        assertThat(fleet.notifications().get(1).wants(NoticeType.DriftResolved)).isTrue();
     }
 
     @Test
@@ -208,7 +208,8 @@ class FleetLoaderTest {
                 "fleet.yaml:28: notifications[0]: set exactly one of url or urlEnv (keep URLs that carry a secret, "
                         + "like Slack's, in urlEnv)",
                 "fleet.yaml:29: notifications[1].format: unknown format 'teams'; expected json, slack or alertmanager",
-                "fleet.yaml:29: notifications[1].events: unknown event 'Drift'; expected some of " + NotifierSpec.EVENTS,
+                "fleet.yaml:29: notifications[1].events: unknown event 'Drift'; expected some of "
+                        + java.util.Arrays.toString(NoticeType.values()),
                 "fleet.yaml:30: notifications[2].tokenEnv: a token over plain http:// would travel unencrypted; "
                         + "use https://",
                 "fleet.yaml:31: notifications[3].url: 'ftp://x.example.com' must be an http:// or https:// URL",

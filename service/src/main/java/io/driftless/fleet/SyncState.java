@@ -1,0 +1,13 @@
+package io.driftless.fleet;
+
+/** Where a target stands against Git after its last sync or compare. */
+public enum SyncState {
+    /** Not attempted yet. */
+    Unknown,
+    /** The live state matches the applied commit. */
+    Synced,
+    /** Some objects differ from Git (shown as drift). */
+    OutOfSync,
+    /** The last attempt failed or was refused; its error says why, and the last good state stays applied. */
+    Failed
+}
