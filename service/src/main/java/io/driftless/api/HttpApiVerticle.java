@@ -23,6 +23,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.driftless.config.SourceSpec;
 import io.driftless.fleet.FleetVerticle;
+import io.driftless.fleet.Preview;
 import io.driftless.fleet.StatusBoard;
 import io.driftless.telemetry.Metrics;
 import io.vertx.core.Future;
@@ -88,7 +89,8 @@ public final class HttpApiVerticle extends VerticleBase {
         });
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-        router.get("/api/v1/targets").handler(ctx -> json(ctx, 200, board.all()));
+        router.get("/api/v1/targets").handler(ctx -> json(ctx, 200,
+                board.all().stream().map(Views.Target::of).toList()));
         router.get("/api/v1/clusters").handler(ctx -> json(ctx, 200, clusters.get()));
         router.get("/api/v1/shards").handler(ctx -> json(ctx, 200, shards.get()));
         router.get("/api/v1/targets/:cluster/:release").handler(ctx -> {
@@ -96,7 +98,7 @@ public final class HttpApiVerticle extends VerticleBase {
             if (status == null) {
                 json(ctx, 404, Map.of("error", "no such target"));
             } else {
-                json(ctx, 200, status);
+                json(ctx, 200, Views.Target.of(status));
             }
         });
         router.post("/api/v1/sources/:source/refresh").handler(this::authorized).handler(ctx -> {
@@ -132,15 +134,21 @@ public final class HttpApiVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>request(FleetVerticle.COMPARE, id,
                 new DeliveryOptions().setSendTimeout(Connections.answerWithin().toMillis())).onComplete(reply -> {
                     if (reply.succeeded()) {
-                        JsonObject p = reply.result().body();
+                        Views.PreviewOf p;
+                        try {
+                            p = Views.PreviewOf.of(preview(reply.result().body()));
+                        } catch (RuntimeException e) {
+                            internalError(ctx, e);
+                            return;
+                        }
                         Map<String, Object> out = new java.util.LinkedHashMap<>();
                         out.put("target", id);
-                        out.put("revision", p.getString("revision"));
-                        out.put("result", p.getString("result"));
-                        out.put("outOfSync", p.getLong("outOfSync"));
-                        out.put("drift", p.getJsonArray("changes", new io.vertx.core.json.JsonArray()).getList());
-                        if (p.getString("error") != null) {
-                            out.put("error", p.getString("error"));
+                        out.put("revision", p.revision());
+                        out.put("result", p.result());
+                        out.put("outOfSync", p.outOfSync());
+                        out.put("drift", p.changes());
+                        if (p.error() != null) {
+                            out.put("error", p.error());
                         }
                         json(ctx, 200, out);
                     } else {
@@ -160,7 +168,7 @@ public final class HttpApiVerticle extends VerticleBase {
                         json(ctx, 202, Map.of("target", id, "status", "syncing; GET /api/v1/targets/" + id
                                 + " shows the outcome"));
                     } else if (reply.succeeded()) {
-                        json(ctx, 200, board.get(reply.result().body()));
+                        json(ctx, 200, Views.Target.of(board.get(reply.result().body())));
                     } else {
                         failed(ctx, reply.cause());
                     }
@@ -192,9 +200,17 @@ public final class HttpApiVerticle extends VerticleBase {
                 new JsonObject().put("source", source).put("ref", ref.strip()),
                 new DeliveryOptions().setSendTimeout(Connections.answerWithin().toMillis())).onComplete(reply -> {
                     if (reply.succeeded()) {
-                        ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
-                                .end(new JsonObject().put("source", source).put("ref", ref.strip())
-                                        .put("targets", reply.result().body()).encodePrettily());
+                        Map<String, Object> out = new java.util.LinkedHashMap<>();
+                        out.put("source", source);
+                        out.put("ref", ref.strip());
+                        try {
+                            out.put("targets", reply.result().body().stream()
+                                    .map(t -> Views.PreviewOf.of(preview((JsonObject) t))).toList());
+                        } catch (RuntimeException e) {
+                            internalError(ctx, e);
+                            return;
+                        }
+                        json(ctx, 200, out);
                     } else {
                         failed(ctx, reply.cause());
                     }
@@ -312,6 +328,15 @@ public final class HttpApiVerticle extends VerticleBase {
     /** The port actually bound (useful when configured as 0). */
     public int actualPort() {
         return server.actualPort();
+    }
+
+    /** A {@link Preview} as the fleet verticle sent it over the event bus. */
+    private static Preview preview(JsonObject json) {
+        try {
+            return JSON.readValue(json.encode(), Preview.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable preview from the fleet verticle", e);
+        }
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {

@@ -38,12 +38,12 @@ public final class Notices {
         boolean sameCommit = before.revision() != null && before.revision().equals(after.attemptedRevision());
         if (sameCommit && applied && before.syncState() == SyncState.Synced) {
             out.add(notice(NoticeType.DriftDetected, after, after.changes().size() + " object(s) differed from Git",
-                    after.changes(), at));
+                    after.changeLines(), at));
             if (after.syncState() == SyncState.Synced) {
                 out.add(notice(NoticeType.DriftResolved, after, "re-applied by selfHeal", List.of(), at));
             }
         } else if (sameCommit && !applied && after.outOfSync() > 0 && before.outOfSync() == 0) {
-            out.add(notice(NoticeType.DriftDetected, after, after.outOfSync() + " object(s) differ from Git", after.drift(), at));
+            out.add(notice(NoticeType.DriftDetected, after, after.outOfSync() + " object(s) differ from Git", after.driftLines(), at));
         } else if (before.syncState() == SyncState.OutOfSync && after.syncState() == SyncState.Synced) {
             out.add(notice(NoticeType.DriftResolved, after, "live state matches Git again", List.of(), at));
         }
@@ -52,7 +52,7 @@ public final class Notices {
                     blockedPrunes, at));
         }
         if (applied) {
-            out.add(notice(NoticeType.Synced, after, after.summary(), after.changes(), at));
+            out.add(notice(NoticeType.Synced, after, after.summary(), after.changeLines(), at));
         }
         return out;
     }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param error     why it would be refused or fail, or null
  */
 public record Preview(String cluster, String release, String revision, Result result, long outOfSync,
-                      List<String> changes, List<String> warnings, String error) {
+                      List<Drift> changes, List<String> warnings, String error) {
 
     /** What a sync at that ref would do. */
     public enum Result { Synced, OutOfSync, Refused, Failed }

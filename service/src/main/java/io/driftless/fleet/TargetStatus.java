@@ -17,7 +17,8 @@ import java.util.List;
 public record TargetStatus(String cluster, String release, String namespace, String source, SyncState syncState,
                            String revision, String attemptedRevision, Instant lastSync, Instant lastSuccess,
                            long outOfSync, String summary, String lastError, List<String> warnings,
-                           List<String> changes, List<String> drift, String health, List<String> healthDetails,
+                           List<io.driftless.apply.ChangeSet.Entry> changes, List<Drift> drift, String health,
+                           List<String> healthDetails,
                            List<SyncRecord> history) {
 
     /** How many syncs {@code history} keeps. */
@@ -26,6 +27,16 @@ public record TargetStatus(String cluster, String release, String namespace, Str
     /** One sync in a target's history. */
     public record SyncRecord(Instant at, String revision, SyncResult result, SyncState syncState, String summary,
                              String error) {
+    }
+
+    /** The last apply's changes as the lines logs and notifications show. */
+    public List<String> changeLines() {
+        return changes.stream().map(Object::toString).toList();
+    }
+
+    /** The drift as the lines logs and notifications show. */
+    public List<String> driftLines() {
+        return drift.stream().map(Object::toString).toList();
     }
 
     /** The same status with another health (a status change of a live object, no sync). */

@@ -249,7 +249,7 @@ public final class TargetSyncer {
                         rendered.warnings(), plan.refused().message());
             }
             return new Preview(cluster, release, snapshot.commit(), plan.outOfSync() > 0 ? Preview.Result.OutOfSync : Preview.Result.Synced,
-                    plan.outOfSync(), driftLines(plan), rendered.warnings(), null);
+                    plan.outOfSync(), Drift.of(plan), rendered.warnings(), null);
         } catch (ConfigException | RenderException | SourceException | KubernetesClientException e) {
             return new Preview(cluster, release, snapshot.commit(), Preview.Result.Failed, 0, List.of(), List.of(),
                     describeFailure(cluster, e));
@@ -315,10 +315,9 @@ public final class TargetSyncer {
         if (plan != null && plan.isRefused() && plan.refused().reason() == Refusal.Reason.EMPTY_RENDER) {
             metrics.pruneBlocked(cluster, release, PruneBlock.EMPTY_RENDER.label());
         }
-        List<String> changeLines = applied ? changes.entries().stream()
-                .filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).map(ChangeSet.Entry::toString).toList()
-                : List.of();
-        List<String> drift = plan == null || applied ? List.of() : driftLines(plan);
+        List<ChangeSet.Entry> changeLines = applied ? changes.entries().stream()
+                .filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).toList() : List.of();
+        List<Drift> drift = plan == null || applied ? List.of() : Drift.of(plan);
         String summary = applied ? changes.summary() : plan == null ? null
                 : plan.outOfSync() + " out of sync, " + plan.count(Action.UNCHANGED) + " in sync";
         SyncState state = !ok ? SyncState.Failed : outOfSync > 0 ? SyncState.OutOfSync : SyncState.Synced;
@@ -389,29 +388,6 @@ public final class TargetSyncer {
                 .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
         return Health.assess(desired.stream().filter(d -> !Planner.isHook(d)).map(Planner::refOf).toList(), live,
                 touched, rendered.healthHints());
-    }
-
-    private static List<String> driftLines(Plan plan) {
-        List<String> out = new ArrayList<>();
-        for (PlannedChange c : plan.changes()) {
-            switch (c.action()) {
-                case CREATE -> out.add(c.ref() + " missing from the cluster");
-                case PRUNE -> out.add(c.ref() + " no longer rendered (would be pruned)");
-                case SKIP -> {
-                    if (c.pruneBlocked() != null) {
-                        out.add(c.ref() + " no longer rendered, kept: " + c.reason());
-                    }
-                }
-                case UPDATE, RECREATE, BLOCKED -> {
-                    for (FieldDrift d : c.diff().drifts()) {
-                        out.add(c.ref() + " " + d);
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        return out;
     }
 
     private static String describe(KubernetesClientException e) {

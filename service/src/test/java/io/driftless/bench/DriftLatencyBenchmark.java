@@ -68,7 +68,7 @@ public final class DriftLatencyBenchmark {
                     start = System.nanoTime();
                     scale(reported, "bench", reportedName, 5 + i);
                     int expected = 5 + i;
-                    waitFor(() -> service.board().get("reported/report").drift().stream()
+                    waitFor(() -> service.board().get("reported/report").driftLines().stream()
                             .anyMatch(l -> l.contains("live " + expected + ",")));
                     report.add((System.nanoTime() - start) / 1_000_000);
                 }

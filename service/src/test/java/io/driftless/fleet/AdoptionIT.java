@@ -56,7 +56,7 @@ class AdoptionIT {
 
             TargetStatus adopted = t.sync();
             assertThat(adopted.syncState()).isEqualTo(SyncState.Synced);
-            assertThat(adopted.changes()).filteredOn(c -> c.contains(" created"))
+            assertThat(adopted.changeLines()).filteredOn(c -> c.contains(" created"))
                     .allMatch(c -> c.startsWith("Job/prefect/") && c.contains("migration"));
             for (Map.Entry<String, Map<String, Object>> before : installed.entrySet()) {
                 Map<String, Object> after = live(t, before.getValue());
@@ -72,7 +72,7 @@ class AdoptionIT {
 
             TargetStatus again = t.sync();
             assertThat(again.outOfSync()).isZero();
-            assertThat(again.drift()).isEmpty();
+            assertThat(again.driftLines()).isEmpty();
         }
     }
 

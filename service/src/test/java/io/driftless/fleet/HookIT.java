@@ -50,7 +50,7 @@ class HookIT {
             finish(client, running, "Complete");
             TargetStatus installed = install.get();
             assertThat(installed.syncState()).isEqualTo(SyncState.Synced);
-            assertThat(installed.changes()).contains("Job/prefect/" + JOB
+            assertThat(installed.changeLines()).contains("Job/prefect/" + JOB
                     + " created (hook succeeded and was deleted (hook-succeeded))");
             await().atMost(Duration.ofSeconds(10)).until(() -> job(client) == null);
 
@@ -63,7 +63,7 @@ class HookIT {
             client.apps().deployments().inNamespace("prefect").withName("prefect-server")
                     .edit(d -> { d.getSpec().setReplicas(5); return d; });
             TargetStatus healed = t.sync();
-            assertThat(healed.changes()).as("a drift heal at the same commit").contains(
+            assertThat(healed.changeLines()).as("a drift heal at the same commit").contains(
                     "Deployment/prefect/prefect-server configured (/spec/replicas)");
             assertThat(replicas(client)).isEqualTo(1);
             assertThat(job(client)).as("a drift heal does not run the migration again").isNull();
@@ -76,7 +76,7 @@ class HookIT {
             TargetStatus refused = upgrade.get();
             assertThat(refused.syncState()).isEqualTo(SyncState.Failed);
             assertThat(refused.lastError()).startsWith("Job/prefect/" + JOB + " failed (hook failed: BackoffLimitExceeded");
-            assertThat(refused.changes()).contains("Deployment/prefect/prefect-server skipped (not applied: the hook Job/"
+            assertThat(refused.changeLines()).contains("Deployment/prefect/prefect-server skipped (not applied: the hook Job/"
                     + "prefect/" + JOB + " failed)");
             assertThat(replicas(client)).isEqualTo(1);
 
@@ -105,7 +105,7 @@ class HookIT {
             assertThat(interrupted.syncState()).isEqualTo(SyncState.Failed);
             assertThat(interrupted.lastError()).isEqualTo("interrupted by shutdown with 1 object(s) not applied; the "
                     + "inventory is consistent and they are applied at the next start");
-            assertThat(interrupted.changes()).contains("Deployment/prefect/prefect-server skipped (not applied: "
+            assertThat(interrupted.changeLines()).contains("Deployment/prefect/prefect-server skipped (not applied: "
                     + "Driftless is shutting down; applied at the next start)");
             assertThat(interrupted.revision()).as("the new commit is not recorded as applied")
                     .isNotEqualTo(interrupted.attemptedRevision());

@@ -49,7 +49,7 @@ class NoticeSecretsIT {
             assertThat(t.client().v1().events().inNamespace("prefect").list().getItems())
                     .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("DriftDetected"))
                     .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(PLANTED, "first-pass"));
-            assertThat(drifted.drift()).allSatisfy(line -> assertThat(line).doesNotContain(PLANTED));
+            assertThat(drifted.driftLines()).allSatisfy(line -> assertThat(line).doesNotContain(PLANTED));
         }
     }
 }

@@ -7,6 +7,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.driftless.apply.ChangeSet;
+import io.driftless.diff.FieldDrift;
+import io.driftless.model.ObjectRef;
 import io.driftless.notify.Notice;
 
 class NoticesTest {
@@ -16,11 +19,14 @@ class NoticesTest {
     private static final String C2 = "2222222222222222222222222222222222222222";
 
     private static TargetStatus status(SyncState state, String revision, String attempted, long outOfSync, String error,
-                                       List<String> changes, List<String> drift) {
+                                       List<ChangeSet.Entry> changes, List<Drift> drift) {
         return new TargetStatus("prod", "prefect", "prefect", "values", state, revision, attempted, NOW, NOW,
                 outOfSync, "1 created, 0 configured, 9 unchanged, 0 pruned", error, List.of(), changes, drift,
                 "Healthy", List.of(), List.of());
     }
+
+    private static final ObjectRef SERVER = new ObjectRef("apps/v1", "Deployment", "prefect", "prefect-server");
+    private static final ObjectRef X = new ObjectRef("v1", "ConfigMap", "prefect", "x");
 
     private static final TargetStatus SYNCED = status(SyncState.Synced, C1, C1, 0, null, List.of(), List.of());
 
@@ -31,10 +37,11 @@ class NoticesTest {
     @Test
     void driftFoundByACompareOnlySyncIsToldOnceWithItsFields() {
         TargetStatus drifted = status(SyncState.OutOfSync, C1, C1, 1, null, List.of(),
-                List.of("Deployment/prefect/prefect-server spec.replicas: desired 1, live 3"));
+                List.of(new Drift(SERVER, Drift.Kind.FIELD, new FieldDrift(FieldDrift.Kind.CHANGED, "/spec/replicas",
+                        "/spec/replicas", 1, 3), null)));
         List<Notice> first = Notices.between(SYNCED, drifted, SyncResult.SUCCESS, false, List.of(), NOW);
         assertThat(types(first)).containsExactly("DriftDetected");
-        assertThat(first.get(0).details()).containsExactly("Deployment/prefect/prefect-server spec.replicas: desired 1, live 3");
+        assertThat(first.get(0).details()).containsExactly("Deployment/prefect/prefect-server /spec/replicas: live 3, desired 1");
         assertThat(first.get(0).warning()).isTrue();
         assertThat(Notices.between(drifted, drifted, SyncResult.SUCCESS, false, List.of(), NOW)).as("still drifted").isEmpty();
         assertThat(types(Notices.between(drifted, SYNCED, SyncResult.SUCCESS, false, List.of(), NOW)))
@@ -44,21 +51,21 @@ class NoticesTest {
     @Test
     void driftHealedBySelfHealIsDetectedAndResolvedAtOnce() {
         TargetStatus healed = status(SyncState.Synced, C1, C1, 0, null,
-                List.of("Deployment/prefect/prefect-server configured (1 field(s) differ)"), List.of());
+                List.of(new ChangeSet.Entry(SERVER, ChangeSet.Outcome.CONFIGURED, "/spec/replicas")), List.of());
         assertThat(types(Notices.between(SYNCED, healed, SyncResult.SUCCESS, true, List.of(), NOW)))
                 .containsExactly("DriftDetected", "DriftResolved", "Synced");
     }
 
     @Test
     void aNewCommitAppliedIsASyncNotDrift() {
-        TargetStatus next = status(SyncState.Synced, C2, C2, 0, null, List.of("ConfigMap/prefect/x created"), List.of());
+        TargetStatus next = status(SyncState.Synced, C2, C2, 0, null, List.of(new ChangeSet.Entry(X, ChangeSet.Outcome.CREATED, null)), List.of());
         assertThat(types(Notices.between(SYNCED, next, SyncResult.SUCCESS, true, List.of(), NOW))).containsExactly("Synced");
     }
 
     @Test
     void aDryRunPolicyTargetNeverReportsGitChangesAsDrift() {
         TargetStatus never = status(SyncState.Unknown, null, null, 0, null, List.of(), List.of());
-        TargetStatus pending = status(SyncState.OutOfSync, null, C1, 4, null, List.of(), List.of("x missing from the cluster"));
+        TargetStatus pending = status(SyncState.OutOfSync, null, C1, 4, null, List.of(), List.of(new Drift(X, Drift.Kind.MISSING, null, null)));
         assertThat(Notices.between(never, pending, SyncResult.SUCCESS, false, List.of(), NOW)).isEmpty();
     }
 
@@ -74,7 +81,7 @@ class NoticesTest {
         TargetStatus otherError = status(SyncState.Failed, C1, C2, 0, "cluster prod: unreachable", List.of(), List.of());
         assertThat(types(Notices.between(failing, otherError, SyncResult.FAILURE, false, List.of(), NOW)))
                 .containsExactly("SyncFailed");
-        TargetStatus fixed = status(SyncState.Synced, C2, C2, 0, null, List.of("ConfigMap/prefect/x created"), List.of());
+        TargetStatus fixed = status(SyncState.Synced, C2, C2, 0, null, List.of(new ChangeSet.Entry(X, ChangeSet.Outcome.CREATED, null)), List.of());
         assertThat(types(Notices.between(failing, fixed, SyncResult.SUCCESS, true, List.of(), NOW)))
                 .containsExactly("SyncRecovered", "Synced");
     }

@@ -46,14 +46,14 @@ class PruneDryRunIT {
                     "postgresql:\n  enabled: false\nserviceAccount:\n  create: false\n"));
 
             TargetStatus preview = t.compare();
-            assertThat(preview.drift()).contains("Ingress/prefect/" + ingress + " no longer rendered (would be pruned)",
+            assertThat(preview.driftLines()).contains("Ingress/prefect/" + ingress + " no longer rendered (would be pruned)",
                     "ServiceAccount/prefect/" + account + " no longer rendered, kept: not pruned: annotated "
                             + Tracking.PRUNE_ANNOTATION + "=disabled");
             assertThat(t.client().network().v1().ingresses().inNamespace("prefect").withName(ingress).get())
                     .as("a compare deletes nothing").isNotNull();
 
             TargetStatus synced = t.sync();
-            assertThat(synced.changes()).contains("Ingress/prefect/" + ingress + " pruned (no longer rendered)");
+            assertThat(synced.changeLines()).contains("Ingress/prefect/" + ingress + " pruned (no longer rendered)");
             assertThat(t.client().network().v1().ingresses().inNamespace("prefect").withName(ingress).get()).isNull();
             assertThat(t.client().serviceAccounts().inNamespace("prefect").withName(account).get()).isNotNull();
         }

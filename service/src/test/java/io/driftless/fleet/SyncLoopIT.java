@@ -150,7 +150,7 @@ class SyncLoopIT {
         awaitAttempt("prod/prefect", commit);
 
         assertThat(status("prod/prefect").syncState()).isEqualTo(SyncState.Synced);
-        assertThat(status("prod/prefect").changes()).containsExactly(
+        assertThat(status("prod/prefect").changeLines()).containsExactly(
                 "Deployment/prefect/prefect-server configured (/spec/replicas)");
         Map<String, String> after = versions(prod);
         assertThat(after.keySet()).isEqualTo(before.keySet());
@@ -175,7 +175,7 @@ class SyncLoopIT {
         awaitAttempt("prod/prefect", commit);
 
         assertThat(prod.network().v1().ingresses().inNamespace("prefect").withName("prefect-server").get()).isNull();
-        assertThat(status("prod/prefect").changes()).containsExactly("Ingress/prefect/prefect-server pruned (no longer rendered)");
+        assertThat(status("prod/prefect").changeLines()).containsExactly("Ingress/prefect/prefect-server pruned (no longer rendered)");
         assertThat(prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get()).isNotNull();
     }
 
@@ -293,11 +293,17 @@ class SyncLoopIT {
         HttpResponse<String> diff = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + service.httpPort() + "/api/v1/targets/prod/prefect/diff")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(diff.statusCode()).as("reading the diff needs no credentials").isEqualTo(200);
-        assertThat(diff.body()).contains("\"outOfSync\" : 1", "Deployment/prefect/prefect-server /spec/replicas: live 9, desired 1");
+        io.vertx.core.json.JsonObject compared = new io.vertx.core.json.JsonObject(diff.body());
+        assertThat(compared.getLong("outOfSync")).isEqualTo(1);
+        assertThat(compared.getJsonArray("drift").getJsonObject(0).getMap()).containsEntry("object",
+                "Deployment/prefect/prefect-server").containsEntry("group", "apps").containsEntry("change", "changed")
+                .containsEntry("path", "/spec/replicas").containsEntry("live", 9).containsEntry("desired", 1);
 
         HttpResponse<String> preview = post("/api/v1/targets/prod/prefect/sync?dryRun=true", admin);
         assertThat(preview.statusCode()).isEqualTo(200);
-        assertThat(preview.body()).contains("\"syncState\" : \"OutOfSync\"", "/spec/replicas: live 9, desired 1");
+        io.vertx.core.json.JsonObject dryRun = new io.vertx.core.json.JsonObject(preview.body());
+        assertThat(dryRun.getString("syncState")).isEqualTo("OutOfSync");
+        assertThat(dryRun.getJsonArray("drift").getJsonObject(0).getString("path")).isEqualTo("/spec/replicas");
         assertThat(prod.apps().deployments().inNamespace("prefect").withName("prefect-server").get()
                 .getSpec().getReplicas()).as("a dry run writes nothing").isEqualTo(9);
 
@@ -334,11 +340,12 @@ class SyncLoopIT {
         assertThat(onProd.getString("cluster")).isEqualTo("prod");
         assertThat(onProd.getString("revision")).isEqualTo(proposed);
         assertThat(onProd.getString("result")).isEqualTo("OutOfSync");
-        assertThat(onProd.getJsonArray("changes").getList()).containsExactly(
-                "Deployment/prefect/prefect-server /spec/replicas: live 1, desired 3");
+        assertThat(onProd.getJsonArray("changes")).singleElement().satisfies(c -> assertThat(
+                ((io.vertx.core.json.JsonObject) c).getMap()).containsEntry("object", "Deployment/prefect/prefect-server")
+                .containsEntry("path", "/spec/replicas").containsEntry("live", 1).containsEntry("desired", 3));
         assertThat(versions(prod)).as("a preview writes nothing").isEqualTo(before);
         assertThat(status("dev/prefect").revision()).as("nor changes a target's status").isEqualTo(head);
-        assertThat(status("dev/prefect").drift()).isEmpty();
+        assertThat(status("dev/prefect").driftLines()).isEmpty();
 
         HttpResponse<String> byCommit = postJson("/api/v1/preview", "{\"ref\": \"" + head + "\", \"source\": "
                 + "\"values\"}", admin);

@@ -96,7 +96,7 @@ class WatchIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> replicas(b, healed) == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> service.board().get("c/reported").outOfSync() == 1);
-        assertThat(service.board().get("c/reported").drift()).singleElement().asString()
+        assertThat(service.board().get("c/reported").driftLines()).singleElement().asString()
                 .startsWith("Deployment/prefect/" + reported + " /spec/replicas: live 5, desired 1");
         assertThat(replicas(c, reported)).as("selfHeal off: reported, not changed").isEqualTo(5);
         assertThat(service.board().get("b/healed").syncState()).isEqualTo(SyncState.Synced);

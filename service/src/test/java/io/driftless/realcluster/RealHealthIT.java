@@ -48,7 +48,7 @@ class RealHealthIT {
              KubernetesClient client = plane.admin()) {
             TargetStatus installed = t.sync();
             assertThat(installed.lastError()).isNull();
-            assertThat(installed.changes()).anySatisfy(c -> assertThat(c)
+            assertThat(installed.changeLines()).anySatisfy(c -> assertThat(c)
                     .startsWith("Job/health/prefect-server-db-migrations created (hook succeeded"));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> "Healthy".equals(t.compare().health()));
@@ -56,7 +56,7 @@ class RealHealthIT {
             t.commit(VALUES.formatted(2));
             TargetStatus upgraded = t.sync();
             assertThat(upgraded.lastError()).isNull();
-            assertThat(upgraded.changes()).first().asString()
+            assertThat(upgraded.changeLines()).first().asString()
                     .as("the pre-upgrade migration runs before anything else changes")
                     .startsWith("Job/health/prefect-server-db-migrations created (hook succeeded");
             assertThat(client.apps().deployments().inNamespace("health").withName("prefect-server").get()

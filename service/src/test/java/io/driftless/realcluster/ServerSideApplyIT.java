@@ -49,13 +49,13 @@ class ServerSideApplyIT {
                 assertThat(f.getManager()).isEqualTo("driftless");
                 assertThat(f.getOperation()).isEqualTo("Apply");
             });
-            assertThat(t.compare().drift()).as("server defaults are not drift").isEmpty();
+            assertThat(t.compare().driftLines()).as("server defaults are not drift").isEmpty();
 
             client.apps().deployments().inNamespace("ssa").withName("prefect-server").patch(
                     new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager("kubectl-edit").build(),
                     "{\"spec\":{\"replicas\":3}}");
             TargetStatus drifted = t.compare();
-            assertThat(drifted.drift()).anySatisfy(line -> assertThat(line)
+            assertThat(drifted.driftLines()).anySatisfy(line -> assertThat(line)
                     .contains("/spec/replicas").contains("last written by kubectl-edit"));
             assertThat(t.sync().syncState()).isEqualTo(SyncState.Synced);
             assertThat(client.apps().deployments().inNamespace("ssa").withName("prefect-server").get()

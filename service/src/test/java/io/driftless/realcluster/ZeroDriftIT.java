@@ -63,7 +63,7 @@ class ZeroDriftIT {
             assertThat(first.syncState()).as(fixture).isEqualTo(SyncState.Synced);
 
             TargetStatus compared = t.compare();
-            assertThat(compared.drift()).as(fixture + ": drift right after the first sync").isEmpty();
+            assertThat(compared.driftLines()).as(fixture + ": drift right after the first sync").isEmpty();
             assertThat(compared.outOfSync()).isZero();
 
             double writes = writes(t);

@@ -1,0 +1,85 @@
+package io.driftless.api;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.driftless.apply.ChangeSet;
+import io.driftless.diff.FieldDrift;
+import io.driftless.fleet.Drift;
+import io.driftless.fleet.Preview;
+import io.driftless.fleet.SyncState;
+import io.driftless.fleet.TargetStatus;
+import io.driftless.model.ObjectRef;
+
+/**
+ * The documented answers of {@code /api/v1} (README, "HTTP API"): built from the service's own types, which
+ * stay free to change. Drift and changes are structured so that scripts and the UI can group them by object.
+ */
+final class Views {
+
+    private Views() {
+    }
+
+    /** A target: where it stands, what its last apply did, how it drifts, its health and recent history. */
+    record Target(String cluster, String release, String namespace, String source, SyncState syncState,
+                  String revision, String attemptedRevision, Instant lastSync, Instant lastSuccess, long outOfSync,
+                  String summary, String lastError, List<String> warnings, List<Change> changes,
+                  List<DriftItem> drift, String health, List<String> healthDetails,
+                  List<TargetStatus.SyncRecord> history) {
+
+        static Target of(TargetStatus s) {
+            return new Target(s.cluster(), s.release(), s.namespace(), s.source(), s.syncState(), s.revision(),
+                    s.attemptedRevision(), s.lastSync(), s.lastSuccess(), s.outOfSync(), s.summary(), s.lastError(),
+                    s.warnings(), s.changes().stream().map(Change::of).toList(),
+                    s.drift().stream().map(DriftItem::of).toList(), s.health(), s.healthDetails(), s.history());
+        }
+    }
+
+    /** What an apply did to one object: {@code created}, {@code configured}, {@code pruned}, ... */
+    record Change(String object, String group, String kind, String namespace, String name, String action,
+                  String reason) {
+
+        static Change of(ChangeSet.Entry e) {
+            ObjectRef r = e.ref();
+            return new Change(r.toString(), r.group(), r.kind(), r.namespace(), r.name(), e.outcome().label(),
+                    e.reason());
+        }
+    }
+
+    /**
+     * One difference: {@code change} is {@code missing} (the object), {@code wouldPrune}, {@code kept} (with the
+     * reason), or for one field {@code changed}, {@code fieldMissing} or {@code extra} with its {@code path},
+     * {@code desired} and {@code live} values (secrets redacted) and {@code lastWriter}.
+     */
+    record DriftItem(String object, String group, String kind, String namespace, String name, String change,
+                     String path, Object desired, Object live, String lastWriter, String reason) {
+
+        static DriftItem of(Drift d) {
+            ObjectRef r = d.object();
+            FieldDrift f = d.field();
+            String change = switch (d.kind()) {
+                case MISSING -> "missing";
+                case WOULD_PRUNE -> "wouldPrune";
+                case KEPT -> "kept";
+                case FIELD -> switch (f.kind()) {
+                    case CHANGED -> "changed";
+                    case MISSING -> "fieldMissing";
+                    case EXTRA -> "extra";
+                };
+            };
+            return new DriftItem(r.toString(), r.group(), r.kind(), r.namespace(), r.name(), change,
+                    f == null ? null : f.path(), f == null ? null : f.desired(), f == null ? null : f.live(),
+                    f == null || f.lastWriter() == null ? null : f.lastWriter().toString(), d.reason());
+        }
+    }
+
+    /** What syncing one target at a ref would do. */
+    record PreviewOf(String cluster, String release, String revision, Preview.Result result, long outOfSync,
+                     List<DriftItem> changes, List<String> warnings, String error) {
+
+        static PreviewOf of(Preview p) {
+            return new PreviewOf(p.cluster(), p.release(), p.revision(), p.result(), p.outOfSync(),
+                    p.changes().stream().map(DriftItem::of).toList(), p.warnings(), p.error());
+        }
+    }
+}
