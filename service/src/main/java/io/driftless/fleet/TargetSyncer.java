@@ -132,11 +132,11 @@ public final class TargetSyncer {
             ReleaseSpec.SyncPolicy policy = target.release().syncPolicy();
             if (plan.isRefused()) {
                 return finish(target, snapshot, started, SyncResult.REFUSED, null, plan.refused().message(), rendered.warnings(), plan,
-                        live == null ? null : health(desired, live, null, rendered));
+                        live == null ? null : health(cluster, desired, live, null, rendered));
             }
             if (!write || policy.dryRun()) {
                 return finish(target, snapshot, started, SyncResult.SUCCESS, null, null, rendered.warnings(), plan,
-                        health(desired, live, null, rendered));
+                        health(cluster, desired, live, null, rendered));
             }
             ChangeSet changes = null;
             Set<ObjectRef> pruned = Set.of();
@@ -160,7 +160,7 @@ public final class TargetSyncer {
             if (!next.equals(inventory)) {
                 new InventoryStore(client).save(target.release().namespace(), release, snapshot.commit(), next);
             }
-            Health.Report health = health(desired, live, changes, rendered);
+            Health.Report health = health(cluster, desired, live, changes, rendered);
             if (changes == null) {
                 return finish(target, snapshot, started, SyncResult.SUCCESS, null, null, rendered.warnings(), plan, health);
             }
@@ -381,13 +381,13 @@ public final class TargetSyncer {
     }
 
     /** Health of the rendered objects from the live state read at the start of this sync. */
-    private static Health.Report health(List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
-                                        ChangeSet changes, Chart.Rendered rendered) {
+    private Health.Report health(String cluster, List<Map<String, Object>> desired,
+                                 Map<ObjectRef, Map<String, Object>> live, ChangeSet changes, Chart.Rendered rendered) {
         Set<ObjectRef> touched = changes == null ? Set.of() : changes.entries().stream()
                 .filter(e -> e.outcome() == ChangeSet.Outcome.CREATED || e.outcome() == ChangeSet.Outcome.CONFIGURED)
                 .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
         return Health.assess(desired.stream().filter(d -> !Planner.isHook(d)).map(Planner::refOf).toList(), live,
-                touched, rendered.healthHints());
+                touched, rendered.healthHints(), new io.driftless.cluster.PodReader(clusters.client(cluster)));
     }
 
     private static String describe(KubernetesClientException e) {

@@ -33,8 +33,30 @@ public final class Health {
      * @param touched  objects created or replaced by this sync (their status is not known yet)
      * @param hints    what an unhealthy object means for users, by {@code Kind/namespace/name}
      */
+    /**
+     * Why a workload's pods do not come up, when they are stuck rather than starting (a container in
+     * CrashLoopBackOff, an image that cannot be pulled), read from its pods; empty when none is stuck.
+     */
+    @FunctionalInterface
+    public interface Pods {
+        /** No pod is read (assessing from caches alone). */
+        Pods UNREAD = (ref, object) -> java.util.Optional.empty();
+
+        java.util.Optional<String> stuck(ObjectRef workload, Map<String, Object> object);
+    }
+
+    /** Container waiting reasons that do not pass by themselves. */
+    public static final Set<String> STUCK = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
+            "CreateContainerConfigError", "InvalidImageName", "CreateContainerError");
+
     public static Report assess(Collection<ObjectRef> desired, Map<ObjectRef, Map<String, Object>> live,
                                 Set<ObjectRef> touched, Map<String, String> hints) {
+        return assess(desired, live, touched, hints, Pods.UNREAD);
+    }
+
+    /** @param pods read for a Deployment or StatefulSet that is not ready: a stuck pod makes it Degraded */
+    public static Report assess(Collection<ObjectRef> desired, Map<ObjectRef, Map<String, Object>> live,
+                                Set<ObjectRef> touched, Map<String, String> hints, Pods pods) {
         Status worst = Status.Healthy;
         List<String> messages = new ArrayList<>();
         for (ObjectRef ref : desired) {
@@ -49,6 +71,10 @@ public final class Health {
                 why = "does not exist";
             } else {
                 Assessed a = assess(ref.kind(), object);
+                if (a.status() == Status.Progressing && ("Deployment".equals(ref.kind())
+                        || "StatefulSet".equals(ref.kind()))) {
+                    a = pods.stuck(ref, object).map(reason -> new Assessed(Status.Degraded, reason)).orElse(a);
+                }
                 status = a.status();
                 why = a.why();
             }

@@ -65,4 +65,20 @@ class RealHealthIT {
                     .until(() -> "Healthy".equals(t.compare().health()));
         }
     }
+
+    @Test
+    void aCrashLoopingPodMakesTheTargetDegraded(RealCluster.ControlPlane plane) throws Exception {
+        // kwok keeps the pods of this annotation waiting in CrashLoopBackOff, as a kubelet would
+        String crashing = VALUES.replace("server: {replicaCount: %d}",
+                "server: {replicaCount: 1, podAnnotations: {driftless.io/kwok-crash: \"true\"}}");
+        try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "crashing", crashing,
+                "kubeconfig: " + plane.kubeconfig(), "{createNamespace: true}")) {
+            assertThat(t.sync().lastError()).isNull();
+            TargetStatus degraded = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(t::compare, s -> "Degraded".equals(s.health()));
+            assertThat(degraded.healthDetails()).anySatisfy(d -> assertThat(d)
+                    .startsWith("Deployment/crashing/prefect-server Degraded: pod prefect-server-")
+                    .contains("CrashLoopBackOff"));
+        }
+    }
 }
