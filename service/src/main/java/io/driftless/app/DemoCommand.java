@@ -43,6 +43,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--poll-interval", defaultValue = "5", description = "Seconds between Git polls (default: ${DEFAULT-VALUE}).")
     int pollSeconds;
 
+    @Option(names = "--real-cluster", description = "Run the clusters as real Kubernetes control planes (kube-apiserver, "
+            + "etcd, controllers, scheduler and kwok's fake nodes, built from their Go modules on first use; needs Go) "
+            + "instead of in-memory API servers.")
+    boolean realCluster;
+
     @Override
     public Integer call() throws Exception {
         Main.configureLogging(options.logLevel == null ? "warn" : options.logLevel);
@@ -58,7 +63,21 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         String seeded = seedRepository(examples.resolve("values-repo"), repo);
-        Fleet fleet = demoFleet(example, repo);
+        Path kubeconfig = demoDir.resolve("kubeconfig");
+        LocalControlPlanes real = null;
+        if (realCluster) {
+            System.out.println("Driftless demo on real control planes");
+            try {
+                real = LocalControlPlanes.start(home, demoDir.resolve("kube"),
+                        example.clusters().stream().map(ClusterSpec::name).toList(), System.out);
+            } catch (Exception e) {
+                System.err.println("driftless: " + e.getMessage());
+                return 1;
+            }
+            Files.createDirectories(demoDir);
+            Files.writeString(kubeconfig, real.kubeconfig(example.releases().get(0).namespace()));
+        }
+        Fleet fleet = demoFleet(example, repo, realCluster ? kubeconfig : null);
         DriftlessService.Settings settings;
         try {
             settings = options.settings(demoDir, httpHost);
@@ -67,15 +86,17 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         ClusterConnections clusters = new ClusterConnections(fleet.clusters());
-        Path kubeconfig = demoDir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, kubeconfig(clusters.embeddedUrls(), fleet.releases().get(0).namespace()));
-
-        System.out.println("Driftless demo");
+        if (!realCluster) {
+            Files.writeString(kubeconfig, kubeconfig(clusters.embeddedUrls(), fleet.releases().get(0).namespace()));
+            System.out.println("Driftless demo");
+        }
         System.out.println("  values repository  " + repo + " (" + seeded + ")");
-        clusters.embeddedUrls().forEach((name, url) ->
-                System.out.println("  cluster " + pad(name, 10) + " " + url + " (embedded, in memory)"));
+        for (ClusterSpec c : fleet.clusters()) {
+            System.out.println("  cluster " + pad(c.name(), 10) + " " + clusters.client(c.name()).getMasterUrl()
+                    + (realCluster ? " (kube-apiserver with kwok nodes)" : " (embedded, in memory)"));
+        }
         System.out.println("  kubeconfig         " + kubeconfig + "  (contexts: " + String.join(", ",
-                clusters.embeddedUrls().keySet()) + ")");
+                fleet.clusters().stream().map(ClusterSpec::name).toList()) + ")");
         System.out.println();
 
         DriftlessService service = DriftlessService.start(fleet, settings, clusters);
@@ -127,13 +148,18 @@ final class DemoCommand implements Callable<Integer> {
         return s.length() >= width ? s : s + " ".repeat(width - s.length());
     }
 
-    /** The example fleet with its sources pointed at the demo repository and its clusters embedded. */
-    private Fleet demoFleet(Fleet example, Path repo) {
+    /**
+     * The example fleet with its sources pointed at the demo repository and its clusters embedded, or, with a
+     * kubeconfig, reached through its context of the cluster's name.
+     */
+    private Fleet demoFleet(Fleet example, Path repo, Path kubeconfig) {
         List<SourceSpec> sources = example.sources().stream().map(s -> new SourceSpec(s.name(), repo.toString(),
                 "main", Duration.ofSeconds(pollSeconds), SourceSpec.GitAuth.NONE, SourceSpec.Webhook.NONE, s.origin()))
                 .toList();
-        List<ClusterSpec> clusters = example.clusters().stream().map(c -> new ClusterSpec(c.name(),
-                ClusterSpec.Connection.EMBEDDED, null, null, c.labels(), c.origin())).toList();
+        List<ClusterSpec> clusters = example.clusters().stream().map(c -> kubeconfig == null
+                ? new ClusterSpec(c.name(), ClusterSpec.Connection.EMBEDDED, null, null, c.labels(), c.origin())
+                : new ClusterSpec(c.name(), ClusterSpec.Connection.KUBECONFIG, kubeconfig.toString(), c.name(),
+                c.labels(), c.origin())).toList();
         return new Fleet(sources, clusters, example.releases());
     }
 

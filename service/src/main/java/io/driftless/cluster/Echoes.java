@@ -36,6 +36,15 @@ final class Echoes {
     }
 
     /**
+     * The watch delivered this version of the object (null: its deletion): an expectation of exactly it is met.
+     * Watch events come in order, so a later version in the cache can no longer hide the write.
+     */
+    void seen(ObjectRef ref, String resourceVersion) {
+        expected.computeIfPresent(ref, (k, e) -> java.util.Objects.equals(e.resourceVersion(), resourceVersion)
+                ? null : e);
+    }
+
+    /**
      * Whether the cache's copy of the object cannot be trusted yet.
      *
      * @param cachedVersion the cached object's resourceVersion, or null when the cache does not have it

@@ -94,11 +94,13 @@ public final class Watches implements AutoCloseable {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource object) {
+                echoes(cluster).seen(ObjectRef.of(object), object.getMetadata().getResourceVersion());
                 report(cluster, object, "added");
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+                echoes(cluster).seen(ObjectRef.of(after), after.getMetadata().getResourceVersion());
                 if (significant(before, after)) {
                     report(cluster, after, "updated");
                 } else if (!Objects.equals(before.get("status"), after.get("status"))) {
@@ -108,6 +110,7 @@ public final class Watches implements AutoCloseable {
 
             @Override
             public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
+                echoes(cluster).seen(ObjectRef.of(object), null);
                 report(cluster, object, "deleted");
             }
         });

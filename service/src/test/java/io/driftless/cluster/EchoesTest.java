@@ -38,4 +38,15 @@ class EchoesTest {
         assertThat(echoes.pending(WEB, "43", T0.plus(Echoes.PATIENCE).plusMillis(1))).isFalse();
         assertThat(echoes.pending(new ObjectRef("v1", "Service", "prod", "web"), "1", T0)).isFalse();
     }
+
+    @Test
+    void theWatchDeliveringTheWrittenVersionMeetsTheExpectationEvenIfACacheHoldsALaterOne() {
+        Echoes echoes = new Echoes();
+        echoes.expect(WEB, "42", T0);
+        echoes.seen(WEB, "41");
+        assertThat(echoes.pending(WEB, "43", T0)).as("an older event meets nothing").isTrue();
+        echoes.seen(WEB, "42");
+        assertThat(echoes.pending(WEB, "43", T0)).as("a controller wrote after our write: the cache is newer")
+                .isFalse();
+    }
 }

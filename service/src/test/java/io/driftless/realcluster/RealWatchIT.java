@@ -50,6 +50,10 @@ class RealWatchIT {
                     new ClusterConnections(fleet.clusters()))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> 
                         service.board().get("real/prefect").syncState() == SyncState.Synced);
+                // the Deployment becomes available after the sync: only its status changes, and the watches
+                // bring the health along without a poll (the poll interval is an hour)
+                await().atMost(Duration.ofSeconds(60)).until(() -> "Healthy".equals(
+                        service.board().get("real/prefect").health()));
 
                 admin.apps().deployments().inNamespace("watched").withName("prefect-server")
                         .edit(d -> { d.getSpec().setReplicas(4); return d; });

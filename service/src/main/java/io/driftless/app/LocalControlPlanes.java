@@ -1,0 +1,156 @@
+package io.driftless.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.driftless.config.SafeYaml;
+import io.driftless.render.Tree;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * Real Kubernetes control planes for the demo ({@code demo --real-cluster}): one kube-apiserver with its etcd,
+ * controllers, scheduler and kwok (fake nodes and kubelets) per cluster, built from their Go modules by the
+ * project's test tooling on first use, on loopback ports, stopped with the demo (or when it dies).
+ */
+final class LocalControlPlanes implements AutoCloseable {
+
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Path> adminKubeconfigs = new LinkedHashMap<>();
+
+    private LocalControlPlanes() {
+    }
+
+    static LocalControlPlanes start(Path home, Path dir, List<String> clusters, PrintStream out) throws Exception {
+        Path bin = build(home, out).resolve("bin");
+        LocalControlPlanes planes = new LocalControlPlanes();
+        Runtime.getRuntime().addShutdownHook(new Thread(planes::close, "driftless-demo-clusters"));
+        try {
+            for (String name : clusters) {
+                Path clusterDir = dir.resolve(name);
+                Files.createDirectories(clusterDir);
+                out.println("  starting cluster " + name + " (kube-apiserver, etcd, controllers, kwok) ...");
+                Process p = new ProcessBuilder(bin.resolve("kube-apiserver-launcher").toString(), "--dir",
+                        clusterDir.toString(), "--components", bin.toString())
+                        .redirectError(clusterDir.resolve("kube-apiserver.log").toFile()).start();
+                planes.processes.add(p);
+                BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                        StandardCharsets.UTF_8));
+                String ready = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        for (String line; (line = lines.readLine()) != null; ) {
+                            if (line.startsWith("READY ")) {
+                                return line;
+                            }
+                        }
+                        return null;
+                    } catch (IOException e) {
+                        return null;
+                    }
+                }).get(120, TimeUnit.SECONDS);
+                if (ready == null) {
+                    throw new IllegalStateException("cluster " + name + " did not start; see "
+                            + clusterDir.resolve("kube-apiserver.log"));
+                }
+                Path kubeconfig = Path.of(ready.split(" ")[1]);
+                planes.adminKubeconfigs.put(name, kubeconfig);
+                planes.addVolumes(kubeconfig);
+            }
+        } catch (Exception e) {
+            planes.close();
+            throw e;
+        }
+        return planes;
+    }
+
+    /** Runs the build script of the test control plane (quick when it is built), showing its progress. */
+    private static Path build(Path home, PrintStream out) throws IOException, InterruptedException {
+        Path script = home.resolve("service/src/test/kube/build.sh");
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalStateException(script + " not found: --real-cluster runs from a clone of the project");
+        }
+        out.println("  building the control plane when missing (first time: about 8 minutes; needs Go) ...");
+        Process build = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
+        String last = null;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(build.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                out.println("    " + line);
+                last = line;
+            }
+        }
+        if (build.waitFor() != 0 || last == null) {
+            throw new IllegalStateException("building the control plane failed (" + script + ")");
+        }
+        return Path.of(last.strip());
+    }
+
+    /**
+     * Volumes for the claims the charts make (bundled databases, SQLite): there is no storage provisioner, so the
+     * volume controller binds claims to these.
+     */
+    private void addVolumes(Path kubeconfig) throws IOException {
+        try (KubernetesClient admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(null,
+                Files.readString(kubeconfig), kubeconfig.toString())).build()) {
+            for (int i = 0; i < 6; i++) {
+                admin.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata()
+                        .withName("demo-volume-" + i).endMetadata().withNewSpec()
+                        .addToCapacity("storage", new Quantity("50Gi")).withAccessModes("ReadWriteOnce")
+                        .withNewHostPath().withPath("/tmp/driftless-demo-" + i).endHostPath().endSpec().build())
+                        .create();
+            }
+        }
+    }
+
+    /** One kubeconfig with a context per cluster (its admin credentials), named as the clusters are. */
+    String kubeconfig(String namespace) throws IOException {
+        StringBuilder clusters = new StringBuilder("clusters:\n");
+        StringBuilder contexts = new StringBuilder("contexts:\n");
+        StringBuilder users = new StringBuilder("users:\n");
+        for (Map.Entry<String, Path> e : adminKubeconfigs.entrySet()) {
+            Map<String, Object> admin = SafeYaml.parse(e.getValue().toString(), Files.readAllBytes(e.getValue())).asMap();
+            Map<String, Object> cluster = Tree.asMap(Tree.asMap(Tree.asList(admin.get("clusters")).get(0)).get("cluster"));
+            Map<String, Object> user = Tree.asMap(Tree.asMap(Tree.asList(admin.get("users")).get(0)).get("user"));
+            String name = e.getKey();
+            clusters.append("- name: ").append(name).append("\n  cluster:\n    server: ").append(cluster.get("server"))
+                    .append("\n    certificate-authority-data: ").append(cluster.get("certificate-authority-data"))
+                    .append('\n');
+            contexts.append("- name: ").append(name).append("\n  context:\n    cluster: ").append(name)
+                    .append("\n    namespace: ").append(namespace).append("\n    user: ").append(name).append('\n');
+            users.append("- name: ").append(name).append("\n  user:\n    token: ").append(user.get("token")).append('\n');
+        }
+        return "apiVersion: v1\nkind: Config\n" + clusters + contexts + users + "current-context: "
+                + adminKubeconfigs.keySet().iterator().next() + "\n";
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+}
