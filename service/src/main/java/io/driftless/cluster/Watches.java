@@ -165,8 +165,8 @@ public final class Watches implements AutoCloseable {
         Echoes pending = echoes(cluster);
         return ref -> {
             SharedIndexInformer<GenericKubernetesResource> i = informers.get(kindKey(cluster, ref));
-            if (i == null || !i.hasSynced()) {
-                return null;
+            if (i == null || !i.hasSynced() || !i.isWatching()) {
+                return null; // never filled, or its watch is down and the cache may be behind: ask the API server
             }
             GenericKubernetesResource found = i.getStore().getByKey(ref.namespace() == null ? ref.name()
                     : ref.namespace() + "/" + ref.name());

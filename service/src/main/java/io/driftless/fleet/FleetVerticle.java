@@ -152,9 +152,11 @@ public final class FleetVerticle extends VerticleBase {
             }
         });
         clusters.onReturn(cluster -> context.runOnContext(v -> {
-            LOG.info("cluster={} reachable again; syncing its targets", cluster);
-            fleet.targets().stream().filter(t -> t.cluster().name().equals(cluster))
-                    .map(t -> t.release().source()).distinct().forEach(this::poll);
+            LOG.info("cluster={} reachable again; comparing its targets", cluster);
+            // what changed there while it was away was seen by nobody: compare each target, whatever the caches say
+            List<Target> returned = fleet.targets().stream().filter(t -> t.cluster().name().equals(cluster)).toList();
+            returned.forEach(t -> dirty.add(t.id()));
+            returned.stream().map(t -> t.release().source()).distinct().forEach(this::poll);
         }));
         sources.keySet().forEach(this::poll);
         probes = vertx.createSharedWorkerExecutor("driftless-probe", 2);

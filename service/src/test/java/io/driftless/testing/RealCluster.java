@@ -94,7 +94,9 @@ public @interface RealCluster {
                 // dual-stack Service ranges, so charts that ask for IPv6 families are accepted as on most clusters
                 Process process = new ProcessBuilder(bin.resolve("kube-apiserver-launcher").toString(),
                         "--dir", dir.toString(), "--components", bin.toString(),
-                        "--apiserver-arg=--service-cluster-ip-range=10.96.0.0/16,fd00:10:96::/108")
+                        "--apiserver-arg=--service-cluster-ip-range=10.96.0.0/16,fd00:10:96::/108",
+                        // compacts often, so a watch that was away resumes into 410 Gone and relists
+                        "--apiserver-arg=--etcd-compaction-interval=2s")
                         .redirectError(log.toFile()).start();
                 BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                         StandardCharsets.UTF_8));

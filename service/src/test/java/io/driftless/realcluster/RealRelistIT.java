@@ -1,0 +1,79 @@
+package io.driftless.realcluster;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.driftless.app.DriftlessService;
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.config.Fleet;
+import io.driftless.config.FleetLoader;
+import io.driftless.fleet.SyncState;
+import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.RealCluster;
+import io.driftless.testing.TcpProxy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The API server goes away under open watches and comes back (every connection cut, new ones refused, as in a
+ * restart), while another client changes a watched object and etcd compacts the revisions the watches would
+ * resume from (410 Gone, then a relist). The change must still be seen, without a poll: a cache whose watch is
+ * down is not trusted, and a cluster that answers again has its targets compared.
+ */
+@RealCluster
+class RealRelistIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aChangeMadeWhileTheApiServerWasAwayIsSeenWhenItAnswersAgain(RealCluster.ControlPlane plane)
+            throws Exception {
+        int apiPort = URI.create(plane.url()).getPort();
+        try (TcpProxy proxy = new TcpProxy(apiPort);
+             GitHttpServer git = new GitHttpServer(tmp.resolve("origin"));
+             KubernetesClient admin = plane.admin()) {
+            Path kubeconfig = tmp.resolve("via-proxy.kubeconfig");
+            Files.writeString(kubeconfig, Files.readString(plane.kubeconfig())
+                    .replace("https://127.0.0.1:" + apiPort, "https://127.0.0.1:" + proxy.port()));
+            git.commit("values", Map.of("values.yaml", "postgresql: {enabled: false}\nexternalDatabase: "
+                    + "{existingSecret: db, host: db.example.com, username: p, passwordSecretKey: pw, name: p}\n"));
+            Fleet fleet = FleetLoader.parse("fleet.yaml", """
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters: [{name: real, kubeconfig: %s}]
+                    releases:
+                      - {name: prefect, namespace: relist, chart: {name: prefect-server, version: 2026.8.18172642},
+                         source: values, values: [values.yaml]}
+                    """.formatted(git.url(), GitHttpServer.USER, kubeconfig).getBytes(StandardCharsets.UTF_8), tmp);
+            ClusterConnections clusters = new ClusterConnections(fleet.clusters());
+            try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
+                    tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD)), clusters)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/prefect").syncState()
+                        == SyncState.Synced && clusters.watches().covers("real", "prefect"));
+
+                proxy.down();
+                admin.apps().deployments().inNamespace("relist").withName("prefect-server")
+                        .edit(d -> { d.getSpec().setReplicas(4); return d; });
+                // more writes than the watches saw, then a compaction past them (every 2 s on this control plane)
+                for (int i = 0; i < 5; i++) {
+                    admin.configMaps().inNamespace("relist").resource(new io.fabric8.kubernetes.api.model
+                            .ConfigMapBuilder().withNewMetadata().withName("churn-" + i).endMetadata().build()).create();
+                }
+                await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
+                proxy.up();
+
+                await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/prefect").outOfSync() > 0);
+                await().atMost(Duration.ofSeconds(10)).until(() -> service.board().get("real/prefect").driftLines()
+                        .stream().anyMatch(l -> l.contains("/spec/replicas: live 4, desired 1")));
+            }
+        }
+    }
+}
