@@ -23,8 +23,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.driftless.config.SourceSpec;
 import io.driftless.fleet.FleetVerticle;
-import io.driftless.fleet.Preview;
-import io.driftless.fleet.StatusBoard;
+import io.driftless.reconcile.Preview;
+import io.driftless.status.StatusBoard;
 import io.driftless.telemetry.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

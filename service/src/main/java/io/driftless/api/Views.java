@@ -5,10 +5,10 @@ import java.util.List;
 
 import io.driftless.apply.ChangeSet;
 import io.driftless.diff.FieldDrift;
-import io.driftless.fleet.Drift;
-import io.driftless.fleet.Preview;
-import io.driftless.fleet.SyncState;
-import io.driftless.fleet.TargetStatus;
+import io.driftless.status.Drift;
+import io.driftless.reconcile.Preview;
+import io.driftless.status.SyncState;
+import io.driftless.status.TargetStatus;
 import io.driftless.model.ObjectRef;
 
 /**

@@ -1,5 +1,10 @@
 package io.driftless.fleet;
 
+import io.driftless.status.TargetStatus;
+import io.driftless.status.StatusBoard;
+import io.driftless.reconcile.TargetSyncer;
+import io.driftless.reconcile.Preview;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package io.driftless.telemetry;
 
+import io.driftless.status.SyncResult;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,8 +94,8 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** Sync results a target can have. */
-    public static final List<String> SYNC_RESULTS = java.util.Arrays.stream(io.driftless.fleet.SyncResult.values())
-            .map(io.driftless.fleet.SyncResult::label).toList();
+    public static final List<String> SYNC_RESULTS = java.util.Arrays.stream(io.driftless.status.SyncResult.values())
+            .map(io.driftless.status.SyncResult::label).toList();
     /** Why an object no longer rendered may stay. */
     public static final List<String> PRUNE_BLOCK_REASONS = java.util.Arrays.stream(
             io.driftless.plan.PruneBlock.values()).map(io.driftless.plan.PruneBlock::label).toList();

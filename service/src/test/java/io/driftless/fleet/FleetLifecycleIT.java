@@ -1,5 +1,10 @@
 package io.driftless.fleet;
 
+import io.driftless.status.TargetStatus;
+import io.driftless.status.StatusBoard;
+import io.driftless.status.SyncState;
+import io.driftless.reconcile.TargetSyncer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

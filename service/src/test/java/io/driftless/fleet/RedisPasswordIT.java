@@ -1,5 +1,8 @@
 package io.driftless.fleet;
 
+import io.driftless.status.TargetStatus;
+import io.driftless.status.SyncState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.driftless.hostile;
 
-import io.driftless.fleet.SyncState;
+import io.driftless.status.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +35,7 @@ import io.driftless.app.DriftlessService;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
 import io.driftless.config.FleetLoader;
-import io.driftless.fleet.TargetStatus;
+import io.driftless.status.TargetStatus;
 import io.driftless.testing.GitHttpServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.driftless.fleet.TargetStatus;
+import io.driftless.status.TargetStatus;
 import io.driftless.testing.OneTarget;
 import io.driftless.testing.RealCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;

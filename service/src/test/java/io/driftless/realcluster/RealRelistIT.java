@@ -16,7 +16,7 @@ import io.driftless.app.DriftlessService;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
 import io.driftless.config.FleetLoader;
-import io.driftless.fleet.SyncState;
+import io.driftless.status.SyncState;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.RealCluster;
 import io.driftless.testing.TcpProxy;

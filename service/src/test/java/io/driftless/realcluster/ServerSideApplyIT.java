@@ -1,6 +1,6 @@
 package io.driftless.realcluster;
 
-import io.driftless.fleet.SyncState;
+import io.driftless.status.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.driftless.fleet.TargetStatus;
+import io.driftless.status.TargetStatus;
 import io.driftless.testing.OneTarget;
 import io.driftless.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,6 +1,6 @@
 package io.driftless.realcluster;
 
-import io.driftless.fleet.SyncState;
+import io.driftless.status.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.driftless.fleet.TargetStatus;
+import io.driftless.status.TargetStatus;
 import io.driftless.render.ChartRegistry;
 import io.driftless.testing.OneTarget;
 import io.driftless.testing.RealCluster;

@@ -1,6 +1,6 @@
 package io.driftless.telemetry;
 
-import io.driftless.fleet.SyncState;
+import io.driftless.status.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,7 @@
 package io.driftless.testing;
 
+import io.driftless.reconcile.Preview;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,9 +14,9 @@ import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
 import io.driftless.config.FleetLoader;
 import io.driftless.config.Target;
-import io.driftless.fleet.StatusBoard;
-import io.driftless.fleet.TargetStatus;
-import io.driftless.fleet.TargetSyncer;
+import io.driftless.status.StatusBoard;
+import io.driftless.status.TargetStatus;
+import io.driftless.reconcile.TargetSyncer;
 import io.driftless.notify.Notice;
 import io.driftless.render.ChartRegistry;
 import io.driftless.source.GitSource;
@@ -88,7 +90,7 @@ public final class OneTarget implements AutoCloseable {
     }
 
     /** Fetches the source and says what syncing it would do, as a preview: nothing is written or recorded. */
-    public io.driftless.fleet.Preview preview() {
+    public io.driftless.reconcile.Preview preview() {
         return syncer.preview(target(), source.fetch());
     }
 

@@ -1,4 +1,4 @@
-package io.driftless.fleet;
+package io.driftless.status;
 
 import java.util.ArrayList;
 import java.util.List;

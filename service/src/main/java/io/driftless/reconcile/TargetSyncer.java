@@ -1,4 +1,11 @@
-package io.driftless.fleet;
+package io.driftless.reconcile;
+
+import io.driftless.status.TargetStatus;
+import io.driftless.status.StatusBoard;
+import io.driftless.status.Notices;
+import io.driftless.status.SyncState;
+import io.driftless.status.SyncResult;
+import io.driftless.status.Drift;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -17,8 +25,9 @@ import org.slf4j.LoggerFactory;
 import io.driftless.apply.Applier;
 import io.driftless.apply.ChangeSet;
 import io.driftless.cluster.ClusterConnections;
+import io.driftless.cluster.KubeTargetCluster;
+import io.driftless.cluster.TargetCluster;
 import io.driftless.cluster.InventoryStore;
-import io.driftless.cluster.SyncEvents;
 import io.driftless.config.ConfigException;
 import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
@@ -39,8 +48,6 @@ import io.driftless.render.RenderException;
 import io.driftless.source.Snapshot;
 import io.driftless.source.SourceException;
 import io.driftless.telemetry.Metrics;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
@@ -52,7 +59,7 @@ public final class TargetSyncer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetSyncer.class);
 
-    private final ClusterConnections clusters;
+    private final Function<String, TargetCluster> clusters;
     private final StatusBoard board;
     private final Metrics metrics;
     private final Clock clock;
@@ -69,8 +76,17 @@ public final class TargetSyncer {
     /** @param notices where drift, failure, recovery and prune notices go besides logs and Kubernetes Events */
     public TargetSyncer(ChartRegistry charts, ClusterConnections clusters, StatusBoard board, Metrics metrics,
                         Clock clock, Consumer<Notice> notices) {
+        this(charts, kubernetes(clusters), board, metrics, clock, notices);
+    }
+
+    /**
+     * The pipeline with its collaborators passed in: each cluster's live state, inventories, writer and event
+     * sink ({@link TargetCluster}), the status board, metrics, clock and where notices go.
+     */
+    public TargetSyncer(ChartRegistry charts, Function<String, TargetCluster> clusters, StatusBoard board,
+                        Metrics metrics, Clock clock, Consumer<Notice> notices) {
         this.notices = notices;
-        this.planner = new TargetPlanner(charts, clusters, clusters.watches(), metrics, clock);
+        this.planner = new TargetPlanner(charts, clusters, metrics, clock);
         this.clusters = clusters;
         this.board = board;
         this.metrics = metrics;
@@ -116,10 +132,10 @@ public final class TargetSyncer {
         Instant started = clock.instant();
         String cluster = target.cluster().name();
         String release = target.release().name();
-        ClusterConnections.Reachability reach = clusters.reachability(cluster);
-        if (reach.backingOff(started)) {
-            return fail(target, snapshot, started, "cluster " + cluster + ": unreachable since "
-                    + reach.unreachableSince() + " (" + reach.lastError() + "); retried with backoff, see /api/v1/clusters");
+        TargetCluster side = clusters.apply(cluster);
+        String unavailable = side.unavailable(started);
+        if (unavailable != null) {
+            return fail(target, snapshot, started, unavailable);
         }
         try {
             TargetPlanner.Planned planned = planner.plan(target, snapshot, true);
@@ -128,7 +144,6 @@ public final class TargetSyncer {
             Map<ObjectRef, Map<String, Object>> live = planned.live();
             InventoryStore.Inventory inventory = planned.inventory();
             Plan plan = planned.plan();
-            KubernetesClient client = clusters.client(cluster);
             ReleaseSpec.SyncPolicy policy = target.release().syncPolicy();
             if (plan.isRefused()) {
                 return finish(target, snapshot, started, SyncResult.REFUSED, null, plan.refused().message(), rendered.warnings(), plan,
@@ -142,15 +157,10 @@ public final class TargetSyncer {
             Set<ObjectRef> pruned = Set.of();
             if (plan.outOfSync() > 0) {
                 if (policy.createNamespace()) {
-                    ensureNamespaces(client, target, desired);
+                    side.ensureNamespaces(target.id(), namespaces(target, desired));
                 }
-                Applier applier = new Applier(client, target.release().ignoreDifferences(), policy.serverSideApply(),
-                        () -> stopping);
-                try {
-                    changes = applier.apply(target.id(), plan);
-                } finally {
-                    clusters.watches().wrote(cluster, applier.written());
-                }
+                changes = side.apply(target.id(), plan, target.release().ignoreDifferences(),
+                        policy.serverSideApply(), () -> stopping);
                 pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
                         .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
             }
@@ -158,7 +168,7 @@ public final class TargetSyncer {
             boolean hooksDone = changes == null || !changes.failed() && !changes.interrupted();
             InventoryStore.Inventory next = planned.next(pruned, snapshot.commit(), hooksDone);
             if (!next.equals(inventory)) {
-                new InventoryStore(client).save(target.release().namespace(), release, snapshot.commit(), next);
+                side.saveInventory(target.release().namespace(), release, snapshot.commit(), next);
             }
             Health.Report health = health(cluster, desired, live, changes, rendered);
             if (changes == null) {
@@ -267,7 +277,7 @@ public final class TargetSyncer {
     }
 
     /** The release's namespace and every other namespace its objects go to (a chart's namespace override). */
-    private static void ensureNamespaces(KubernetesClient client, Target target, List<Map<String, Object>> desired) {
+    private static Set<String> namespaces(Target target, List<Map<String, Object>> desired) {
         Set<String> namespaces = new java.util.TreeSet<>();
         namespaces.add(target.release().namespace());
         desired.forEach(d -> {
@@ -276,13 +286,13 @@ public final class TargetSyncer {
                 namespaces.add(s);
             }
         });
-        for (String namespace : namespaces) {
-            if (client.namespaces().withName(namespace).get() == null) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                        .endMetadata().build()).create();
-                LOG.info("target={} object=Namespace/{} action=created", target.id(), namespace);
-            }
-        }
+        return namespaces;
+    }
+
+    /** Each cluster of a fleet as the Kubernetes side of the pipeline. */
+    private static Function<String, TargetCluster> kubernetes(ClusterConnections clusters) {
+        Map<String, TargetCluster> sides = new ConcurrentHashMap<>();
+        return name -> sides.computeIfAbsent(name, n -> new KubeTargetCluster(n, clusters));
     }
 
     private TargetStatus finish(Target target, Snapshot snapshot, Instant started, SyncResult result, ChangeSet changes,
@@ -351,9 +361,7 @@ public final class TargetSyncer {
         } else {
             LOG.info(line, target.id(), notice.type(), revision, notice.message());
         }
-        if (clusters.reachability(target.cluster().name()).reachable()) {
-            new SyncEvents(clusters.client(target.cluster().name())).record(notice);
-        }
+        clusters.apply(target.cluster().name()).record(notice);
         notices.accept(notice);
     }
 
@@ -387,7 +395,7 @@ public final class TargetSyncer {
                 .filter(e -> e.outcome() == ChangeSet.Outcome.CREATED || e.outcome() == ChangeSet.Outcome.CONFIGURED)
                 .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
         return Health.assess(desired.stream().filter(d -> !Planner.isHook(d)).map(Planner::refOf).toList(), live,
-                touched, rendered.healthHints(), new io.driftless.cluster.PodReader(clusters.client(cluster)));
+                touched, rendered.healthHints(), clusters.apply(cluster).pods());
     }
 
     private static String describe(KubernetesClientException e) {

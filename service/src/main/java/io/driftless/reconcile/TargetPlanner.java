@@ -1,4 +1,4 @@
-package io.driftless.fleet;
+package io.driftless.reconcile;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,17 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
-import io.driftless.cluster.ClusterConnections;
 import io.driftless.cluster.InventoryStore;
 import io.driftless.cluster.LiveReader;
-import io.driftless.cluster.Watches;
+import io.driftless.cluster.TargetCluster;
 import io.driftless.config.ConfigException;
 import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
 import io.driftless.config.Target;
-import io.driftless.model.ObjectNames;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 import io.driftless.plan.Plan;
@@ -31,7 +30,6 @@ import io.driftless.render.ChartRegistry;
 import io.driftless.render.Values;
 import io.driftless.source.Snapshot;
 import io.driftless.telemetry.Metrics;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
@@ -60,14 +58,13 @@ final class TargetPlanner {
     }
 
     private final ChartRegistry charts;
-    private final ClusterConnections clusters;
-    private final Watches watches;
+    private final Function<String, TargetCluster> clusters;
     private final Metrics metrics;
     private final Clock clock;
     private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
 
-    TargetPlanner(ChartRegistry charts, ClusterConnections clusters, Watches watches, Metrics metrics, Clock clock) {
-        this.watches = watches;
+    /** @param clusters each cluster of the fleet, by name */
+    TargetPlanner(ChartRegistry charts, Function<String, TargetCluster> clusters, Metrics metrics, Clock clock) {
         this.charts = charts;
         this.clusters = clusters;
         this.metrics = metrics;
@@ -91,17 +88,15 @@ final class TargetPlanner {
         if (invalid != null) {
             return new Planned(rendered, desired, null, InventoryStore.Inventory.EMPTY, invalid); // cluster not read
         }
-        KubernetesClient client = clusters.client(target.cluster().name());
-        InventoryStore.Inventory inventory = new InventoryStore(client).load(target.release().namespace(),
-                target.release().name());
+        TargetCluster cluster = clusters.apply(target.cluster().name());
+        InventoryStore.Inventory inventory = cluster.loadInventory(target.release().namespace(), target.release().name());
         Set<ObjectRef> wanted = new LinkedHashSet<>();
         desired.forEach(d -> wanted.add(Planner.refOf(d)));
         wanted.addAll(inventory.objects());
         if (cache) { // a preview of another ref must not change what the target's watches cover
-            watches.watch(target.cluster().name(), target.release().name(), wanted);
+            cluster.watch(target.release().name(), wanted);
         }
-        Map<ObjectRef, Map<String, Object>> live = new LiveReader(client, watches.cache(target.cluster().name()))
-                .read(wanted, Tracking.TARGET_LABEL, owner.labelValue());
+        Map<ObjectRef, Map<String, Object>> live = cluster.read(wanted, owner.labelValue());
         Plan plan = Planner.plan(owner, desired, live, inventory.objects(), inventory.held(),
                 !snapshot.commit().equals(inventory.hooksRevision()), target.release().syncPolicy(),
                 target.release().ignoreDifferences());
@@ -114,8 +109,8 @@ final class TargetPlanner {
      */
     java.util.Optional<io.driftless.health.Health.Report> healthFromCache(Target target, String commit) {
         CachedRender cached = renders.get(target.id());
-        String cluster = target.cluster().name();
-        if (cached == null || !cached.commit().equals(commit) || !watches.covers(cluster, target.release().name())) {
+        TargetCluster cluster = clusters.apply(target.cluster().name());
+        if (cached == null || !cached.commit().equals(commit) || !cluster.covers(target.release().name())) {
             return java.util.Optional.empty();
         }
         List<ObjectRef> refs = new ArrayList<>();
@@ -125,7 +120,7 @@ final class TargetPlanner {
                 refs.add(Planner.refOf(object));
             }
         }
-        LiveReader.Cache cache = watches.cache(cluster);
+        LiveReader.Cache cache = cluster.cache();
         Map<ObjectRef, Map<String, Object>> live = new java.util.HashMap<>();
         for (ObjectRef ref : refs) {
             Map<String, Object> hit = cache.lookup(ref);
@@ -167,38 +162,14 @@ final class TargetPlanner {
             throw new ConfigException(problems);
         }
         ReleaseSpec r = target.release();
-        KubernetesClient client = clusters.client(target.cluster().name());
-        Chart.Lookup lookup = (namespace, secret, key) -> !ObjectNames.isDnsSubdomain(namespace)
-                || !ObjectNames.isDnsSubdomain(secret) ? Optional.empty() : Optional.ofNullable(
-                client.secrets().inNamespace(namespace).withName(secret).get())
-                .map(s -> s.getData() == null ? null : s.getData().get(key))
-                .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));
+        TargetCluster cluster = clusters.apply(target.cluster().name());
         Instant started = clock.instant();
-        Chart.Rendered rendered = charts.render(r.chart().name(),
-                new Chart.Release(r.name(), r.namespace(), r.chart().version(), lookup, servedBy(client)), layers);
+        Chart.Rendered rendered = charts.render(r.chart().name(), new Chart.Release(r.name(), r.namespace(),
+                r.chart().version(), cluster.secrets(), cluster.capabilities()), layers);
         metrics.rendered(r.chart().name(), Duration.between(started, clock.instant()));
         if (cache) {
             renders.put(target.id(), new CachedRender(snapshot.commit(), rendered));
         }
         return rendered;
     }
-
-    /** The cluster's discovery answers {@code group/version[/Kind]} questions, asked only when a chart needs one. */
-    private static Chart.Capabilities servedBy(KubernetesClient client) {
-        return apiVersion -> {
-            String[] parts = apiVersion.split("/");
-            String groupVersion = parts.length > 2 ? parts[0] + "/" + parts[1] : apiVersion;
-            try {
-                var resources = client.getApiResources(groupVersion);
-                return Optional.of(resources != null && (parts.length <= 2 || resources.getResources().stream()
-                        .anyMatch(res -> res.getKind().equals(parts[2]))));
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 404) {
-                    return Optional.of(false);
-                }
-                throw e;
-            }
-        };
-    }
-
 }

@@ -1,4 +1,4 @@
-package io.driftless.fleet;
+package io.driftless.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,6 @@
-package io.driftless.fleet;
+package io.driftless.reconcile;
+
+import io.driftless.status.Drift;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.driftless.fleet;
+package io.driftless.status;
 
 /** Where a target stands against Git after its last sync or compare. */
 public enum SyncState {

@@ -1,4 +1,4 @@
-package io.driftless.fleet;
+package io.driftless.status;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.driftless.fleet;
+package io.driftless.status;
 
 import java.time.Instant;
 import java.util.List;
@@ -52,7 +52,7 @@ public record TargetStatus(String cluster, String release, String namespace, Str
     }
 
     /** This status with the sync that led to it recorded, when it wrote, failed or changed the state. */
-    TargetStatus recording(TargetStatus before, SyncResult result, boolean applied) {
+    public TargetStatus recording(TargetStatus before, SyncResult result, boolean applied) {
         boolean notable = applied || result != SyncResult.SUCCESS || syncState != before.syncState()
                 || !java.util.Objects.equals(attemptedRevision, before.attemptedRevision());
         if (!notable) {

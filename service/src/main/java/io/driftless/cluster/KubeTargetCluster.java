@@ -1,0 +1,147 @@
+package io.driftless.cluster;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.driftless.apply.Applier;
+import io.driftless.apply.ChangeSet;
+import io.driftless.config.ReleaseSpec;
+import io.driftless.health.Health;
+import io.driftless.model.ObjectNames;
+import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
+import io.driftless.notify.Notice;
+import io.driftless.plan.Plan;
+import io.driftless.render.Chart;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** A {@link TargetCluster} on a Kubernetes API server, through the fabric8 client and the watches. */
+public final class KubeTargetCluster implements TargetCluster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubeTargetCluster.class);
+
+    private final String name;
+    private final ClusterConnections clusters;
+
+    public KubeTargetCluster(String name, ClusterConnections clusters) {
+        this.name = name;
+        this.clusters = clusters;
+    }
+
+    private KubernetesClient client() {
+        return clusters.client(name);
+    }
+
+    @Override
+    public String unavailable(Instant now) {
+        ClusterConnections.Reachability reach = clusters.reachability(name);
+        return reach.backingOff(now) ? "cluster " + name + ": unreachable since " + reach.unreachableSince() + " ("
+                + reach.lastError() + "); retried with backoff, see /api/v1/clusters" : null;
+    }
+
+    @Override
+    public InventoryStore.Inventory loadInventory(String namespace, String release) {
+        return new InventoryStore(client()).load(namespace, release);
+    }
+
+    @Override
+    public void saveInventory(String namespace, String release, String revision, InventoryStore.Inventory inventory) {
+        new InventoryStore(client()).save(namespace, release, revision, inventory);
+    }
+
+    @Override
+    public void watch(String release, Collection<ObjectRef> refs) {
+        clusters.watches().watch(name, release, refs);
+    }
+
+    @Override
+    public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> refs, String labelValue) {
+        return new LiveReader(client(), cache()).read(refs, Tracking.TARGET_LABEL, labelValue);
+    }
+
+    @Override
+    public LiveReader.Cache cache() {
+        return clusters.watches().cache(name);
+    }
+
+    @Override
+    public boolean covers(String release) {
+        return clusters.watches().covers(name, release);
+    }
+
+    @Override
+    public Health.Pods pods() {
+        return new PodReader(client());
+    }
+
+    @Override
+    public Chart.Lookup secrets() {
+        KubernetesClient client = client();
+        return (namespace, secret, key) -> !ObjectNames.isDnsSubdomain(namespace)
+                || !ObjectNames.isDnsSubdomain(secret) ? Optional.empty() : Optional.ofNullable(
+                client.secrets().inNamespace(namespace).withName(secret).get())
+                .map(s -> s.getData() == null ? null : s.getData().get(key))
+                .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64),
+                        java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The cluster's discovery answers {@code group/version[/Kind]} questions, asked only when a chart needs one. */
+    @Override
+    public Chart.Capabilities capabilities() {
+        KubernetesClient client = client();
+        return apiVersion -> {
+            String[] parts = apiVersion.split("/");
+            String groupVersion = parts.length > 2 ? parts[0] + "/" + parts[1] : apiVersion;
+            try {
+                var resources = client.getApiResources(groupVersion);
+                return Optional.of(resources != null && (parts.length <= 2 || resources.getResources().stream()
+                        .anyMatch(res -> res.getKind().equals(parts[2]))));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return Optional.of(false);
+                }
+                throw e;
+            }
+        };
+    }
+
+    @Override
+    public void ensureNamespaces(String target, Set<String> namespaces) {
+        KubernetesClient client = client();
+        for (String namespace : namespaces) {
+            if (client.namespaces().withName(namespace).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                        .endMetadata().build()).create();
+                LOG.info("target={} object=Namespace/{} action=created", target, namespace);
+            }
+        }
+    }
+
+    @Override
+    public ChangeSet apply(String target, Plan plan, List<ReleaseSpec.IgnoreRule> ignores, boolean serverSideApply,
+                           BooleanSupplier stopping) {
+        Applier applier = new Applier(client(), ignores, serverSideApply, stopping);
+        try {
+            return applier.apply(target, plan);
+        } finally {
+            clusters.watches().wrote(name, applier.written());
+        }
+    }
+
+    @Override
+    public void record(Notice notice) {
+        if (clusters.reachability(name).reachable()) {
+            new SyncEvents(client()).record(notice);
+        }
+    }
+}

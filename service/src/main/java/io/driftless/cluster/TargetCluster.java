@@ -1,0 +1,69 @@
+package io.driftless.cluster;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import io.driftless.apply.ChangeSet;
+import io.driftless.config.ReleaseSpec;
+import io.driftless.health.Health;
+import io.driftless.model.ObjectRef;
+import io.driftless.notify.Notice;
+import io.driftless.plan.Plan;
+import io.driftless.render.Chart;
+
+/**
+ * What the reconcile pipeline needs from one cluster: its live state, the targets' inventories, a writer, an
+ * event sink and the facts a chart asks about. {@link KubeTargetCluster} is the Kubernetes side; tests pass fakes.
+ */
+public interface TargetCluster {
+
+    /** Why nothing should be tried on this cluster now (unreachable and backing off), or null. */
+    String unavailable(Instant now);
+
+    // ---- inventory ----
+
+    InventoryStore.Inventory loadInventory(String namespace, String release);
+
+    void saveInventory(String namespace, String release, String revision, InventoryStore.Inventory inventory);
+
+    // ---- live state ----
+
+    /** Keeps the target's objects of these kinds watched (reads then come from the watch caches). */
+    void watch(String release, Collection<ObjectRef> refs);
+
+    /** The live objects among {@code refs} (owned ones by the target label, others read directly), by ref. */
+    Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> refs, String labelValue);
+
+    /** The watch cache alone, never the API server; null where it cannot answer. */
+    LiveReader.Cache cache();
+
+    /** Whether the watch caches answer every read of the target. */
+    boolean covers(String release);
+
+    /** A workload's stuck pods, read when its health needs them. */
+    Health.Pods pods();
+
+    // ---- what a chart asks ----
+
+    Chart.Lookup secrets();
+
+    Chart.Capabilities capabilities();
+
+    // ---- writing ----
+
+    /** Creates the namespaces that do not exist yet. */
+    void ensureNamespaces(String target, Set<String> namespaces);
+
+    /** Executes a plan, in order; the writes are remembered so reads wait for their echo. */
+    ChangeSet apply(String target, Plan plan, List<ReleaseSpec.IgnoreRule> ignores, boolean serverSideApply,
+                    BooleanSupplier stopping);
+
+    // ---- events ----
+
+    /** Records a notice as a Kubernetes Event of the target (skipped while the cluster does not answer). */
+    void record(Notice notice);
+}
