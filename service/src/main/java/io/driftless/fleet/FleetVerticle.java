@@ -3,7 +3,6 @@ package io.driftless.fleet;
 import io.driftless.status.TargetStatus;
 import io.driftless.status.StatusBoard;
 import io.driftless.reconcile.TargetSyncer;
-import io.driftless.reconcile.Preview;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +33,7 @@ import io.driftless.telemetry.Metrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -75,7 +71,6 @@ public final class FleetVerticle extends VerticleBase {
     /** Event-bus address told of a shard this replica has just taken (body: the shard number). */
     public static final String SHARD_ACQUIRED = "driftless.shard.acquired";
     private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
-    static final Duration PROBE_INTERVAL = Duration.ofSeconds(15);
 
     private final Fleet fleet;
     private final ClusterConnections clusters;
@@ -89,14 +84,10 @@ public final class FleetVerticle extends VerticleBase {
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
     private final Set<String> repoll = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> timers = new ConcurrentHashMap<>();
-    /** Git fetches, and one pool per cluster: a slow or dead cluster can only hold its own threads. */
-    private WorkerExecutor workers;
-    private final Map<String, WorkerExecutor> clusterWorkers = new ConcurrentHashMap<>();
-    private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private Workers workers;
     /** Targets with an owned object changed since their last sync, and those waiting out the debounce. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final Set<String> debouncing = ConcurrentHashMap.newKeySet();
-    private final Set<String> comparing = ConcurrentHashMap.newKeySet();
     private final Set<String> healthPending = ConcurrentHashMap.newKeySet();
     /** The last fetched snapshot of each source, which live changes are compared against. */
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
@@ -105,7 +96,7 @@ public final class FleetVerticle extends VerticleBase {
     static final Duration DEBOUNCE = Duration.ofMillis(250);
     /** How long a shutdown waits for syncs in progress to reach an object boundary. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
-    private WorkerExecutor probes;
+    private ClusterProbes probes;
     /** Set when a shutdown begins: no timer, message or informer change starts work after it. */
     private volatile boolean stopping;
 
@@ -124,9 +115,7 @@ public final class FleetVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        workers = vertx.createSharedWorkerExecutor("driftless-fetch", parallelism);
-        fleet.clusters().forEach(c -> clusterWorkers.put(c.name(),
-                vertx.createSharedWorkerExecutor("driftless-sync-" + c.name(), parallelism)));
+        workers = new Workers(vertx, fleet, parallelism);
         vertx.eventBus().<String>consumer(REFRESH, msg -> {
             if (!sources.containsKey(msg.body())) {
                 msg.fail(404, "unknown source '" + msg.body() + "'");
@@ -136,8 +125,9 @@ public final class FleetVerticle extends VerticleBase {
             msg.reply("refreshing");
         });
         vertx.eventBus().<JsonObject>consumer(SYNC, this::forcedSync);
-        vertx.eventBus().<JsonObject>consumer(PREVIEW, this::preview);
-        vertx.eventBus().<String>consumer(COMPARE, this::compare);
+        Previews previews = new Previews(fleet, sources, syncer, workers, snapshots::get, () -> stopping);
+        vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
+        vertx.eventBus().<String>consumer(COMPARE, previews::compare);
         vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> fleet.targets().stream()
                 .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).map(t -> t.release().source())
                 .distinct().forEach(this::poll));
@@ -164,8 +154,7 @@ public final class FleetVerticle extends VerticleBase {
             returned.stream().map(t -> t.release().source()).distinct().forEach(this::poll);
         }));
         sources.keySet().forEach(this::poll);
-        probes = vertx.createSharedWorkerExecutor("driftless-probe", 2);
-        vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probeIdleClusters());
+        probes = new ClusterProbes(vertx, clusters, clock, () -> stopping);
         return Future.succeededFuture();
     }
 
@@ -209,96 +198,12 @@ public final class FleetVerticle extends VerticleBase {
         });
     }
 
-    /** What syncing a target at its last fetched commit would do; reads the live state, writes nothing. */
-    private void compare(Message<String> msg) {
-        Target target = fleet.targets().stream().filter(t -> t.id().equals(msg.body())).findFirst().orElse(null);
-        if (target == null) {
-            msg.fail(404, "no such target '" + msg.body() + "'");
-            return;
-        }
-        Snapshot snapshot = snapshots.get(target.release().source());
-        if (snapshot == null) {
-            msg.fail(409, "source " + target.release().source() + " has not been fetched yet");
-            return;
-        }
-        if (stopping || !comparing.add(target.id())) {
-            msg.fail(429, "a compare of " + target.id() + " is already running");
-            return;
-        }
-        this.<Preview>track(target, () -> syncer.preview(target, snapshot))
-                .onComplete(done -> {
-                    comparing.remove(target.id());
-                    if (done.succeeded()) {
-                        msg.reply(JsonObject.mapFrom(done.result()));
-                    } else {
-                        msg.fail(500, String.valueOf(done.cause()));
-                    }
-                });
-    }
-
-    /** Fetches a ref and answers, per target of the source, what syncing at it would do. */
-    private void preview(Message<JsonObject> msg) {
-        if (stopping) {
-            msg.fail(503, "Driftless is shutting down");
-            return;
-        }
-        GitSource source = sources.get(msg.body().getString("source"));
-        if (source == null) {
-            msg.fail(404, "unknown source '" + msg.body().getString("source") + "'; declared: " + sources.keySet());
-            return;
-        }
-        String ref = msg.body().getString("ref");
-        this.<Snapshot>track(() -> source.fetch(ref))
-                .compose(snapshot -> Future.all(fleet.targets().stream()
-                        .filter(t -> t.release().source().equals(source.spec().name()))
-                        .map(t -> track(t, () -> syncer.preview(t, snapshot))).toList()))
-                .onSuccess(all -> msg.reply(new JsonArray(all.list().stream()
-                        .map(JsonObject::mapFrom).toList())))
-                .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
-    }
-
-    /**
-     * Asks every cluster that has not answered for a probe interval for its version, so reachability (status
-     * and metric) stays current for clusters nothing else talks to. Busy clusters are not probed.
-     */
-    private void probeIdleClusters() {
-        if (stopping) {
-            return;
-        }
-        Instant now = clock.instant();
-        Instant due = now.minus(PROBE_INTERVAL);
-        for (ClusterConnections.Reachability r : clusters.reachability()) {
-            boolean idle = r.reachable() && (r.lastContact() == null || r.lastContact().isBefore(due))
-                    && !clusters.watches().watching(r.cluster());
-            boolean retry = !r.reachable() && !r.backingOff(now);
-            if (idle || retry) {
-                probes.executeBlocking(() -> { // a return is reported by ClusterConnections#onReturn
-                    try {
-                        clusters.client(r.cluster()).getKubernetesVersion();
-                    } catch (RuntimeException e) {
-                        LOG.debug("cluster={} probe failed: {}", r.cluster(), e.toString());
-                    }
-                    return null;
-                }, false);
-            }
-        }
-    }
-
-    /** Runs blocking sync work on the worker pool, remembered until it ends so a shutdown can wait for it. */
     private <T> Future<T> track(Callable<T> work) {
-        return track(workers, work);
+        return workers.run(work);
     }
 
-    /** As {@link #track(Callable)}, on the pool of the target's cluster. */
     private <T> Future<T> track(Target target, Callable<T> work) {
-        return track(clusterWorkers.get(target.cluster().name()), work);
-    }
-
-    private <T> Future<T> track(WorkerExecutor pool, Callable<T> work) {
-        Future<T> f = pool.executeBlocking(work, false);
-        inFlight.add(f);
-        f.onComplete(done -> inFlight.remove(f));
-        return f;
+        return workers.run(target, work);
     }
 
     /**
@@ -310,21 +215,10 @@ public final class FleetVerticle extends VerticleBase {
         stopping = true;
         syncer.stopWriting();
         timers.values().forEach(vertx::cancelTimer);
-        Future<?> drained = Future.join(List.copyOf(inFlight)).timeout(SHUTDOWN_GRACE.toMillis(),
-                TimeUnit.MILLISECONDS).otherwiseEmpty();
-        return drained.eventually(this::closeWorkers);
-    }
-
-    private Future<?> closeWorkers() {
         if (probes != null) {
             probes.close();
         }
-        List<Future<?>> closing = new ArrayList<>();
-        clusterWorkers.values().forEach(w -> closing.add(w.close()));
-        if (workers != null) {
-            closing.add(workers.close());
-        }
-        return Future.join(closing);
+        return workers == null ? Future.succeededFuture() : workers.drainAndClose(SHUTDOWN_GRACE);
     }
 
     private void poll(String sourceName) {

@@ -32,7 +32,6 @@ import io.driftless.config.ConfigException;
 import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.config.Target;
-import io.driftless.diff.FieldDrift;
 import io.driftless.health.Health;
 import io.driftless.model.ObjectRef;
 import io.driftless.notify.Notice;

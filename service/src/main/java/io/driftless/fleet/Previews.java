@@ -1,0 +1,94 @@
+package io.driftless.fleet;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import io.driftless.config.Fleet;
+import io.driftless.config.Target;
+import io.driftless.reconcile.Preview;
+import io.driftless.reconcile.TargetSyncer;
+import io.driftless.source.GitSource;
+import io.driftless.source.Snapshot;
+import io.driftless.source.SourceException;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The read-only questions of the fleet, answered on the event bus: what syncing a target at its source's last
+ * fetched commit would do ({@link FleetVerticle#COMPARE}), and what syncing every target of a source at another
+ * ref would do ({@link FleetVerticle#PREVIEW}). Neither writes to a cluster nor changes a status.
+ */
+final class Previews {
+
+    private final Fleet fleet;
+    private final Map<String, GitSource> sources;
+    private final TargetSyncer syncer;
+    private final Workers workers;
+    private final Function<String, Snapshot> lastFetch;
+    private final BooleanSupplier stopping;
+    private final Set<String> comparing = ConcurrentHashMap.newKeySet();
+
+    /** @param lastFetch the newest snapshot of a source, by name, or null before its first fetch */
+    Previews(Fleet fleet, Map<String, GitSource> sources, TargetSyncer syncer, Workers workers,
+             Function<String, Snapshot> lastFetch, BooleanSupplier stopping) {
+        this.fleet = fleet;
+        this.sources = sources;
+        this.syncer = syncer;
+        this.workers = workers;
+        this.lastFetch = lastFetch;
+        this.stopping = stopping;
+    }
+
+    /** What syncing a target at its last fetched commit would do; reads the live state, writes nothing. */
+    void compare(Message<String> msg) {
+        Target target = fleet.targets().stream().filter(t -> t.id().equals(msg.body())).findFirst().orElse(null);
+        if (target == null) {
+            msg.fail(404, "no such target '" + msg.body() + "'");
+            return;
+        }
+        Snapshot snapshot = lastFetch.apply(target.release().source());
+        if (snapshot == null) {
+            msg.fail(409, "source " + target.release().source() + " has not been fetched yet");
+            return;
+        }
+        if (stopping.getAsBoolean() || !comparing.add(target.id())) {
+            msg.fail(429, "a compare of " + target.id() + " is already running");
+            return;
+        }
+        workers.run(target, () -> syncer.preview(target, snapshot))
+                .onComplete(done -> {
+                    comparing.remove(target.id());
+                    if (done.succeeded()) {
+                        msg.reply(JsonObject.mapFrom(done.result()));
+                    } else {
+                        msg.fail(500, String.valueOf(done.cause()));
+                    }
+                });
+    }
+
+    /** Fetches a ref and answers, per target of the source, what syncing at it would do. */
+    void preview(Message<JsonObject> msg) {
+        if (stopping.getAsBoolean()) {
+            msg.fail(503, "Driftless is shutting down");
+            return;
+        }
+        GitSource source = sources.get(msg.body().getString("source"));
+        if (source == null) {
+            msg.fail(404, "unknown source '" + msg.body().getString("source") + "'; declared: " + sources.keySet());
+            return;
+        }
+        String ref = msg.body().getString("ref");
+        workers.<Snapshot>run(() -> source.fetch(ref))
+                .compose(snapshot -> Future.all(fleet.targets().stream()
+                        .filter(t -> t.release().source().equals(source.spec().name()))
+                        .map(t -> workers.run(t, () -> syncer.preview(t, snapshot))).toList()))
+                .onSuccess(all -> msg.reply(new JsonArray(all.list().stream()
+                        .map(JsonObject::mapFrom).toList())))
+                .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
+    }
+}
