@@ -68,51 +68,69 @@ public final class Planner {
             return invalid;
         }
         List<PlannedChange> apply = new ArrayList<>();
-        Map<String, ObjectRef> desiredKeys = new LinkedHashMap<>();
+        Set<String> desiredKeys = new java.util.HashSet<>();
         for (Map<String, Object> d : desired) {
             ObjectRef ref = refOf(d);
-            desiredKeys.put(ref.key(), ref);
-            if (Hooks.isHook(d)) {
-                continue;
-            }
-            Map<String, Object> l = live.get(ref);
-            if (l == null) {
-                apply.add(new PlannedChange(ref, Action.CREATE, "not in the cluster", d, null, null));
-                continue;
-            }
-            String otherOwner = foreignOwner(owner, l);
-            if (otherOwner != null) {
-                apply.add(new PlannedChange(ref, Action.SKIP, "owned by target " + otherOwner
-                        + "; two releases render the same object", d, l, null));
-                continue;
-            }
-            ObjectDiff diff = Ignores.apply(ignores, Differ.diff(ref, d, l));
-            String immutable = diff.inSync() ? null : Immutable.changedField(diff);
-            if (diff.inSync()) {
-                apply.add(new PlannedChange(ref, Action.UNCHANGED, "in sync", d, l, diff));
-            } else if (immutable != null) {
-                apply.add(policy.recreateOnImmutableChange()
-                        ? new PlannedChange(ref, Action.RECREATE, "immutable field " + immutable + " changed", d, l, diff)
-                        : new PlannedChange(ref, Action.BLOCKED, "immutable field " + immutable + " changed and the API "
-                        + "server refuses to update it; set syncPolicy.recreateOnImmutableChange: true to delete and "
-                        + "recreate the object, or change it back", d, l, diff));
-            } else {
-                apply.add(new PlannedChange(ref, Action.UPDATE, diff.drifts().size() + " field(s) differ", d, l, diff));
+            desiredKeys.add(ref.key());
+            if (!Hooks.isHook(d)) {
+                apply.add(decide(owner, ref, d, live.get(ref), policy, ignores));
             }
         }
         apply.sort(Comparator.comparing((PlannedChange c) -> Hooks.wave(c.desired()))
                 .thenComparing(c -> KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
+        List<PlannedChange> prune = prunes(owner, desiredKeys, live, inventory, held, policy);
 
+        // hooks run when the release's content changes: a first install, or an upgrade of an installed release
+        boolean install = inventory.isEmpty() && apply.stream().allMatch(c -> c.action() == Action.CREATE);
+        boolean changes = hooksDue && (apply.stream().anyMatch(Planner::changesContent)
+                || prune.stream().anyMatch(c -> c.action() == Action.PRUNE));
+        List<PlannedChange> all = new ArrayList<>(hookRuns(changes ? hooks : List.of(), live,
+                install ? "pre-install" : "pre-upgrade"));
+        all.addAll(apply);
+        all.addAll(prune);
+        all.addAll(hookRuns(changes ? hooks : List.of(), live, install ? "post-install" : "post-upgrade"));
+        return new Plan(List.copyOf(all), null);
+    }
+
+    /** What to do with one rendered object, given its live state (null when it does not exist). */
+    private static PlannedChange decide(Owner owner, ObjectRef ref, Map<String, Object> d, Map<String, Object> l,
+                                        ReleaseSpec.SyncPolicy policy, List<ReleaseSpec.IgnoreRule> ignores) {
+        if (l == null) {
+            return new PlannedChange(ref, Action.CREATE, "not in the cluster", d, null, null);
+        }
+        String otherOwner = foreignOwner(owner, l);
+        if (otherOwner != null) {
+            return new PlannedChange(ref, Action.SKIP, "owned by target " + otherOwner
+                    + "; two releases render the same object", d, l, null);
+        }
+        ObjectDiff diff = Ignores.apply(ignores, Differ.diff(ref, d, l));
+        if (diff.inSync()) {
+            return new PlannedChange(ref, Action.UNCHANGED, "in sync", d, l, diff);
+        }
+        String immutable = Immutable.changedField(diff);
+        if (immutable == null) {
+            return new PlannedChange(ref, Action.UPDATE, diff.drifts().size() + " field(s) differ", d, l, diff);
+        }
+        return policy.recreateOnImmutableChange()
+                ? new PlannedChange(ref, Action.RECREATE, "immutable field " + immutable + " changed", d, l, diff)
+                : new PlannedChange(ref, Action.BLOCKED, "immutable field " + immutable + " changed and the API "
+                + "server refuses to update it; set syncPolicy.recreateOnImmutableChange: true to delete and "
+                + "recreate the object, or change it back", d, l, diff);
+    }
+
+    /**
+     * What happens to the objects of the inventory the release no longer renders, in reverse order: pruned, or
+     * kept by a safety rule; all kept when they are more than maxPrunePercent of what the target held.
+     */
+    private static List<PlannedChange> prunes(Owner owner, Set<String> desiredKeys,
+                                              Map<ObjectRef, Map<String, Object>> live, Set<ObjectRef> inventory,
+                                              Set<ObjectRef> held, ReleaseSpec.SyncPolicy policy) {
         List<PlannedChange> prune = new ArrayList<>();
         for (ObjectRef ref : inventory) {
-            if (desiredKeys.containsKey(ref.key())) {
-                continue;
-            }
             Map<String, Object> l = live.get(ref);
-            if (l == null) {
-                continue; // already gone
+            if (!desiredKeys.contains(ref.key()) && l != null) { // else still rendered, or already gone
+                prune.add(pruneDecision(owner, ref, l, policy));
             }
-            prune.add(pruneDecision(owner, ref, l, policy));
         }
         long pruning = prune.stream().filter(c -> c.action() == Action.PRUNE && held.contains(c.ref())).count();
         int total = Math.max(held.size(), 1);
@@ -124,36 +142,19 @@ public final class Planner {
         }
         prune.sort(Comparator.comparing((PlannedChange c) -> -Hooks.wave(c.live()))
                 .thenComparing(c -> -KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
+        return prune;
+    }
 
-        // hooks run when the release's content changes: a first install, or an upgrade of an installed release
-        boolean install = inventory.isEmpty() && apply.stream().allMatch(c -> c.action() == Action.CREATE);
-        boolean changes = hooksDue && apply.stream().anyMatch(Planner::changesContent)
-                || prune.stream().anyMatch(c -> c.action() == Action.PRUNE);
-        List<PlannedChange> before = new ArrayList<>();
-        List<PlannedChange> after = new ArrayList<>();
-        for (Map<String, Object> hook : changes ? hooks : List.<Map<String, Object>>of()) {
-            ObjectRef ref = refOf(hook);
-            String pre = install ? "pre-install" : "pre-upgrade";
-            String post = install ? "post-install" : "post-upgrade";
-            Set<String> phases = Hooks.phases(hook);
-            if (phases.contains(pre)) {
-                before.add(new PlannedChange(ref, Action.HOOK, pre + " hook: must succeed before anything else "
-                        + "changes", hook, live.get(ref), null));
-            } else if (phases.contains(post)) {
-                after.add(new PlannedChange(ref, Action.HOOK, post + " hook: runs once everything else is applied",
-                        hook, live.get(ref), null));
-            }
-        }
-        Comparator<PlannedChange> byWeight = Comparator.comparing((PlannedChange c) -> Hooks.weight(c.desired()))
-                .thenComparing(PlannedChange::ref);
-        before.sort(byWeight);
-        after.sort(byWeight);
-
-        List<PlannedChange> all = new ArrayList<>(before);
-        all.addAll(apply);
-        all.addAll(prune);
-        all.addAll(after);
-        return new Plan(List.copyOf(all), null);
+    /** The hooks of one phase ({@code pre-install}, {@code post-upgrade}, ...), lower hook-weight first. */
+    private static List<PlannedChange> hookRuns(List<Map<String, Object>> hooks, Map<ObjectRef, Map<String, Object>> live,
+                                                String phase) {
+        String why = phase.startsWith("pre-") ? phase + " hook: must succeed before anything else changes"
+                : phase + " hook: runs once everything else is applied";
+        return hooks.stream().filter(h -> Hooks.phases(h).contains(phase))
+                .map(h -> new PlannedChange(refOf(h), Action.HOOK, why, h, live.get(refOf(h)), null))
+                .sorted(Comparator.comparing((PlannedChange c) -> Hooks.weight(c.desired()))
+                        .thenComparing(PlannedChange::ref))
+                .toList();
     }
 
     /**
