@@ -59,6 +59,7 @@ class RealRelistIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/prefect").syncState()
                         == SyncState.Synced && clusters.watches().covers("real", "prefect"));
 
+                String seen = admin.configMaps().inNamespace("relist").list().getMetadata().getResourceVersion();
                 proxy.down();
                 admin.apps().deployments().inNamespace("relist").withName("prefect-server")
                         .edit(d -> { d.getSpec().setReplicas(4); return d; });
@@ -67,13 +68,24 @@ class RealRelistIT {
                     admin.configMaps().inNamespace("relist").resource(new io.fabric8.kubernetes.api.model
                             .ConfigMapBuilder().withNewMetadata().withName("churn-" + i).endMetadata().build()).create();
                 }
-                await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
+                await().atMost(Duration.ofSeconds(30)).until(() -> compactedPast(admin, seen));
                 proxy.up();
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/prefect").outOfSync() > 0);
                 await().atMost(Duration.ofSeconds(10)).until(() -> service.board().get("real/prefect").driftLines()
                         .stream().anyMatch(l -> l.contains("/spec/replicas: live 4, desired 1")));
             }
+        }
+    }
+
+    /** Whether etcd no longer has the revision (a watch resuming from it gets 410 Gone). */
+    private static boolean compactedPast(KubernetesClient admin, String resourceVersion) {
+        try {
+            admin.configMaps().inNamespace("relist").list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                    .withResourceVersion(resourceVersion).withResourceVersionMatch("Exact").build());
+            return false;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            return e.getCode() == 410;
         }
     }
 }
