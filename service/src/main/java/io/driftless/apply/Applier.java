@@ -77,13 +77,14 @@ public final class Applier {
         boolean failed = false;
         String stoppedBy = null;
         boolean objectsStarted = false;
-        boolean interrupted = false;
+        int leftForNextStart = 0;
+        boolean shuttingDown = false;
         Integer failedWave = null;
         for (PlannedChange change : plan.changes()) {
             boolean writes = change.action() != Action.UNCHANGED && change.action() != Action.SKIP;
             if (stoppedBy == null && writes && stopping.getAsBoolean()) {
                 stoppedBy = SHUTTING_DOWN + "; applied at the next start";
-                interrupted = true;
+                shuttingDown = true;
             }
             boolean laterWave = failedWave != null && change.desired() != null && change.action() != Action.HOOK
                     && Hooks.wave(change.desired()) > failedWave;
@@ -93,6 +94,9 @@ public final class Applier {
                         + "wave " + failedWave + " failed, and later waves wait for it");
             } else if (stoppedBy != null && writes) {
                 entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED, "not applied: " + stoppedBy);
+                if (shuttingDown) {
+                    leftForNextStart++;
+                }
             } else if (change.action() == Action.PRUNE && failed) {
                 entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED,
                         "prune postponed: an earlier object failed to apply");
@@ -119,7 +123,7 @@ public final class Applier {
             }
             entries.add(entry);
         }
-        return new ChangeSet(List.copyOf(entries), interrupted);
+        return new ChangeSet(List.copyOf(entries), leftForNextStart);
     }
 
     private ChangeSet.Entry applyOne(PlannedChange change) {

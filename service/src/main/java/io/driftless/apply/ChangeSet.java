@@ -7,13 +7,18 @@ import io.driftless.model.ObjectRef;
 /**
  * What an apply did: one entry per object with its outcome and reason.
  *
- * @param interrupted the apply stopped at an object boundary because Driftless is shutting down; the
- *                    entries after that point are skipped
+ * @param leftForNextStart objects not applied because Driftless began shutting down (the apply stopped at an
+ *                         object boundary; the next start applies them)
  */
-public record ChangeSet(List<Entry> entries, boolean interrupted) {
+public record ChangeSet(List<Entry> entries, int leftForNextStart) {
 
     public ChangeSet(List<Entry> entries) {
-        this(entries, false);
+        this(entries, 0);
+    }
+
+    /** Whether a shutdown stopped this apply before its end. */
+    public boolean interrupted() {
+        return leftForNextStart > 0;
     }
 
     public enum Outcome {

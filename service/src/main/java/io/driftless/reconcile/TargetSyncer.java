@@ -22,7 +22,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.driftless.apply.Applier;
 import io.driftless.apply.ChangeSet;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.cluster.KubeTargetCluster;
@@ -176,8 +175,7 @@ public final class TargetSyncer {
             String error = changes.failed() ? changes.entries().stream()
                     .filter(e -> e.outcome() == ChangeSet.Outcome.FAILED).map(ChangeSet.Entry::toString)
                     .collect(Collectors.joining("; ")) : changes.interrupted() ? "interrupted by shutdown with "
-                    + changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.SKIPPED
-                    && e.reason().contains(Applier.SHUTTING_DOWN)).count() + " object(s) not applied; the inventory "
+                    + changes.leftForNextStart() + " object(s) not applied; the inventory "
                     + "is consistent and they are applied at the next start" : null;
             return finish(target, snapshot, started, error == null ? SyncResult.SUCCESS : SyncResult.FAILURE, changes, error,
                     rendered.warnings(), plan, health);
