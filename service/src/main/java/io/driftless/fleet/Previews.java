@@ -8,7 +8,6 @@ import java.util.function.Function;
 
 import io.driftless.config.Fleet;
 import io.driftless.config.Target;
-import io.driftless.reconcile.Preview;
 import io.driftless.reconcile.TargetSyncer;
 import io.driftless.source.GitSource;
 import io.driftless.source.Snapshot;

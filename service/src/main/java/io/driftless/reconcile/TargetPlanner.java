@@ -30,7 +30,6 @@ import io.driftless.render.ChartRegistry;
 import io.driftless.render.Values;
 import io.driftless.source.Snapshot;
 import io.driftless.telemetry.Metrics;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * What a target's sync would do at a commit: read the values layers, render (cached per target and

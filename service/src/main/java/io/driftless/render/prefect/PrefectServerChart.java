@@ -7,7 +7,6 @@ import static io.driftless.render.Tree.putIfSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.driftless.render.Chart;
 import io.driftless.render.Template;
