@@ -15,17 +15,17 @@ final class Normalize {
         return desired instanceof String s && s.isEmpty()
                 || desired instanceof Map<?, ?> m && m.isEmpty()
                 || desired instanceof Collection<?> c && c.isEmpty()
-                || zeroOrFalse(desired);
+                || zeroNumber(desired);
     }
 
     /**
-     * The API server leaves out fields whose value is the zero of their type ({@code omitempty}): a probe's
-     * {@code initialDelaySeconds: 0}, {@code hostNetwork: false}. A field it defaults to something else (a
-     * Deployment's {@code replicas}) is always present, so an absent field stands for 0 or false.
+     * The API server leaves out number fields whose value is 0 ({@code omitempty}, e.g. a probe's
+     * {@code initialDelaySeconds}); a number field it defaults to something else (a Deployment's {@code replicas},
+     * {@code terminationGracePeriodSeconds}) is always present, so an absent number stands for 0. Not so for
+     * booleans: {@code automountServiceAccountToken: false} removed by hand means true, and is drift.
      */
-    private static boolean zeroOrFalse(Object desired) {
-        return Boolean.FALSE.equals(desired)
-                || desired instanceof Number n && new BigDecimal(n.toString()).signum() == 0;
+    private static boolean zeroNumber(Object desired) {
+        return desired instanceof Number n && new BigDecimal(n.toString()).signum() == 0;
     }
 
     static boolean scalarsEqual(String path, Object desired, Object live) {
