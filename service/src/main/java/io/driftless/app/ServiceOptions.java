@@ -5,10 +5,12 @@ import picocli.CommandLine.Option;
 /** Options shared by the commands that run the service. */
 final class ServiceOptions {
 
-    @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "HTTP listen address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-host", defaultValue = "${env:DRIFTLESS_HTTP_HOST:-127.0.0.1}",
+            description = "HTTP listen address; 0.0.0.0 in a container (default: $DRIFTLESS_HTTP_HOST or 127.0.0.1).")
     String httpHost;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "${env:DRIFTLESS_HTTP_PORT:-8080}",
+            description = "HTTP port (default: $DRIFTLESS_HTTP_PORT or 8080).")
     int httpPort;
 
     @Option(names = "--parallelism", defaultValue = "4", description = "Targets synced at once per cluster, and Git fetches at once (default: ${DEFAULT-VALUE}).")
