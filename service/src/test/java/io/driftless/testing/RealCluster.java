@@ -132,7 +132,7 @@ public @interface RealCluster {
         }
 
         /** Runs the build script (quick when the binaries are current) and answers the cache folder. */
-        static Path build() throws IOException, InterruptedException {
+        public static Path build() throws IOException, InterruptedException {
             Path script = List.of(Path.of("src/test/kube/build.sh"), Path.of("service/src/test/kube/build.sh"))
                     .stream().filter(Files::isRegularFile).findFirst()
                     .orElseThrow(() -> new IllegalStateException("service/src/test/kube/build.sh not found from "
