@@ -75,7 +75,7 @@ public @interface RealCluster {
 
         /** The control plane of this JVM; closed by JUnit when the last test ends. */
         record Running(ControlPlane plane, Process process, OutputStream stdin)
-                implements ExtensionContext.Store.CloseableResource {
+                implements ExtensionContext.Store.CloseableResource, AutoCloseable {
             @Override
             public void close() throws Exception {
                 process.destroy();
