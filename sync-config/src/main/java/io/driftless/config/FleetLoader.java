@@ -136,7 +136,7 @@ public final class FleetLoader {
             c.problem("url", "'" + url + "' must be an http:// or https:// URL");
         }
         String tokenEnv = c.string("tokenEnv", null);
-        if (url != null && url.startsWith("http://") && tokenEnv != null && !isLoopback(url)) {
+        if (url != null && url.startsWith("http://") && tokenEnv != null && !Urls.isLoopback(url)) {
             c.problem("tokenEnv", "a token over plain http:// would travel unencrypted; use https://");
         }
         String format = c.string("format", "json");
@@ -209,7 +209,7 @@ public final class FleetLoader {
         if (badRef != null) {
             c.problem("ref", GitRefs.describe(ref, badRef));
         }
-        if (url != null && hasUserInfo(url)) {
+        if (url != null && Urls.hasUserInfo(url)) {
             c.problem("url", "carries credentials in its user part; never put them in the URL: use auth.usernameEnv "
                     + "or auth.username with passwordEnv, passwordFile, tokenEnv or tokenFile");
         }
@@ -240,7 +240,7 @@ public final class FleetLoader {
                         + (sshKey != null || knownHosts != null ? " (sshKeyFile and knownHostsFile are for ssh:// URLs)"
                         : ""));
             }
-            if (url != null && url.startsWith("http://") && secrets > 0 && !isLoopback(url)) {
+            if (url != null && url.startsWith("http://") && secrets > 0 && !Urls.isLoopback(url)) {
                 a.problem(null, "credentials over plain http:// would travel unencrypted; use https://");
             }
         }
@@ -268,45 +268,6 @@ public final class FleetLoader {
             }
         }
         return new SourceSpec(name, url, ref, poll, auth, webhook, List.copyOf(trustedKeys), c.origin());
-    }
-
-    /**
-     * Plain HTTP to this machine never leaves it. Decided on the host as written: {@code localhost} or an address
-     * literal in 127.0.0.0/8 or ::1; a name such as {@code 127.example.com} is not loopback, whatever it resolves to.
-     */
-    public static boolean isLoopback(String url) {
-        String host;
-        try {
-            host = java.net.URI.create(url).getHost();
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (host == null) {
-            return false;
-        }
-        if (host.equals("localhost")) {
-            return true;
-        }
-        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (!IPV4_LITERAL.matcher(literal).matches() && !(literal.contains(":") && literal.matches("[0-9a-fA-F:.]+"))) {
-            return false;
-        }
-        try {
-            return java.net.InetAddress.getByName(literal).isLoopbackAddress(); // a literal: no lookup is made
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private static final Pattern IPV4_LITERAL = Pattern.compile(
-            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-
-    /** Whether a URL carries a user-info part ({@code https://user:secret@host/}). */
-    static boolean hasUserInfo(String url) {
-        if (SourceSpec.isSsh(url)) {
-            return url.matches("^ssh://[^/@]*:[^/@]*@.*"); // ssh://git@host is a user name, not a secret
-        }
-        return url.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*@.*");
     }
 
     private static int count(String... values) {

@@ -268,13 +268,13 @@ class FleetLoaderTest {
         assertThat(problems(VALID.replace("https://git.example.com", "http://127.attacker.example")))
                 .containsExactly("fleet.yaml:6: sources[0].auth: credentials over plain http:// would travel "
                         + "unencrypted; use https://");
-        assertThat(FleetLoader.isLoopback("http://127.0.0.1:8080/x")).isTrue();
-        assertThat(FleetLoader.isLoopback("http://127.9.8.7/x")).isTrue();
-        assertThat(FleetLoader.isLoopback("http://[::1]:80/x")).isTrue();
-        assertThat(FleetLoader.isLoopback("http://localhost/x")).isTrue();
-        assertThat(FleetLoader.isLoopback("http://127.attacker.example/x")).isFalse();
-        assertThat(FleetLoader.isLoopback("http://127.0.0.1.nip.example/x")).isFalse();
-        assertThat(FleetLoader.isLoopback("http://10.0.0.1/x")).isFalse();
+        assertThat(Urls.isLoopback("http://127.0.0.1:8080/x")).isTrue();
+        assertThat(Urls.isLoopback("http://127.9.8.7/x")).isTrue();
+        assertThat(Urls.isLoopback("http://[::1]:80/x")).isTrue();
+        assertThat(Urls.isLoopback("http://localhost/x")).isTrue();
+        assertThat(Urls.isLoopback("http://127.attacker.example/x")).isFalse();
+        assertThat(Urls.isLoopback("http://127.0.0.1.nip.example/x")).isFalse();
+        assertThat(Urls.isLoopback("http://10.0.0.1/x")).isFalse();
     }
 
     @Test
