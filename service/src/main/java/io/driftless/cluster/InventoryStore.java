@@ -76,10 +76,6 @@ public final class InventoryStore {
         return out;
     }
 
-    public void save(String namespace, String release, String revision, Collection<ObjectRef> refs) {
-        save(namespace, release, revision, new Inventory(Set.copyOf(refs), Set.copyOf(refs), revision));
-    }
-
     public void save(String namespace, String release, String revision, Inventory inventory) {
         ConfigMapBuilder cm = new ConfigMapBuilder().withNewMetadata().withName(name(release)).withNamespace(namespace)
                 .addToLabels(INVENTORY_LABEL, release).addToLabels("app.kubernetes.io/managed-by", "driftless")

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.driftless.model.ObjectNames;
 import io.driftless.render.Tree;
 
 /**
@@ -17,7 +18,6 @@ import io.driftless.render.Tree;
 final class Validation {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     /** Kinds whose names must be DNS labels (at most 63 characters, no dots). */
@@ -41,7 +41,7 @@ final class Validation {
             }
             if (name.isEmpty()) {
                 out.add(id + ": metadata.name is required");
-            } else if (LABEL_NAMED.contains(kind) ? !isDnsLabel(name) : !isDnsSubdomain(name)) {
+            } else if (LABEL_NAMED.contains(kind) ? !isDnsLabel(name) : !ObjectNames.isDnsSubdomain(name)) {
                 out.add(id + ": metadata.name '" + name + "' is not a valid " + (LABEL_NAMED.contains(kind)
                         ? "DNS label (lower case letters, digits and '-', at most 63 characters)"
                         : "DNS subdomain (lower case letters, digits, '-' and '.', at most 253 characters)"));
@@ -88,16 +88,12 @@ final class Validation {
         return s.length() <= 63 && DNS_LABEL.matcher(s).matches();
     }
 
-    private static boolean isDnsSubdomain(String s) {
-        return s.length() <= 253 && DNS_SUBDOMAIN.matcher(s).matches();
-    }
-
     /** {@code [prefix/]name}: an optional DNS subdomain prefix and a name of at most 63 characters. */
     private static boolean isQualifiedKey(String key) {
         int slash = key.indexOf('/');
         String prefix = slash < 0 ? null : key.substring(0, slash);
         String name = slash < 0 ? key : key.substring(slash + 1);
-        return (prefix == null || !prefix.isEmpty() && isDnsSubdomain(prefix))
+        return (prefix == null || !prefix.isEmpty() && ObjectNames.isDnsSubdomain(prefix))
                 && name.length() <= 63 && QUALIFIED_NAME.matcher(name).matches();
     }
 }

@@ -157,13 +157,7 @@ public final class ValueReader {
     }
 
     private static String describe(Object v) {
-        if (v instanceof Map) {
-            return "a mapping";
-        }
-        if (v instanceof List) {
-            return "a list";
-        }
-        return "'" + scalar(v) + "'";
+        return v instanceof Map || v instanceof List ? io.driftless.config.SafeYaml.typeName(v) : "'" + scalar(v) + "'";
     }
 
     @SuppressWarnings("unchecked")
