@@ -53,7 +53,8 @@ final class TargetPlanner {
         }
     }
 
-    private record CachedRender(String commit, Chart.Rendered rendered) {
+    /** A render of a commit, with the objects it asks for (hooks aside), which health is assessed over. */
+    private record CachedRender(String commit, Chart.Rendered rendered, List<ObjectRef> objects) {
     }
 
     private final ChartRegistry charts;
@@ -112,13 +113,7 @@ final class TargetPlanner {
         if (cached == null || !cached.commit().equals(commit) || !cluster.covers(target.release().name())) {
             return java.util.Optional.empty();
         }
-        List<ObjectRef> refs = new ArrayList<>();
-        for (var r : cached.rendered().objects()) {
-            Map<String, Object> object = Planner.inNamespace(target.release().namespace(), Values.deepCopy(r));
-            if (!Planner.isHook(object)) {
-                refs.add(Planner.refOf(object));
-            }
-        }
+        List<ObjectRef> refs = cached.objects();
         LiveReader.Cache cache = cluster.cache();
         Map<ObjectRef, Map<String, Object>> live = new java.util.HashMap<>();
         for (ObjectRef ref : refs) {
@@ -132,6 +127,19 @@ final class TargetPlanner {
         }
         return java.util.Optional.of(io.driftless.health.Health.assess(refs, live, Set.of(),
                 cached.rendered().healthHints()));
+    }
+
+    /** The rendered objects' identities in the release's namespace, hooks aside (metadata copied, not the rest). */
+    private static List<ObjectRef> releaseObjects(Chart.Rendered rendered, String namespace) {
+        List<ObjectRef> refs = new ArrayList<>();
+        for (Map<String, Object> r : rendered.objects()) {
+            Map<String, Object> object = new java.util.LinkedHashMap<>(r);
+            object.put("metadata", new java.util.LinkedHashMap<>(io.driftless.render.Tree.asMap(r.get("metadata"))));
+            if (!Planner.isHook(object)) {
+                refs.add(Planner.refOf(Planner.inNamespace(namespace, object)));
+            }
+        }
+        return List.copyOf(refs);
     }
 
     private Chart.Rendered render(Target target, Snapshot snapshot, boolean cache) {
@@ -167,7 +175,8 @@ final class TargetPlanner {
                 r.chart().version(), cluster.secrets(), cluster.capabilities()), layers);
         metrics.rendered(r.chart().name(), Duration.between(started, clock.instant()));
         if (cache) {
-            renders.put(target.id(), new CachedRender(snapshot.commit(), rendered));
+            renders.put(target.id(), new CachedRender(snapshot.commit(), rendered,
+                    releaseObjects(rendered, target.release().namespace())));
         }
         return rendered;
     }
