@@ -31,6 +31,7 @@ import io.driftless.render.ChartRegistry;
 import io.driftless.source.GitSource;
 import io.driftless.telemetry.Metrics;
 import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -52,13 +53,7 @@ class FleetLifecycleIT {
     void noFetchOrSyncStartsOnceAShutdownHasBegun() throws Exception {
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("origin"))) {
             git.commit("values", Map.of("values.yaml", "server: {}\n"));
-            Fleet fleet = FleetLoader.parse("fleet.yaml", """
-                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
-                    clusters: [{name: dev, embedded: true}]
-                    releases:
-                      - {name: prefect, namespace: prefect, chart: {name: prefect-server, version: 2026.8.18172642},
-                         source: values, values: [values.yaml]}
-                    """.formatted(git.url(), GitHttpServer.USER).getBytes(StandardCharsets.UTF_8), tmp);
+            Fleet fleet = OneRelease.fleet(git, tmp, "{name: dev, embedded: true}", "prefect", "{}");
             Vertx vertx = Vertx.vertx();
             Metrics metrics = new Metrics();
             try (ClusterConnections clusters = new ClusterConnections(fleet.clusters());

@@ -5,7 +5,6 @@ import io.driftless.status.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.driftless.app.DriftlessService;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
-import io.driftless.config.FleetLoader;
 import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,16 +31,9 @@ class LiveHealthIT {
     void aDeploymentThatBecomesAvailableMakesTheTargetHealthyWithoutAPoll() throws Exception {
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("origin"))) {
             git.commit("values", Map.of("values.yaml", "sqlite: {enabled: true}\npostgresql: {enabled: false}\n"));
-            Fleet fleet = FleetLoader.parse("fleet.yaml", """
-                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
-                    clusters: [{name: dev, embedded: true}]
-                    releases:
-                      - {name: prefect, namespace: prefect, chart: {name: prefect-server, version: 2026.8.18172642},
-                         source: values, values: [values.yaml]}
-                    """.formatted(git.url(), GitHttpServer.USER).getBytes(StandardCharsets.UTF_8), tmp);
+            Fleet fleet = OneRelease.fleet(git, tmp, "{name: dev, embedded: true}", "prefect", "{}");
             ClusterConnections clusters = new ClusterConnections(fleet.clusters());
-            try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
-                    tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD)), clusters)) {
+            try (DriftlessService service = OneRelease.start(fleet, tmp, clusters)) {
                 // the test writes through a client of its own, so the service's request count is its own
                 KubernetesClient dev = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
                         new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(clusters.embeddedUrls().get("dev"))

@@ -3,7 +3,6 @@ package io.driftless.realcluster;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.driftless.app.DriftlessService;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
-import io.driftless.config.FleetLoader;
 import io.driftless.status.SyncState;
 import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
 import io.driftless.testing.RealCluster;
 import io.driftless.testing.TcpProxy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,18 +43,10 @@ class RealRelistIT {
             Path kubeconfig = tmp.resolve("via-proxy.kubeconfig");
             Files.writeString(kubeconfig, Files.readString(plane.kubeconfig())
                     .replace("https://127.0.0.1:" + apiPort, "https://127.0.0.1:" + proxy.port()));
-            git.commit("values", Map.of("values.yaml", "postgresql: {enabled: false}\nexternalDatabase: "
-                    + "{existingSecret: db, host: db.example.com, username: p, passwordSecretKey: pw, name: p}\n"));
-            Fleet fleet = FleetLoader.parse("fleet.yaml", """
-                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
-                    clusters: [{name: real, kubeconfig: %s}]
-                    releases:
-                      - {name: prefect, namespace: relist, chart: {name: prefect-server, version: 2026.8.18172642},
-                         source: values, values: [values.yaml]}
-                    """.formatted(git.url(), GitHttpServer.USER, kubeconfig).getBytes(StandardCharsets.UTF_8), tmp);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Fleet fleet = OneRelease.fleet(git, tmp, "{name: real, kubeconfig: " + kubeconfig + "}", "relist", "{}");
             ClusterConnections clusters = new ClusterConnections(fleet.clusters());
-            try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
-                    tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD)), clusters)) {
+            try (DriftlessService service = OneRelease.start(fleet, tmp, clusters)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/prefect").syncState()
                         == SyncState.Synced && clusters.watches().covers("real", "prefect"));
 

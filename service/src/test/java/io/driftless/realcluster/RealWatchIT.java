@@ -4,7 +4,6 @@ import io.driftless.status.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.driftless.app.DriftlessService;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
-import io.driftless.config.FleetLoader;
 import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
 import io.driftless.testing.RealCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -35,19 +34,10 @@ class RealWatchIT {
     void aHandEditIsHealedWithoutAPollAndADeletedNamespaceComesBack(RealCluster.ControlPlane plane) throws Exception {
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("origin"));
              KubernetesClient admin = plane.admin()) {
-            git.commit("values", Map.of("values.yaml", "postgresql: {enabled: false}\nexternalDatabase: "
-                    + "{existingSecret: db, host: db.example.com, username: p, passwordSecretKey: pw, name: p}\n"));
-            Fleet fleet = FleetLoader.parse("fleet.yaml", """
-                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
-                    clusters: [{name: real, kubeconfig: %s}]
-                    releases:
-                      - {name: prefect, namespace: watched, chart: {name: prefect-server, version: 2026.8.18172642},
-                         source: values, values: [values.yaml], syncPolicy: {selfHeal: true}}
-                    """.formatted(git.url(), GitHttpServer.USER, plane.kubeconfig())
-                    .getBytes(StandardCharsets.UTF_8), tmp);
-            try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
-                    tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD)),
-                    new ClusterConnections(fleet.clusters()))) {
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Fleet fleet = OneRelease.fleet(git, tmp, "{name: real, kubeconfig: " + plane.kubeconfig() + "}",
+                    "watched", "{selfHeal: true}");
+            try (DriftlessService service = OneRelease.start(fleet, tmp, new ClusterConnections(fleet.clusters()))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> 
                         service.board().get("real/prefect").syncState() == SyncState.Synced);
                 // the Deployment becomes available after the sync: only its status changes, and the watches
