@@ -68,8 +68,12 @@ final class DemoCommand implements Callable<Integer> {
         if (realCluster) {
             System.out.println("Driftless demo on real control planes");
             try {
-                real = LocalControlPlanes.start(home, demoDir.resolve("kube"),
-                        example.clusters().stream().map(ClusterSpec::name).toList(), System.out);
+                System.out.println("  building the control plane when missing (first time: about 8 minutes; needs Go)");
+                Path bin = LocalControlPlanes.build(home.resolve("service/src/test/kube/build.sh"), System.out)
+                        .resolve("bin");
+                real = LocalControlPlanes.start(bin, demoDir.resolve("kube"),
+                        example.clusters().stream().map(ClusterSpec::name).toList(), List.of(), System.out);
+                real.addVolumes();
             } catch (Exception e) {
                 System.err.println("driftless: " + e.getMessage());
                 return 1;

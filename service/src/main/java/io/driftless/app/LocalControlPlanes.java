@@ -23,52 +23,70 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
- * Real Kubernetes control planes for the demo ({@code demo --real-cluster}): one kube-apiserver with its etcd,
+ * Real Kubernetes control planes, for {@code demo --real-cluster} and the tests: one kube-apiserver with its etcd,
  * controllers, scheduler and kwok (fake nodes and kubelets) per cluster, built from their Go modules by the
- * project's test tooling on first use, on loopback ports, stopped with the demo (or when it dies).
+ * project's test tooling ({@code service/src/test/kube/build.sh}) on first use, on loopback ports. They stop on
+ * {@link #close()}, with the JVM, or when it dies (the launcher stops when its standard input closes).
  */
-final class LocalControlPlanes implements AutoCloseable {
+public final class LocalControlPlanes implements AutoCloseable {
+
+    /** How long a control plane may take to answer. */
+    private static final long START_SECONDS = 120;
 
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Path> adminKubeconfigs = new LinkedHashMap<>();
+    private final Map<String, String> urls = new LinkedHashMap<>();
 
     private LocalControlPlanes() {
     }
 
-    static LocalControlPlanes start(Path home, Path dir, List<String> clusters, PrintStream out) throws Exception {
-        Path bin = build(home, out).resolve("bin");
+    /**
+     * Starts one control plane per cluster name, each in its own folder under {@code dir}.
+     *
+     * @param bin           the folder of the built binaries ({@link #build}'s answer, then {@code bin})
+     * @param apiserverArgs extra kube-apiserver flags, e.g. {@code --etcd-compaction-interval=2s}
+     */
+    public static LocalControlPlanes start(Path bin, Path dir, List<String> clusters, List<String> apiserverArgs,
+                                           PrintStream out) throws Exception {
         LocalControlPlanes planes = new LocalControlPlanes();
-        Runtime.getRuntime().addShutdownHook(new Thread(planes::close, "driftless-demo-clusters"));
+        Runtime.getRuntime().addShutdownHook(new Thread(planes::close, "driftless-control-planes"));
         try {
             for (String name : clusters) {
                 Path clusterDir = dir.resolve(name);
                 Files.createDirectories(clusterDir);
                 out.println("  starting cluster " + name + " (kube-apiserver, etcd, controllers, kwok) ...");
-                Process p = new ProcessBuilder(bin.resolve("kube-apiserver-launcher").toString(), "--dir",
-                        clusterDir.toString(), "--components", bin.toString())
-                        .redirectError(clusterDir.resolve("kube-apiserver.log").toFile()).start();
+                List<String> command = new ArrayList<>(List.of(bin.resolve("kube-apiserver-launcher").toString(),
+                        "--dir", clusterDir.toString(), "--components", bin.toString()));
+                apiserverArgs.forEach(a -> command.add("--apiserver-arg=" + a));
+                Path log = clusterDir.resolve("kube-apiserver.log");
+                Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
                 planes.processes.add(p);
                 BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
                         StandardCharsets.UTF_8));
-                String ready = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        for (String line; (line = lines.readLine()) != null; ) {
-                            if (line.startsWith("READY ")) {
-                                return line;
+                String ready;
+                try {
+                    ready = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            for (String line; (line = lines.readLine()) != null; ) {
+                                if (line.startsWith("READY ")) {
+                                    return line;
+                                }
                             }
+                            return null;
+                        } catch (IOException e) {
+                            return null;
                         }
-                        return null;
-                    } catch (IOException e) {
-                        return null;
-                    }
-                }).get(120, TimeUnit.SECONDS);
-                if (ready == null) {
-                    throw new IllegalStateException("cluster " + name + " did not start; see "
-                            + clusterDir.resolve("kube-apiserver.log"));
+                    }).get(START_SECONDS, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    ready = null;
                 }
-                Path kubeconfig = Path.of(ready.split(" ")[1]);
-                planes.adminKubeconfigs.put(name, kubeconfig);
-                planes.addVolumes(kubeconfig);
+                if (ready == null) {
+                    throw new IllegalStateException("cluster " + name + " did not start within " + START_SECONDS
+                            + " s; its log (" + log + ") ends with:\n" + tail(log));
+                }
+                String[] parts = ready.split(" ");
+                planes.adminKubeconfigs.put(name, Path.of(parts[1]));
+                planes.urls.put(name, parts[2]);
             }
         } catch (Exception e) {
             planes.close();
@@ -77,13 +95,15 @@ final class LocalControlPlanes implements AutoCloseable {
         return planes;
     }
 
-    /** Runs the build script of the test control plane (quick when it is built), showing its progress. */
-    private static Path build(Path home, PrintStream out) throws IOException, InterruptedException {
-        Path script = home.resolve("service/src/test/kube/build.sh");
+    /**
+     * Runs the build script of the control plane (quick when it is built), showing its progress, and answers
+     * the folder it built into.
+     */
+    public static Path build(Path script, PrintStream out) throws IOException, InterruptedException {
         if (!Files.isRegularFile(script)) {
-            throw new IllegalStateException(script + " not found: --real-cluster runs from a clone of the project");
+            throw new IllegalStateException(script + " not found: the control plane is built from a clone of the "
+                    + "project");
         }
-        out.println("  building the control plane when missing (first time: about 8 minutes; needs Go) ...");
         Process build = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
         String last = null;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(build.getInputStream(),
@@ -99,11 +119,36 @@ final class LocalControlPlanes implements AutoCloseable {
         return Path.of(last.strip());
     }
 
+    /** A cluster's admin kubeconfig (system:masters). */
+    public Path adminKubeconfig(String cluster) {
+        return adminKubeconfigs.get(cluster);
+    }
+
+    /** A cluster's API server URL. */
+    public String url(String cluster) {
+        return urls.get(cluster);
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     /**
      * Volumes for the claims the charts make (bundled databases, SQLite): there is no storage provisioner, so the
      * volume controller binds claims to these.
      */
-    private void addVolumes(Path kubeconfig) throws IOException {
+    void addVolumes() throws IOException {
+        for (Path kubeconfig : adminKubeconfigs.values()) {
+            addVolumes(kubeconfig);
+        }
+    }
+
+    private static void addVolumes(Path kubeconfig) throws IOException {
         try (KubernetesClient admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(null,
                 Files.readString(kubeconfig), kubeconfig.toString())).build()) {
             for (int i = 0; i < 6; i++) {

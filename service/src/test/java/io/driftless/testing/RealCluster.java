@@ -1,9 +1,8 @@
 package io.driftless.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -12,17 +11,14 @@ import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import io.driftless.app.LocalControlPlanes;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -60,8 +56,6 @@ public @interface RealCluster {
 
     final class Extension implements ParameterResolver {
 
-        private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
             return parameter.getParameter().getType() == ControlPlane.class;
@@ -74,15 +68,11 @@ public @interface RealCluster {
         }
 
         /** The control plane of this JVM; closed by JUnit when the last test ends. */
-        record Running(ControlPlane plane, Process process, OutputStream stdin)
+        record Running(ControlPlane plane, LocalControlPlanes planes)
                 implements ExtensionContext.Store.CloseableResource, AutoCloseable {
             @Override
-            public void close() throws Exception {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-                stdin.close();
+            public void close() {
+                planes.close();
             }
         }
 
@@ -90,44 +80,16 @@ public @interface RealCluster {
             try {
                 Path bin = build().resolve("bin");
                 Path dir = Files.createTempDirectory("driftless-kube-");
-                Path log = dir.resolve("kube-apiserver.log");
-                // dual-stack Service ranges, so charts that ask for IPv6 families are accepted as on most clusters
-                Process process = new ProcessBuilder(bin.resolve("kube-apiserver-launcher").toString(),
-                        "--dir", dir.toString(), "--components", bin.toString(),
-                        "--apiserver-arg=--service-cluster-ip-range=10.96.0.0/16,fd00:10:96::/108",
+                LocalControlPlanes planes = LocalControlPlanes.start(bin, dir, List.of("test"), List.of(
+                        // dual-stack Service ranges, so charts that ask for IPv6 families are accepted as on most
+                        // clusters
+                        "--service-cluster-ip-range=10.96.0.0/16,fd00:10:96::/108",
                         // compacts often, so a watch that was away resumes into 410 Gone and relists
-                        "--apiserver-arg=--etcd-compaction-interval=2s")
-                        .redirectError(log.toFile()).start();
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8));
-                CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        for (String line; (line = out.readLine()) != null; ) {
-                            if (line.startsWith("READY ")) {
-                                return line;
-                            }
-                        }
-                        return null;
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                String line;
-                try {
-                    line = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    line = null;
-                }
-                if (line == null) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("the test control plane did not start within " + START_TIMEOUT
-                            .toSeconds() + " s; its log (" + log + ") ends with:\n" + tail(log));
-                }
-                String[] parts = line.split(" ");
-                return new Running(new ControlPlane(dir, Path.of(parts[1]), parts[2]), process,
-                        process.getOutputStream());
-            } catch (IOException | InterruptedException | java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("cannot start the test control plane: " + e, e);
+                        "--etcd-compaction-interval=2s"), new PrintStream(OutputStream.nullOutputStream()));
+                return new Running(new ControlPlane(dir.resolve("test"), planes.adminKubeconfig("test"),
+                        planes.url("test")), planes);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the test control plane: " + e.getMessage(), e);
             }
         }
 
@@ -138,23 +100,12 @@ public @interface RealCluster {
                     .orElseThrow(() -> new IllegalStateException("service/src/test/kube/build.sh not found from "
                             + Path.of("").toAbsolutePath()));
             Path log = Files.createTempFile("driftless-kube-build", ".log");
-            Process build = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            if (!build.waitFor(30, TimeUnit.MINUTES) || build.exitValue() != 0) {
-                build.destroyForcibly();
-                throw new IllegalStateException("building the test control plane failed (" + script
-                        + "); its output ends with:\n" + tail(log));
-            }
-            List<String> lines = Files.readAllLines(log);
-            return Path.of(lines.get(lines.size() - 1).strip());
-        }
-
-        private static String tail(Path log) {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-            } catch (IOException e) {
-                return "(unreadable: " + e + ")";
+            try (PrintStream out = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
+                return LocalControlPlanes.build(script, out);
+            } catch (IllegalStateException e) {
+                List<String> output = Files.readAllLines(log);
+                throw new IllegalStateException(e.getMessage() + "; its output ends with:\n"
+                        + String.join("\n", output.subList(Math.max(0, output.size() - 30), output.size())), e);
             }
         }
     }
