@@ -7,11 +7,13 @@ import picocli.CommandLine.Command;
 @Command(name = "driftless", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "GitOps sync for Kubernetes fleets: renders values-driven releases from Git, "
                 + "applies them to every target cluster with pruning, and reports drift.",
-        subcommands = {DemoCommand.class, RunCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        CommandLine cli = new CommandLine(new Main());
+        demoCommand().ifPresent(demo -> cli.addSubcommand("demo", demo));
+        int code = cli.setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     System.err.println("driftless: " + e.getMessage());
                     return 1;
@@ -22,12 +24,26 @@ public final class Main {
         }
     }
 
+    /**
+     * The demo (embedded API servers, local control planes) is in the full jar only; the server jar and the image
+     * leave it out, with the in-memory API server it needs.
+     */
+    private static java.util.Optional<Object> demoCommand() {
+        try {
+            return java.util.Optional.of(Class.forName("io.driftless.demo.DemoCommand").getConstructor().newInstance());
+        } catch (ClassNotFoundException e) {
+            return java.util.Optional.empty();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the demo command cannot be created", e);
+        }
+    }
+
     private static boolean keepsRunning(String[] args) {
         return args.length > 0 && (args[0].equals("demo") || args[0].equals("run"));
     }
 
     /** Configures slf4j-simple before the first logger is created. */
-    static void configureLogging(String level) {
+    public static void configureLogging(String level) {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");

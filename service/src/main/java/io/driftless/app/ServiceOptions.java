@@ -3,11 +3,11 @@ package io.driftless.app;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run the service. */
-final class ServiceOptions {
+public final class ServiceOptions {
 
     @Option(names = "--http-host", defaultValue = "${env:DRIFTLESS_HTTP_HOST:-127.0.0.1}",
             description = "HTTP listen address; 0.0.0.0 in a container (default: $DRIFTLESS_HTTP_HOST or 127.0.0.1).")
-    String httpHost;
+    public String httpHost;
 
     @Option(names = "--http-port", defaultValue = "${env:DRIFTLESS_HTTP_PORT:-8080}",
             description = "HTTP port (default: $DRIFTLESS_HTTP_PORT or 8080).")
@@ -22,10 +22,10 @@ final class ServiceOptions {
     java.nio.file.Path apiAuthFile;
 
     @Option(names = "--log-level", description = "trace, debug, info, warn or error (default: info; warn for the demo).")
-    String logLevel;
+    public String logLevel;
 
     /** The service settings these options describe; IllegalArgumentException names an unreadable file. */
-    DriftlessService.Settings settings(java.nio.file.Path stateDir, String host) {
+    public DriftlessService.Settings settings(java.nio.file.Path stateDir, String host) {
         java.util.Map<String, String> env = System.getenv();
         if (apiAuthFile == null) {
             return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env);

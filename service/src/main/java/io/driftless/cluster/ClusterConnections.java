@@ -1,21 +1,17 @@
 package io.driftless.cluster;
 
 import java.io.Closeable;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
-
-import org.slf4j.LoggerFactory;
 
 import io.driftless.config.ClusterSpec;
 import io.fabric8.kubernetes.client.Config;
@@ -25,19 +21,14 @@ import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 
 /**
- * One Kubernetes client per cluster; starts in-memory API servers for {@code embedded} clusters. Every
+ * One Kubernetes client per cluster; starts in-memory API servers for {@code embedded} clusters (where the build
+ * has them, see {@link EmbeddedApiServers}). Clusters join and leave with the fleet ({@link #add}, {@link #remove}). Every
  * request any client makes is seen by the {@link RequestObserver} (metrics) and updates the cluster's
  * {@link Reachability}.
  */
 public final class ClusterConnections implements Closeable {
-
-    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(ClusterConnections.class);
 
     /** Sees each request to an API server: its cluster, lower-case HTTP verb and status (null: no answer). */
     @FunctionalInterface
@@ -79,8 +70,10 @@ public final class ClusterConnections implements Closeable {
         }
     }
 
-    private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
-    private final Map<String, KubernetesMockServer> embedded = new LinkedHashMap<>();
+    /** In fleet order; guarded by itself. */
+    private final Map<String, KubernetesClient> clients = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final java.util.Set<String> embedded = ConcurrentHashMap.newKeySet();
+    private EmbeddedApiServers embeddedServers;
     private final Map<String, Reachability> reachability = new ConcurrentHashMap<>();
     private volatile RequestObserver observer = (cluster, verb, code) -> { };
     private final Watches watches = new Watches(this);
@@ -88,9 +81,34 @@ public final class ClusterConnections implements Closeable {
     private volatile Consumer<String> returned = cluster -> { };
 
     public ClusterConnections(List<ClusterSpec> clusters) {
-        for (ClusterSpec spec : clusters) {
-            reachability.put(spec.name(), new Reachability(spec.name(), true, null, null, null, null));
-            clients.put(spec.name(), connect(spec));
+        try {
+            clusters.forEach(this::add);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Connects a cluster that joined the fleet (or replaces the connection of one whose settings changed). */
+    public void add(ClusterSpec spec) {
+        if (clients.containsKey(spec.name())) {
+            remove(spec.name());
+        }
+        KubernetesClient client = connect(spec);
+        reachability.put(spec.name(), new Reachability(spec.name(), true, null, null, null, null));
+        clients.put(spec.name(), client);
+    }
+
+    /** Disconnects a cluster that left the fleet: its informers stop, its client closes. */
+    public void remove(String cluster) {
+        KubernetesClient client = clients.remove(cluster);
+        watches.forget(cluster);
+        reachability.remove(cluster);
+        if (client != null) {
+            client.close();
+        }
+        if (embedded.remove(cluster)) {
+            embeddedServers.stop(cluster);
         }
     }
 
@@ -114,23 +132,29 @@ public final class ClusterConnections implements Closeable {
 
     /** Reachability of every cluster, in fleet order. */
     public List<Reachability> reachability() {
-        return clients.keySet().stream().map(reachability::get).toList();
+        synchronized (clients) {
+            return clients.keySet().stream().map(reachability::get).filter(java.util.Objects::nonNull).toList();
+        }
     }
 
     private Interceptor watching(String cluster) {
         return new Interceptor() {
             @Override
             public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-                Reachability before = reachability.put(cluster, Reachability.answered(cluster, Instant.now()));
+                Reachability[] before = new Reachability[1];
+                reachability.computeIfPresent(cluster, (c, was) -> {
+                    before[0] = was;
+                    return Reachability.answered(cluster, Instant.now());
+                });
                 observer.observed(cluster, verb(request), response.code());
-                if (before != null && !before.reachable()) {
+                if (before[0] != null && !before[0].reachable()) {
                     returned.accept(cluster); // whichever request saw it first (a probe, an informer's relist)
                 }
             }
 
             @Override
             public void afterConnectionFailure(HttpRequest request, Throwable failure) {
-                reachability.compute(cluster, (c, before) -> before.failed(failure.getClass().getSimpleName()
+                reachability.computeIfPresent(cluster, (c, before) -> before.failed(failure.getClass().getSimpleName()
                         + (failure.getMessage() == null ? "" : ": " + failure.getMessage().lines().findFirst().orElse("")),
                         Instant.now()));
                 observer.observed(cluster, verb(request), null);
@@ -153,19 +177,30 @@ public final class ClusterConnections implements Closeable {
     /** API server URLs of the embedded clusters, by name. */
     public Map<String, String> embeddedUrls() {
         Map<String, String> out = new LinkedHashMap<>();
-        embedded.keySet().forEach(name -> out.put(name, clients.get(name).getMasterUrl().toString()));
+        synchronized (clients) {
+            clients.forEach((name, client) -> {
+                if (embedded.contains(name)) {
+                    out.put(name, client.getMasterUrl().toString());
+                }
+            });
+        }
         return out;
     }
 
     private KubernetesClient connect(ClusterSpec spec) {
         switch (spec.connection()) {
             case EMBEDDED: {
-                KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-                        new HashMap<>(), new KubernetesCrudDispatcher(), false);
-                server.init(InetAddress.getLoopbackAddress(), 0);
-                embedded.put(spec.name(), server);
-                return server.createClient(builder -> builder.withHttpClientBuilderConsumer(http ->
-                        http.addOrReplaceInterceptor("driftless-observer", watching(spec.name()))));
+                synchronized (embedded) {
+                    if (embeddedServers == null) {
+                        embeddedServers = EmbeddedApiServers.provided().orElseThrow(() -> new IllegalStateException(
+                                "cluster '" + spec.name() + "' is embedded (in memory): embedded clusters are part of "
+                                + "the demo build (driftless-all.jar), not of the server jar or the image; connect "
+                                + "a real cluster with kubeconfig or inCluster"));
+                    }
+                }
+                KubernetesClient client = embeddedServers.start(spec.name(), watching(spec.name()));
+                embedded.add(spec.name());
+                return client;
             }
             case IN_CLUSTER:
                 return build(spec, Config.autoConfigure(null));
@@ -234,13 +269,11 @@ public final class ClusterConnections implements Closeable {
     @Override
     public void close() {
         watches.close();
-        clients.values().forEach(KubernetesClient::close);
-        embedded.forEach((name, server) -> {
-            try {
-                server.destroy();
-            } catch (RuntimeException e) {
-                LOG.debug("embedded cluster {} did not stop cleanly", name, e);
-            }
-        });
+        synchronized (clients) {
+            clients.values().forEach(KubernetesClient::close);
+        }
+        if (embeddedServers != null) {
+            embeddedServers.close();
+        }
     }
 }

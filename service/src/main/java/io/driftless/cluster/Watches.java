@@ -195,6 +195,20 @@ public final class Watches implements AutoCloseable {
         return cluster + "|" + ref.apiVersion() + "|" + ref.kind();
     }
 
+    /** Stops a cluster's informers and forgets its caches (the cluster left the fleet or is reconnected). */
+    public synchronized void forget(String cluster) {
+        informers.entrySet().removeIf(e -> {
+            if (e.getKey().startsWith(cluster + "|")) {
+                e.getValue().stop();
+                return true;
+            }
+            return false;
+        });
+        unwatchable.removeIf(k -> k.startsWith(cluster + "|"));
+        targetKinds.keySet().removeIf(k -> k.startsWith(cluster + "/"));
+        echoes.remove(cluster);
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

@@ -1,4 +1,4 @@
-package io.driftless.app;
+package io.driftless.demo;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.driftless.app;
+package io.driftless.demo;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +13,9 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 
+import io.driftless.app.DriftlessService;
+import io.driftless.app.Main;
+import io.driftless.app.ServiceOptions;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.ClusterSpec;
 import io.driftless.config.ConfigException;
@@ -32,7 +35,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the example fleet against two embedded in-memory clusters (dev, prod) from a local Git "
                 + "repository seeded from sync-config/examples, with the HTTP API and metrics.")
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--home", defaultValue = "${sys:driftless.home:-.}", description = "Project folder (default: the launcher's).")
     Path home;
