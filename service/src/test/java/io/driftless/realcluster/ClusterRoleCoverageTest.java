@@ -28,7 +28,7 @@ class ClusterRoleCoverageTest {
     @Test
     void theClusterRoleLetsDriftlessReadWatchWriteAndPruneEveryKindTheChartsRender()
             throws IOException, URISyntaxException {
-        Path file = Stream.of(Path.of("../deploy/clusterrole.yaml"), Path.of("deploy/clusterrole.yaml"))
+        Path file = Stream.of(Path.of("../deploy/base/clusterrole.yaml"), Path.of("deploy/base/clusterrole.yaml"))
                 .filter(Files::isRegularFile).findFirst().orElseThrow();
         List<Object> rules = Tree.asList(SafeYaml.parse("clusterrole.yaml", Files.readAllBytes(file)).asMap()
                 .get("rules"));

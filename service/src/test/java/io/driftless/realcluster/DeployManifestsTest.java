@@ -20,26 +20,60 @@ import io.driftless.render.Tree;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
-/** The manifests in deploy/ parse, line up with each other and with what the service serves. */
+/**
+ * The manifests in deploy/ parse, line up with each other and with what the service serves: the base (deploy/base/,
+ * which {@code kubectl apply -k deploy/} applies) and the HA overlay over it (deploy/ha/).
+ */
 class DeployManifestsTest {
 
+    /** deploy/, which {@code kubectl apply -k} turns into the base (deploy/base/). */
     static Path deploy;
+    /** The base's objects. */
     static List<HasMetadata> objects = new ArrayList<>();
 
     @BeforeAll
     static void load() throws IOException {
         objects.clear();
         deploy = Stream.of(Path.of("../deploy"), Path.of("deploy")).filter(Files::isDirectory).findFirst().orElseThrow();
-        for (Object file : Tree.asList(SafeYaml.parse("kustomization.yaml",
-                Files.readAllBytes(deploy.resolve("kustomization.yaml"))).asMap().get("resources"))) {
-            objects.add(Serialization.unmarshal(Files.readString(deploy.resolve(String.valueOf(file)))));
+        objects.addAll(resources(deploy));
+    }
+
+    /** What a kustomization.yaml lists under the key: its resources, or the paths of its patches. */
+    private static List<String> listed(Path dir, String key) throws IOException {
+        return Tree.asList(SafeYaml.parse("kustomization.yaml", Files.readAllBytes(dir.resolve("kustomization.yaml")))
+                .asMap().get(key)).stream().map(e -> String.valueOf(e instanceof Map ? Tree.asMap(e).get("path") : e))
+                .toList();
+    }
+
+    /** The objects of a kustomization's resources, into the folders (other kustomizations) it lists. */
+    private static List<HasMetadata> resources(Path dir) throws IOException {
+        List<HasMetadata> found = new ArrayList<>();
+        for (String resource : listed(dir, "resources")) {
+            Path path = dir.resolve(resource);
+            if (Files.isDirectory(path)) {
+                found.addAll(resources(path));
+            } else {
+                found.add(Serialization.unmarshal(Files.readString(path)));
+            }
+        }
+        return found;
+    }
+
+    /** The YAML files in a folder, kustomization.yaml aside. */
+    private static List<String> manifests(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+                    .filter(n -> !n.equals("kustomization.yaml")).toList();
         }
     }
 
@@ -50,22 +84,22 @@ class DeployManifestsTest {
 
     @Test
     void theKustomizationListsEveryManifest() throws IOException {
-        List<String> listed = Tree.asList(SafeYaml.parse("kustomization.yaml", Files.readAllBytes(
-                deploy.resolve("kustomization.yaml"))).asMap().get("resources")).stream().map(String::valueOf).toList();
-        try (Stream<Path> files = Files.list(deploy)) {
-            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                    .filter(n -> !n.equals("kustomization.yaml"))).containsExactlyInAnyOrderElementsOf(listed);
-        }
+        assertThat(listed(deploy, "resources")).containsExactly("base");
+        assertThat(manifests(deploy)).as("beside the kustomization only the generated single-file installs")
+                .containsExactlyInAnyOrder("install.yaml", "install-ha.yaml");
+        assertThat(manifests(deploy.resolve("base"))).containsExactlyInAnyOrderElementsOf(
+                listed(deploy.resolve("base"), "resources"));
     }
 
     @Test
     void selectorsPortsAndProbesLineUp() {
         Deployment deployment = one(Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).as("the base runs one; the HA overlay two").isOne();
+        assertThat(objects).noneMatch(PodDisruptionBudget.class::isInstance);
         Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
         assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
         Service service = one(Service.class);
         assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
-        assertThat(podLabels).containsAllEntriesOf(one(PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels());
         assertThat(podLabels).containsAllEntriesOf(one(NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels());
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         String port = service.getSpec().getPorts().get(0).getTargetPort().getStrVal();
@@ -84,6 +118,45 @@ class DeployManifestsTest {
                 .isEqualTo(deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
         assertThat(objects).filteredOn(o -> !o.getKind().startsWith("Cluster") && !o.getKind().equals("Namespace"))
                 .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isEqualTo("driftless"));
+    }
+
+    @Test
+    void theHaOverlayRunsTwoReplicasApartWithADisruptionBudget() throws IOException {
+        Path ha = deploy.resolve("ha");
+        assertThat(listed(ha, "resources")).containsExactly("../base", "poddisruptionbudget.yaml");
+        List<String> patches = listed(ha, "patches");
+        assertThat(manifests(ha)).containsExactlyInAnyOrderElementsOf(Stream.concat(Stream.of(
+                "poddisruptionbudget.yaml"), patches.stream()).toList());
+        Deployment deployment = one(Deployment.class);
+        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        PodDisruptionBudget budget = Serialization.unmarshal(Files.readString(ha.resolve("poddisruptionbudget.yaml")));
+        assertThat(budget.getMetadata().getNamespace()).isEqualTo("driftless");
+        assertThat(budget.getSpec().getMinAvailable().getIntVal()).isOne();
+        assertThat(podLabels).containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
+        List<Deployment> patched = new ArrayList<>();
+        for (String patch : patches) {
+            Deployment d = Serialization.unmarshal(Files.readString(ha.resolve(patch)));
+            assertThat(d.getMetadata().getName()).as(patch).isEqualTo(deployment.getMetadata().getName());
+            assertThat(d.getMetadata().getNamespace()).as(patch).isEqualTo(deployment.getMetadata().getNamespace());
+            patched.add(d);
+        }
+        assertThat(patched).extracting(d -> d.getSpec().getReplicas()).contains(2);
+        List<PodSpec> pods = patched.stream().filter(d -> d.getSpec().getTemplate() != null)
+                .map(d -> d.getSpec().getTemplate().getSpec()).toList();
+        List<WeightedPodAffinityTerm> apart = pods.stream().filter(p -> p.getAffinity() != null)
+                .flatMap(p -> p.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()
+                        .stream()).toList();
+        assertThat(apart).hasSize(1);
+        assertThat(apart.get(0).getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(podLabels).containsAllEntriesOf(apart.get(0).getPodAffinityTerm().getLabelSelector()
+                .getMatchLabels());
+        List<TopologySpreadConstraint> spread = pods.stream().flatMap(p -> p.getTopologySpreadConstraints().stream())
+                .toList();
+        assertThat(spread).hasSize(1);
+        assertThat(spread.get(0).getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+        assertThat(spread.get(0).getMaxSkew()).isOne();
+        assertThat(spread.get(0).getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+        assertThat(podLabels).containsAllEntriesOf(spread.get(0).getLabelSelector().getMatchLabels());
     }
 
     @Test

@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Least privilege, proven: Driftless runs with the token of its service account bound only to the ClusterRole in
- * {@code deploy/}, and a full sync (every kind the charts render, RBAC objects included), a prune, a hook run, a
+ * {@code deploy/base/}, and a full sync (every kind the charts render, RBAC objects included), a prune, a hook run, a
  * lease round and its Events go through without one request denied.
  */
 @RealCluster
@@ -34,8 +34,8 @@ class RealRbacIT {
     Path tmp;
 
     private static Path deploy(String file) {
-        return List.of(Path.of("../deploy", file), Path.of("deploy", file)).stream().filter(Files::isRegularFile)
-                .findFirst().orElseThrow();
+        return List.of(Path.of("../deploy/base", file), Path.of("deploy/base", file)).stream()
+                .filter(Files::isRegularFile).findFirst().orElseThrow();
     }
 
     private static double requests(OneTarget t, String code) {
