@@ -50,7 +50,8 @@ public final class HttpApiVerticle extends VerticleBase {
     private final int port;
     private final StatusBoard board;
     private final Metrics metrics;
-    private final Map<String, SourceSpec> sources;
+    private final Supplier<List<SourceSpec>> sources;
+    private Supplier<Object> fleetStatus = () -> Map.of();
     private final Map<String, String> env;
     private final ApiCredentials credentials;
     private final Supplier<List<?>> clusters;
@@ -64,7 +65,7 @@ public final class HttpApiVerticle extends VerticleBase {
      * @param clusters each cluster's reachability, for {@code GET /api/v1/clusters}
      * @param shards   this replica's identity and who holds each shard, for {@code GET /api/v1/shards}
      */
-    public HttpApiVerticle(String host, int port, StatusBoard board, Metrics metrics, List<SourceSpec> sources,
+    public HttpApiVerticle(String host, int port, StatusBoard board, Metrics metrics, Supplier<List<SourceSpec>> sources,
                            Map<String, String> env, ApiCredentials credentials, Supplier<List<?>> clusters,
                            Supplier<Object> shards) {
         this.shards = shards;
@@ -74,8 +75,19 @@ public final class HttpApiVerticle extends VerticleBase {
         this.port = port;
         this.board = board;
         this.metrics = metrics;
-        this.sources = sources.stream().collect(Collectors.toMap(SourceSpec::name, s -> s));
+        this.sources = sources;
         this.env = env;
+    }
+
+    /** What {@code GET /api/v1/fleet} answers: where the fleet comes from and how its last reload went. */
+    public HttpApiVerticle reportingFleet(Supplier<Object> status) {
+        this.fleetStatus = status;
+        return this;
+    }
+
+    /** The running fleet's sources, by name (the fleet may have been reloaded). */
+    private Map<String, SourceSpec> sources() {
+        return sources.get().stream().collect(Collectors.toMap(SourceSpec::name, s -> s));
     }
 
     @Override
@@ -93,6 +105,7 @@ public final class HttpApiVerticle extends VerticleBase {
                 board.all().stream().map(Views.Target::of).toList()));
         router.get("/api/v1/clusters").handler(ctx -> json(ctx, 200, clusters.get()));
         router.get("/api/v1/shards").handler(ctx -> json(ctx, 200, shards.get()));
+        router.get("/api/v1/fleet").handler(ctx -> json(ctx, 200, fleetStatus.get()));
         router.get("/api/v1/targets/:cluster/:release").handler(ctx -> {
             var status = board.get(ctx.pathParam("cluster") + "/" + ctx.pathParam("release"));
             if (status == null) {
@@ -103,7 +116,7 @@ public final class HttpApiVerticle extends VerticleBase {
         });
         router.post("/api/v1/sources/:source/refresh").handler(this::authorized).handler(ctx -> {
             String name = ctx.pathParam("source");
-            if (!sources.containsKey(name)) {
+            if (!sources().containsKey(name)) {
                 json(ctx, 404, Map.of("error", "no such source '" + name + "'"));
                 return;
             }
@@ -191,9 +204,10 @@ public final class HttpApiVerticle extends VerticleBase {
                     + "\"source\": \"<name>\"}"));
             return;
         }
-        String source = body.getString("source", sources.size() == 1 ? sources.keySet().iterator().next() : null);
+        Map<String, SourceSpec> known = sources();
+        String source = body.getString("source", known.size() == 1 ? known.keySet().iterator().next() : null);
         if (source == null) {
-            json(ctx, 400, Map.of("error", "name the source: one of " + new java.util.TreeSet<>(sources.keySet())));
+            json(ctx, 400, Map.of("error", "name the source: one of " + new java.util.TreeSet<>(known.keySet())));
             return;
         }
         vertx.eventBus().<io.vertx.core.json.JsonArray>request(FleetVerticle.PREVIEW,
@@ -273,7 +287,7 @@ public final class HttpApiVerticle extends VerticleBase {
     /** A push to a source's repository: verify the signature, then fetch that source at once. */
     private void webhook(RoutingContext ctx) {
         String name = ctx.pathParam("source");
-        SourceSpec source = sources.get(name);
+        SourceSpec source = sources().get(name);
         if (source == null || source.webhook().isNone()) {
             metrics.webhook(source == null ? "unknown" : name, "unknown");
             json(ctx, 404, Map.of("error", "no webhook is configured for source '" + name + "'"));

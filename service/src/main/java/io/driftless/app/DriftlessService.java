@@ -3,6 +3,7 @@ package io.driftless.app;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.driftless.api.ApiCredentials;
@@ -12,7 +13,9 @@ import io.driftless.cluster.ShardLeases;
 import io.driftless.config.Fleet;
 import io.driftless.config.SourceSpec;
 import io.driftless.diff.Redaction;
+import io.driftless.fleet.FleetChange;
 import io.driftless.fleet.FleetVerticle;
+import io.driftless.fleet.LiveFleet;
 import io.driftless.fleet.Shards;
 import io.driftless.status.StatusBoard;
 import io.driftless.reconcile.TargetSyncer;
@@ -40,6 +43,10 @@ public final class DriftlessService implements AutoCloseable {
     }
 
     private final Vertx vertx;
+    private final LiveFleet live;
+    private final FleetVerticle fleetVerticle;
+    private final Settings settings;
+    private volatile java.util.function.Supplier<Object> fleetStatus = () -> Map.of("origin", "given at start");
     private final ClusterConnections clusters;
     private final Map<String, GitSource> sources;
     private final StatusBoard board;
@@ -48,8 +55,12 @@ public final class DriftlessService implements AutoCloseable {
     private final ShardLeases leases;
     private final int httpPort;
 
-    private DriftlessService(Vertx vertx, ClusterConnections clusters, Map<String, GitSource> sources,
-                             StatusBoard board, Metrics metrics, Notifier notifier, ShardLeases leases, int httpPort) {
+    private DriftlessService(Vertx vertx, LiveFleet live, FleetVerticle fleetVerticle, Settings settings,
+                             ClusterConnections clusters, Map<String, GitSource> sources, StatusBoard board,
+                             Metrics metrics, Notifier notifier, ShardLeases leases, int httpPort) {
+        this.live = live;
+        this.fleetVerticle = fleetVerticle;
+        this.settings = settings;
         this.leases = leases;
         this.notifier = notifier;
         this.vertx = vertx;
@@ -80,7 +91,8 @@ public final class DriftlessService implements AutoCloseable {
             throw e;
         }
         StatusBoard board = new StatusBoard(fleet.targets());
-        Map<String, GitSource> sources = new LinkedHashMap<>();
+        LiveFleet live = new LiveFleet(fleet);
+        Map<String, GitSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
         Vertx vertx = null;
         ShardLeases leases;
         try {
@@ -102,16 +114,19 @@ public final class DriftlessService implements AutoCloseable {
         }
         TargetSyncer syncer = new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC(),
                 notifier::send);
+        DriftlessService[] self = new DriftlessService[1];
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
-                fleet.sources(), settings.env(), settings.apiCredentials(), clusters::reachability,
+                () -> live.get().sources(), settings.env(), settings.apiCredentials(), clusters::reachability,
                 () -> Map.of("identity", leases.identity(), "shards", leases.holdings()))
-                .holding(id -> leases.holds(Shards.of(id, leases.shards())));
-        leases.onLoss(shard -> fleet.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
+                .holding(id -> leases.holds(Shards.of(id, leases.shards())))
+                .reportingFleet(() -> self[0] == null ? Map.of() : self[0].fleetStatus.get());
+        leases.onLoss(shard -> live.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
                 .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
+        FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,
+                Clock.systemUTC(), settings.parallelism());
         try {
             vertx.deployVerticle(api).await();
-            vertx.deployVerticle(new FleetVerticle(fleet, clusters, leases, sources, syncer, board, metrics, Clock.systemUTC(),
-                    settings.parallelism())).await();
+            vertx.deployVerticle(fleetVerticle).await();
         } catch (Exception e) { // await() rethrows checked failures such as BindException unchanged
             vertx.close().await();
             leases.close();
@@ -124,7 +139,53 @@ public final class DriftlessService implements AutoCloseable {
             }
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
-        return new DriftlessService(vertx, clusters, sources, board, metrics, notifier, leases, api.actualPort());
+        self[0] = new DriftlessService(vertx, live, fleetVerticle, settings, clusters, sources, board, metrics,
+                notifier, leases, api.actualPort());
+        return self[0];
+    }
+
+    /** What was applied by a reload: the change, and one line per removed target. */
+    public record Reloaded(FleetChange change, List<String> removed) {
+    }
+
+    /**
+     * Applies a reloaded (already validated) fleet to the running service: targets, clusters and sources it adds
+     * start, those it removes stop, those it changes are synced again; the others go on untouched. Settings read
+     * once at start (highAvailability, notifications) stay as they are, as the change's {@code needRestart} says.
+     *
+     * @throws IllegalStateException a new cluster or source cannot be opened (an unreadable kubeconfig or key
+     *                               file); nothing changed then
+     */
+    public synchronized Reloaded reload(Fleet next) {
+        FleetChange change = FleetChange.between(live.get(), next);
+        if (change.isEmpty()) {
+            return new Reloaded(change, List.of());
+        }
+        List<String> opening = new java.util.ArrayList<>(change.addedClusters());
+        opening.addAll(change.changedClusters());
+        next.clusters().stream().filter(c -> opening.contains(c.name())).forEach(ClusterConnections::check);
+        Map<String, GitSource> opened = new LinkedHashMap<>();
+        try {
+            for (SourceSpec spec : next.sources()) {
+                if (change.addedSources().contains(spec.name()) || change.changedSources().contains(spec.name())) {
+                    opened.put(spec.name(), new GitSource(spec, settings.stateDir().resolve("cache"), settings.env()));
+                }
+            }
+        } catch (RuntimeException e) {
+            opened.values().forEach(GitSource::close);
+            throw e;
+        }
+        return new Reloaded(change, fleetVerticle.reconfigure(next, change, opened).await());
+    }
+
+    /** The fleet now running. */
+    public Fleet fleet() {
+        return live.get();
+    }
+
+    /** What {@code GET /api/v1/fleet} answers from now on. */
+    public void reportFleet(java.util.function.Supplier<Object> status) {
+        this.fleetStatus = status;
     }
 
     /**

@@ -1,25 +1,37 @@
 package io.driftless.app;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.driftless.config.ConfigException;
 import io.driftless.config.Fleet;
 import io.driftless.config.FleetLoader;
+import io.driftless.config.FleetSource;
+import io.driftless.source.SourceException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Runs the sync service for a fleet file until stopped. */
+/** Runs the sync service for a fleet file (or the fleet in Git it points to) until stopped, following its changes. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the sync service for a fleet file until stopped (Ctrl-C).")
+        description = {"Run the sync service for a fleet file until stopped (Ctrl-C, SIGTERM).",
+                "The fleet is reloaded when the file changes (checked every --fleet-check-interval seconds, and at "
+                        + "once on SIGHUP); a file with only a fleetSource reads the fleet from Git and reloads it when "
+                        + "its commit changes. A fleet that fails validation is reported and the running one stays."})
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--fleet"}, required = true, description = "Fleet file (YAML).")
+    @Option(names = {"-c", "--fleet"}, required = true, description = "Fleet file (YAML), or a file with a fleetSource.")
     Path fleetFile;
 
     @Option(names = "--state-dir", defaultValue = ".driftless", description = "Git cache and state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
+
+    @Option(names = "--fleet-check-interval", defaultValue = "5",
+            description = "Seconds between checks of the fleet file for a change (default: ${DEFAULT-VALUE}).")
+    int checkSeconds;
 
     @Mixin
     ServiceOptions options;
@@ -27,14 +39,6 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Main.configureLogging(options.logLevel == null ? "info" : options.logLevel);
-        Fleet fleet;
-        try {
-            fleet = FleetLoader.load(fleetFile);
-        } catch (ConfigException e) {
-            System.err.println("driftless: the fleet file is invalid:");
-            e.problems().forEach(p -> System.err.println("  " + p));
-            return 2;
-        }
         DriftlessService.Settings settings;
         try {
             settings = options.settings(stateDir, options.httpHost);
@@ -42,10 +46,31 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("driftless: " + e.getMessage());
             return 2;
         }
+        FleetReloads.Origin origin;
+        FleetReloads.Read read;
+        Fleet fleet;
+        try {
+            Optional<FleetSource> pointer = FleetLoader.fleetSource(fleetFile);
+            origin = pointer.isPresent()
+                    ? FleetReloads.git(pointer.get(), fleetFile, stateDir.resolve("fleet-cache"), settings.env())
+                    : FleetReloads.file(fleetFile, Duration.ofSeconds(Math.max(1, checkSeconds)));
+            read = origin.read();
+            fleet = origin.parse(read);
+        } catch (ConfigException e) {
+            System.err.println("driftless: the fleet is invalid:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return 2;
+        } catch (SourceException | IllegalStateException e) {
+            System.err.println("driftless: cannot read the fleet: " + e.getMessage());
+            return 2;
+        }
         DriftlessService service = DriftlessService.start(fleet, settings);
-        System.out.println("driftless: " + fleet.targets().size() + " target(s); HTTP on http://" + options.httpHost
-                + ":" + service.httpPort());
+        FleetReloads reloads = new FleetReloads(origin, read.revision(), service, Clock.systemUTC()).start();
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloads.checkSoon());
+        System.out.println("driftless: " + fleet.targets().size() + " target(s) from " + origin.describe()
+                + "; HTTP on http://" + options.httpHost + ":" + service.httpPort());
         service.awaitShutdown();
+        reloads.close();
         return 0;
     }
 }

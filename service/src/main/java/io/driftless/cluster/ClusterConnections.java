@@ -99,6 +99,28 @@ public final class ClusterConnections implements Closeable {
         clients.put(spec.name(), client);
     }
 
+    /**
+     * Throws what connecting the cluster would throw (an unreadable kubeconfig; an embedded cluster in a build
+     * without them), connecting nothing: a reloaded fleet is checked before any of it is applied.
+     */
+    public static void check(ClusterSpec spec) {
+        switch (spec.connection()) {
+            case EMBEDDED -> {
+                if (EmbeddedApiServers.provided().isEmpty()) {
+                    throw notInThisBuild(spec);
+                }
+            }
+            case IN_CLUSTER -> new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build().close();
+            default -> new KubernetesClientBuilder().withConfig(kubeconfig(spec)).build().close();
+        }
+    }
+
+    private static IllegalStateException notInThisBuild(ClusterSpec spec) {
+        return new IllegalStateException("cluster '" + spec.name() + "' is embedded (in memory): embedded clusters are "
+                + "part of the demo build (driftless-all.jar), not of the server jar or the image; connect a real "
+                + "cluster with kubeconfig or inCluster");
+    }
+
     /** Disconnects a cluster that left the fleet: its informers stop, its client closes. */
     public void remove(String cluster) {
         KubernetesClient client = clients.remove(cluster);
@@ -192,10 +214,7 @@ public final class ClusterConnections implements Closeable {
             case EMBEDDED: {
                 synchronized (embedded) {
                     if (embeddedServers == null) {
-                        embeddedServers = EmbeddedApiServers.provided().orElseThrow(() -> new IllegalStateException(
-                                "cluster '" + spec.name() + "' is embedded (in memory): embedded clusters are part of "
-                                + "the demo build (driftless-all.jar), not of the server jar or the image; connect "
-                                + "a real cluster with kubeconfig or inCluster"));
+                        embeddedServers = EmbeddedApiServers.provided().orElseThrow(() -> notInThisBuild(spec));
                     }
                 }
                 KubernetesClient client = embeddedServers.start(spec.name(), watching(spec.name()));

@@ -76,7 +76,12 @@ public final class InventoryStore {
         return out;
     }
 
+    /** Records the inventory; {@link Inventory#EMPTY} (a target that holds nothing) deletes the record instead. */
     public void save(String namespace, String release, String revision, Inventory inventory) {
+        if (inventory.equals(Inventory.EMPTY)) {
+            client.configMaps().inNamespace(namespace).withName(name(release)).delete();
+            return;
+        }
         ConfigMapBuilder cm = new ConfigMapBuilder().withNewMetadata().withName(name(release)).withNamespace(namespace)
                 .addToLabels(INVENTORY_LABEL, release).addToLabels("app.kubernetes.io/managed-by", "driftless")
                 .endMetadata()

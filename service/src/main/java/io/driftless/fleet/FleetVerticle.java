@@ -72,7 +72,7 @@ public final class FleetVerticle extends VerticleBase {
     public static final String SHARD_ACQUIRED = "driftless.shard.acquired";
     private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
 
-    private final Fleet fleet;
+    private final LiveFleet live;
     private final ClusterConnections clusters;
     private final ShardLeases leases;
     private final Map<String, GitSource> sources;
@@ -99,11 +99,13 @@ public final class FleetVerticle extends VerticleBase {
     private ClusterProbes probes;
     /** Set when a shutdown begins: no timer, message or informer change starts work after it. */
     private volatile boolean stopping;
+    private Context context;
 
-    public FleetVerticle(Fleet fleet, ClusterConnections clusters, ShardLeases leases, Map<String, GitSource> sources,
+    /** @param sources the fleet's sources by name; this verticle adds and removes them when the fleet is reloaded */
+    public FleetVerticle(LiveFleet live, ClusterConnections clusters, ShardLeases leases, Map<String, GitSource> sources,
                          TargetSyncer syncer, StatusBoard board, Metrics metrics, Clock clock, int parallelism) {
         this.leases = leases;
-        this.fleet = fleet;
+        this.live = live;
         this.clusters = clusters;
         this.sources = sources;
         this.syncer = syncer;
@@ -115,7 +117,7 @@ public final class FleetVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        workers = new Workers(vertx, fleet, parallelism);
+        workers = new Workers(vertx, live.get(), parallelism);
         vertx.eventBus().<String>consumer(REFRESH, msg -> {
             if (!sources.containsKey(msg.body())) {
                 msg.fail(404, "unknown source '" + msg.body() + "'");
@@ -125,17 +127,15 @@ public final class FleetVerticle extends VerticleBase {
             msg.reply("refreshing");
         });
         vertx.eventBus().<JsonObject>consumer(SYNC, this::forcedSync);
-        Previews previews = new Previews(fleet, sources, syncer, workers, snapshots::get, () -> stopping);
+        Previews previews = new Previews(live, sources, syncer, workers, snapshots::get, () -> stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
         vertx.eventBus().<String>consumer(COMPARE, previews::compare);
-        vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> fleet.targets().stream()
+        vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> live.targets().stream()
                 .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).map(t -> t.release().source())
                 .distinct().forEach(this::poll));
-        Context context = vertx.getOrCreateContext();
-        Map<String, Target> byLabel = new HashMap<>();
-        fleet.targets().forEach(t -> byLabel.put(t.cluster().name() + "/" + Tracking.labelValue(t), t));
+        context = vertx.getOrCreateContext();
         clusters.watches().listen(change -> {
-            Target target = byLabel.get(change.cluster() + "/" + change.release());
+            Target target = live.byLabel(change.cluster(), change.release());
             if (target != null) {
                 context.runOnContext(v -> {
                     if (Watches.STATUS_CHANGED.equals(change.event())) {
@@ -149,7 +149,7 @@ public final class FleetVerticle extends VerticleBase {
         clusters.onReturn(cluster -> context.runOnContext(v -> {
             LOG.info("cluster={} reachable again; comparing its targets", cluster);
             // what changed there while it was away was seen by nobody: compare each target, whatever the caches say
-            List<Target> returned = fleet.targets().stream().filter(t -> t.cluster().name().equals(cluster)).toList();
+            List<Target> returned = live.targets().stream().filter(t -> t.cluster().name().equals(cluster)).toList();
             returned.forEach(t -> dirty.add(t.id()));
             returned.stream().map(t -> t.release().source()).distinct().forEach(this::poll);
         }));
@@ -164,8 +164,7 @@ public final class FleetVerticle extends VerticleBase {
             msg.fail(503, "Driftless is shutting down");
             return;
         }
-        Target target = fleet.targets().stream().filter(t -> t.id().equals(msg.body().getString("target")))
-                .findFirst().orElse(null);
+        Target target = live.target(msg.body().getString("target")).orElse(null);
         if (target == null) {
             msg.fail(404, "no such target '" + msg.body().getString("target") + "'");
             return;
@@ -222,8 +221,8 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     private void poll(String sourceName) {
-        if (stopping) {
-            return;
+        if (stopping || !sources.containsKey(sourceName)) {
+            return; // shutting down, or the source left the fleet
         }
         if (!polling.add(sourceName)) {
             // a fetch is running; it may have read the remote before this push, or checked the shards before
@@ -262,6 +261,9 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     private void schedule(GitSource source) {
+        if (sources.get(source.spec().name()) != source) {
+            return; // the source left the fleet, or was replaced, while it was fetched
+        }
         long interval = source.spec().pollInterval().toMillis();
         long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10));
         timers.put(source.spec().name(), vertx.setTimer(interval + jitter, id -> poll(source.spec().name())));
@@ -269,12 +271,15 @@ public final class FleetVerticle extends VerticleBase {
 
     private Future<Void> syncTargets(String sourceName, Snapshot snapshot, String fetchError) {
         List<Future<TargetStatus>> runs = new ArrayList<>();
-        for (Target target : fleet.targets()) {
+        for (Target target : live.targets()) {
             if (!target.release().source().equals(sourceName) || !mine(target)) {
                 continue;
             }
             runs.add(this.<TargetStatus[]>track(target, () -> {
                 TargetStatus before = board.get(target.id());
+                if (before == null || !current(target)) {
+                    return null; // the target left the fleet, or changed, while this sync waited
+                }
                 if (fetchError != null) {
                     return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), fetchError)};
                 }
@@ -287,6 +292,9 @@ public final class FleetVerticle extends VerticleBase {
                 }
                 return syncBlocking(target, snapshot, newCommit, false);
             }).map(pair -> {
+                if (pair == null) {
+                    return null;
+                }
                 publish(pair[0], pair[1]);
                 return pair[1];
             }));
@@ -329,6 +337,95 @@ public final class FleetVerticle extends VerticleBase {
         return Snapshot.later(snapshot, snapshots.get(snapshot.source()));
     }
 
+    /** Whether the target is in the running fleet as it is (not removed, not changed by a reload). */
+    private boolean current(Target target) {
+        return live.target(target.id()).orElse(null) == target;
+    }
+
+    /**
+     * Applies a reloaded fleet on this verticle's context: removed targets stop (and, when the new fleet says
+     * {@code pruneRemovedTargets}, their objects are pruned first, while their cluster is still connected),
+     * the new fleet is what polls, live changes, previews and the API see from then on, sources and clusters
+     * join and leave, and the sources of every added or changed target are fetched now. Other targets go on as
+     * they were. Answers one line per removed target.
+     *
+     * @param opened the GitSources of the added and changed sources, already opened
+     */
+    public Future<List<String>> reconfigure(Fleet next, FleetChange change, Map<String, GitSource> opened) {
+        io.vertx.core.Promise<List<String>> done = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> {
+            List<Future<String>> removals = new ArrayList<>();
+            for (Target t : change.removedTargets()) {
+                if (!next.pruneRemovedTargets()) {
+                    removals.add(Future.succeededFuture(t.id() + ": removed from the fleet; its objects are left "
+                            + "in place (pruneRemovedTargets is false)"));
+                } else if (!mine(t)) {
+                    removals.add(Future.succeededFuture(t.id() + ": removed from the fleet; the replica holding its "
+                            + "shard prunes it"));
+                } else {
+                    removals.add(track(t, () -> t.id() + ": removed from the fleet; " + syncer.retire(t)));
+                }
+            }
+            live.set(next);
+            board.follow(next.targets());
+            change.addedTargets().forEach(t -> metrics.target(t.cluster().name(), t.release().name()));
+            List<String> replaced = new ArrayList<>(change.removedSources());
+            replaced.addAll(change.changedSources());
+            for (String name : replaced) {
+                Long timer = timers.remove(name);
+                if (timer != null) {
+                    vertx.cancelTimer(timer);
+                }
+                snapshots.remove(name);
+                GitSource old = sources.remove(name);
+                if (old != null) {
+                    track(() -> {
+                        old.close(); // after a fetch in progress
+                        return null;
+                    });
+                }
+            }
+            change.removedSources().forEach(metrics::forgetSource);
+            opened.forEach((name, source) -> {
+                sources.put(name, source);
+                metrics.source(name);
+            });
+            for (String name : change.addedClusters()) {
+                clusters.add(cluster(next, name));
+                workers.add(name);
+            }
+            change.changedClusters().forEach(name -> clusters.add(cluster(next, name)));
+            Future.join(removals).onComplete(r -> {
+                List<String> report = new ArrayList<>();
+                for (int i = 0; i < removals.size(); i++) {
+                    Target t = change.removedTargets().get(i);
+                    report.add(removals.get(i).succeeded() ? removals.get(i).result()
+                            : t.id() + ": removed from the fleet; pruning failed: " + removals.get(i).cause());
+                    syncer.forget(t);
+                    metrics.forgetTarget(t.cluster().name(), t.release().name());
+                    dirty.remove(t.id());
+                }
+                for (String name : change.removedClusters()) {
+                    clusters.remove(name);
+                    workers.remove(name);
+                    metrics.forgetCluster(name);
+                }
+                List<Target> touched = new ArrayList<>(change.addedTargets());
+                touched.addAll(change.changedTargets());
+                touched.forEach(t -> dirty.add(t.id()));
+                java.util.Set<String> fetch = new java.util.LinkedHashSet<>(opened.keySet());
+                touched.forEach(t -> fetch.add(t.release().source()));
+                fetch.forEach(this::poll);
+                done.complete(report);
+            });
+        });
+        return done.future();
+    }
+
+    private static io.driftless.config.ClusterSpec cluster(Fleet fleet, String name) {
+        return fleet.clusters().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
     /** Whether this replica holds the target's shard (always, without high availability). */
     private boolean mine(Target target) {
         return leases.holds(Shards.of(target.id(), leases.shards()));
@@ -336,7 +433,7 @@ public final class FleetVerticle extends VerticleBase {
 
     /** Only an owned object's status changed: assess the target's health again soon, from the caches. */
     private void statusChanged(Target target) {
-        if (stopping || !mine(target) || !healthPending.add(target.id())) {
+        if (stopping || !current(target) || !mine(target) || !healthPending.add(target.id())) {
             return;
         }
         vertx.setTimer(DEBOUNCE.toMillis(), id -> {
@@ -351,7 +448,7 @@ public final class FleetVerticle extends VerticleBase {
 
     /** An owned object changed in the cluster: compare its target soon (changes within the debounce are one). */
     private void liveChanged(Target target) {
-        if (stopping || !mine(target)) {
+        if (stopping || !current(target) || !mine(target)) {
             return;
         }
         dirty.add(target.id());
@@ -364,7 +461,8 @@ public final class FleetVerticle extends VerticleBase {
                 return;
             }
             Snapshot snapshot = snapshots.get(target.release().source());
-            if (snapshot == null || board.get(target.id()).lastError() != null || !dirty.remove(target.id())) {
+            if (!current(target) || snapshot == null || board.get(target.id()).lastError() != null
+                    || !dirty.remove(target.id())) {
                 // not fetched yet (the first poll syncs it), failing (its status keeps the error until a poll
                 // or retry succeeds), or a sync already covered the change
                 return;

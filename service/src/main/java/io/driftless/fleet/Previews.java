@@ -24,7 +24,7 @@ import io.vertx.core.json.JsonObject;
  */
 final class Previews {
 
-    private final Fleet fleet;
+    private final LiveFleet fleet;
     private final Map<String, GitSource> sources;
     private final TargetSyncer syncer;
     private final Workers workers;
@@ -33,7 +33,7 @@ final class Previews {
     private final Set<String> comparing = ConcurrentHashMap.newKeySet();
 
     /** @param lastFetch the newest snapshot of a source, by name, or null before its first fetch */
-    Previews(Fleet fleet, Map<String, GitSource> sources, TargetSyncer syncer, Workers workers,
+    Previews(LiveFleet fleet, Map<String, GitSource> sources, TargetSyncer syncer, Workers workers,
              Function<String, Snapshot> lastFetch, BooleanSupplier stopping) {
         this.fleet = fleet;
         this.sources = sources;
@@ -45,7 +45,7 @@ final class Previews {
 
     /** What syncing a target at its last fetched commit would do; reads the live state, writes nothing. */
     void compare(Message<String> msg) {
-        Target target = fleet.targets().stream().filter(t -> t.id().equals(msg.body())).findFirst().orElse(null);
+        Target target = fleet.target(msg.body()).orElse(null);
         if (target == null) {
             msg.fail(404, "no such target '" + msg.body() + "'");
             return;

@@ -25,10 +25,27 @@ final class Workers {
     private final Map<String, WorkerExecutor> byCluster = new ConcurrentHashMap<>();
     private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
 
+    private final Vertx vertx;
+    private final int parallelism;
+
     Workers(Vertx vertx, Fleet fleet, int parallelism) {
+        this.vertx = vertx;
+        this.parallelism = parallelism;
         fetches = vertx.createSharedWorkerExecutor("driftless-fetch", parallelism);
-        fleet.clusters().forEach(c -> byCluster.put(c.name(),
-                vertx.createSharedWorkerExecutor("driftless-sync-" + c.name(), parallelism)));
+        fleet.clusters().forEach(c -> add(c.name()));
+    }
+
+    /** A pool for a cluster that joined the fleet. */
+    void add(String cluster) {
+        byCluster.computeIfAbsent(cluster, c -> vertx.createSharedWorkerExecutor("driftless-sync-" + c, parallelism));
+    }
+
+    /** Closes the pool of a cluster that left the fleet (work in progress on it ends first). */
+    void remove(String cluster) {
+        WorkerExecutor pool = byCluster.remove(cluster);
+        if (pool != null) {
+            pool.close();
+        }
     }
 
     /** Fetch work (and anything that is no cluster's). */
@@ -38,7 +55,9 @@ final class Workers {
 
     /** Work on the target's cluster, on that cluster's pool. */
     <T> Future<T> run(Target target, Callable<T> work) {
-        return run(byCluster.get(target.cluster().name()), work);
+        WorkerExecutor pool = byCluster.get(target.cluster().name());
+        return pool == null ? Future.failedFuture("cluster " + target.cluster().name() + " left the fleet")
+                : run(pool, work);
     }
 
     private <T> Future<T> run(WorkerExecutor pool, Callable<T> work) {

@@ -103,6 +103,11 @@ final class TargetPlanner {
         return new Planned(rendered, desired, live, inventory, plan);
     }
 
+    /** Drops the target's cached render. */
+    void forget(Target target) {
+        renders.remove(target.id());
+    }
+
     /**
      * Health from the watch caches alone, for the commit whose render is cached: no render, no diff and no API
      * call. Empty when that render is not cached or a kind of the target is not covered by a watch.

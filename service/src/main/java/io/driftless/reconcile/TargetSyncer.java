@@ -33,6 +33,7 @@ import io.driftless.config.ReleaseSpec;
 import io.driftless.config.Target;
 import io.driftless.health.Health;
 import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
 import io.driftless.notify.Notice;
 import io.driftless.plan.Action;
 import io.driftless.plan.Plan;
@@ -120,6 +121,48 @@ public final class TargetSyncer {
             TargetStatus current = board.get(target.id());
             return current.lastError() != null ? current : syncLocked(target, snapshot.get(), write);
         }
+    }
+
+    /**
+     * Deletes what a target that left the fleet put into its cluster (the fleet's {@code pruneRemovedTargets}):
+     * every object of its inventory, by the release's prune rules (ownership, volume claims, keep annotations)
+     * but with no share limit, since the fleet asked for all of them to go. The inventory keeps what a rule kept
+     * and is deleted when nothing is left. Answers what happened, in one line.
+     */
+    public String retire(Target target) {
+        synchronized (lock(target)) {
+            try {
+                TargetCluster side = clusters.apply(target.cluster().name());
+                String namespace = target.release().namespace();
+                InventoryStore.Inventory inventory = side.loadInventory(namespace, target.release().name());
+                Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
+                ReleaseSpec.SyncPolicy p = target.release().syncPolicy();
+                ReleaseSpec.SyncPolicy everything = new ReleaseSpec.SyncPolicy(true, false, true, false, false, 100,
+                        p.prunePersistentVolumeClaims(), false, p.serverSideApply());
+                Plan plan = Planner.plan(owner, List.of(), side.read(inventory.objects(), owner.labelValue()),
+                        inventory.objects(), inventory.objects(), false, everything, List.of());
+                ChangeSet changes = side.apply(target.id(), plan, List.of(), p.serverSideApply(), () -> stopping);
+                Set<ObjectRef> pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
+                        .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
+                Set<ObjectRef> left = plan.nextInventory(pruned);
+                side.saveInventory(namespace, target.release().name(), "removed from the fleet", left.isEmpty()
+                        ? InventoryStore.Inventory.EMPTY : new InventoryStore.Inventory(left, left,
+                        inventory.hooksRevision()));
+                return "pruned " + pruned.size() + " object(s)" + (left.isEmpty() ? "" : ", kept " + left.size()
+                        + " (" + plan.changes().stream().filter(c -> left.contains(c.ref())).map(c -> c.ref() + ": "
+                        + c.reason()).collect(Collectors.joining("; ")) + ")");
+            } catch (KubernetesClientException | io.driftless.cluster.InventoryException e) {
+                return "not pruned: " + describeFailure(target.cluster().name(), e);
+            }
+        }
+    }
+
+    /** Forgets a target that left the fleet: its lock and its cached render. */
+    public void forget(Target target) {
+        synchronized (lock(target)) {
+            planner.forget(target);
+        }
+        locks.remove(target.id());
     }
 
     private Object lock(Target target) {

@@ -209,8 +209,9 @@ public final class GitSource implements Closeable {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
+    /** Closes the repository, after a fetch in progress ends (fetches hold the same lock). */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (ssh != null) {
             ssh.close();
         }

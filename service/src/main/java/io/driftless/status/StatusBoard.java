@@ -12,18 +12,30 @@ import io.driftless.config.Target;
 public final class StatusBoard {
 
     private final Map<String, TargetStatus> statuses = new ConcurrentHashMap<>();
-    private final List<String> order = new ArrayList<>();
+    private volatile List<String> order = List.of();
 
     public StatusBoard(List<Target> targets) {
-        for (Target t : targets) {
-            order.add(t.id());
-            statuses.put(t.id(), TargetStatus.initial(t.cluster().name(), t.release().name(),
-                    t.release().namespace(), t.release().source()));
-        }
+        follow(targets);
     }
 
+    /**
+     * Follows a reloaded fleet: its targets in its order; a target it keeps keeps its status, a new one starts
+     * unsynced, a removed one is forgotten.
+     */
+    public synchronized void follow(List<Target> targets) {
+        List<String> next = new ArrayList<>();
+        for (Target t : targets) {
+            next.add(t.id());
+            statuses.computeIfAbsent(t.id(), id -> TargetStatus.initial(t.cluster().name(), t.release().name(),
+                    t.release().namespace(), t.release().source()));
+        }
+        statuses.keySet().retainAll(next);
+        order = List.copyOf(next);
+    }
+
+    /** Changes a target's status; nothing when the target has left the fleet meanwhile. */
     public void update(Target target, UnaryOperator<TargetStatus> change) {
-        statuses.compute(target.id(), (id, old) -> change.apply(old));
+        statuses.computeIfPresent(target.id(), (id, old) -> change.apply(old));
     }
 
     public TargetStatus get(String targetId) {
@@ -31,7 +43,7 @@ public final class StatusBoard {
     }
 
     public List<TargetStatus> all() {
-        return order.stream().map(statuses::get).toList();
+        return order.stream().map(statuses::get).filter(java.util.Objects::nonNull).toList();
     }
 
     /** True once every target has been attempted at least once. */

@@ -77,11 +77,14 @@ public final class Metrics implements AutoCloseable {
     public static final String CLUSTER_REACHABLE = "driftless.cluster.reachable";
     public static final String KUBERNETES_REQUESTS = "driftless.kubernetes.requests";
     public static final String NOTIFICATIONS = "driftless.notifications";
+    public static final String FLEET_RELOADS = "driftless.fleet.reloads";
+    public static final String FLEET_RELOAD_FAILING = "driftless.fleet.reload.failing";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Map<String, String> revisions = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final AtomicLong reloadFailing = new AtomicLong();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -91,6 +94,11 @@ public final class Metrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         gc.bindTo(registry);
+        List.of("applied", "unchanged", "failed").forEach(result -> Counter.builder(FLEET_RELOADS)
+                .description("Reloads of the fleet file by result").tags("result", result).register(registry));
+        Gauge.builder(FLEET_RELOAD_FAILING, reloadFailing, AtomicLong::get)
+                .description("1 while the last reload of the fleet failed (the fleet before it still runs)")
+                .register(registry);
     }
 
     /** Sync results a target can have. */
@@ -263,6 +271,30 @@ public final class Metrics implements AutoCloseable {
         }
         gauges.keySet().removeIf(k -> k.contains("|" + cluster + "|" + release + "|") || k.endsWith("|" + cluster
                 + "|" + release));
+    }
+
+    /** Removes a source's gauges when it leaves the fleet (counters stay, as counters do). */
+    public void forgetSource(String source) {
+        for (String name : List.of(LAST_FETCH, SOURCE_INFO)) {
+            registry.find(name).tags("source", source).gauges().forEach(registry::remove);
+        }
+        gauges.remove(LAST_FETCH + "|" + source);
+        revisions.remove(SOURCE_INFO + "|" + source);
+    }
+
+    /** Removes a cluster's reachability gauge when it leaves the fleet. */
+    public void forgetCluster(String cluster) {
+        registry.find(CLUSTER_REACHABLE).tags("cluster", cluster).gauges().forEach(registry::remove);
+        gauges.remove(CLUSTER_REACHABLE + "|" + cluster);
+    }
+
+    /**
+     * A fleet reload: {@code applied} (the running fleet changed), {@code unchanged} (the file or commit changed,
+     * the fleet did not) or {@code failed} (the running fleet stays); the failing gauge is 1 until one succeeds.
+     */
+    public void fleetReload(String result) {
+        registry.counter(FLEET_RELOADS, "result", result).increment();
+        reloadFailing.set("failed".equals(result) ? 1 : 0);
     }
 
     /** Prometheus text exposition. */

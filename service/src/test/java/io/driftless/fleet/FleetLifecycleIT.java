@@ -61,7 +61,7 @@ class FleetLifecycleIT {
                          Map.of("PW", GitHttpServer.PASSWORD));
                  ShardLeases leases = new ShardLeases(HighAvailability.SINGLE, "one", clusters, shard -> { })) {
                 StatusBoard board = new StatusBoard(fleet.targets());
-                FleetVerticle verticle = new FleetVerticle(fleet, clusters, leases, Map.of("values", source),
+                FleetVerticle verticle = new FleetVerticle(new LiveFleet(fleet), clusters, leases, Map.of("values", source),
                         new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC()), board,
                         metrics, Clock.systemUTC(), 2);
                 vertx.deployVerticle(verticle).await();

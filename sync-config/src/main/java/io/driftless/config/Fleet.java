@@ -5,7 +5,12 @@ import java.util.List;
 
 /** The whole configuration: where values come from, which clusters exist, what runs where, who hears of it. */
 public record Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
-                    List<NotifierSpec> notifications, HighAvailability highAvailability) {
+                    List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets) {
+
+    public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
+                 List<NotifierSpec> notifications, HighAvailability highAvailability) {
+        this(sources, clusters, releases, notifications, highAvailability, false);
+    }
 
     public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases) {
         this(sources, clusters, releases, List.of(), HighAvailability.SINGLE);

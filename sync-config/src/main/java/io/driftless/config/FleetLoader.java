@@ -36,12 +36,53 @@ public final class FleetLoader {
         return parse(file.toString(), content, base);
     }
 
+    /**
+     * The file's {@code fleetSource}, when the file points to a fleet kept in Git instead of declaring one; empty
+     * for an ordinary fleet file.
+     */
+    public static java.util.Optional<FleetSource> fleetSource(Path file) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(new Problem(file.toString(), 0, "", "cannot read: " + e.getMessage()));
+        }
+        SafeYaml.Document doc = SafeYaml.parse(file.toString(), content);
+        if (!(doc.value() instanceof Map<?, ?> top) || !top.containsKey("fleetSource")) {
+            return java.util.Optional.empty();
+        }
+        List<Problem> problems = new ArrayList<>();
+        Cursor root = new Cursor(doc, "", doc.asMap(), problems);
+        for (Object key : top.keySet()) {
+            if (!List.of("apiVersion", "kind", "fleetSource").contains(String.valueOf(key))) {
+                root.problem(String.valueOf(key), "a file with fleetSource only points to the fleet in Git; declare "
+                        + "this in the fleet file there");
+            }
+        }
+        Cursor c = root.child("fleetSource");
+        FleetSource pointer = null;
+        if (c != null) {
+            String path = c.required("path");
+            if (path != null && (path.startsWith("/") || Path.of(path).normalize().startsWith("..")
+                    || List.of(path.split("/")).contains(".."))) {
+                c.problem("path", "'" + path + "' must be a path inside the repository (relative, without ..)");
+            }
+            SourceSpec source = source(c, file.toAbsolutePath().getParent(), "fleet", "path");
+            pointer = new FleetSource(source, path);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return java.util.Optional.ofNullable(pointer);
+    }
+
     /** Parses a fleet; relative local paths (kubeconfig, a local source) resolve against {@code base}. */
     public static Fleet parse(String fileName, byte[] content, Path base) {
         SafeYaml.Document doc = SafeYaml.parse(fileName, content);
         List<Problem> problems = new ArrayList<>();
         Cursor root = new Cursor(doc, "", doc.asMap(), problems);
-        root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases", "notifications", "highAvailability");
+        root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases", "notifications", "highAvailability",
+                "pruneRemovedTargets");
         String apiVersion = root.string("apiVersion", "driftless.io/v1alpha1");
         if (!"driftless.io/v1alpha1".equals(apiVersion)) {
             root.problem("apiVersion", "unsupported '" + apiVersion + "'; expected driftless.io/v1alpha1");
@@ -59,6 +100,7 @@ public final class FleetLoader {
         eachItem(root, "releases", c -> releases.add(release(c)));
         List<NotifierSpec> notifiers = new ArrayList<>();
         eachItem(root, "notifications", c -> notifiers.add(notifier(c)));
+        boolean pruneRemovedTargets = root.bool("pruneRemovedTargets", false);
         HighAvailability ha = HighAvailability.SINGLE;
         Cursor h = root.child("highAvailability");
         if (h != null) {
@@ -115,7 +157,7 @@ public final class FleetLoader {
             throw new ConfigException(problems);
         }
         Fleet fleet = new Fleet(List.copyOf(sources), List.copyOf(clusters), List.copyOf(releases),
-                List.copyOf(notifiers), ha);
+                List.copyOf(notifiers), ha, pruneRemovedTargets);
         if (fleet.targets().isEmpty()) {
             String key = releases.isEmpty() ? "releases" : "releases[0].clusters";
             throw new ConfigException(doc.problem(key, releases.isEmpty() ? "the fleet declares no release: there is "
@@ -197,8 +239,19 @@ public final class FleetLoader {
     }
 
     private static SourceSpec source(Cursor c, Path base) {
-        c.allowOnly("name", "url", "ref", "pollInterval", "auth", "webhook", "verifyCommits");
-        String name = dnsLabel(c, "name", 63);
+        return source(c, base, null);
+    }
+
+    /**
+     * @param defaultName the name when the item has none (null: the name is required)
+     * @param extraKeys   keys the caller reads besides a source's own
+     */
+    private static SourceSpec source(Cursor c, Path base, String defaultName, String... extraKeys) {
+        List<String> keys = new ArrayList<>(List.of("name", "url", "ref", "pollInterval", "auth", "webhook",
+                "verifyCommits"));
+        keys.addAll(List.of(extraKeys));
+        c.allowOnly(keys.toArray(String[]::new));
+        String name = defaultName != null && c.string("name", null) == null ? defaultName : dnsLabel(c, "name", 63);
         String url = c.required("url");
         boolean ssh = SourceSpec.isSsh(url);
         if (url != null && !ssh && !URL_SCHEME.matcher(url).matches()) {

@@ -285,4 +285,59 @@ class FleetLoaderTest {
                 .containsExactly("fleet.yaml:21: releases[0].clusters: no release selects any declared cluster: "
                         + "there is nothing to sync");
     }
+
+    @Test
+    void aFleetFileMayPointToTheFleetInGit(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("fleet.yaml");
+        java.nio.file.Files.writeString(file, """
+                fleetSource:
+                  url: https://git.example.com/platform/fleet.git
+                  ref: main
+                  path: clusters/fleet.yaml
+                  pollInterval: 1m
+                  auth: {username: bot, tokenEnv: TOKEN}
+                """);
+        FleetSource pointer = FleetLoader.fleetSource(file).orElseThrow();
+        assertThat(pointer.path()).isEqualTo("clusters/fleet.yaml");
+        assertThat(pointer.source().name()).isEqualTo("fleet");
+        assertThat(pointer.source().pollInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(pointer.source().auth().tokenEnv()).isEqualTo("TOKEN");
+
+        java.nio.file.Files.writeString(file, VALID);
+        assertThat(FleetLoader.fleetSource(file)).as("an ordinary fleet file").isEmpty();
+    }
+
+    @Test
+    void aPointerToAFleetInGitHoldsNothingElseAndStaysInsideItsRepository(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("fleet.yaml");
+        java.nio.file.Files.writeString(file, """
+                fleetSource:
+                  url: https://user:pw@git.example.com/fleet.git
+                  path: ../../etc/fleet.yaml
+                clusters: [{name: dev, embedded: true}]
+                """);
+        assertThatThrownBy(() -> FleetLoader.fleetSource(file)).isInstanceOfSatisfying(ConfigException.class, e ->
+                assertThat(e.problems().stream().map(Problem::toString).toList()).anySatisfy(p -> assertThat(p)
+                        .contains("fleet.yaml:4", "clusters", "only points to the fleet in Git"))
+                        .anySatisfy(p -> assertThat(p).contains("fleet.yaml:3", "fleetSource.path", "inside the repository"))
+                        .anySatisfy(p -> assertThat(p).contains("fleet.yaml:2", "fleetSource.url", "credentials")));
+    }
+
+    @Test
+    void removedTargetsArePrunedOnlyWhenTheFleetSaysSo() {
+        assertThat(parse(VALID).pruneRemovedTargets()).isFalse();
+        assertThat(parse(VALID + "pruneRemovedTargets: true\n").pruneRemovedTargets()).isTrue();
+        assertThat(problems(VALID + "pruneRemovedTargets: maybe\n")).singleElement().asString()
+                .startsWith("fleet.yaml:27: pruneRemovedTargets: expected true or false");
+    }
+
+    @Test
+    void aSpecMovedToAnotherLineIsTheSameSpec() {
+        Fleet before = parse(VALID);
+        Fleet after = parse("# a comment moves every line\n\n" + VALID);
+        assertThat(after.releases().get(0).origin().line()).isNotEqualTo(before.releases().get(0).origin().line());
+        assertThat(after).isEqualTo(before);
+        assertThat(parse(VALID.replace("maxPrunePercent: 20", "maxPrunePercent: 30"))).isNotEqualTo(before);
+    }
 }

@@ -1,0 +1,213 @@
+package io.driftless.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.driftless.config.FleetLoader;
+import io.driftless.status.SyncState;
+import io.driftless.status.TargetStatus;
+import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The fleet reloaded while the service runs, from its file and from Git: what it adds starts without the others
+ * being synced again, what fails validation changes nothing and is reported with file and line, and what it
+ * removes is left in place unless the fleet says {@code pruneRemovedTargets}.
+ */
+class FleetReloadIT {
+
+    @TempDir
+    Path tmp;
+
+    private static final String SOURCE = "sources: [{name: values, url: %s, pollInterval: 1h, "
+            + "auth: {username: %s, passwordEnv: PW}}]\n";
+
+    private static String fleet(GitHttpServer git, String clusters, String extra) {
+        return SOURCE.formatted(git.url(), GitHttpServer.USER) + "clusters: [" + clusters + "]\n" + """
+                releases:
+                  - {name: prefect, namespace: prefect, chart: {name: prefect-server, version: 2026.8.18172642},
+                     source: values, values: [values.yaml]}
+                """ + extra;
+    }
+
+    private static final String DEV = "{name: dev, embedded: true}";
+    private static final String DEV_AND_LAB = "{name: dev, embedded: true}, {name: lab, embedded: true}";
+
+    @Test
+    void aFleetFileThatChangesIsAppliedWhileTheServiceRuns() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Path file = tmp.resolve("fleet.yaml");
+            Files.writeString(file, fleet(git, DEV, ""));
+            FleetReloads.Origin origin = FleetReloads.file(file, Duration.ofHours(1));
+            FleetReloads.Read first = origin.read();
+            try (DriftlessService service = DriftlessService.start(origin.parse(first), settings());
+                 FleetReloads reloads = new FleetReloads(origin, first.revision(), service, Clock.systemUTC())) {
+                awaitSynced(service, "dev/prefect");
+                TargetStatus dev = settled(service, "dev/prefect");
+
+                // a cluster joins: its target starts; the running one is not synced again
+                Files.writeString(file, fleet(git, DEV_AND_LAB, ""));
+                reloads.check();
+                JsonNode status = fleetStatus(service);
+                assertThat(status.at("/lastReload/result").asText()).isEqualTo("applied");
+                assertThat(status.at("/lastReload/change").asText()).contains("clusters added: lab",
+                        "targets added: lab/prefect");
+                assertThat(status.at("/targets").asInt()).isEqualTo(2);
+                awaitSynced(service, "lab/prefect");
+                KubernetesClient lab = service.clusters().client("lab");
+                assertThat(lab.apps().deployments().inNamespace("prefect").withName("prefect-server").get()).isNotNull();
+                settled(service, "lab/prefect");
+                assertThat(service.board().get("dev/prefect").lastSync()).as("dev was not synced again")
+                        .isEqualTo(dev.lastSync());
+                assertThat(service.metrics().scrape()).contains("driftless_fleet_reloads_total{result=\"applied\"} 1.0");
+
+                // a broken edit changes nothing and says where it is broken
+                Files.writeString(file, fleet(git, DEV, "pruneRemovedTargets: maybe\nsurprise: 1\n"));
+                reloads.check();
+                status = fleetStatus(service);
+                assertThat(status.at("/lastReload/result").asText()).isEqualTo("failed");
+                assertThat(status.at("/lastReload/problems").toString()).contains(file + ":6", "pruneRemovedTargets",
+                        file + ":7", "surprise");
+                assertThat(status.at("/targets").asInt()).isEqualTo(2);
+                assertThat(service.board().get("lab/prefect")).isNotNull();
+                assertThat(service.metrics().scrape()).contains("driftless_fleet_reload_failing 1.0");
+
+                // a target removed from the fleet is left in place when the fleet does not say otherwise
+                Files.writeString(file, fleet(git, DEV_AND_LAB, "").replace("source: values,",
+                        "source: values, clusters: {names: [dev]},"));
+                reloads.check();
+                status = fleetStatus(service);
+                assertThat(status.at("/lastReload/result").asText()).isEqualTo("applied");
+                assertThat(status.at("/lastReload/removed/0").asText()).isEqualTo("lab/prefect: removed from the "
+                        + "fleet; its objects are left in place (pruneRemovedTargets is false)");
+                assertThat(service.board().get("lab/prefect")).isNull();
+                assertThat(service.board().all()).hasSize(1);
+                assertThat(service.metrics().scrape()).contains("driftless_fleet_reload_failing 0.0")
+                        .doesNotContain("driftless_target_in_sync{cluster=\"lab\"");
+                assertThat(lab.apps().deployments().inNamespace("prefect").withName("prefect-server").get()).isNotNull();
+
+                // a cluster that leaves is disconnected
+                Files.writeString(file, fleet(git, DEV, ""));
+                reloads.check();
+                assertThat(fleetStatus(service).at("/lastReload/change").asText()).startsWith("clusters removed: lab;");
+                assertThat(service.clusters().reachability("lab")).isNull();
+                assertThat(service.metrics().scrape()).doesNotContain("driftless_cluster_reachable{cluster=\"lab\"");
+            }
+        }
+    }
+
+    @Test
+    void aTargetRemovedFromAFleetThatSaysPruneRemovedTargetsIsPruned() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Path file = tmp.resolve("fleet.yaml");
+            Files.writeString(file, fleet(git, DEV_AND_LAB, ""));
+            FleetReloads.Origin origin = FleetReloads.file(file, Duration.ofHours(1));
+            FleetReloads.Read first = origin.read();
+            try (DriftlessService service = DriftlessService.start(origin.parse(first), settings());
+                 FleetReloads reloads = new FleetReloads(origin, first.revision(), service, Clock.systemUTC())) {
+                awaitSynced(service, "lab/prefect");
+                KubernetesClient lab = service.clusters().client("lab");
+                assertThat(lab.apps().deployments().inNamespace("prefect").withName("prefect-server").get()).isNotNull();
+
+                Files.writeString(file, fleet(git, DEV_AND_LAB, "pruneRemovedTargets: true\n")
+                        .replace("source: values,", "source: values, clusters: {names: [dev]},"));
+                reloads.check();
+                JsonNode status = fleetStatus(service);
+                assertThat(status.at("/lastReload/result").asText()).as(status.toString()).isEqualTo("applied");
+                assertThat(status.at("/lastReload/removed/0").asText()).startsWith("lab/prefect: removed from the "
+                        + "fleet; pruned ").doesNotContain("kept");
+                assertThat(lab.apps().deployments().inNamespace("prefect").withName("prefect-server").get()).isNull();
+                assertThat(lab.configMaps().inNamespace("prefect").withName("driftless-inventory-prefect").get())
+                        .as("the inventory goes with the objects").isNull();
+                assertThat(service.clusters().client("dev").apps().deployments().inNamespace("prefect")
+                        .withName("prefect-server").get()).as("the other target is untouched").isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void aFleetInGitIsReloadedWhenItsCommitChanges() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("fleet", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE,
+                    "fleet/fleet.yaml", fleet(git, DEV, "")));
+            Path pointer = tmp.resolve("pointer.yaml");
+            Files.writeString(pointer, """
+                    fleetSource: {url: %s, path: fleet/fleet.yaml, pollInterval: 1h,
+                                  auth: {username: %s, passwordEnv: PW}}
+                    """.formatted(git.url(), GitHttpServer.USER));
+            FleetReloads.Origin origin = FleetReloads.git(FleetLoader.fleetSource(pointer).orElseThrow(), pointer,
+                    tmp.resolve("fleet-cache"), Map.of("PW", GitHttpServer.PASSWORD));
+            FleetReloads.Read first = origin.read();
+            assertThat(first.fileName()).startsWith("fleet/fleet.yaml@");
+            try (DriftlessService service = DriftlessService.start(origin.parse(first), settings());
+                 FleetReloads reloads = new FleetReloads(origin, first.revision(), service, Clock.systemUTC())) {
+                awaitSynced(service, "dev/prefect");
+                String commit = git.commit("add lab", Map.of("fleet/fleet.yaml", fleet(git, DEV_AND_LAB, "")));
+                reloads.check();
+                JsonNode status = fleetStatus(service);
+                assertThat(status.at("/revision").asText()).isEqualTo(commit);
+                assertThat(status.at("/origin").asText()).contains("//fleet/fleet.yaml");
+                awaitSynced(service, "lab/prefect");
+
+                git.commit("break it", Map.of("fleet/fleet.yaml", "clusters: [{name: Lab!, embedded: true}]\n"));
+                reloads.check();
+                status = fleetStatus(service);
+                assertThat(status.at("/lastReload/result").asText()).isEqualTo("failed");
+                assertThat(status.at("/lastReload/problems").toString()).contains("fleet/fleet.yaml@", ":1", "Lab!");
+                assertThat(status.at("/revision").asText()).as("the running fleet's commit").isEqualTo(commit);
+                assertThat(service.board().all()).hasSize(2);
+            }
+        }
+    }
+
+    private DriftlessService.Settings settings() {
+        return new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
+                Map.of("PW", GitHttpServer.PASSWORD));
+    }
+
+    private static TargetStatus awaitSynced(DriftlessService service, String target) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get(target) != null
+                && service.board().get(target).syncState() == SyncState.Synced);
+        return service.board().get(target);
+    }
+
+    /** The target's status once no sync has touched it for a second (the echoes of its own writes compared). */
+    private static TargetStatus settled(DriftlessService service, String target) throws InterruptedException {
+        while (true) {
+            TargetStatus before = service.board().get(target);
+            Thread.sleep(1000);
+            if (service.board().get(target).lastSync().equals(before.lastSync())) {
+                return before;
+            }
+        }
+    }
+
+    private static JsonNode fleetStatus(DriftlessService service) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + service.httpPort() + "/api/v1/fleet")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return new ObjectMapper().readTree(answer.body());
+    }
+}

@@ -1,0 +1,112 @@
+package io.driftless.packaged;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
+
+/**
+ * {@code driftless run} as a process of the packaged jar: SIGHUP reloads the fleet file at once (the check
+ * interval is an hour here), and SIGTERM stops it cleanly.
+ */
+class RunCommandIT {
+
+    static final Path JAR = Path.of("target/driftless-all.jar");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sighupReloadsTheFleetFileAndSigtermStopsTheService() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Path fleet = tmp.resolve("fleet.yaml");
+            String oneCluster = """
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters: [{name: dev, embedded: true}]
+                    releases:
+                      - {name: prefect, namespace: prefect, chart: {name: prefect-server, version: 2026.8.18172642},
+                         source: values, values: [values.yaml]}
+                    """.formatted(git.url(), GitHttpServer.USER);
+            Files.writeString(fleet, oneCluster);
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-jar", JAR.toString(), "run", "--fleet", fleet.toString(), "--state-dir",
+                    tmp.resolve("state").toString(), "--http-port", String.valueOf(port), "--fleet-check-interval",
+                    "3600")).redirectErrorStream(true).redirectOutput(tmp.resolve("run.log").toFile());
+            builder.environment().put("PW", GitHttpServer.PASSWORD);
+            Process run = builder.start();
+            try {
+                String base = "http://127.0.0.1:" + port;
+                await().atMost(Duration.ofSeconds(60)).until(() -> status(base + "/readyz") == 200);
+                assertThat(fleet(base).at("/targets").asInt()).isEqualTo(1);
+
+                Files.writeString(fleet, oneCluster.replace("[{name: dev, embedded: true}]",
+                        "[{name: dev, embedded: true}, {name: lab, embedded: true}]"));
+                signal("HUP", run);
+                await().atMost(Duration.ofSeconds(20)).until(() -> fleet(base).at("/targets").asInt() == 2);
+                assertThat(fleet(base).at("/lastReload/result").asText()).isEqualTo("applied");
+                await().atMost(Duration.ofSeconds(30)).until(() -> status(base + "/api/v1/targets/lab/prefect") == 200
+                        && body(base + "/api/v1/targets/lab/prefect").contains("\"Synced\""));
+
+                signal("TERM", run);
+                assertThat(run.waitFor(45, TimeUnit.SECONDS)).as(log()).isTrue();
+                assertThat(log()).contains("fleet reloaded from " + fleet, "clusters added: lab");
+            } finally {
+                run.destroyForcibly();
+            }
+        }
+    }
+
+    private String log() throws IOException {
+        return Files.readString(tmp.resolve("run.log"), StandardCharsets.UTF_8);
+    }
+
+    private static void signal(String name, Process process) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor())
+                .isZero();
+    }
+
+    private static int status(String url) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    private static String body(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static JsonNode fleet(String base) throws Exception {
+        return new ObjectMapper().readTree(body(base + "/api/v1/fleet"));
+    }
+}
