@@ -67,6 +67,11 @@ class RealRbacIT {
                 assertThat(pruned.lastError()).isNull();
                 assertThat(pruned.changeLines()).anySatisfy(c -> assertThat(c).contains("Role/rbac-legacy/")
                         .contains("pruned"));
+                // the target leaves a fleet that says pruneRemovedTargets: everything of it goes, inventory too
+                assertThat(legacy.syncer().retire(legacy.target())).startsWith("pruned ").doesNotContain("kept");
+                assertThat(admin.apps().statefulSets().inNamespace("rbac-legacy").list().getItems()).isEmpty();
+                assertThat(admin.configMaps().inNamespace("rbac-legacy").withName("driftless-inventory-prefect").get())
+                        .isNull();
                 assertThat(requests(legacy, "403")).as("denied requests").isZero();
             }
             // the modern chart with its migration hook, an autoscaler and an Ingress, and a lease round
