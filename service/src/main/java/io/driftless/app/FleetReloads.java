@@ -38,6 +38,8 @@ import io.driftless.telemetry.Metrics;
 final class FleetReloads implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetReloads.class);
+    /** What checks a fleet's chart references when it is loaded. */
+    private static final io.driftless.render.ChartCatalogue CHARTS = io.driftless.render.ChartCatalogue.standard();
 
     /** Where the fleet is read from. */
     interface Origin extends AutoCloseable {
@@ -86,7 +88,8 @@ final class FleetReloads implements AutoCloseable {
 
             @Override
             public Fleet parse(Read read) {
-                return FleetLoader.parse(read.fileName(), read.content(), file.toAbsolutePath().getParent());
+                return CHARTS.requireKnownCharts(FleetLoader.parse(read.fileName(), read.content(),
+                        file.toAbsolutePath().getParent()));
             }
         };
     }
@@ -119,7 +122,8 @@ final class FleetReloads implements AutoCloseable {
 
             @Override
             public Fleet parse(Read read) {
-                return FleetLoader.parse(read.fileName(), read.content(), pointerFile.toAbsolutePath().getParent());
+                return CHARTS.requireKnownCharts(FleetLoader.parse(read.fileName(), read.content(),
+                        pointerFile.toAbsolutePath().getParent()));
             }
 
             @Override

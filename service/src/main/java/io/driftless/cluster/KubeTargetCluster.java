@@ -99,18 +99,32 @@ public final class KubeTargetCluster implements TargetCluster {
     @Override
     public Chart.Capabilities capabilities() {
         KubernetesClient client = client();
-        return apiVersion -> {
-            String[] parts = apiVersion.split("/");
-            String groupVersion = parts.length > 2 ? parts[0] + "/" + parts[1] : apiVersion;
-            try {
-                var resources = client.getApiResources(groupVersion);
-                return Optional.of(resources != null && (parts.length <= 2 || resources.getResources().stream()
-                        .anyMatch(res -> res.getKind().equals(parts[2]))));
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 404) {
-                    return Optional.of(false);
+        return new Chart.Capabilities() {
+            @Override
+            public Optional<Boolean> has(String apiVersion) {
+                String[] parts = apiVersion.split("/");
+                String groupVersion = parts.length > 2 ? parts[0] + "/" + parts[1] : apiVersion;
+                try {
+                    var resources = client.getApiResources(groupVersion);
+                    return Optional.of(resources != null && (parts.length <= 2 || resources.getResources().stream()
+                            .anyMatch(res -> res.getKind().equals(parts[2]))));
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() == 404) {
+                        return Optional.of(false);
+                    }
+                    throw e;
                 }
-                throw e;
+            }
+
+            @Override
+            public Optional<String> kubeVersion() {
+                try {
+                    var version = client.getKubernetesVersion();
+                    return Optional.ofNullable(version == null ? null : version.getGitVersion())
+                            .filter(v -> v.matches("v?\\d+\\.\\d+\\.\\d+.*"));
+                } catch (KubernetesClientException e) {
+                    return Optional.empty(); // an API server without /version (the embedded one): Helm's default
+                }
             }
         };
     }

@@ -26,7 +26,7 @@ import io.driftless.plan.Plan;
 import io.driftless.plan.Planner;
 import io.driftless.plan.PruneBlock;
 import io.driftless.render.Chart;
-import io.driftless.render.ChartRegistry;
+import io.driftless.render.ChartCatalogue;
 import io.driftless.render.Values;
 import io.driftless.source.Snapshot;
 import io.driftless.telemetry.Metrics;
@@ -57,14 +57,14 @@ final class TargetPlanner {
     private record CachedRender(String commit, Chart.Rendered rendered, List<ObjectRef> objects) {
     }
 
-    private final ChartRegistry charts;
+    private final ChartCatalogue charts;
     private final Function<String, TargetCluster> clusters;
     private final Metrics metrics;
     private final Clock clock;
     private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
 
     /** @param clusters each cluster of the fleet, by name */
-    TargetPlanner(ChartRegistry charts, Function<String, TargetCluster> clusters, Metrics metrics, Clock clock) {
+    TargetPlanner(ChartCatalogue charts, Function<String, TargetCluster> clusters, Metrics metrics, Clock clock) {
         this.charts = charts;
         this.clusters = clusters;
         this.metrics = metrics;
@@ -176,9 +176,10 @@ final class TargetPlanner {
         ReleaseSpec r = target.release();
         TargetCluster cluster = clusters.apply(target.cluster().name());
         Instant started = clock.instant();
-        Chart.Rendered rendered = charts.render(r.chart().name(), new Chart.Release(r.name(), r.namespace(),
-                r.chart().version(), cluster.secrets(), cluster.capabilities()), layers);
-        metrics.rendered(r.chart().name(), Duration.between(started, clock.instant()));
+        Chart.Rendered rendered = charts.render(r.chart(), new Chart.Release(r.name(), r.namespace(),
+                r.chart().version(), cluster.secrets(), cluster.capabilities()), layers, snapshot::files);
+        metrics.rendered(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
+                : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {
             renders.put(target.id(), new CachedRender(snapshot.commit(), rendered,
                     releaseObjects(rendered, target.release().namespace())));

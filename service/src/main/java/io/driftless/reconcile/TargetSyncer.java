@@ -85,7 +85,8 @@ public final class TargetSyncer {
     public TargetSyncer(ChartRegistry charts, Function<String, TargetCluster> clusters, StatusBoard board,
                         Metrics metrics, Clock clock, Consumer<Notice> notices) {
         this.notices = notices;
-        this.planner = new TargetPlanner(charts, clusters, metrics, clock);
+        this.planner = new TargetPlanner(new io.driftless.render.ChartCatalogue(charts,
+                new io.driftless.render.helm.HelmCharts()), clusters, metrics, clock);
         this.clusters = clusters;
         this.board = board;
         this.metrics = metrics;

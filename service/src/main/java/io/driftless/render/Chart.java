@@ -46,6 +46,11 @@ public interface Chart {
          */
         java.util.Optional<Boolean> has(String apiVersion);
 
+        /** The API server's version ({@code v1.31.2}, Helm's {@code .Capabilities.KubeVersion}), when known. */
+        default java.util.Optional<String> kubeVersion() {
+            return java.util.Optional.empty();
+        }
+
         /**
          * A fixed list, as {@code helm template --api-versions} takes it; {@code group/version} also answers
          * for every kind in it.

@@ -53,6 +53,51 @@ public final class Snapshot {
         return commit.name().substring(0, 12);
     }
 
+    /** At most this many files are read from one folder ({@link #files}), and this many bytes in all. */
+    public static final int MAX_FOLDER_FILES = 2_000;
+    public static final long MAX_FOLDER_BYTES = 32L * 1024 * 1024;
+
+    /**
+     * Every file under a folder at this commit, by its path inside the folder (sorted); empty when the folder
+     * does not exist. A symlink (which could point out of the repository) or a submodule is refused, and so are
+     * more than {@link #MAX_FOLDER_FILES} files, or more than {@link #MAX_FOLDER_BYTES} bytes.
+     */
+    public java.util.SortedMap<String, byte[]> files(String folder) {
+        java.util.SortedMap<String, byte[]> out = new java.util.TreeMap<>();
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit c = walk.parseCommit(commit);
+            try (TreeWalk start = TreeWalk.forPath(repository, folder, c.getTree())) {
+                if (start == null || !start.isSubtree()) {
+                    return out;
+                }
+                try (TreeWalk tw = new TreeWalk(repository)) {
+                    tw.addTree(start.getObjectId(0));
+                    tw.setRecursive(true);
+                    long bytes = 0;
+                    while (tw.next()) {
+                        FileMode mode = tw.getFileMode(0);
+                        String path = tw.getPathString();
+                        if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+                            throw new SourceException(source + ": " + folder + "/" + path + " at " + shortCommit()
+                                    + " is a symlink or a submodule; only regular files are read");
+                        }
+                        ObjectLoader loader = repository.open(tw.getObjectId(0));
+                        bytes += loader.getSize();
+                        if (out.size() >= MAX_FOLDER_FILES || bytes > MAX_FOLDER_BYTES) {
+                            throw new SourceException(source + ": " + folder + " at " + shortCommit() + " holds more "
+                                    + "than " + MAX_FOLDER_FILES + " files or " + MAX_FOLDER_BYTES + " bytes");
+                        }
+                        out.put(path, loader.getBytes());
+                    }
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new SourceException(source + ": cannot read " + folder + " at " + shortCommit() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The file's bytes, or empty when the path does not exist at this commit. */
     public Optional<byte[]> read(String path) {
         try (RevWalk walk = new RevWalk(repository)) {

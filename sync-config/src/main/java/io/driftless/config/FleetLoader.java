@@ -361,8 +361,23 @@ public final class FleetLoader {
         if (ch == null) {
             c.problem("chart", "is required, e.g. {name: prefect-server, version: 2026.8.18172642}");
         } else {
-            ch.allowOnly("name", "version");
-            chart = new ReleaseSpec.ChartRef(ch.required("name"), ch.required("version"));
+            ch.allowOnly("name", "version", "path", "manifests");
+            String path = ch.string("path", null);
+            String manifests = ch.string("manifests", null);
+            if (path != null || manifests != null) {
+                if (path != null && manifests != null || ch.string("name", null) != null) {
+                    ch.problem(null, "set one of name and version (a builtin chart), path (a Helm chart in the "
+                            + "values repository) or manifests (a folder of manifests in it)");
+                }
+                if (manifests != null && ch.string("version", null) != null) {
+                    ch.problem("version", "a folder of manifests has no version");
+                }
+                chart = new ReleaseSpec.ChartRef(null, ch.string("version", null),
+                        path == null ? null : checkedPath(ch, "path", path),
+                        manifests == null ? null : checkedPath(ch, "manifests", manifests));
+            } else {
+                chart = new ReleaseSpec.ChartRef(ch.required("name"), ch.required("version"));
+            }
         }
         String source = c.required("source");
         List<ReleaseSpec.ValuesLayer> layers = new ArrayList<>();
@@ -422,6 +437,9 @@ public final class FleetLoader {
                 r.problem("jsonPointers", "give jsonPointers or managedFieldsManagers (or both)");
             }
             ignores.add(new ReleaseSpec.IgnoreRule(r.string("kind", null), r.string("name", null), pointers, managers));
+        }
+        if (chart != null && chart.kind() == ReleaseSpec.ChartRef.Kind.MANIFESTS && !layers.isEmpty()) {
+            c.problem("values", "a folder of manifests takes no values (they are applied as they are)");
         }
         return new ReleaseSpec(name, namespace, chart, source, List.copyOf(layers), selector, policy, List.copyOf(ignores),
                 c.origin());

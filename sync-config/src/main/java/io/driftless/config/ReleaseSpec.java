@@ -26,11 +26,30 @@ public record ReleaseSpec(String name, String namespace, ChartRef chart, String 
         }
     }
 
-    /** A builtin chart and the version whose output it reproduces. */
-    public record ChartRef(String name, String version) {
+    /**
+     * What renders the release: a builtin chart ({@code name} and {@code version}), a Helm chart in the values
+     * repository ({@code path}, and optionally the {@code version} its Chart.yaml must have), or a folder of plain
+     * manifests in it ({@code manifests}).
+     */
+    public record ChartRef(String name, String version, String path, String manifests) {
+
+        public enum Kind { BUILTIN, HELM, MANIFESTS }
+
+        public ChartRef(String name, String version) {
+            this(name, version, null, null);
+        }
+
+        public Kind kind() {
+            return path != null ? Kind.HELM : manifests != null ? Kind.MANIFESTS : Kind.BUILTIN;
+        }
+
         @Override
         public String toString() {
-            return name + "@" + version;
+            return switch (kind()) {
+                case BUILTIN -> name + "@" + version;
+                case HELM -> "helm:" + path + (version == null ? "" : "@" + version);
+                case MANIFESTS -> "manifests:" + manifests;
+            };
         }
     }
 

@@ -117,6 +117,47 @@ public final class SafeYaml {
         }
     }
 
+    /**
+     * Every document of a multi-document stream ({@code ---} between them), empty ones left out; lines count from
+     * the start of the stream. The byte limit is the caller's (rendered output may be larger than a values file);
+     * the expanded-node limit holds per document.
+     */
+    public static List<Document> parseAll(String file, String text, int maxBytes) {
+        if (text.length() > maxBytes) {
+            throw new ConfigException(new Problem(file, 0, "", "is " + text.length() + " characters; the limit is "
+                    + maxBytes));
+        }
+        LoaderOptions options = loaderOptions();
+        options.setCodePointLimit(maxBytes);
+        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
+                new DumperOptions(), options);
+        List<Document> out = new java.util.ArrayList<>();
+        try {
+            for (Node root : yaml.composeAll(new StringReader(text))) {
+                if (root == null) {
+                    continue;
+                }
+                Map<String, Integer> lines = new HashMap<>();
+                String duplicate = new Indexer(file, lines).index(root, "");
+                if (duplicate != null) {
+                    throw new ConfigException(new Problem(file, lines.get(duplicate), duplicate,
+                            "duplicate key (an earlier line sets it too)"));
+                }
+                Object value = new TreeConstructor(options).build(root);
+                if (value != null) {
+                    out.add(new Document(file, value, lines));
+                }
+            }
+            return out;
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            throw new ConfigException(new Problem(file, mark == null ? 0 : mark.getLine() + 1, "", "invalid YAML: "
+                    + clean(e.getProblem() != null ? e.getProblem() : e.getMessage())));
+        } catch (YAMLException e) {
+            throw new ConfigException(new Problem(file, 0, "", "invalid YAML: " + clean(e.getMessage())));
+        }
+    }
+
     private static String clean(String message) {
         return message == null ? "unreadable document" : message.replaceAll("\\s+", " ").trim();
     }

@@ -340,4 +340,27 @@ class FleetLoaderTest {
         assertThat(after).isEqualTo(before);
         assertThat(parse(VALID.replace("maxPrunePercent: 20", "maxPrunePercent: 30"))).isNotEqualTo(before);
     }
+
+    @Test
+    void aReleaseIsRenderedByABuiltinChartAHelmChartInTheRepositoryOrAFolderOfManifests() {
+        String fleet = """
+                sources: [{name: values, url: https://git.example.com/values.git}]
+                clusters: [{name: dev, embedded: true}]
+                releases:
+                  - {name: shop, namespace: shop, chart: {path: charts/webapp, version: 1.2.0}, source: values,
+                     values: [shop.yaml]}
+                  - {name: plain, namespace: plain, chart: {manifests: apps/plain}, source: values}
+                """;
+        Fleet parsed = parse(fleet);
+        assertThat(parsed.releases().get(0).chart().kind()).isEqualTo(ReleaseSpec.ChartRef.Kind.HELM);
+        assertThat(parsed.releases().get(0).chart().toString()).isEqualTo("helm:charts/webapp@1.2.0");
+        assertThat(parsed.releases().get(1).chart().kind()).isEqualTo(ReleaseSpec.ChartRef.Kind.MANIFESTS);
+
+        assertThat(problems(fleet.replace("{path: charts/webapp, version: 1.2.0}", "{name: x, path: ../webapp}")
+                .replace("chart: {manifests: apps/plain}, source: values}", "chart: {manifests: apps/plain}, "
+                        + "source: values, values: [p.yaml]}")))
+                .anySatisfy(p -> assertThat(p).startsWith("fleet.yaml:4: releases[0].chart").contains("set one of"))
+                .anySatisfy(p -> assertThat(p).startsWith("fleet.yaml:4: releases[0].chart.path").contains("inside"))
+                .anySatisfy(p -> assertThat(p).startsWith("fleet.yaml:6: releases[1].values").contains("takes no values"));
+    }
 }

@@ -1,0 +1,87 @@
+package io.driftless.render;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+
+import io.driftless.config.Fleet;
+import io.driftless.config.Problem;
+import io.driftless.config.ReleaseSpec;
+import io.driftless.config.SafeYaml;
+import io.driftless.render.helm.HelmCharts;
+
+/**
+ * Every way a release is rendered, behind one call: the builtin charts (the fast path: microsecond renders,
+ * file:line validation of values, live-password reuse, upstream template bugs fixed), Helm charts in the values
+ * repository (rendered by the Helm library itself) and folders of plain manifests. Each render's output is
+ * cached per target and commit by the caller.
+ */
+public final class ChartCatalogue {
+
+    /** The values repository at the commit being rendered: a folder's files by their path inside it. */
+    @FunctionalInterface
+    public interface Files {
+        SortedMap<String, byte[]> folder(String path);
+    }
+
+    private final ChartRegistry builtin;
+    private final HelmCharts helm;
+
+    public ChartCatalogue(ChartRegistry builtin, HelmCharts helm) {
+        this.builtin = builtin;
+        this.helm = helm;
+    }
+
+    /** The builtin charts, Helm charts and manifest folders. */
+    public static ChartCatalogue standard() {
+        return new ChartCatalogue(ChartRegistry.builtin(), new HelmCharts());
+    }
+
+    public ChartRegistry builtin() {
+        return builtin;
+    }
+
+    /**
+     * What is wrong with the fleet's chart references, known without reading a commit (an unknown builtin chart
+     * or version), each at the release's line: checked when the fleet is loaded, not at each render.
+     */
+    public List<Problem> problems(Fleet fleet) {
+        List<Problem> problems = new ArrayList<>();
+        for (ReleaseSpec r : fleet.releases()) {
+            if (r.chart() == null || r.chart().kind() != ReleaseSpec.ChartRef.Kind.BUILTIN) {
+                continue;
+            }
+            try {
+                builtin.chart(r.chart().name()).defaults(r.chart().version());
+            } catch (RenderException e) {
+                problems.add(new Problem(r.origin().file(), r.origin().line(), r.origin().key() + ".chart",
+                        String.join("; ", e.messages())));
+            }
+        }
+        return problems;
+    }
+
+    /** The fleet as it is, when every builtin chart and version it names exists; else all problems, file:line. */
+    public Fleet requireKnownCharts(Fleet fleet) {
+        List<Problem> problems = problems(fleet);
+        if (!problems.isEmpty()) {
+            throw new io.driftless.config.ConfigException(problems);
+        }
+        return fleet;
+    }
+
+    /**
+     * @param layers the release's values files, in order (a folder of manifests takes none)
+     * @param files  the values repository at the commit (Helm charts and manifests live there)
+     * @throws RenderException                        the chart refuses the values, or fails to render
+     * @throws io.driftless.config.ConfigException    a manifest is not valid YAML (file:line)
+     */
+    public Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
+                                 Files files) {
+        return switch (ref.kind()) {
+            case BUILTIN -> builtin.render(ref.name(), release, layers);
+            case HELM -> helm.render(ref, release, layers, files.folder(ref.path()));
+            case MANIFESTS -> ManifestFolder.render(ref.manifests(), files.folder(ref.manifests()));
+        };
+    }
+}

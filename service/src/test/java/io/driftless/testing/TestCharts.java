@@ -1,0 +1,33 @@
+package io.driftless.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** The charts and manifest folders the project wrote for its tests, under src/test/resources/charts. */
+public final class TestCharts {
+
+    public static final Path DIR = Stream.of(Path.of("src/test/resources/charts"),
+            Path.of("service/src/test/resources/charts")).filter(Files::isDirectory).findFirst().orElseThrow();
+
+    private TestCharts() {
+    }
+
+    /** A folder's files by their path inside it, as a snapshot answers them. */
+    public static SortedMap<String, byte[]> folder(String name) {
+        Path dir = DIR.resolve(name);
+        SortedMap<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                files.put(dir.relativize(f).toString(), Files.readAllBytes(f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+}
