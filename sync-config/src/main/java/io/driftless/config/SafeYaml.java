@@ -93,17 +93,7 @@ public final class SafeYaml {
                 new DumperOptions(), options);
         try {
             Node root = yaml.compose(new StringReader(text));
-            if (root == null) {
-                return new Document(file, null, Map.of());
-            }
-            Map<String, Integer> lines = new HashMap<>();
-            String duplicate = new Indexer(file, lines).index(root, "");
-            if (duplicate != null) {
-                throw new ConfigException(new Problem(file, lines.get(duplicate), duplicate,
-                        "duplicate key (an earlier line sets it too)"));
-            }
-            Object value = new TreeConstructor(options).build(root);
-            return new Document(file, value, lines);
+            return root == null ? new Document(file, null, Map.of()) : document(file, root, options);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             int line = mark == null ? 0 : mark.getLine() + 1;
@@ -134,18 +124,9 @@ public final class SafeYaml {
         List<Document> out = new java.util.ArrayList<>();
         try {
             for (Node root : yaml.composeAll(new StringReader(text))) {
-                if (root == null) {
-                    continue;
-                }
-                Map<String, Integer> lines = new HashMap<>();
-                String duplicate = new Indexer(file, lines).index(root, "");
-                if (duplicate != null) {
-                    throw new ConfigException(new Problem(file, lines.get(duplicate), duplicate,
-                            "duplicate key (an earlier line sets it too)"));
-                }
-                Object value = new TreeConstructor(options).build(root);
-                if (value != null) {
-                    out.add(new Document(file, value, lines));
+                Document doc = root == null ? null : document(file, root, options);
+                if (doc != null && doc.value() != null) {
+                    out.add(doc);
                 }
             }
             return out;
@@ -156,6 +137,17 @@ public final class SafeYaml {
         } catch (YAMLException e) {
             throw new ConfigException(new Problem(file, 0, "", "invalid YAML: " + clean(e.getMessage())));
         }
+    }
+
+    /** One composed document: its lines indexed (nodes counted, duplicate keys refused), then its value built. */
+    private static Document document(String file, Node root, LoaderOptions options) {
+        Map<String, Integer> lines = new HashMap<>();
+        String duplicate = new Indexer(file, lines).index(root, "");
+        if (duplicate != null) {
+            throw new ConfigException(new Problem(file, lines.get(duplicate), duplicate,
+                    "duplicate key (an earlier line sets it too)"));
+        }
+        return new Document(file, new TreeConstructor(options).build(root), lines);
     }
 
     private static String clean(String message) {
