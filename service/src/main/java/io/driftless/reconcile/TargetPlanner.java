@@ -177,7 +177,8 @@ final class TargetPlanner {
         TargetCluster cluster = clusters.apply(target.cluster().name());
         Instant started = clock.instant();
         Chart.Rendered rendered = charts.render(r.chart(), new Chart.Release(r.name(), r.namespace(),
-                r.chart().version(), cluster.secrets(), cluster.capabilities()), layers, snapshot::files);
+                r.chart().version(), charts.engine(r.chart()).readsLiveSecrets() ? cluster.secrets()
+                : Chart.Lookup.NONE, cluster.capabilities()), layers, snapshot::files);
         metrics.rendered(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
                 : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {

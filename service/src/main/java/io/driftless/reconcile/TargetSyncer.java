@@ -85,8 +85,7 @@ public final class TargetSyncer {
     public TargetSyncer(ChartRegistry charts, Function<String, TargetCluster> clusters, StatusBoard board,
                         Metrics metrics, Clock clock, Consumer<Notice> notices) {
         this.notices = notices;
-        this.planner = new TargetPlanner(new io.driftless.render.ChartCatalogue(charts,
-                new io.driftless.render.helm.HelmCharts()), clusters, metrics, clock);
+        this.planner = new TargetPlanner(io.driftless.render.ChartCatalogue.of(charts), clusters, metrics, clock);
         this.clusters = clusters;
         this.board = board;
         this.metrics = metrics;

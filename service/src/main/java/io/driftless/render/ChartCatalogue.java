@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 
+
 import io.driftless.config.Fleet;
 import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
@@ -24,21 +25,31 @@ public final class ChartCatalogue {
         SortedMap<String, byte[]> folder(String path);
     }
 
-    private final ChartRegistry builtin;
-    private final HelmCharts helm;
+    private final java.util.Map<ReleaseSpec.ChartRef.Kind, ChartEngine> engines =
+            new java.util.EnumMap<>(ReleaseSpec.ChartRef.Kind.class);
 
-    public ChartCatalogue(ChartRegistry builtin, HelmCharts helm) {
-        this.builtin = builtin;
-        this.helm = helm;
+    public ChartCatalogue(List<ChartEngine> engines) {
+        engines.forEach(e -> this.engines.put(e.kind(), e));
+    }
+
+    /** These builtin charts, Helm charts in the values repository and manifest folders. */
+    public static ChartCatalogue of(ChartRegistry builtin) {
+        return new ChartCatalogue(List.of(builtin, new HelmCharts(), new ManifestFolder()));
     }
 
     /** The builtin charts, Helm charts and manifest folders. */
     public static ChartCatalogue standard() {
-        return new ChartCatalogue(ChartRegistry.builtin(), new HelmCharts());
+        return of(ChartRegistry.builtin());
     }
 
-    public ChartRegistry builtin() {
-        return builtin;
+    /** The engine of a reference's kind. */
+    public ChartEngine engine(ReleaseSpec.ChartRef ref) {
+        ChartEngine engine = engines.get(ref.kind());
+        if (engine == null) {
+            throw new RenderException("chart: " + ref.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " charts are not available here");
+        }
+        return engine;
     }
 
     /**
@@ -48,14 +59,15 @@ public final class ChartCatalogue {
     public List<Problem> problems(Fleet fleet) {
         List<Problem> problems = new ArrayList<>();
         for (ReleaseSpec r : fleet.releases()) {
-            if (r.chart() == null || r.chart().kind() != ReleaseSpec.ChartRef.Kind.BUILTIN) {
+            if (r.chart() == null) {
                 continue;
             }
-            try {
-                builtin.chart(r.chart().name()).defaults(r.chart().version());
-            } catch (RenderException e) {
+            ChartEngine engine = engines.get(r.chart().kind());
+            List<String> wrong = engine == null ? List.of(r.chart().kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " charts are not available here") : engine.problems(r.chart());
+            if (!wrong.isEmpty()) {
                 problems.add(new Problem(r.origin().file(), r.origin().line(), r.origin().key() + ".chart",
-                        String.join("; ", e.messages())));
+                        String.join("; ", wrong)));
             }
         }
         return problems;
@@ -78,10 +90,6 @@ public final class ChartCatalogue {
      */
     public Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
                                  Files files) {
-        return switch (ref.kind()) {
-            case BUILTIN -> builtin.render(ref.name(), release, layers);
-            case HELM -> helm.render(ref, release, layers, files.folder(ref.path()));
-            case MANIFESTS -> ManifestFolder.render(ref.manifests(), files.folder(ref.manifests()));
-        };
+        return engine(ref).render(ref, release, layers, files);
     }
 }

@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
 import io.driftless.render.prefect.PrefectServerChart;
 import io.driftless.render.prefect.legacy.LegacyServerChart;
 
 /** The builtin charts, by name; renders a release from its values layers. */
-public final class ChartRegistry {
+public final class ChartRegistry implements ChartEngine {
 
     private final Map<String, Chart> charts = new TreeMap<>();
 
@@ -27,6 +28,34 @@ public final class ChartRegistry {
             throw new RenderException("chart.name: unknown chart '" + name + "'; builtin charts: " + charts.keySet());
         }
         return chart;
+    }
+
+    @Override
+    public ReleaseSpec.ChartRef.Kind kind() {
+        return ReleaseSpec.ChartRef.Kind.BUILTIN;
+    }
+
+    /** An unknown chart or version. */
+    @Override
+    public List<String> problems(ReleaseSpec.ChartRef ref) {
+        try {
+            chart(ref.name()).defaults(ref.version());
+            return List.of();
+        } catch (RenderException e) {
+            return e.messages();
+        }
+    }
+
+    /** Generated passwords are reused from the live Secrets, as upstream's templates do with lookup. */
+    @Override
+    public boolean readsLiveSecrets() {
+        return true;
+    }
+
+    @Override
+    public Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
+                                 ChartCatalogue.Files files) {
+        return render(ref.name(), release, layers);
     }
 
     /** Layers values over the chart's defaults (in order) and renders. */

@@ -14,9 +14,17 @@ import io.driftless.config.SafeYaml;
  * A folder of plain manifests (pure): every {@code *.yaml}, {@code *.yml} and {@code *.json} under it, each
  * possibly with several documents, read with the limits of values files; other files are left alone.
  */
-final class ManifestFolder {
+final class ManifestFolder implements ChartEngine {
 
-    private ManifestFolder() {
+    @Override
+    public io.driftless.config.ReleaseSpec.ChartRef.Kind kind() {
+        return io.driftless.config.ReleaseSpec.ChartRef.Kind.MANIFESTS;
+    }
+
+    @Override
+    public Chart.Rendered render(io.driftless.config.ReleaseSpec.ChartRef ref, Chart.Release release,
+                                 List<SafeYaml.Document> layers, ChartCatalogue.Files files) {
+        return render(ref.manifests(), files.folder(ref.manifests()));
     }
 
     /**

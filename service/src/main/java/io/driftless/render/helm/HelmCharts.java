@@ -40,7 +40,7 @@ import io.driftless.render.Values;
  * {@link #TIMEOUT} or writes more than {@link #MAX_OUTPUT} characters fails the target, and the last good state
  * stays applied.
  */
-public final class HelmCharts {
+public final class HelmCharts implements io.driftless.render.ChartEngine {
 
     public static final String HELM_VERSION = "v3.20.0";
     public static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -54,6 +54,17 @@ public final class HelmCharts {
         t.setDaemon(true);
         return t;
     });
+
+    @Override
+    public ReleaseSpec.ChartRef.Kind kind() {
+        return ReleaseSpec.ChartRef.Kind.HELM;
+    }
+
+    @Override
+    public Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
+                                 io.driftless.render.ChartCatalogue.Files files) {
+        return render(ref, release, layers, files.folder(ref.path()));
+    }
 
     /**
      * @param chartFiles the chart folder's files at the commit, by path inside it

@@ -1,0 +1,32 @@
+package io.driftless.render;
+
+import java.util.List;
+
+import io.driftless.config.ReleaseSpec;
+import io.driftless.config.SafeYaml;
+
+/** One way of rendering a release; {@link ChartCatalogue} holds one per kind of chart reference. */
+public interface ChartEngine {
+
+    /** The references it renders. */
+    ReleaseSpec.ChartRef.Kind kind();
+
+    /** What is wrong with a reference, known without reading a commit (checked when the fleet is loaded). */
+    default List<String> problems(ReleaseSpec.ChartRef ref) {
+        return List.of();
+    }
+
+    /** Whether it reads live Secrets (to reuse generated passwords): only then does a render get a lookup. */
+    default boolean readsLiveSecrets() {
+        return false;
+    }
+
+    /**
+     * @param layers the release's values files, in order
+     * @param files  the values repository at the commit being rendered
+     * @throws RenderException                     the chart refuses the values or cannot be rendered
+     * @throws io.driftless.config.ConfigException a file it reads is not valid (file:line)
+     */
+    Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
+                          ChartCatalogue.Files files);
+}
