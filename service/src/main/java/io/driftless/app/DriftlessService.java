@@ -20,7 +20,6 @@ import io.driftless.fleet.Shards;
 import io.driftless.status.StatusBoard;
 import io.driftless.reconcile.TargetSyncer;
 import io.driftless.notify.Notifier;
-import io.driftless.render.ChartRegistry;
 import io.driftless.source.GitSource;
 import io.driftless.telemetry.Metrics;
 import io.vertx.core.Vertx;
@@ -112,7 +111,8 @@ public final class DriftlessService implements AutoCloseable {
             clusters.close();
             throw e;
         }
-        TargetSyncer syncer = new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC(),
+        TargetSyncer syncer = new TargetSyncer(io.driftless.render.ChartCatalogue.all(
+                settings.stateDir().resolve("charts"), settings.env()), clusters, board, metrics, Clock.systemUTC(),
                 notifier::send);
         DriftlessService[] self = new DriftlessService[1];
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,

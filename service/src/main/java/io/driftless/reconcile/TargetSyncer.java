@@ -84,8 +84,19 @@ public final class TargetSyncer {
      */
     public TargetSyncer(ChartRegistry charts, Function<String, TargetCluster> clusters, StatusBoard board,
                         Metrics metrics, Clock clock, Consumer<Notice> notices) {
+        this(io.driftless.render.ChartCatalogue.of(charts), clusters, board, metrics, clock, notices);
+    }
+
+    /** As above, rendering with every engine of the catalogue (chart repositories need the service's state). */
+    public TargetSyncer(io.driftless.render.ChartCatalogue charts, ClusterConnections clusters, StatusBoard board,
+                        Metrics metrics, Clock clock, Consumer<Notice> notices) {
+        this(charts, kubernetes(clusters), board, metrics, clock, notices);
+    }
+
+    private TargetSyncer(io.driftless.render.ChartCatalogue charts, Function<String, TargetCluster> clusters,
+                         StatusBoard board, Metrics metrics, Clock clock, Consumer<Notice> notices) {
         this.notices = notices;
-        this.planner = new TargetPlanner(io.driftless.render.ChartCatalogue.of(charts), clusters, metrics, clock);
+        this.planner = new TargetPlanner(charts, clusters, metrics, clock);
         this.clusters = clusters;
         this.board = board;
         this.metrics = metrics;

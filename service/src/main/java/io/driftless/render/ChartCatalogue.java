@@ -37,6 +37,12 @@ public final class ChartCatalogue {
         return new ChartCatalogue(List.of(builtin, new HelmCharts(), new ManifestFolder()));
     }
 
+    /** Every engine: chart repositories keep their archives under {@code charts} and read credentials from env. */
+    public static ChartCatalogue all(java.nio.file.Path charts, java.util.Map<String, String> env) {
+        return new ChartCatalogue(List.of(ChartRegistry.builtin(), new HelmCharts(), new ManifestFolder(),
+                new io.driftless.source.ChartRepositories(charts, env)));
+    }
+
     /** The builtin charts, Helm charts and manifest folders. */
     public static ChartCatalogue standard() {
         return of(ChartRegistry.builtin());
@@ -63,8 +69,7 @@ public final class ChartCatalogue {
                 continue;
             }
             ChartEngine engine = engines.get(r.chart().kind());
-            List<String> wrong = engine == null ? List.of(r.chart().kind().name().toLowerCase(java.util.Locale.ROOT)
-                    + " charts are not available here") : engine.problems(r.chart());
+            List<String> wrong = engine == null ? List.of() : engine.problems(r.chart());
             if (!wrong.isEmpty()) {
                 problems.add(new Problem(r.origin().file(), r.origin().line(), r.origin().key() + ".chart",
                         String.join("; ", wrong)));

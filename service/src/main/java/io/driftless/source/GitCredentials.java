@@ -17,38 +17,55 @@ final class GitCredentials {
     private GitCredentials() {
     }
 
+    /** A user name and its password or token. */
+    record Basic(String username, String secret) {
+        @Override
+        public String toString() {
+            return "Basic[" + username + ", secret redacted]";
+        }
+    }
+
     static CredentialsProvider provider(SourceSpec spec, Map<String, String> env) {
-        SourceSpec.GitAuth auth = spec.auth();
-        if (auth.isNone() || SourceSpec.isSsh(spec.url())) {
+        if (spec.auth().isNone() || SourceSpec.isSsh(spec.url())) {
             return null; // SSH authenticates with its key file (see GitSource)
         }
+        Basic basic = basic("source " + spec.name(), spec.auth(), env);
+        return new UsernamePasswordCredentialsProvider(basic.username(), basic.secret());
+    }
+
+    /**
+     * The credentials the auth settings name, read now from the environment or a file.
+     *
+     * @param who for errors, e.g. {@code source values}
+     */
+    static Basic basic(String who, SourceSpec.GitAuth auth, Map<String, String> env) {
         String username = auth.username();
         if (auth.usernameEnv() != null) {
-            username = require(spec, env.get(auth.usernameEnv()), "environment variable " + auth.usernameEnv());
+            username = require(who, env.get(auth.usernameEnv()), "environment variable " + auth.usernameEnv());
         }
         String secret;
         if (auth.passwordEnv() != null) {
-            secret = require(spec, env.get(auth.passwordEnv()), "environment variable " + auth.passwordEnv());
+            secret = require(who, env.get(auth.passwordEnv()), "environment variable " + auth.passwordEnv());
         } else if (auth.tokenEnv() != null) {
-            secret = require(spec, env.get(auth.tokenEnv()), "environment variable " + auth.tokenEnv());
+            secret = require(who, env.get(auth.tokenEnv()), "environment variable " + auth.tokenEnv());
         } else {
             String file = auth.passwordFile() != null ? auth.passwordFile() : auth.tokenFile();
             try {
                 secret = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
-                throw new SourceException("source " + spec.name() + ": cannot read credentials file " + file
-                        + ": " + e.getClass().getSimpleName());
+                throw new SourceException(who + ": cannot read credentials file " + file + ": "
+                        + e.getClass().getSimpleName());
             }
         }
         if (username == null || username.isEmpty()) {
             username = "driftless"; // token authentication: hosts ignore the user name
         }
-        return new UsernamePasswordCredentialsProvider(username, secret);
+        return new Basic(username, secret);
     }
 
-    private static String require(SourceSpec spec, String value, String what) {
+    private static String require(String who, String value, String what) {
         if (value == null || value.isEmpty()) {
-            throw new SourceException("source " + spec.name() + ": credentials: " + what + " is not set");
+            throw new SourceException(who + ": credentials: " + what + " is not set");
         }
         return value;
     }

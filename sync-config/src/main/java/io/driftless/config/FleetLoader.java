@@ -270,33 +270,8 @@ public final class FleetLoader {
         if (poll.compareTo(MIN_POLL) < 0) {
             c.problem("pollInterval", "must be at least 1s");
         }
-        SourceSpec.GitAuth auth = SourceSpec.GitAuth.NONE;
         Cursor a = c.child("auth");
-        if (a != null) {
-            a.allowOnly("username", "usernameEnv", "passwordEnv", "passwordFile", "tokenEnv", "tokenFile",
-                    "sshKeyFile", "knownHostsFile");
-            String sshKey = a.string("sshKeyFile", null);
-            String knownHosts = a.string("knownHostsFile", null);
-            auth = new SourceSpec.GitAuth(a.string("username", null), a.string("usernameEnv", null),
-                    a.string("passwordEnv", null), a.string("passwordFile", null),
-                    a.string("tokenEnv", null), a.string("tokenFile", null),
-                    sshKey == null ? null : base.resolve(expandHome(sshKey)).normalize().toString(),
-                    knownHosts == null ? null : base.resolve(expandHome(knownHosts)).normalize().toString());
-            int secrets = count(auth.passwordEnv(), auth.passwordFile(), auth.tokenEnv(), auth.tokenFile());
-            if (ssh) {
-                if (secrets > 0 || sshKey == null || knownHosts == null) {
-                    a.problem(null, "an ssh:// source authenticates with sshKeyFile and checks the server against "
-                            + "knownHostsFile: set both, and no password or token");
-                }
-            } else if (secrets != 1 || sshKey != null || knownHosts != null) {
-                a.problem(null, "set exactly one of passwordEnv, passwordFile, tokenEnv or tokenFile"
-                        + (sshKey != null || knownHosts != null ? " (sshKeyFile and knownHostsFile are for ssh:// URLs)"
-                        : ""));
-            }
-            if (url != null && url.startsWith("http://") && secrets > 0 && !Urls.isLoopback(url)) {
-                a.problem(null, "credentials over plain http:// would travel unencrypted; use https://");
-            }
-        }
+        SourceSpec.GitAuth auth = a == null ? SourceSpec.GitAuth.NONE : auth(a, url, ssh, base);
         if (ssh && a == null) {
             c.problem("auth", "an ssh:// source needs auth.sshKeyFile and auth.knownHostsFile");
         }
@@ -321,6 +296,34 @@ public final class FleetLoader {
             }
         }
         return new SourceSpec(name, url, ref, poll, auth, webhook, List.copyOf(trustedKeys), c.origin());
+    }
+
+    /** Credentials of an HTTP(S) or SSH server: from environment variables or files, never inline. */
+    private static SourceSpec.GitAuth auth(Cursor a, String url, boolean ssh, Path base) {
+        a.allowOnly("username", "usernameEnv", "passwordEnv", "passwordFile", "tokenEnv", "tokenFile",
+                "sshKeyFile", "knownHostsFile");
+        String sshKey = a.string("sshKeyFile", null);
+        String knownHosts = a.string("knownHostsFile", null);
+        SourceSpec.GitAuth auth = new SourceSpec.GitAuth(a.string("username", null), a.string("usernameEnv", null),
+                a.string("passwordEnv", null), a.string("passwordFile", null),
+                a.string("tokenEnv", null), a.string("tokenFile", null),
+                sshKey == null ? null : base.resolve(expandHome(sshKey)).normalize().toString(),
+                knownHosts == null ? null : base.resolve(expandHome(knownHosts)).normalize().toString());
+        int secrets = count(auth.passwordEnv(), auth.passwordFile(), auth.tokenEnv(), auth.tokenFile());
+        if (ssh) {
+            if (secrets > 0 || sshKey == null || knownHosts == null) {
+                a.problem(null, "an ssh:// source authenticates with sshKeyFile and checks the server against "
+                        + "knownHostsFile: set both, and no password or token");
+            }
+        } else if (secrets != 1 || sshKey != null || knownHosts != null) {
+            a.problem(null, "set exactly one of passwordEnv, passwordFile, tokenEnv or tokenFile"
+                    + (sshKey != null || knownHosts != null ? " (sshKeyFile and knownHostsFile are for ssh:// URLs)"
+                    : ""));
+        }
+        if (url != null && url.startsWith("http://") && secrets > 0 && !Urls.isLoopback(url)) {
+            a.problem(null, "credentials over plain http:// would travel unencrypted; use https://");
+        }
+        return auth;
     }
 
     private static int count(String... values) {
@@ -361,14 +364,35 @@ public final class FleetLoader {
         if (ch == null) {
             c.problem("chart", "is required, e.g. {name: prefect-server, version: 2026.8.18172642}");
         } else {
-            ch.allowOnly("name", "version", "path", "manifests");
+            ch.allowOnly("name", "version", "path", "manifests", "repository", "auth");
             String path = ch.string("path", null);
             String manifests = ch.string("manifests", null);
-            if (path != null || manifests != null) {
-                if (path != null && manifests != null || ch.string("name", null) != null) {
-                    ch.problem(null, "set one of name and version (a builtin chart), path (a Helm chart in the "
-                            + "values repository) or manifests (a folder of manifests in it)");
+            String repository = ch.string("repository", null);
+            if (count(path, manifests, repository) > 1 || (path != null || manifests != null)
+                    && ch.string("name", null) != null) {
+                ch.problem(null, "set one of name and version (a builtin chart), path (a Helm chart in the values "
+                        + "repository), repository, name and version (a chart repository) or manifests (a folder "
+                        + "of manifests in the values repository)");
+            }
+            Cursor auth = ch.child("auth");
+            if (auth != null && repository == null) {
+                ch.problem("auth", "credentials are for a chart repository (repository:)");
+            }
+            if (repository != null) {
+                if (repository.startsWith("oci://")) {
+                    ch.problem("repository", "OCI registries are not supported yet; use a chart repository "
+                            + "(https://... with an index.yaml) or vendor the chart into the values repository");
+                } else if (!repository.startsWith("https://") && !repository.startsWith("http://")) {
+                    ch.problem("repository", "'" + repository + "' must be an https:// (or http://) URL of a chart "
+                            + "repository");
+                } else if (Urls.hasUserInfo(repository)) {
+                    ch.problem("repository", "carries credentials in its user part; use auth: with passwordEnv, "
+                            + "passwordFile, tokenEnv or tokenFile");
                 }
+                chart = new ReleaseSpec.ChartRef(ch.required("name"), ch.required("version"), null, null,
+                        repository.replaceAll("/+$", ""), auth == null ? SourceSpec.GitAuth.NONE
+                        : auth(auth, repository, false, Path.of(".")));
+            } else if (path != null || manifests != null) {
                 if (manifests != null && ch.string("version", null) != null) {
                     ch.problem("version", "a folder of manifests has no version");
                 }

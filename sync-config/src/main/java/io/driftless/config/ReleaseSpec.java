@@ -28,19 +28,26 @@ public record ReleaseSpec(String name, String namespace, ChartRef chart, String 
 
     /**
      * What renders the release: a builtin chart ({@code name} and {@code version}), a Helm chart in the values
-     * repository ({@code path}, and optionally the {@code version} its Chart.yaml must have), or a folder of plain
-     * manifests in it ({@code manifests}).
+     * repository ({@code path}, and optionally the {@code version} its Chart.yaml must have), a Helm chart from a
+     * chart repository ({@code repository}, {@code name}, {@code version}, and {@code auth} when it needs
+     * credentials), or a folder of plain manifests in the values repository ({@code manifests}).
      */
-    public record ChartRef(String name, String version, String path, String manifests) {
+    public record ChartRef(String name, String version, String path, String manifests, String repository,
+                           SourceSpec.GitAuth auth) {
 
-        public enum Kind { BUILTIN, HELM, MANIFESTS }
+        public enum Kind { BUILTIN, HELM, REPOSITORY, MANIFESTS }
 
         public ChartRef(String name, String version) {
-            this(name, version, null, null);
+            this(name, version, null, null, null, SourceSpec.GitAuth.NONE);
+        }
+
+        public ChartRef(String name, String version, String path, String manifests) {
+            this(name, version, path, manifests, null, SourceSpec.GitAuth.NONE);
         }
 
         public Kind kind() {
-            return path != null ? Kind.HELM : manifests != null ? Kind.MANIFESTS : Kind.BUILTIN;
+            return path != null ? Kind.HELM : manifests != null ? Kind.MANIFESTS : repository != null
+                    ? Kind.REPOSITORY : Kind.BUILTIN;
         }
 
         @Override
@@ -48,6 +55,7 @@ public record ReleaseSpec(String name, String namespace, ChartRef chart, String 
             return switch (kind()) {
                 case BUILTIN -> name + "@" + version;
                 case HELM -> "helm:" + path + (version == null ? "" : "@" + version);
+                case REPOSITORY -> repository + "/" + name + "@" + version;
                 case MANIFESTS -> "manifests:" + manifests;
             };
         }

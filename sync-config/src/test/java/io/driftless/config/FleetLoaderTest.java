@@ -363,4 +363,29 @@ class FleetLoaderTest {
                 .anySatisfy(p -> assertThat(p).startsWith("fleet.yaml:4: releases[0].chart.path").contains("inside"))
                 .anySatisfy(p -> assertThat(p).startsWith("fleet.yaml:6: releases[1].values").contains("takes no values"));
     }
+
+    @Test
+    void aChartFromAChartRepositoryNeedsAnHttpsUrlANameAVersionAndCredentialsFromTheEnvironmentOrAFile() {
+        String fleet = """
+                sources: [{name: values, url: https://git.example.com/values.git}]
+                clusters: [{name: dev, embedded: true}]
+                releases:
+                  - name: shop
+                    namespace: shop
+                    chart: {repository: https://charts.example.com/stable/, name: webapp, version: 1.2.0,
+                            auth: {username: bot, tokenEnv: CHARTS_TOKEN}}
+                    source: values
+                """;
+        ReleaseSpec.ChartRef ref = parse(fleet).releases().get(0).chart();
+        assertThat(ref.kind()).isEqualTo(ReleaseSpec.ChartRef.Kind.REPOSITORY);
+        assertThat(ref.repository()).isEqualTo("https://charts.example.com/stable");
+        assertThat(ref.auth().tokenEnv()).isEqualTo("CHARTS_TOKEN");
+        assertThat(problems(fleet.replace("https://charts.example.com/stable/", "oci://registry.example.com/charts")))
+                .singleElement().asString().startsWith("fleet.yaml:6: releases[0].chart.repository")
+                .contains("OCI registries are not supported yet");
+        assertThat(problems(fleet.replace("https://charts", "https://u:p@charts"))).singleElement().asString()
+                .contains("chart.repository", "credentials in its user part");
+        assertThat(problems(fleet.replace("tokenEnv: CHARTS_TOKEN", "token: inline"))).anySatisfy(p ->
+                assertThat(p).contains("chart.auth.token", "unknown key"));
+    }
 }

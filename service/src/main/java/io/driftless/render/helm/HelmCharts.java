@@ -72,7 +72,7 @@ public final class HelmCharts implements io.driftless.render.ChartEngine {
      */
     public Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
                                  SortedMap<String, byte[]> chartFiles) {
-        String where = "chart " + ref.path();
+        String where = "chart " + (ref.path() != null ? ref.path() : ref.toString());
         byte[] chartYaml = chartFiles.get("Chart.yaml");
         if (chartYaml == null) {
             throw new RenderException("chart.path: " + ref.path() + (chartFiles.isEmpty() ? " does not exist"
