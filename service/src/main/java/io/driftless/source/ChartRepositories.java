@@ -22,6 +22,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -37,8 +38,9 @@ import io.driftless.render.RenderException;
 import io.driftless.render.helm.HelmCharts;
 
 /**
- * Helm charts from chart repositories ({@code index.yaml} over HTTPS, credentials from the environment or a
- * file as for Git sources): each chart version is downloaded once, checked against the digest the index gives,
+ * Helm charts from chart repositories ({@code index.yaml} over HTTPS) and OCI registries ({@code oci://},
+ * as {@code helm push} stores them), credentials from the environment or a file as for Git sources: each chart
+ * version is downloaded once, checked against the digest the index gives,
  * and kept in the state folder with its checksum, so it is never downloaded again; then rendered as a chart
  * in the values repository is. A repository that cannot be reached fails the target with what went wrong, and
  * the last good state stays applied.
@@ -97,6 +99,9 @@ public final class ChartRepositories implements ChartEngine {
     }
 
     private byte[] download(ReleaseSpec.ChartRef ref) {
+        if (ref.repository().startsWith("oci://")) {
+            return ociDownload(ref);
+        }
         URI index = URI.create(ref.repository() + "/index.yaml");
         Map<String, Object> entry = entry(ref, get(ref, index, MAX_INDEX_BYTES, true));
         Object urls = entry.get("urls");
@@ -144,23 +149,31 @@ public final class ChartRepositories implements ChartEngine {
     }
 
     private byte[] get(ReleaseSpec.ChartRef ref, URI uri, int limit, boolean withCredentials) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
-        if (withCredentials && !ref.auth().isNone()) {
-            GitCredentials.Basic basic = GitCredentials.basic(where(ref), ref.auth(), env);
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (basic.username() + ":" + basic.secret()).getBytes(StandardCharsets.UTF_8)));
+        Answer answer = send(ref, uri, limit, withCredentials ? basicAuthorization(ref) : null, Map.of());
+        if (answer.code() != 200) {
+            throw new SourceException(where(ref) + ": HTTP " + answer.code() + " for " + path(uri));
         }
+        return answer.body();
+    }
+
+    private record Answer(int code, byte[] body, java.net.http.HttpHeaders headers) {
+    }
+
+    private Answer send(ReleaseSpec.ChartRef ref, URI uri, int limit, String authorization,
+                        Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        headers.forEach(request::header);
         try {
             HttpResponse<InputStream> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = answer.body()) {
-                if (answer.statusCode() != 200) {
-                    throw new SourceException(where(ref) + ": HTTP " + answer.statusCode() + " for " + path(uri));
-                }
                 byte[] bytes = body.readNBytes(limit + 1);
                 if (bytes.length > limit) {
                     throw new SourceException(where(ref) + ": " + path(uri) + " is larger than " + limit + " bytes");
                 }
-                return bytes;
+                return new Answer(answer.statusCode(), bytes, answer.headers());
             }
         } catch (IOException e) {
             throw new SourceException(where(ref) + ": cannot reach " + path(uri) + " (" + e.getClass().getSimpleName()
@@ -170,6 +183,99 @@ public final class ChartRepositories implements ChartEngine {
             throw new SourceException(where(ref) + ": interrupted");
         }
     }
+
+    /** {@code Basic ...} from the reference's credentials, or null without any. */
+    private String basicAuthorization(ReleaseSpec.ChartRef ref) {
+        if (ref.auth().isNone()) {
+            return null;
+        }
+        GitCredentials.Basic basic = GitCredentials.basic(where(ref), ref.auth(), env);
+        return "Basic " + Base64.getEncoder().encodeToString((basic.username() + ":" + basic.secret())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    static final String HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+
+    /**
+     * A chart pushed to an OCI registry ({@code helm push}): its manifest, then the layer of the chart's media
+     * type, checked against its digest. A registry that asks for a token (the usual {@code WWW-Authenticate:
+     * Bearer} challenge) gets one from its token service, with the reference's credentials when it has some.
+     * Plain HTTP only to a loopback registry.
+     */
+    private byte[] ociDownload(ReleaseSpec.ChartRef ref) {
+        String rest = ref.repository().substring("oci://".length());
+        int slash = rest.indexOf('/');
+        String registry = slash < 0 ? rest : rest.substring(0, slash);
+        String repository = (slash < 0 ? "" : rest.substring(slash + 1) + "/") + ref.name();
+        String scheme = io.driftless.config.Urls.isLoopback("http://" + registry) ? "http" : "https";
+        URI manifestUri = URI.create(scheme + "://" + registry + "/v2/" + repository + "/manifests/" + ref.version());
+        String[] authorization = {basicAuthorization(ref)};
+        Answer manifest = ociGet(ref, manifestUri, 1024 * 1024, authorization, Map.of("Accept", OCI_MANIFEST));
+        String digest;
+        try {
+            JsonNode layers = JSON.readTree(manifest.body()).path("layers");
+            digest = java.util.stream.StreamSupport.stream(layers.spliterator(), false)
+                    .filter(l -> HELM_CHART_LAYER.equals(l.path("mediaType").asText()))
+                    .map(l -> l.path("digest").asText()).findFirst()
+                    .orElseThrow(() -> new SourceException(where(ref) + ": the image has no Helm chart layer ("
+                            + HELM_CHART_LAYER + ")"));
+        } catch (IOException e) {
+            throw new SourceException(where(ref) + ": the manifest is not JSON");
+        }
+        if (!digest.startsWith("sha256:")) {
+            throw new SourceException(where(ref) + ": the chart layer's digest " + digest + " is not SHA-256");
+        }
+        URI blob = URI.create(scheme + "://" + registry + "/v2/" + repository + "/blobs/" + digest);
+        byte[] archive = ociGet(ref, blob, MAX_CHART_BYTES, authorization, Map.of()).body();
+        if (!digest.substring("sha256:".length()).equalsIgnoreCase(sha256(archive))) {
+            throw new SourceException(where(ref) + ": the chart layer's SHA-256 is " + sha256(archive)
+                    + ", its digest says " + digest + "; refusing it");
+        }
+        return archive;
+    }
+
+    /** A GET that answers the registry's token challenge once; the token found is kept for the next GETs. */
+    private Answer ociGet(ReleaseSpec.ChartRef ref, URI uri, int limit, String[] authorization,
+                          Map<String, String> headers) {
+        Answer answer = send(ref, uri, limit, authorization[0], headers);
+        String challenge = answer.headers().firstValue("WWW-Authenticate").orElse("");
+        if (answer.code() == 401 && challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Map<String, String> params = new java.util.HashMap<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\w+)=\"([^\"]*)\"").matcher(challenge);
+            while (m.find()) {
+                params.put(m.group(1), m.group(2));
+            }
+            String realm = params.remove("realm");
+            if (realm == null) {
+                throw new SourceException(where(ref) + ": the registry's challenge names no token service");
+            }
+            StringBuilder query = new StringBuilder();
+            params.forEach((k, v) -> query.append(query.length() == 0 ? "?" : "&").append(k).append('=')
+                    .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+            URI tokenUri = URI.create(realm + query);
+            Answer token = send(ref, tokenUri, 64 * 1024, basicAuthorization(ref), Map.of());
+            if (token.code() != 200) {
+                throw new SourceException(where(ref) + ": HTTP " + token.code() + " from the token service "
+                        + path(tokenUri));
+            }
+            try {
+                JsonNode json = JSON.readTree(token.body());
+                String value = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText();
+                authorization[0] = "Bearer " + value;
+            } catch (IOException e) {
+                throw new SourceException(where(ref) + ": the token service did not answer JSON");
+            }
+            answer = send(ref, uri, limit, authorization[0], headers);
+        }
+        if (answer.code() != 200) {
+            throw new SourceException(where(ref) + ": HTTP " + answer.code() + " for " + path(uri));
+        }
+        return answer;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The archive's files, by path inside the chart's folder (the archive's top folder left out). */
     static SortedMap<String, byte[]> unpack(ReleaseSpec.ChartRef ref, byte[] archive) {

@@ -87,6 +87,45 @@ class ChartRepositoriesIT {
             }
             exchange.close();
         });
+        server.createContext("/token", exchange -> {
+            requests.computeIfAbsent("/token", p -> new AtomicInteger()).incrementAndGet();
+            boolean known = ("Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8))).equals(exchange.getRequestHeaders().getFirst("Authorization"))
+                    && exchange.getRequestURI().getQuery().contains("scope=repository:charts/webapp:pull");
+            byte[] body = "{\"token\": \"t0ken\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(known ? 200 : 401, known ? body.length : -1);
+            if (known) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.createContext("/v2/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            if (!"Bearer t0ken".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:"
+                        + server.getAddress().getPort() + "/token\",service=\"test\",scope=\"repository:charts/webapp:pull\"");
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
+            byte[] body;
+            if (path.equals("/v2/charts/webapp/manifests/1.2.0")) {
+                body = ("{\"schemaVersion\": 2, \"config\": {\"mediaType\": "
+                        + "\"application/vnd.cncf.helm.config.v1+json\", \"digest\": \"sha256:00\", \"size\": 2}, "
+                        + "\"layers\": [{\"mediaType\": \"" + ChartRepositories.HELM_CHART_LAYER + "\", \"digest\": "
+                        + "\"sha256:" + digest + "\", \"size\": " + archive.length + "}]}").getBytes(StandardCharsets.UTF_8);
+            } else if (path.equals("/v2/charts/webapp/blobs/sha256:" + digest)) {
+                body = archive;
+            } else {
+                exchange.sendResponseHeaders(404, -1);
+                exchange.close();
+                return;
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
         server.start();
     }
 
@@ -173,6 +212,27 @@ class ChartRepositoriesIT {
         assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("e"), env).archive(ref("1.2.0", "GOOD")))
                 .hasMessage("chart " + repository() + "/webapp@1.2.0: cannot reach " + repository() + "/index.yaml "
                         + "(ConnectException)");
+    }
+
+    @Test
+    void aChartInAnOciRegistryIsFetchedWithATokenCheckedAndKept() {
+        ReleaseSpec.ChartRef oci = new ReleaseSpec.ChartRef("webapp", "1.2.0", null, null,
+                "oci://127.0.0.1:" + server.getAddress().getPort() + "/charts",
+                new SourceSpec.GitAuth(USER, null, "GOOD", null, null, null, null, null));
+        ChartRepositories repositories = new ChartRepositories(tmp.resolve("oci"), Map.of("GOOD", PASSWORD));
+        assertThat(repositories.archive(oci)).isEqualTo(archive);
+        assertThat(requests.get("/token").get()).isEqualTo(1);
+        assertThat(repositories.render(oci, new io.driftless.render.Chart.Release("shop", "web", "1.2.0"),
+                java.util.List.of(), path -> new java.util.TreeMap<>()).objects())
+                .extracting(o -> o.get("kind")).contains("Deployment", "Job");
+        assertThat(requests.get("/v2/charts/webapp/blobs/sha256:" + digest).get()).as("downloaded once")
+                .isEqualTo(1);
+
+        ReleaseSpec.ChartRef missing = new ReleaseSpec.ChartRef("webapp", "9.9.9", null, null, oci.repository(),
+                oci.auth());
+        assertThatThrownBy(() -> repositories.archive(missing)).hasMessage("chart " + oci.repository()
+                + "/webapp@9.9.9: HTTP 404 for http://127.0.0.1:" + server.getAddress().getPort()
+                + "/v2/charts/webapp/manifests/9.9.9");
     }
 
     private static TargetStatus awaitState(DriftlessService service, SyncState state, String notAt) {

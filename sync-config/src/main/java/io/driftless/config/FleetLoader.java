@@ -379,12 +379,10 @@ public final class FleetLoader {
                 ch.problem("auth", "credentials are for a chart repository (repository:)");
             }
             if (repository != null) {
-                if (repository.startsWith("oci://")) {
-                    ch.problem("repository", "OCI registries are not supported yet; use a chart repository "
-                            + "(https://... with an index.yaml) or vendor the chart into the values repository");
-                } else if (!repository.startsWith("https://") && !repository.startsWith("http://")) {
+                if (!repository.startsWith("https://") && !repository.startsWith("http://")
+                        && !repository.startsWith("oci://")) {
                     ch.problem("repository", "'" + repository + "' must be an https:// (or http://) URL of a chart "
-                            + "repository");
+                            + "repository, or oci://registry/path of an OCI registry");
                 } else if (Urls.hasUserInfo(repository)) {
                     ch.problem("repository", "carries credentials in its user part; use auth: with passwordEnv, "
                             + "passwordFile, tokenEnv or tokenFile");

@@ -380,9 +380,11 @@ class FleetLoaderTest {
         assertThat(ref.kind()).isEqualTo(ReleaseSpec.ChartRef.Kind.REPOSITORY);
         assertThat(ref.repository()).isEqualTo("https://charts.example.com/stable");
         assertThat(ref.auth().tokenEnv()).isEqualTo("CHARTS_TOKEN");
-        assertThat(problems(fleet.replace("https://charts.example.com/stable/", "oci://registry.example.com/charts")))
+        assertThat(parse(fleet.replace("https://charts.example.com/stable/", "oci://registry.example.com/charts"))
+                .releases().get(0).chart().repository()).isEqualTo("oci://registry.example.com/charts");
+        assertThat(problems(fleet.replace("https://charts.example.com/stable/", "ftp://charts.example.com")))
                 .singleElement().asString().startsWith("fleet.yaml:6: releases[0].chart.repository")
-                .contains("OCI registries are not supported yet");
+                .contains("must be an https://");
         assertThat(problems(fleet.replace("https://charts", "https://u:p@charts"))).singleElement().asString()
                 .contains("chart.repository", "credentials in its user part");
         assertThat(problems(fleet.replace("tokenEnv: CHARTS_TOKEN", "token: inline"))).anySatisfy(p ->
