@@ -55,6 +55,17 @@ public final class HelmCharts implements io.driftless.render.ChartEngine {
         return t;
     });
 
+    private final Duration timeout;
+
+    public HelmCharts() {
+        this(TIMEOUT);
+    }
+
+    /** @param timeout how long a render may take */
+    public HelmCharts(Duration timeout) {
+        this.timeout = timeout;
+    }
+
     @Override
     public ReleaseSpec.ChartRef.Kind kind() {
         return ReleaseSpec.ChartRef.Kind.HELM;
@@ -118,7 +129,7 @@ public final class HelmCharts implements io.driftless.render.ChartEngine {
         }
     }
 
-    private static String template(String where, Path chart, Path values, Chart.Release release) {
+    private String template(String where, Path chart, Path values, Chart.Release release) {
         Future<String> run = RENDERS.submit(() -> {
             var template = new Helm(chart).template().withName(release.name()).withNamespace(release.namespace())
                     .withValuesFile(values);
@@ -126,11 +137,11 @@ public final class HelmCharts implements io.driftless.render.ChartEngine {
             return template.call();
         });
         try {
-            return run.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             run.cancel(true);
-            throw new RenderException(where + ": Helm did not finish rendering within " + TIMEOUT.toSeconds()
-                    + " s (a template that loops?); nothing was written");
+            throw new RenderException(where + ": Helm did not finish rendering within " + timeout.toMillis()
+                    + " ms (a template that loops?); nothing was written");
         } catch (ExecutionException e) {
             String message = e.getCause() == null || e.getCause().getMessage() == null ? String.valueOf(e.getCause())
                     : e.getCause().getMessage().strip();

@@ -75,6 +75,15 @@ class HelmChartsTest {
     }
 
     @Test
+    void aRenderThatTakesTooLongFailsWithoutWaitingForIt() {
+        assertThatThrownBy(() -> new HelmCharts(java.time.Duration.ofMillis(50)).render(
+                new ReleaseSpec.ChartRef(null, null, "charts/slow", null), new Chart.Release("shop", "web", null),
+                List.of(), TestCharts.folder("slow"))).isInstanceOf(RenderException.class)
+                .hasMessage("chart charts/slow: Helm did not finish rendering within 50 ms (a template that loops?); "
+                        + "nothing was written");
+    }
+
+    @Test
     void anOutputLargerThanTheLimitFailsTheRender() {
         assertThatThrownBy(() -> render("big", null)).isInstanceOf(RenderException.class)
                 .hasMessageContaining("chart charts/big: renders").hasMessageContaining("the limit is "
