@@ -106,6 +106,8 @@ public final class HttpApiVerticle extends VerticleBase {
         router.get("/api/v1/clusters").handler(ctx -> json(ctx, 200, clusters.get()));
         router.get("/api/v1/shards").handler(ctx -> json(ctx, 200, shards.get()));
         router.get("/api/v1/fleet").handler(ctx -> json(ctx, 200, fleetStatus.get()));
+        router.get("/api/v1/sources").handler(ctx -> json(ctx, 200, sources.get().stream().map(Views.Source::of)
+                .toList()));
         router.get("/api/v1/targets/:cluster/:release").handler(ctx -> {
             var status = board.get(ctx.pathParam("cluster") + "/" + ctx.pathParam("release"));
             if (status == null) {

@@ -82,4 +82,12 @@ final class Views {
                     p.changes().stream().map(DriftItem::of).toList(), p.warnings(), p.error());
         }
     }
+
+    /** A Git source as the API shows it: where, which ref, how often, and whether pushes wake it. */
+    record Source(String name, String url, String ref, String pollInterval, boolean webhook, boolean verifyCommits) {
+        static Source of(io.driftless.config.SourceSpec s) {
+            return new Source(s.name(), s.url(), s.ref(), s.pollInterval().toString(), !s.webhook().isNone(),
+                    !s.trustedKeys().isEmpty());
+        }
+    }
 }

@@ -7,21 +7,31 @@ import picocli.CommandLine.Command;
 @Command(name = "driftless", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "GitOps sync for Kubernetes fleets: renders values-driven releases from Git, "
                 + "applies them to every target cluster with pruning, and reports drift.",
-        subcommands = {RunCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, io.driftless.cli.ValidateCommand.class, io.driftless.cli.GetCommand.class,
+                io.driftless.cli.DiffCommand.class, io.driftless.cli.SyncCommand.class,
+                io.driftless.cli.HistoryCommand.class, io.driftless.cli.RefreshCommand.class, RenderCommand.class,
+                io.driftless.cli.VersionCommand.class, io.driftless.cli.CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
-        demoCommand().ifPresent(demo -> cli.addSubcommand("demo", demo));
-        int code = cli.setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    System.err.println("driftless: " + e.getMessage());
-                    return 1;
-                })
-                .execute(args);
+        int code = run(args, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true));
         if (code != 0 || !keepsRunning(args)) {
             System.exit(code);
         }
+    }
+
+    /** Runs a command line, printing to these writers; answers the exit code. */
+    public static int run(String[] args, java.io.PrintWriter out, java.io.PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        demoCommand().ifPresent(demo -> cli.addSubcommand("demo", demo));
+        return cli.setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    err.println("driftless: " + e.getMessage());
+                    err.flush();
+                    return e instanceof io.driftless.cli.CliException c ? c.exitCode() : 1;
+                })
+                .execute(args);
     }
 
     /**

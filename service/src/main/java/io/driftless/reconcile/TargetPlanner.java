@@ -35,7 +35,7 @@ import io.driftless.telemetry.Metrics;
  * What a target's sync would do at a commit: read the values layers, render (cached per target and
  * commit), read the live objects and the inventory, plan. Reads only; writing is {@link TargetSyncer}'s job.
  */
-final class TargetPlanner {
+public final class TargetPlanner {
 
     /** The inputs and the outcome of planning one target. */
     record Planned(Chart.Rendered rendered, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
@@ -103,6 +103,36 @@ final class TargetPlanner {
         return new Planned(rendered, desired, live, inventory, plan);
     }
 
+    /**
+     * The target's values files at the snapshot's commit, in order, parsed (a missing optional layer left out).
+     *
+     * @throws ConfigException every missing or invalid file, file:line
+     */
+    public static List<SafeYaml.Document> valuesFiles(Target target, Snapshot snapshot) {
+        List<SafeYaml.Document> layers = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (ReleaseSpec.ValuesLayer layer : target.valuesLayers()) {
+            Optional<byte[]> content = snapshot.read(layer.path());
+            if (content.isEmpty()) {
+                if (!layer.optional()) {
+                    problems.add(layer.origin().problem("values file " + layer.path() + " does not exist in source "
+                            + snapshot.source() + " at " + snapshot.shortCommit()
+                            + " (mark the layer optional: true if it may be missing)"));
+                }
+                continue;
+            }
+            try {
+                layers.add(SafeYaml.parse(layer.path(), content.get()));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return layers;
+    }
+
     /** Drops the target's cached render. */
     void forget(Target target) {
         renders.remove(target.id());
@@ -152,27 +182,7 @@ final class TargetPlanner {
         if (cached != null && cached.commit().equals(snapshot.commit())) {
             return cached.rendered();
         }
-        List<SafeYaml.Document> layers = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
-        for (ReleaseSpec.ValuesLayer layer : target.valuesLayers()) {
-            Optional<byte[]> content = snapshot.read(layer.path());
-            if (content.isEmpty()) {
-                if (!layer.optional()) {
-                    problems.add(layer.origin().problem("values file " + layer.path() + " does not exist in source "
-                            + snapshot.source() + " at " + snapshot.shortCommit()
-                            + " (mark the layer optional: true if it may be missing)"));
-                }
-                continue;
-            }
-            try {
-                layers.add(SafeYaml.parse(layer.path(), content.get()));
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        List<SafeYaml.Document> layers = valuesFiles(target, snapshot);
         ReleaseSpec r = target.release();
         TargetCluster cluster = clusters.apply(target.cluster().name());
         Instant started = clock.instant();

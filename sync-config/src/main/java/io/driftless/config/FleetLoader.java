@@ -97,7 +97,7 @@ public final class FleetLoader {
         List<ClusterSpec> clusters = new ArrayList<>();
         eachItem(root, "clusters", c -> clusters.add(cluster(c, base)));
         List<ReleaseSpec> releases = new ArrayList<>();
-        eachItem(root, "releases", c -> releases.add(release(c)));
+        eachItem(root, "releases", c -> releases.add(release(c, base)));
         List<NotifierSpec> notifiers = new ArrayList<>();
         eachItem(root, "notifications", c -> notifiers.add(notifier(c)));
         boolean pruneRemovedTargets = root.bool("pruneRemovedTargets", false);
@@ -304,9 +304,13 @@ public final class FleetLoader {
                 "sshKeyFile", "knownHostsFile");
         String sshKey = a.string("sshKeyFile", null);
         String knownHosts = a.string("knownHostsFile", null);
+        String passwordFile = a.string("passwordFile", null);
+        String tokenFile = a.string("tokenFile", null);
         SourceSpec.GitAuth auth = new SourceSpec.GitAuth(a.string("username", null), a.string("usernameEnv", null),
-                a.string("passwordEnv", null), a.string("passwordFile", null),
-                a.string("tokenEnv", null), a.string("tokenFile", null),
+                a.string("passwordEnv", null),
+                passwordFile == null ? null : base.resolve(expandHome(passwordFile)).normalize().toString(),
+                a.string("tokenEnv", null),
+                tokenFile == null ? null : base.resolve(expandHome(tokenFile)).normalize().toString(),
                 sshKey == null ? null : base.resolve(expandHome(sshKey)).normalize().toString(),
                 knownHosts == null ? null : base.resolve(expandHome(knownHosts)).normalize().toString());
         int secrets = count(auth.passwordEnv(), auth.passwordFile(), auth.tokenEnv(), auth.tokenFile());
@@ -355,7 +359,7 @@ public final class FleetLoader {
         return new ClusterSpec(name, connection, kubeconfig, context, Map.copyOf(labels), c.origin());
     }
 
-    private static ReleaseSpec release(Cursor c) {
+    private static ReleaseSpec release(Cursor c, Path base) {
         c.allowOnly("name", "namespace", "chart", "source", "values", "clusters", "syncPolicy", "ignoreDifferences");
         String name = dnsLabel(c, "name", 53);
         String namespace = dnsLabel(c, "namespace", 63);
@@ -389,7 +393,7 @@ public final class FleetLoader {
                 }
                 chart = new ReleaseSpec.ChartRef(ch.required("name"), ch.required("version"), null, null,
                         repository.replaceAll("/+$", ""), auth == null ? SourceSpec.GitAuth.NONE
-                        : auth(auth, repository, false, Path.of(".")));
+                        : auth(auth, repository, false, base));
             } else if (path != null || manifests != null) {
                 if (manifests != null && ch.string("version", null) != null) {
                     ch.problem("version", "a folder of manifests has no version");

@@ -390,4 +390,13 @@ class FleetLoaderTest {
         assertThat(problems(fleet.replace("tokenEnv: CHARTS_TOKEN", "token: inline"))).anySatisfy(p ->
                 assertThat(p).contains("chart.auth.token", "unknown key"));
     }
+
+    @Test
+    void credentialFilesResolveAgainstTheFleetsFolderLikeKeyFiles() {
+        SourceSpec.GitAuth auth = parse(VALID.replace("tokenEnv: TOKEN", "tokenFile: secrets/token")).sources().get(0)
+                .auth();
+        assertThat(auth.tokenFile()).isEqualTo(BASE.resolve("secrets/token").toString());
+        assertThat(parse(VALID.replace("tokenEnv: TOKEN", "passwordFile: /run/pw")).sources().get(0).auth()
+                .passwordFile()).isEqualTo("/run/pw");
+    }
 }

@@ -1,0 +1,123 @@
+package io.driftless.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code driftless get targets|target|clusters|sources|fleet}: what a running Driftless knows. */
+@Command(name = "get", mixinStandardHelpOptions = true, description = "Show targets, one target, clusters, sources "
+        + "or the fleet of a running Driftless.",
+        subcommands = {GetCommand.Targets.class, GetCommand.Target.class, GetCommand.Clusters.class,
+                GetCommand.Sources.class, GetCommand.Fleet.class})
+public final class GetCommand {
+
+    static final List<Output.Column> TARGET_COLUMNS = List.of(new Output.Column("CLUSTER", "/cluster"),
+            new Output.Column("RELEASE", "/release"), new Output.Column("SYNC", "/syncState"),
+            new Output.Column("HEALTH", "/health"), new Output.Column("DRIFT", "/outOfSync"),
+            new Output.Column("REVISION", "/revision"), new Output.Column("LAST SYNC", "/lastSync"),
+            new Output.Column("ERROR", "/lastError"));
+
+    /** Prints an answer of the service. */
+    abstract static class Verb implements Callable<Integer> {
+        @Mixin
+        ClientOptions options;
+        @Spec
+        CommandSpec spec;
+
+        abstract String path();
+
+        abstract List<Output.Column> columns();
+
+        @Override
+        public Integer call() {
+            JsonNode answer = options.client().get(path());
+            Output.print(spec.commandLine().getOut(), options.output, answer, columns());
+            return 0;
+        }
+    }
+
+    @Command(name = "targets", mixinStandardHelpOptions = true, description = "Every target: sync state, health, "
+            + "objects out of sync, revision.")
+    static final class Targets extends Verb {
+        @Override
+        String path() {
+            return "/api/v1/targets";
+        }
+
+        @Override
+        List<Output.Column> columns() {
+            return TARGET_COLUMNS;
+        }
+    }
+
+    @Command(name = "target", mixinStandardHelpOptions = true, description = "One target (-o yaml or json for its "
+            + "drift, changes, health details and history).")
+    static final class Target extends Verb {
+        @Parameters(paramLabel = "CLUSTER/RELEASE", description = "The target.")
+        String target;
+
+        @Override
+        String path() {
+            return "/api/v1/targets/" + TargetName.check(target);
+        }
+
+        @Override
+        List<Output.Column> columns() {
+            return TARGET_COLUMNS;
+        }
+    }
+
+    @Command(name = "clusters", mixinStandardHelpOptions = true, description = "Every cluster: reachable, last "
+            + "contact, last error.")
+    static final class Clusters extends Verb {
+        @Override
+        String path() {
+            return "/api/v1/clusters";
+        }
+
+        @Override
+        List<Output.Column> columns() {
+            return List.of(new Output.Column("CLUSTER", "/cluster"), new Output.Column("REACHABLE", "/reachable"),
+                    new Output.Column("LAST CONTACT", "/lastContact"), new Output.Column("ERROR", "/lastError"));
+        }
+    }
+
+    @Command(name = "sources", mixinStandardHelpOptions = true, description = "Every Git source: URL, ref, poll "
+            + "interval, webhook.")
+    static final class Sources extends Verb {
+        @Override
+        String path() {
+            return "/api/v1/sources";
+        }
+
+        @Override
+        List<Output.Column> columns() {
+            return List.of(new Output.Column("SOURCE", "/name"), new Output.Column("URL", "/url"),
+                    new Output.Column("REF", "/ref"), new Output.Column("POLL", "/pollInterval"),
+                    new Output.Column("WEBHOOK", "/webhook"));
+        }
+    }
+
+    @Command(name = "fleet", mixinStandardHelpOptions = true, description = "Where the fleet comes from and how its "
+            + "last reload went.")
+    static final class Fleet extends Verb {
+        @Override
+        String path() {
+            return "/api/v1/fleet";
+        }
+
+        @Override
+        List<Output.Column> columns() {
+            return List.of(new Output.Column("ORIGIN", "/origin"), new Output.Column("REVISION", "/revision"),
+                    new Output.Column("TARGETS", "/targets"), new Output.Column("LAST RELOAD", "/lastReload/result"),
+                    new Output.Column("PROBLEMS", "/lastReload/problems"));
+        }
+    }
+}

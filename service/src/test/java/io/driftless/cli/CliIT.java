@@ -1,0 +1,140 @@
+package io.driftless.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.driftless.api.ApiCredentials;
+import io.driftless.app.DriftlessService;
+import io.driftless.app.Main;
+import io.driftless.config.Fleet;
+import io.driftless.status.SyncState;
+import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
+
+/** Every client verb against a running service (an embedded cluster, a Git server), with its exit codes. */
+class CliIT {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run driftless(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String[] with(String server, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", server));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void theVerbsShowDiffSyncAndValidateWithExitCodesLikeKubectl() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Fleet fleet = OneRelease.fleet(git, tmp, "{name: dev, embedded: true}", "prefect", "{}");
+            Path token = Files.writeString(tmp.resolve("token"), "admin:s3cret\n");
+            try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
+                    tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD),
+                    ApiCredentials.of("admin:s3cret")))) {
+                String server = "http://127.0.0.1:" + service.httpPort();
+                await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get("dev/prefect").syncState()
+                        == SyncState.Synced);
+
+                Run targets = driftless(with(server, "get", "targets"));
+                assertThat(targets.code()).isZero();
+                assertThat(targets.out().lines().toList()).hasSize(2);
+                assertThat(targets.out()).startsWith("CLUSTER").containsPattern("dev\\s+prefect\\s+Synced");
+                JsonNode target = ServiceClient.JSON.readTree(driftless(with(server, "get", "target", "dev/prefect",
+                        "-o", "json")).out());
+                assertThat(target.path("syncState").asText()).isEqualTo("Synced");
+                assertThat(driftless(with(server, "get", "clusters")).out()).containsPattern("dev\\s+true");
+                assertThat(driftless(with(server, "get", "sources", "-o", "yaml")).out())
+                        .contains("name: values", "url: " + git.url(), "webhook: false");
+                assertThat(driftless(with(server, "get", "fleet")).out()).contains("given at start");
+
+                assertThat(driftless(with(server, "diff", "dev/prefect")).code()).as("no drift").isZero();
+                service.clusters().client("dev").apps().deployments().inNamespace("prefect")
+                        .withName("prefect-server").edit(d -> {
+                            d.getSpec().setReplicas(5);
+                            return d;
+                        });
+                Run drift = driftless(with(server, "diff"));
+                assertThat(drift.code()).as("drift").isEqualTo(1);
+                assertThat(drift.out()).containsPattern("dev/prefect\\s+OutOfSync\\s+1")
+                        .contains("Deployment/prefect/prefect-server").contains("/spec/replicas: 5 -> 1");
+
+                Run refused = driftless(with(server, "sync", "dev/prefect"));
+                assertThat(refused.code()).isEqualTo(2);
+                assertThat(refused.err()).contains("credentials", "--token-file");
+                Run synced = driftless(with(server, "sync", "dev/prefect", "--wait", "--token-file", token.toString()));
+                assertThat(synced.code()).as(synced.err()).isZero();
+                assertThat(synced.out()).containsPattern("dev\\s+prefect\\s+Synced");
+                assertThat(driftless(with(server, "diff", "dev/prefect")).code()).as("healed").isZero();
+                assertThat(driftless(with(server, "history", "dev/prefect")).out().lines().count())
+                        .isGreaterThanOrEqualTo(3);
+                assertThat(driftless(with(server, "refresh", "values", "--token-file", token.toString())).out())
+                        .containsPattern("values\\s+refreshing");
+
+                assertThat(driftless(with(server, "get", "target", "Dev")).err()).contains("'Dev' is not a target");
+                Run down = driftless("get", "targets", "--server", "http://127.0.0.1:1");
+                assertThat(down.code()).isEqualTo(2);
+                assertThat(down.err()).contains("cannot reach Driftless at http://127.0.0.1:1");
+            }
+
+            Path fleetFile = Files.writeString(tmp.resolve("fleet.yaml"), """
+                    sources: [{name: values, url: %s, auth: {username: %s, passwordFile: pw}}]
+                    clusters: [{name: dev, embedded: true}]
+                    releases:
+                      - {name: prefect, namespace: prefect, chart: {name: prefect-server, version: 2026.8.18172642},
+                         source: values, values: [values.yaml]}
+                    """.formatted(git.url(), GitHttpServer.USER));
+            Files.writeString(tmp.resolve("pw"), GitHttpServer.PASSWORD);
+            Run valid = driftless("validate", fleetFile.toString());
+            assertThat(valid.code()).as(valid.out() + valid.err()).isZero();
+            assertThat(valid.out()).startsWith("ok      dev/prefect at values@").contains("objects");
+            git.commit("broken", Map.of("values.yaml", "server:\n  replicaCount: many\n"));
+            Run invalid = driftless("validate", fleetFile.toString());
+            assertThat(invalid.code()).isEqualTo(1);
+            assertThat(invalid.out()).contains("invalid dev/prefect", "values.yaml:2", "server.replicaCount");
+        }
+    }
+
+    @Test
+    void everyVerbHasHelpAndTheSmallOnesWork() {
+        for (String verb : List.of("run", "validate", "get", "diff", "sync", "history", "refresh", "render", "version",
+                "completion", "demo")) {
+            Run help = driftless(verb, "--help");
+            assertThat(help.code()).as(verb).isZero();
+            assertThat(help.out()).as(verb).startsWith("Usage: driftless " + verb);
+        }
+        for (String noun : List.of("targets", "target", "clusters", "sources", "fleet")) {
+            assertThat(driftless("get", noun, "--help").out()).startsWith("Usage: driftless get " + noun);
+        }
+        assertThat(driftless("version").out()).startsWith("driftless ");
+        assertThat(driftless("completion", "bash").out()).contains("complete -F", "validate", "history");
+        assertThat(driftless("completion", "zsh").out()).startsWith("autoload -U +X compinit")
+                .contains("bashcompinit");
+        assertThat(driftless("get", "targets", "-o", "xml").code()).isEqualTo(2);
+    }
+}
