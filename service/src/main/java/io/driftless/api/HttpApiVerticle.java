@@ -79,10 +79,23 @@ public final class HttpApiVerticle extends VerticleBase {
         this.env = env;
     }
 
+    private io.driftless.fleet.Suspensions suspensions;
+
+    /** Where {@code POST .../suspend} and {@code .../resume} record which targets are suspended. */
+    public HttpApiVerticle suspending(io.driftless.fleet.Suspensions suspensions) {
+        this.suspensions = suspensions;
+        return this;
+    }
+
     /** What {@code GET /api/v1/fleet} answers: where the fleet comes from and how its last reload went. */
     public HttpApiVerticle reportingFleet(Supplier<Object> status) {
         this.fleetStatus = status;
         return this;
+    }
+
+    private Views.Target view(io.driftless.status.TargetStatus status) {
+        return Views.Target.of(status, suspensions != null
+                && suspensions.isSuspended(status.cluster() + "/" + status.release()));
     }
 
     /** The running fleet's sources, by name (the fleet may have been reloaded). */
@@ -102,7 +115,7 @@ public final class HttpApiVerticle extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/api/v1/targets").handler(ctx -> json(ctx, 200,
-                board.all().stream().map(Views.Target::of).toList()));
+                board.all().stream().map(this::view).toList()));
         router.get("/api/v1/clusters").handler(ctx -> json(ctx, 200, clusters.get()));
         router.get("/api/v1/shards").handler(ctx -> json(ctx, 200, shards.get()));
         router.get("/api/v1/fleet").handler(ctx -> json(ctx, 200, fleetStatus.get()));
@@ -113,7 +126,7 @@ public final class HttpApiVerticle extends VerticleBase {
             if (status == null) {
                 json(ctx, 404, Map.of("error", "no such target"));
             } else {
-                json(ctx, 200, Views.Target.of(status));
+                json(ctx, 200, view(status));
             }
         });
         router.post("/api/v1/sources/:source/refresh").handler(this::authorized).handler(ctx -> {
@@ -125,6 +138,17 @@ public final class HttpApiVerticle extends VerticleBase {
             vertx.eventBus().request(FleetVerticle.REFRESH, name);
             json(ctx, 202, Map.of("source", name, "status", "refreshing"));
         });
+        for (String verb : List.of("suspend", "resume")) {
+            router.post("/api/v1/targets/:cluster/:release/" + verb).handler(this::authorized).handler(ctx -> {
+                String id = ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
+                if (board.get(id) == null || suspensions == null) {
+                    json(ctx, 404, Map.of("error", "no such target"));
+                    return;
+                }
+                suspensions.set(id, verb.equals("suspend"));
+                json(ctx, 200, view(board.get(id)));
+            });
+        }
         router.post("/api/v1/targets/:cluster/:release/sync").handler(this::authorized)
                 .handler(ctx -> syncNow(ctx, "true".equals(ctx.queryParams().get("dryRun"))));
         // compares at the last fetched commit and changes nothing, so it needs no credentials
@@ -183,7 +207,7 @@ public final class HttpApiVerticle extends VerticleBase {
                         json(ctx, 202, Map.of("target", id, "status", "syncing; GET /api/v1/targets/" + id
                                 + " shows the outcome"));
                     } else if (reply.succeeded()) {
-                        json(ctx, 200, Views.Target.of(board.get(reply.result().body())));
+                        json(ctx, 200, view(board.get(reply.result().body())));
                     } else {
                         failed(ctx, reply.cause());
                     }

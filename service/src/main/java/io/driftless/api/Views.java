@@ -25,13 +25,15 @@ final class Views {
                   String revision, String attemptedRevision, Instant lastSync, Instant lastSuccess, long outOfSync,
                   String summary, String lastError, List<String> warnings, List<Change> changes,
                   List<DriftItem> drift, String health, List<String> healthDetails,
-                  List<TargetStatus.SyncRecord> history) {
+                  List<TargetStatus.SyncRecord> history, boolean suspended) {
 
-        static Target of(TargetStatus s) {
+        /** @param suspended whether an operator suspended it: neither synced nor healed until resumed */
+        static Target of(TargetStatus s, boolean suspended) {
             return new Target(s.cluster(), s.release(), s.namespace(), s.source(), s.syncState(), s.revision(),
                     s.attemptedRevision(), s.lastSync(), s.lastSuccess(), s.outOfSync(), s.summary(), s.lastError(),
                     s.warnings(), s.changes().stream().map(Change::of).toList(),
-                    s.drift().stream().map(DriftItem::of).toList(), s.health(), s.healthDetails(), s.history());
+                    s.drift().stream().map(DriftItem::of).toList(), s.health(), s.healthDetails(), s.history(),
+                    suspended);
         }
     }
 

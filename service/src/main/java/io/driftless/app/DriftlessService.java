@@ -115,15 +115,17 @@ public final class DriftlessService implements AutoCloseable {
                 settings.stateDir().resolve("charts"), settings.env()), clusters, board, metrics, Clock.systemUTC(),
                 notifier::send);
         DriftlessService[] self = new DriftlessService[1];
+        io.driftless.fleet.Suspensions suspensions = new io.driftless.fleet.Suspensions(settings.stateDir());
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
                 () -> live.get().sources(), settings.env(), settings.apiCredentials(), clusters::reachability,
                 () -> Map.of("identity", leases.identity(), "shards", leases.holdings()))
                 .holding(id -> leases.holds(Shards.of(id, leases.shards())))
-                .reportingFleet(() -> self[0] == null ? Map.of() : self[0].fleetStatus.get());
+                .reportingFleet(() -> self[0] == null ? Map.of() : self[0].fleetStatus.get())
+                .suspending(suspensions);
         leases.onLoss(shard -> live.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
                 .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
         FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,
-                Clock.systemUTC(), settings.parallelism());
+                Clock.systemUTC(), settings.parallelism()).suspending(suspensions);
         try {
             vertx.deployVerticle(api).await();
             vertx.deployVerticle(fleetVerticle).await();

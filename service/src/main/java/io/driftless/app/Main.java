@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
                 + "applies them to every target cluster with pruning, and reports drift.",
         subcommands = {RunCommand.class, io.driftless.cli.ValidateCommand.class, io.driftless.cli.GetCommand.class,
                 io.driftless.cli.DiffCommand.class, io.driftless.cli.SyncCommand.class,
-                io.driftless.cli.HistoryCommand.class, io.driftless.cli.RefreshCommand.class, RenderCommand.class,
+                io.driftless.cli.HistoryCommand.class, io.driftless.cli.RefreshCommand.class,
+                io.driftless.cli.SuspendCommand.Suspend.class, io.driftless.cli.SuspendCommand.Resume.class,
+                RenderCommand.class,
                 io.driftless.cli.VersionCommand.class, io.driftless.cli.CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

@@ -22,7 +22,7 @@ public final class GetCommand {
             new Output.Column("RELEASE", "/release"), new Output.Column("SYNC", "/syncState"),
             new Output.Column("HEALTH", "/health"), new Output.Column("DRIFT", "/outOfSync"),
             new Output.Column("REVISION", "/revision"), new Output.Column("LAST SYNC", "/lastSync"),
-            new Output.Column("ERROR", "/lastError"));
+            new Output.Column("SUSPENDED", "/suspended"), new Output.Column("ERROR", "/lastError"));
 
     /** Prints an answer of the service. */
     abstract static class Verb implements Callable<Integer> {

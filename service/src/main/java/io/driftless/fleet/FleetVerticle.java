@@ -100,6 +100,13 @@ public final class FleetVerticle extends VerticleBase {
     /** Set when a shutdown begins: no timer, message or informer change starts work after it. */
     private volatile boolean stopping;
     private Context context;
+    private Suspensions suspensions;
+
+    /** Which targets are suspended (neither synced nor healed); by default none. */
+    public FleetVerticle suspending(Suspensions suspensions) {
+        this.suspensions = suspensions;
+        return this;
+    }
 
     /** @param sources the fleet's sources by name; this verticle adds and removes them when the fleet is reloaded */
     public FleetVerticle(LiveFleet live, ClusterConnections clusters, ShardLeases leases, Map<String, GitSource> sources,
@@ -167,6 +174,11 @@ public final class FleetVerticle extends VerticleBase {
         Target target = live.target(msg.body().getString("target")).orElse(null);
         if (target == null) {
             msg.fail(404, "no such target '" + msg.body().getString("target") + "'");
+            return;
+        }
+        if (suspended(target)) {
+            msg.fail(409, "target " + target.id() + " is suspended: resume it first (driftless resume "
+                    + target.id() + ")");
             return;
         }
         if (!mine(target)) {
@@ -277,8 +289,8 @@ public final class FleetVerticle extends VerticleBase {
             }
             runs.add(this.<TargetStatus[]>track(target, () -> {
                 TargetStatus before = board.get(target.id());
-                if (before == null || !current(target)) {
-                    return null; // the target left the fleet, or changed, while this sync waited
+                if (before == null || !current(target) || suspended(target)) {
+                    return null; // the target left the fleet, changed while this sync waited, or is suspended
                 }
                 if (fetchError != null) {
                     return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), fetchError)};
@@ -335,6 +347,10 @@ public final class FleetVerticle extends VerticleBase {
     /** The newest fetch of the snapshot's source: the snapshot itself unless a later fetch was remembered. */
     private Snapshot newest(Snapshot snapshot) {
         return Snapshot.later(snapshot, snapshots.get(snapshot.source()));
+    }
+
+    private boolean suspended(Target target) {
+        return suspensions != null && suspensions.isSuspended(target.id());
     }
 
     /** Whether the target is in the running fleet as it is (not removed, not changed by a reload). */
@@ -448,7 +464,7 @@ public final class FleetVerticle extends VerticleBase {
 
     /** An owned object changed in the cluster: compare its target soon (changes within the debounce are one). */
     private void liveChanged(Target target) {
-        if (stopping || !current(target) || !mine(target)) {
+        if (stopping || !current(target) || !mine(target) || suspended(target)) {
             return;
         }
         dirty.add(target.id());

@@ -96,6 +96,34 @@ class CliIT {
                 assertThat(driftless(with(server, "refresh", "values", "--token-file", token.toString())).out())
                         .containsPattern("values\\s+refreshing");
 
+                // a suspended target is neither synced nor healed, says so, and stays so until resumed
+                Run suspended = driftless(with(server, "suspend", "dev/prefect", "--token-file", token.toString()));
+                assertThat(suspended.out()).containsPattern("dev\\s+prefect\\s+true");
+                service.clusters().client("dev").apps().deployments().inNamespace("prefect")
+                        .withName("prefect-server").edit(d -> {
+                            d.getSpec().setReplicas(4);
+                            return d;
+                        });
+                Run refusedWhileSuspended = driftless(with(server, "sync", "dev/prefect", "--token-file",
+                        token.toString()));
+                assertThat(refusedWhileSuspended.code()).isEqualTo(2);
+                assertThat(refusedWhileSuspended.err()).contains("dev/prefect is suspended");
+                assertThat(driftless(with(server, "get", "targets")).out()).containsPattern("Synced.*true");
+                assertThat(java.nio.file.Files.readString(tmp.resolve("state/suspended.txt"))).isEqualTo("dev/prefect\n");
+                assertThat(service.clusters().client("dev").apps().deployments().inNamespace("prefect")
+                        .withName("prefect-server").get().getSpec().getReplicas()).isEqualTo(4);
+                String applied = service.board().get("dev/prefect").revision();
+                String next = git.commit("while suspended", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE
+                        + "server: {replicaCount: 2}\n"));
+                driftless(with(server, "refresh", "values", "--token-file", token.toString()));
+                await().atMost(Duration.ofSeconds(10)).until(() -> service.metrics().scrape().contains(next.substring(0, 12)));
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                        applied.equals(service.board().get("dev/prefect").revision()));
+                assertThat(driftless(with(server, "resume", "dev/prefect", "--token-file", token.toString())).out())
+                        .containsPattern("dev\\s+prefect\\s+false");
+                assertThat(driftless(with(server, "sync", "dev/prefect", "--wait", "--token-file", token.toString()))
+                        .code()).isZero();
+
                 assertThat(driftless(with(server, "get", "target", "Dev")).err()).contains("'Dev' is not a target");
                 Run down = driftless("get", "targets", "--server", "http://127.0.0.1:1");
                 assertThat(down.code()).isEqualTo(2);
@@ -122,8 +150,8 @@ class CliIT {
 
     @Test
     void everyVerbHasHelpAndTheSmallOnesWork() {
-        for (String verb : List.of("run", "validate", "get", "diff", "sync", "history", "refresh", "render", "version",
-                "completion", "demo")) {
+        for (String verb : List.of("run", "validate", "get", "diff", "sync", "history", "refresh", "suspend", "resume",
+                "render", "version", "completion", "demo")) {
             Run help = driftless(verb, "--help");
             assertThat(help.code()).as(verb).isZero();
             assertThat(help.out()).as(verb).startsWith("Usage: driftless " + verb);
