@@ -1,60 +1,225 @@
 package io.driftless.api;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.spec.InvalidKeySpecException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Who may call the mutating endpoints: an auth string {@code user:password} (HTTP basic) or a bearer token,
- * from {@code DRIFTLESS_API_AUTH} or {@code --api-auth-file}; a value with a colon is an auth string. Compared
- * in constant time and never logged. Without credentials, mutating endpoints are disabled.
+ * Who may call the API, and with which role: {@code viewer} (reads), {@code operator} (sync, refresh, suspend,
+ * resume, preview) or {@code admin} (everything). Users come from a file ({@code --api-users}): one per line,
+ * {@code NAME ROLE HASH}, the hash a PBKDF2 of the user's password or token ({@code driftless hash-password});
+ * they authenticate with HTTP basic ({@code NAME:password}) or a bearer token. The single credential of
+ * {@code DRIFTLESS_API_AUTH} or {@code --api-auth-file} ({@code user:password} or a token) is an admin. Reads
+ * need a viewer unless anonymous reads are allowed. Secrets are compared in constant time and never logged; a
+ * credential once verified is remembered by its digest, so PBKDF2's cost is paid once.
  */
 public final class ApiCredentials {
 
-    public static final ApiCredentials NONE = new ApiCredentials(null);
+    public enum Role {
+        viewer, operator, admin;
 
-    private final String secret;
-
-    private ApiCredentials(String secret) {
-        this.secret = secret;
+        boolean covers(Role needed) {
+            return ordinal() >= needed.ordinal();
+        }
     }
 
+    /** A user of the users file; {@code hash} is {@code pbkdf2-sha256$ITERATIONS$SALT$KEY} (Base64). */
+    public record User(String name, Role role, String hash) {
+        @Override
+        public String toString() {
+            return "User[" + name + ", " + role + "]";
+        }
+    }
+
+    /** Why a request is refused: 401 (no or wrong credentials) or 403 (a role that may not). */
+    record Refusal(int status, String message) {
+    }
+
+    public static final ApiCredentials NONE = new ApiCredentials(null, List.of(), false);
+    static final int ITERATIONS = 600_000;
+
+    private final String secret;
+    private final List<User> users;
+    private final boolean anonymousRead;
+    private final Map<String, Role> verified = new ConcurrentHashMap<>();
+
+    private ApiCredentials(String secret, List<User> users, boolean anonymousRead) {
+        this.secret = secret;
+        this.users = List.copyOf(users);
+        this.anonymousRead = anonymousRead;
+    }
+
+    /** The single admin credential ({@code user:password} or a token); none when blank. */
     public static ApiCredentials of(String value) {
-        return value == null || value.isBlank() ? NONE : new ApiCredentials(value.strip());
+        return value == null || value.isBlank() ? NONE : new ApiCredentials(value.strip(), List.of(), false);
+    }
+
+    public ApiCredentials withUsers(List<User> more) {
+        return new ApiCredentials(secret, more, anonymousRead);
+    }
+
+    /** Reads without credentials (the demo on loopback, or {@code --anonymous-read}). */
+    public ApiCredentials withAnonymousRead(boolean allowed) {
+        return new ApiCredentials(secret, users, allowed);
     }
 
     public boolean configured() {
-        return secret != null;
+        return secret != null || !users.isEmpty();
     }
 
-    /** @return empty when the Authorization header proves the credentials, else why not */
-    Optional<String> check(String authorization) {
-        if (secret == null) {
-            return Optional.of("mutating endpoints are disabled: set DRIFTLESS_API_AUTH or --api-auth-file");
+    /**
+     * The users file.
+     *
+     * @throws IllegalArgumentException a line that is not {@code NAME ROLE HASH}, with its file and line
+     */
+    public static List<User> readUsers(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read --api-users " + file + " (" + e.getClass().getSimpleName()
+                    + ")");
+        }
+        List<User> users = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] words = line.split("\\s+");
+            Role role = words.length == 3 ? roleOf(words[1]) : null;
+            if (role == null || !words[2].matches("pbkdf2-sha256\\$\\d+\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+")
+                    || words[0].contains(":")) {
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected NAME ROLE HASH (ROLE viewer, "
+                        + "operator or admin; HASH from driftless hash-password; NAME without ':')");
+            }
+            users.add(new User(words[0], role, words[2]));
+        }
+        return users;
+    }
+
+    private static Role roleOf(String word) {
+        for (Role r : Role.values()) {
+            if (r.name().equals(word)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** @return empty when the Authorization header proves a role that covers {@code needed}, else why not */
+    Optional<Refusal> check(String authorization, Role needed) {
+        if (needed == Role.viewer && anonymousRead) {
+            return Optional.empty();
+        }
+        if (!configured()) {
+            return Optional.of(new Refusal(403, needed == Role.viewer ? "reading the API needs credentials: give "
+                    + "users with --api-users, or allow anonymous reads with --anonymous-read"
+                    : "mutating endpoints are disabled: set DRIFTLESS_API_AUTH, --api-auth-file or --api-users"));
         }
         if (authorization == null) {
-            return Optional.of("credentials required (HTTP basic or bearer)");
+            return Optional.of(new Refusal(401, "credentials required (HTTP basic or bearer)"));
+        }
+        Role role = role(authorization);
+        if (role == null) {
+            return Optional.of(new Refusal(401, "wrong credentials"));
+        }
+        return role.covers(needed) ? Optional.empty() : Optional.of(new Refusal(403, "the role " + role
+                + " may not do this; it needs " + needed));
+    }
+
+    private Role role(String authorization) {
+        String key = digest(authorization);
+        Role known = verified.get(key);
+        if (known != null) {
+            return known;
         }
         String presented;
-        if (secret.contains(":") && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        boolean basic = authorization.regionMatches(true, 0, "Basic ", 0, 6);
+        if (basic) {
             try {
                 presented = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
                         StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                return Optional.of("malformed basic credentials");
+                return null;
             }
-        } else if (!secret.contains(":") && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        } else if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             presented = authorization.substring(7).strip();
         } else {
-            return Optional.of("credentials required (" + (secret.contains(":") ? "HTTP basic" : "bearer token") + ")");
+            return null;
         }
-        return MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))
-                ? Optional.empty() : Optional.of("wrong credentials");
+        Role role = null;
+        if (secret != null && (basic == secret.contains(":")) && MessageDigest.isEqual(
+                secret.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
+            role = Role.admin;
+        } else if (basic && presented.contains(":")) {
+            String name = presented.substring(0, presented.indexOf(':'));
+            String password = presented.substring(presented.indexOf(':') + 1);
+            role = users.stream().filter(u -> u.name().equals(name) && matches(u.hash(), password)).map(User::role)
+                    .findFirst().orElse(null);
+        } else if (!basic) {
+            role = users.stream().filter(u -> matches(u.hash(), presented)).map(User::role).findFirst().orElse(null);
+        }
+        if (role != null) {
+            if (verified.size() > 10_000) {
+                verified.clear();
+            }
+            verified.put(key, role);
+        }
+        return role;
+    }
+
+    /** The users-file hash of a password or token: {@code pbkdf2-sha256$ITERATIONS$SALT$KEY}. */
+    public static String hash(String secret, int iterations) {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return "pbkdf2-sha256$" + iterations + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+                + Base64.getEncoder().encodeToString(pbkdf2(secret, salt, iterations));
+    }
+
+    private static boolean matches(String hash, String secret) {
+        String[] parts = hash.split("\\$");
+        byte[] expected = Base64.getDecoder().decode(parts[3]);
+        return MessageDigest.isEqual(expected, pbkdf2(secret, Base64.getDecoder().decode(parts[2]),
+                Integer.parseInt(parts[1])));
+    }
+
+    private static byte[] pbkdf2(String secret, byte[] salt, int iterations) {
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(new PBEKeySpec(
+                    secret.toCharArray(), salt, iterations, 256)).getEncoded();
+        } catch (NoSuchAlgorithmException | InvalidKeySpecException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String digest(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
     public String toString() {
-        return configured() ? "ApiCredentials[set]" : "ApiCredentials[none]";
+        return "ApiCredentials[" + (secret != null ? "admin credential, " : "") + users.size() + " user(s)"
+                + (anonymousRead ? ", anonymous reads" : "") + "]";
     }
 }

@@ -58,7 +58,8 @@ public final class HttpApiVerticle extends VerticleBase {
     private final Supplier<Object> shards;
     private HttpServer server;
     private java.util.function.Predicate<String> held = id -> true;
-    private final AuthFailures authFailures = new AuthFailures();
+    private final ClientLimits authFailures = new ClientLimits(ClientLimits.AUTH_FAILURES);
+    private final ClientLimits expensive = new ClientLimits(ClientLimits.EXPENSIVE);
 
     /**
      * @param env      where webhook secrets named by {@code secretEnv} are read
@@ -114,6 +115,7 @@ public final class HttpApiVerticle extends VerticleBase {
         });
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.get("/api/v1/*").handler(requires(ApiCredentials.Role.viewer));
         router.get("/api/v1/targets").handler(ctx -> json(ctx, 200,
                 board.all().stream().map(this::view).toList()));
         router.get("/api/v1/clusters").handler(ctx -> json(ctx, 200, clusters.get()));
@@ -129,7 +131,7 @@ public final class HttpApiVerticle extends VerticleBase {
                 json(ctx, 200, view(status));
             }
         });
-        router.post("/api/v1/sources/:source/refresh").handler(this::authorized).handler(ctx -> {
+        router.post("/api/v1/sources/:source/refresh").handler(requires(ApiCredentials.Role.operator)).handler(ctx -> {
             String name = ctx.pathParam("source");
             if (!sources().containsKey(name)) {
                 json(ctx, 404, Map.of("error", "no such source '" + name + "'"));
@@ -139,7 +141,7 @@ public final class HttpApiVerticle extends VerticleBase {
             json(ctx, 202, Map.of("source", name, "status", "refreshing"));
         });
         for (String verb : List.of("suspend", "resume")) {
-            router.post("/api/v1/targets/:cluster/:release/" + verb).handler(this::authorized).handler(ctx -> {
+            router.post("/api/v1/targets/:cluster/:release/" + verb).handler(requires(ApiCredentials.Role.operator)).handler(ctx -> {
                 String id = ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
                 if (board.get(id) == null || suspensions == null) {
                     json(ctx, 404, Map.of("error", "no such target"));
@@ -149,12 +151,13 @@ public final class HttpApiVerticle extends VerticleBase {
                 json(ctx, 200, view(board.get(id)));
             });
         }
-        router.post("/api/v1/targets/:cluster/:release/sync").handler(this::authorized)
+        router.post("/api/v1/targets/:cluster/:release/sync").handler(requires(ApiCredentials.Role.operator))
+                .handler(this::limited)
                 .handler(ctx -> syncNow(ctx, "true".equals(ctx.queryParams().get("dryRun"))));
-        // compares at the last fetched commit and changes nothing, so it needs no credentials
-        router.get("/api/v1/targets/:cluster/:release/diff").handler(this::diff);
+        // compares at the last fetched commit and changes nothing: a viewer may, as often as the limit allows
+        router.get("/api/v1/targets/:cluster/:release/diff").handler(this::limited).handler(this::diff);
         // credentials first: a body is read only for a caller who may send one
-        router.post("/api/v1/preview").handler(this::authorized);
+        router.post("/api/v1/preview").handler(requires(ApiCredentials.Role.operator)).handler(this::limited);
         router.post("/api/v1/preview").handler(BodyHandler.create().setBodyLimit(64 * 1024)
                 .setHandleFileUploads(false)).handler(this::preview);
         router.post("/api/v1/webhooks/:source")
@@ -284,30 +287,51 @@ public final class HttpApiVerticle extends VerticleBase {
     }
 
     /**
-     * Lets the request through when it carries the API credentials (401 / 403 otherwise, never echoing them).
-     * Failed attempts are logged (client address, never the credential) and a client that keeps failing is
-     * answered 429 until its window passes, without its credentials being checked.
+     * Lets the request through when it carries credentials of a role that covers {@code needed} (401 / 403
+     * otherwise, never echoing them). Failed attempts are logged (client address, never the credential) and a
+     * client that keeps failing is answered 429 until its window passes, without its credentials being checked.
      */
-    private void authorized(RoutingContext ctx) {
-        String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    private io.vertx.core.Handler<RoutingContext> requires(ApiCredentials.Role needed) {
+        return ctx -> {
+            String client = client(ctx);
+            long now = System.nanoTime();
+            if (authFailures.blocked(client, now)) {
+                ctx.response().putHeader("retry-after", String.valueOf(ClientLimits.WINDOW.toSeconds()));
+                json(ctx, 429, Map.of("error", "too many failed authentication attempts; try again later"));
+                return;
+            }
+            Optional<ApiCredentials.Refusal> refusal = credentials.check(ctx.request().getHeader("authorization"),
+                    needed);
+            if (refusal.isEmpty()) {
+                ctx.next();
+                return;
+            }
+            if (refusal.get().status() == 401) {
+                authFailures.record(client, now);
+                LOG.warn("api authentication refused: client={} request={} {} reason=\"{}\"", client,
+                        ctx.request().method(), ctx.request().path(), refusal.get().message());
+                ctx.response().putHeader("www-authenticate", "Basic realm=\"driftless\"");
+            }
+            json(ctx, refusal.get().status(), Map.of("error", refusal.get().message()));
+        };
+    }
+
+    /** At most {@link ClientLimits#EXPENSIVE} diffs, syncs and previews per client and minute (429 beyond). */
+    private void limited(RoutingContext ctx) {
+        String client = client(ctx);
         long now = System.nanoTime();
-        if (authFailures.blocked(client, now)) {
-            ctx.response().putHeader("retry-after", String.valueOf(AuthFailures.WINDOW.toSeconds()));
-            json(ctx, 429, Map.of("error", "too many failed authentication attempts; try again later"));
+        if (expensive.blocked(client, now)) {
+            ctx.response().putHeader("retry-after", String.valueOf(ClientLimits.WINDOW.toSeconds()));
+            json(ctx, 429, Map.of("error", "more than " + ClientLimits.EXPENSIVE + " diffs, syncs and previews in a "
+                    + "minute from this client; try again later"));
             return;
         }
-        Optional<String> refusal = credentials.check(ctx.request().getHeader("authorization"));
-        if (refusal.isEmpty()) {
-            ctx.next();
-            return;
-        }
-        if (credentials.configured()) {
-            authFailures.record(client, now);
-            LOG.warn("api authentication refused: client={} request={} {} reason=\"{}\"", client,
-                    ctx.request().method(), ctx.request().path(), refusal.get());
-            ctx.response().putHeader("www-authenticate", "Basic realm=\"driftless\"");
-        }
-        json(ctx, credentials.configured() ? 401 : 403, Map.of("error", refusal.get()));
+        expensive.record(client, now);
+        ctx.next();
+    }
+
+    private static String client(RoutingContext ctx) {
+        return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
     }
 
     /** A push to a source's repository: verify the signature, then fetch that source at once. */

@@ -31,9 +31,13 @@ public final class DriftlessService implements AutoCloseable {
     /** @param apiCredentials who may call the mutating HTTP endpoints */
     public record Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
                            ApiCredentials apiCredentials) {
-        /** Credentials from the {@code DRIFTLESS_API_AUTH} environment variable, if set. */
+        /**
+         * The admin credential from the {@code DRIFTLESS_API_AUTH} environment variable, if set, and reads open to
+         * anyone who reaches the address (the demo on loopback; tests).
+         */
         public Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env) {
-            this(stateDir, httpHost, httpPort, parallelism, env, ApiCredentials.of(env.get("DRIFTLESS_API_AUTH")));
+            this(stateDir, httpHost, httpPort, parallelism, env, ApiCredentials.of(env.get("DRIFTLESS_API_AUTH"))
+                    .withAnonymousRead(true));
         }
 
         public static Settings defaults(Path stateDir) {

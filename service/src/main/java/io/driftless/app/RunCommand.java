@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
         Main.configureLogging(options.logLevel == null ? "info" : options.logLevel);
         DriftlessService.Settings settings;
         try {
-            settings = options.settings(stateDir, options.httpHost);
+            settings = options.settings(stateDir, options.httpHost, false);
         } catch (IllegalArgumentException e) {
             System.err.println("driftless: " + e.getMessage());
             return 2;

@@ -21,21 +21,38 @@ public final class ServiceOptions {
             + "without either, those endpoints are disabled.")
     java.nio.file.Path apiAuthFile;
 
+    @Option(names = "--api-users", description = "File of API users, one per line: NAME ROLE HASH (ROLE viewer, "
+            + "operator or admin; HASH from driftless hash-password).")
+    java.nio.file.Path apiUsers;
+
+    @Option(names = "--anonymous-read", description = "Let anyone who reaches the HTTP port read the API (GET); "
+            + "by default reads need a viewer's credentials.")
+    boolean anonymousRead;
+
     @Option(names = "--log-level", description = "trace, debug, info, warn or error (default: info; warn for the demo).")
     public String logLevel;
 
-    /** The service settings these options describe; IllegalArgumentException names an unreadable file. */
-    public DriftlessService.Settings settings(java.nio.file.Path stateDir, String host) {
+    /**
+     * The service settings these options describe; IllegalArgumentException names an unreadable file.
+     *
+     * @param anonymousReadByDefault whether reads are open without {@code --anonymous-read} (the demo)
+     */
+    public DriftlessService.Settings settings(java.nio.file.Path stateDir, String host, boolean anonymousReadByDefault) {
         java.util.Map<String, String> env = System.getenv();
-        if (apiAuthFile == null) {
-            return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env);
+        String admin = env.get("DRIFTLESS_API_AUTH");
+        if (apiAuthFile != null) {
+            try {
+                admin = java.nio.file.Files.readString(apiAuthFile);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --api-auth-file " + apiAuthFile + ": "
+                        + e.getClass().getSimpleName());
+            }
         }
-        try {
-            return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env,
-                    io.driftless.api.ApiCredentials.of(java.nio.file.Files.readString(apiAuthFile)));
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read --api-auth-file " + apiAuthFile + ": "
-                    + e.getClass().getSimpleName());
+        io.driftless.api.ApiCredentials credentials = io.driftless.api.ApiCredentials.of(admin)
+                .withAnonymousRead(anonymousRead || anonymousReadByDefault);
+        if (apiUsers != null) {
+            credentials = credentials.withUsers(io.driftless.api.ApiCredentials.readUsers(apiUsers));
         }
+        return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env, credentials);
     }
 }

@@ -87,7 +87,8 @@ public final class DemoCommand implements Callable<Integer> {
         Fleet fleet = demoFleet(example, repo, realCluster ? kubeconfig : null);
         DriftlessService.Settings settings;
         try {
-            settings = options.settings(demoDir, httpHost);
+            // the demo's reads stay open on loopback; bound elsewhere, they need credentials like run's
+            settings = options.settings(demoDir, httpHost, io.driftless.config.Urls.isLoopback("http://" + httpHost));
         } catch (IllegalArgumentException e) {
             System.err.println("driftless: " + e.getMessage());
             return 2;

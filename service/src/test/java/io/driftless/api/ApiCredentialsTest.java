@@ -1,42 +1,76 @@
 package io.driftless.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.driftless.api.ApiCredentials.Role;
 
 class ApiCredentialsTest {
 
-    private static String basic(String userPassword) {
-        return "Basic " + Base64.getEncoder().encodeToString(userPassword.getBytes(StandardCharsets.UTF_8));
+    private static String basic(String userAndPassword) {
+        return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Optional<String> refusal(ApiCredentials c, String authorization, Role needed) {
+        return c.check(authorization, needed).map(r -> r.status() + " " + r.message());
     }
 
     @Test
-    void anAuthStringAcceptsOnlyThoseBasicCredentials() {
+    void theSingleCredentialIsAnAdminByBasicAuthOrToken() {
         ApiCredentials admin = ApiCredentials.of("admin:letmein\n");
-        assertThat(admin.check(basic("admin:letmein"))).isEmpty();
-        assertThat(admin.check(basic("admin:guess"))).contains("wrong credentials");
-        assertThat(admin.check("Bearer admin:letmein")).contains("credentials required (HTTP basic)");
-        assertThat(admin.check("Basic %%%")).contains("malformed basic credentials");
-        assertThat(admin.check(null)).contains("credentials required (HTTP basic or bearer)");
+        assertThat(refusal(admin, basic("admin:letmein"), Role.admin)).isEmpty();
+        assertThat(refusal(admin, basic("admin:guess"), Role.operator)).contains("401 wrong credentials");
+        assertThat(refusal(admin, "Bearer admin:letmein", Role.operator)).contains("401 wrong credentials");
+        assertThat(refusal(admin, "Basic %%%", Role.operator)).contains("401 wrong credentials");
+        assertThat(refusal(admin, null, Role.viewer)).contains("401 credentials required (HTTP basic or bearer)");
         assertThat(admin.toString()).doesNotContain("letmein");
-    }
-
-    @Test
-    void aTokenAcceptsOnlyThatBearerToken() {
         ApiCredentials token = ApiCredentials.of("t0ken");
-        assertThat(token.check("Bearer t0ken")).isEmpty();
-        assertThat(token.check("bearer t0ken")).as("scheme names are case-insensitive").isEmpty();
-        assertThat(token.check("Bearer t0ke")).contains("wrong credentials");
-        assertThat(token.check(basic("x:t0ken"))).contains("credentials required (bearer token)");
+        assertThat(refusal(token, "bearer t0ken", Role.admin)).as("scheme names are case-insensitive").isEmpty();
+        assertThat(refusal(token, basic("x:t0ken"), Role.viewer)).contains("401 wrong credentials");
     }
 
     @Test
-    void withoutCredentialsMutatingEndpointsAreDisabled() {
+    void usersHaveRolesAndHashedSecrets(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("users");
+        Files.writeString(file, "# name role hash\n"
+                + "vera viewer " + ApiCredentials.hash("v-pass", 1000) + "\n"
+                + "otto operator " + ApiCredentials.hash("o-token-1234", 1000) + "\n");
+        assertThat(Files.readString(file)).doesNotContain("v-pass", "o-token-1234");
+        ApiCredentials users = ApiCredentials.NONE.withUsers(ApiCredentials.readUsers(file));
+        assertThat(refusal(users, basic("vera:v-pass"), Role.viewer)).isEmpty();
+        assertThat(refusal(users, basic("vera:v-pass"), Role.operator)).contains("403 the role viewer may not do "
+                + "this; it needs operator");
+        assertThat(refusal(users, basic("otto:v-pass"), Role.viewer)).as("another user's password")
+                .contains("401 wrong credentials");
+        assertThat(refusal(users, "Bearer o-token-1234", Role.operator)).isEmpty();
+        assertThat(refusal(users, "Bearer o-token-1234", Role.admin)).contains("403 the role operator may not do "
+                + "this; it needs admin");
+        assertThat(refusal(users, null, Role.viewer)).contains("401 credentials required (HTTP basic or bearer)");
+        assertThat(refusal(users.withAnonymousRead(true), null, Role.viewer)).isEmpty();
+        assertThat(refusal(users.withAnonymousRead(true), null, Role.operator)).isPresent();
+
+        Files.writeString(file, "vera viewer plaintext-password\n");
+        assertThatThrownBy(() -> ApiCredentials.readUsers(file)).hasMessage(file + ":1: expected NAME ROLE HASH "
+                + "(ROLE viewer, operator or admin; HASH from driftless hash-password; NAME without ':')");
+    }
+
+    @Test
+    void withoutCredentialsReadsAndWritesAreRefusedWithWhatToSet() {
         assertThat(ApiCredentials.of(null).configured()).isFalse();
-        assertThat(ApiCredentials.of("  ").check("Bearer anything"))
-                .contains("mutating endpoints are disabled: set DRIFTLESS_API_AUTH or --api-auth-file");
+        assertThat(refusal(ApiCredentials.of("  "), "Bearer anything", Role.operator)).contains("403 mutating "
+                + "endpoints are disabled: set DRIFTLESS_API_AUTH, --api-auth-file or --api-users");
+        assertThat(refusal(ApiCredentials.NONE, null, Role.viewer)).contains("403 reading the API needs credentials: "
+                + "give users with --api-users, or allow anonymous reads with --anonymous-read");
+        assertThat(List.of(Role.values())).containsExactly(Role.viewer, Role.operator, Role.admin);
     }
 }

@@ -58,7 +58,7 @@ class RunCommandIT {
             ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-jar", JAR.toString(), "run", "--fleet", fleet.toString(), "--state-dir",
                     tmp.resolve("state").toString(), "--http-port", String.valueOf(port), "--fleet-check-interval",
-                    "3600")).redirectErrorStream(true).redirectOutput(tmp.resolve("run.log").toFile());
+                    "3600", "--anonymous-read")).redirectErrorStream(true).redirectOutput(tmp.resolve("run.log").toFile());
             builder.environment().put("PW", GitHttpServer.PASSWORD);
             Process run = builder.start();
             try {

@@ -5,15 +5,25 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Failed authentication attempts per client address in a fixed window: past {@link #LIMIT} failures a client
- * is refused (429) until its window ends, so credentials cannot be guessed at network speed. Bounded: at most
- * {@link #MAX_CLIENTS} addresses are tracked; when full, expired windows are dropped first, else everyone's.
+ * Events per client address in a fixed window (failed authentications; expensive requests): past the limit a
+ * client is refused (429) until its window ends, so credentials cannot be guessed at network speed and one
+ * client cannot keep the service comparing and rendering. Bounded: at most {@link #MAX_CLIENTS} addresses are
+ * tracked; when full, expired windows are dropped first, else everyone's.
  */
-final class AuthFailures {
+final class ClientLimits {
 
-    static final int LIMIT = 10;
+    /** Failed authentications a client may make per window. */
+    static final int AUTH_FAILURES = 10;
+    /** Diffs, syncs and previews a client may ask for per window. */
+    static final int EXPENSIVE = 60;
     static final Duration WINDOW = Duration.ofMinutes(1);
     static final int MAX_CLIENTS = 10_000;
+
+    private final int limit;
+
+    ClientLimits(int limit) {
+        this.limit = limit;
+    }
 
     private record Window(long startNanos, int failures) {
     }
@@ -22,7 +32,7 @@ final class AuthFailures {
 
     boolean blocked(String client, long nowNanos) {
         Window w = windows.get(client);
-        return w != null && !expired(w, nowNanos) && w.failures() >= LIMIT;
+        return w != null && !expired(w, nowNanos) && w.failures() >= limit;
     }
 
     void record(String client, long nowNanos) {
