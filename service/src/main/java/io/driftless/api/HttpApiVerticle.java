@@ -88,6 +88,16 @@ public final class HttpApiVerticle extends VerticleBase {
         return this;
     }
 
+    private java.nio.file.Path tlsCert;
+    private java.nio.file.Path tlsKey;
+
+    /** Serves HTTPS with this PEM certificate (chain) and private key instead of plain HTTP. */
+    public HttpApiVerticle withTls(java.nio.file.Path cert, java.nio.file.Path key) {
+        this.tlsCert = cert;
+        this.tlsKey = key;
+        return this;
+    }
+
     /** What {@code GET /api/v1/fleet} answers: where the fleet comes from and how its last reload went. */
     public HttpApiVerticle reportingFleet(Supplier<Object> status) {
         this.fleetStatus = status;
@@ -166,7 +176,12 @@ public final class HttpApiVerticle extends VerticleBase {
         router.errorHandler(413, ctx -> json(ctx, 413, Map.of("error", "request body too large")));
         router.errorHandler(400, ctx -> json(ctx, 400, Map.of("error", "bad request")));
         router.errorHandler(500, ctx -> internalError(ctx, ctx.failure()));
-        server = vertx.createHttpServer(Connections.options());
+        io.vertx.core.http.HttpServerOptions options = Connections.options();
+        if (tlsCert != null) {
+            options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                    .setCertPath(tlsCert.toString()).setKeyPath(tlsKey.toString()));
+        }
+        server = vertx.createHttpServer(options);
         return server.requestHandler(router).listen(port, host);
     }
 

@@ -29,8 +29,19 @@ public final class DriftlessService implements AutoCloseable {
 
     /** How the service runs; {@code httpPort} 0 picks a free port. */
     /** @param apiCredentials who may call the mutating HTTP endpoints */
+    /** @param tls the PEM certificate and key of HTTPS, or null for plain HTTP */
     public record Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
-                           ApiCredentials apiCredentials) {
+                           ApiCredentials apiCredentials, Tls tls) {
+
+        /** A PEM certificate (chain) and its private key. */
+        public record Tls(Path cert, Path key) {
+        }
+
+        public Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
+                        ApiCredentials apiCredentials) {
+            this(stateDir, httpHost, httpPort, parallelism, env, apiCredentials, null);
+        }
+
         /**
          * The admin credential from the {@code DRIFTLESS_API_AUTH} environment variable, if set, and reads open to
          * anyone who reaches the address (the demo on loopback; tests).
@@ -126,6 +137,9 @@ public final class DriftlessService implements AutoCloseable {
                 .holding(id -> leases.holds(Shards.of(id, leases.shards())))
                 .reportingFleet(() -> self[0] == null ? Map.of() : self[0].fleetStatus.get())
                 .suspending(suspensions);
+        if (settings.tls() != null) {
+            api.withTls(settings.tls().cert(), settings.tls().key());
+        }
         leases.onLoss(shard -> live.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
                 .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
         FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,

@@ -29,6 +29,12 @@ public final class ServiceOptions {
             + "by default reads need a viewer's credentials.")
     boolean anonymousRead;
 
+    @Option(names = "--tls-cert", description = "Serve HTTPS with this PEM certificate (chain); with --tls-key.")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", description = "The PEM private key of --tls-cert.")
+    java.nio.file.Path tlsKey;
+
     @Option(names = "--log-level", description = "trace, debug, info, warn or error (default: info; warn for the demo).")
     public String logLevel;
 
@@ -53,6 +59,15 @@ public final class ServiceOptions {
         if (apiUsers != null) {
             credentials = credentials.withUsers(io.driftless.api.ApiCredentials.readUsers(apiUsers));
         }
-        return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env, credentials);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("give both --tls-cert and --tls-key, or neither");
+        }
+        for (java.nio.file.Path f : java.util.Arrays.asList(tlsCert, tlsKey)) {
+            if (f != null && !java.nio.file.Files.isReadable(f)) {
+                throw new IllegalArgumentException("cannot read " + f);
+            }
+        }
+        return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env, credentials,
+                tlsCert == null ? null : new DriftlessService.Settings.Tls(tlsCert, tlsKey));
     }
 }

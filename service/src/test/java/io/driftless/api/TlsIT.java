@@ -1,0 +1,102 @@
+package io.driftless.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.driftless.app.DriftlessService;
+import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
+
+/** The HTTP API over TLS with a PEM certificate and key: HTTPS answers, plain HTTP does not. */
+class TlsIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theApiServesHttpsWithThePemCertificate() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        KeyPair keys = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=driftless-test");
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
+                Date.from(Instant.now().minus(Duration.ofHours(1))), Date.from(Instant.now().plus(Duration.ofDays(1))),
+                name, keys.getPublic());
+        builder.addExtension(Extension.subjectAlternativeName, false,
+                new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(
+                new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        Path certFile = tmp.resolve("tls.crt");
+        Path keyFile = tmp.resolve("tls.key");
+        Files.writeString(certFile, pem(cert));
+        Files.writeString(keyFile, pem(new JcaPKCS8Generator(keys.getPrivate(), null).generate()));
+
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("driftless", cert);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            try (DriftlessService service = DriftlessService.start(
+                    OneRelease.fleet(git, tmp, "{name: dev, embedded: true}", "prefect", "{}"),
+                    new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
+                            Map.of("PW", GitHttpServer.PASSWORD), ApiCredentials.NONE.withAnonymousRead(true),
+                            new DriftlessService.Settings.Tls(certFile, keyFile)))) {
+                HttpClient https = HttpClient.newBuilder().sslContext(context).build();
+                HttpResponse<String> answer = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                        + service.httpPort() + "/api/v1/targets")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).isEqualTo(200);
+                assertThat(answer.body()).contains("\"release\" : \"prefect\"");
+                assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + service.httpPort() + "/healthz")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+            }
+        }
+    }
+
+    private static String pem(Object object) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(object);
+        }
+        return out.toString();
+    }
+}
