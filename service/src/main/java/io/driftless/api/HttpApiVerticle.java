@@ -51,6 +51,8 @@ public final class HttpApiVerticle extends VerticleBase {
     private final StatusBoard board;
     private final Metrics metrics;
     private final Supplier<List<SourceSpec>> sources;
+    /** The OpenAPI document of {@code /api/v1}, checked against the real answers by {@code OpenApiIT}. */
+    private static final String OPENAPI = openApi();
     private Supplier<Object> fleetStatus = () -> Map.of();
     private final Map<String, String> env;
     private final ApiCredentials credentials;
@@ -109,6 +111,14 @@ public final class HttpApiVerticle extends VerticleBase {
                 && suspensions.isSuspended(status.cluster() + "/" + status.release()));
     }
 
+    private static String openApi() {
+        try (java.io.InputStream in = HttpApiVerticle.class.getResourceAsStream("/api/openapi.json")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("the OpenAPI document is missing from the build", e);
+        }
+    }
+
     /** The running fleet's sources, by name (the fleet may have been reloaded). */
     private Map<String, SourceSpec> sources() {
         return sources.get().stream().collect(Collectors.toMap(SourceSpec::name, s -> s));
@@ -131,6 +141,8 @@ public final class HttpApiVerticle extends VerticleBase {
         router.get("/api/v1/clusters").handler(ctx -> json(ctx, 200, clusters.get()));
         router.get("/api/v1/shards").handler(ctx -> json(ctx, 200, shards.get()));
         router.get("/api/v1/fleet").handler(ctx -> json(ctx, 200, fleetStatus.get()));
+        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("content-type",
+                "application/json").end(OPENAPI));
         router.get("/api/v1/sources").handler(ctx -> json(ctx, 200, sources.get().stream().map(Views.Source::of)
                 .toList()));
         router.get("/api/v1/targets/:cluster/:release").handler(ctx -> {
