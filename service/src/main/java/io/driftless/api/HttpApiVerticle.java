@@ -141,6 +141,16 @@ public final class HttpApiVerticle extends VerticleBase {
         router.get("/api/v1/clusters").handler(ctx -> json(ctx, 200, clusters.get()));
         router.get("/api/v1/shards").handler(ctx -> json(ctx, 200, shards.get()));
         router.get("/api/v1/fleet").handler(ctx -> json(ctx, 200, fleetStatus.get()));
+        router.get("/api/v1/events").handler(this::events);
+        router.get("/ui").handler(ctx -> {
+            if (ctx.request().path().equals("/ui")) {
+                ctx.redirect("/ui/");
+            } else {
+                ctx.next();
+            }
+        });
+        router.get("/ui/*").handler(io.vertx.ext.web.handler.StaticHandler.create("ui").setCachingEnabled(false)
+                .setDirectoryListing(false));
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("content-type",
                 "application/json").end(OPENAPI));
         router.get("/api/v1/sources").handler(ctx -> json(ctx, 200, sources.get().stream().map(Views.Source::of)
@@ -337,10 +347,38 @@ public final class HttpApiVerticle extends VerticleBase {
                 authFailures.record(client, now);
                 LOG.warn("api authentication refused: client={} request={} {} reason=\"{}\"", client,
                         ctx.request().method(), ctx.request().path(), refusal.get().message());
-                ctx.response().putHeader("www-authenticate", "Basic realm=\"driftless\"");
+                if (!"XMLHttpRequest".equals(ctx.request().getHeader("x-requested-with"))) {
+                    // a script (the web UI) asks for credentials itself; a browser's own prompt would block it
+                    ctx.response().putHeader("www-authenticate", "Basic realm=\"driftless\"");
+                }
             }
             json(ctx, refusal.get().status(), Map.of("error", refusal.get().message()));
         };
+    }
+
+    /**
+     * Server-Sent Events: one {@code target} event (data: {@code {"target": "cluster/release"}}) whenever a
+     * target's status changes, so a page refetches that one target instead of polling them all.
+     */
+    private void events(RoutingContext ctx) {
+        var response = ctx.response().setChunked(true).putHeader("content-type", "text/event-stream")
+                .putHeader("cache-control", "no-cache");
+        response.write(": connected\n\n");
+        var consumer = vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(FleetVerticle.SYNCED, msg -> {
+            if (!response.ended() && !response.closed()) {
+                response.write("event: target\ndata: {\"target\": \"" + msg.body().getString("cluster") + "/"
+                        + msg.body().getString("release") + "\"}\n\n");
+            }
+        });
+        long ping = vertx.setPeriodic(15_000, id -> {
+            if (!response.closed()) {
+                response.write(": ping\n\n");
+            }
+        });
+        response.closeHandler(v -> {
+            consumer.unregister();
+            vertx.cancelTimer(ping);
+        });
     }
 
     /** At most {@link ClientLimits#EXPENSIVE} diffs, syncs and previews per client and minute (429 beyond). */

@@ -1,0 +1,246 @@
+'use strict';
+// Driftless's web UI: plain JavaScript, no build step. Reads with the signed-in credentials (if any), follows
+// changes over Server-Sent Events, and asks for credentials before a sync.
+const view = document.getElementById('view');
+const targets = new Map();
+let filter = '';
+
+function authHeader() {
+  const c = sessionStorage.getItem('driftless-auth');
+  // X-Requested-With: the service then answers 401 without a challenge, which would open the browser's prompt
+  return c ? { Authorization: c, 'X-Requested-With': 'XMLHttpRequest' } : { 'X-Requested-With': 'XMLHttpRequest' };
+}
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method, headers: { ...authHeader(), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : null;
+  if (response.status === 401 || response.status === 403) {
+    const error = new Error(json && json.error ? json.error : 'HTTP ' + response.status);
+    error.status = response.status;
+    throw error;
+  }
+  if (!response.ok && response.status !== 202) {
+    throw new Error(json && json.error ? json.error : 'HTTP ' + response.status);
+  }
+  return json;
+}
+
+function login(why) {
+  return new Promise(resolve => {
+    const dialog = document.getElementById('login');
+    document.getElementById('login-why').textContent = why || '';
+    dialog.returnValue = '';
+    dialog.onclose = () => {
+      if (dialog.returnValue === 'ok') {
+        const user = document.getElementById('login-user').value;
+        const secret = document.getElementById('login-password').value;
+        sessionStorage.setItem('driftless-auth', user ? 'Basic ' + btoa(user + ':' + secret) : 'Bearer ' + secret);
+        document.getElementById('who').textContent = user || 'token';
+        resolve(true);
+      } else {
+        resolve(false);
+      }
+    };
+    dialog.showModal();
+  });
+}
+
+/** Calls the API; on 401/403 asks for credentials once and tries again. */
+async function withCredentials(call) {
+  try {
+    return await call();
+  } catch (e) {
+    if (e.status === 401 || e.status === 403) {
+      if (await login(e.message)) {
+        return await call();
+      }
+    }
+    throw e;
+  }
+}
+
+function esc(value) {
+  return String(value === undefined || value === null ? '-' : value)
+    .replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+function short(revision) {
+  return revision ? esc(revision.substring(0, 12)) : '-';
+}
+
+function row(t) {
+  const id = t.cluster + '/' + t.release;
+  return `<tr data-target="${esc(id)}"><td><a href="#/targets/${esc(id)}">${esc(t.cluster)}</a></td>`
+    + `<td><a href="#/targets/${esc(id)}">${esc(t.release)}</a></td>`
+    + `<td class="${esc(t.syncState)} sync">${esc(t.syncState)}${t.suspended ? ' (suspended)' : ''}</td>`
+    + `<td class="${esc(t.health)}">${esc(t.health)}</td><td class="drift">${esc(t.outOfSync)}</td>`
+    + `<td>${short(t.revision)}</td><td class="muted">${esc(t.lastSync)}</td><td class="error">${esc(t.lastError || '')}</td></tr>`;
+}
+
+function renderGrid() {
+  if (!location.hash.match(/^#?\/?$/)) {
+    return;
+  }
+  const shown = [...targets.values()].filter(t => (t.cluster + '/' + t.release + ' ' + t.syncState + ' ' + t.health)
+    .toLowerCase().includes(filter.toLowerCase()));
+  document.getElementById('grid-body').innerHTML = shown.map(row).join('');
+  document.getElementById('count').textContent = shown.length + ' of ' + targets.size + ' targets';
+}
+
+async function showGrid() {
+  view.innerHTML = `<div class="bar"><input type="search" id="filter" placeholder="filter: cluster, release, state"
+      value="${esc(filter)}"> <span id="count" class="muted"></span></div>
+    <table id="grid"><thead><tr><th>Cluster</th><th>Release</th><th>Sync</th><th>Health</th><th>Drift</th>
+    <th>Revision</th><th>Last sync</th><th>Error</th></tr></thead><tbody id="grid-body"></tbody></table>`;
+  document.getElementById('filter').oninput = e => { filter = e.target.value; renderGrid(); };
+  const all = await withCredentials(() => api('GET', '/api/v1/targets'));
+  targets.clear();
+  all.forEach(t => targets.set(t.cluster + '/' + t.release, t));
+  renderGrid();
+}
+
+async function showTarget(id) {
+  const t = await withCredentials(() => api('GET', '/api/v1/targets/' + id));
+  targets.set(id, t);
+  view.innerHTML = `<h1>${esc(id)} <span class="${esc(t.syncState)}" id="target-state">${esc(t.syncState)}</span>
+      <span class="${esc(t.health)}">${esc(t.health)}</span></h1>
+    <p class="muted">namespace ${esc(t.namespace)} · source ${esc(t.source)} · revision ${short(t.revision)}
+      · last sync ${esc(t.lastSync)}${t.suspended ? ' · <b>suspended</b>' : ''}</p>
+    ${t.lastError ? `<p class="error">${esc(t.lastError)}</p>` : ''}
+    <div class="bar"><button id="sync">Sync</button> <button id="dry-run">Dry run</button>
+      <button id="refresh">Refresh source</button> <span id="result"></span></div>
+    <h2>Drift (${esc(t.outOfSync)})</h2>
+    <table id="drift"><thead><tr><th>Object</th><th>Change</th><th>Field</th><th>Desired</th><th>Live</th>
+      <th>Last writer</th></tr></thead><tbody>${t.drift.map(d => `<tr><td>${esc(d.object)}</td><td>${esc(d.change)}</td>
+      <td>${esc(d.path)}</td><td>${esc(JSON.stringify(d.desired))}</td><td>${esc(JSON.stringify(d.live))}</td>
+      <td>${esc(d.lastWriter)}</td></tr>`).join('')}</tbody></table>
+    <h2>Health</h2><ul>${t.healthDetails.map(h => `<li>${esc(h)}</li>`).join('') || '<li>healthy</li>'}</ul>
+    <h2>Last changes</h2><table><tbody>${t.changes.map(c => `<tr><td>${esc(c.object)}</td><td>${esc(c.action)}</td>
+      <td class="muted">${esc(c.reason || '')}</td></tr>`).join('')}</tbody></table>
+    <h2>History</h2><table><thead><tr><th>At</th><th>Revision</th><th>Result</th><th>Summary</th></tr></thead>
+      <tbody>${t.history.map(h => `<tr><td>${esc(h.at)}</td><td>${short(h.revision)}</td><td>${esc(h.result)}</td>
+      <td>${esc(h.summary)}${h.error ? ' <span class="error">' + esc(h.error) + '</span>' : ''}</td></tr>`).join('')}</tbody></table>`;
+  const result = document.getElementById('result');
+  const act = (label, call) => async () => {
+    result.className = 'muted';
+    result.textContent = label + '…';
+    try {
+      const answer = await withCredentials(call);
+      result.className = 'ok';
+      result.textContent = label + ': ' + (answer && answer.syncState ? answer.syncState + ' · ' + answer.summary
+        : answer && answer.status ? answer.status : 'done');
+      if (answer && answer.syncState) {
+        document.getElementById('target-state').textContent = answer.syncState;
+        document.getElementById('target-state').className = answer.syncState;
+      }
+    } catch (e) {
+      result.className = 'error';
+      result.textContent = label + ' refused: ' + e.message;
+    }
+  };
+  document.getElementById('sync').onclick = act('Sync', () => api('POST', '/api/v1/targets/' + id + '/sync'));
+  document.getElementById('dry-run').onclick = act('Dry run',
+    () => api('POST', '/api/v1/targets/' + id + '/sync?dryRun=true'));
+  document.getElementById('refresh').onclick = act('Refresh',
+    () => api('POST', '/api/v1/sources/' + encodeURIComponent(t.source) + '/refresh'));
+}
+
+async function showTable(path, headings, cells) {
+  const rows = await withCredentials(() => api('GET', path));
+  view.innerHTML = `<table><thead><tr>${headings.map(h => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>`
+    + rows.map(r => `<tr>${cells(r).map(c => `<td>${esc(c)}</td>`).join('')}</tr>`).join('') + '</tbody></table>';
+}
+
+function showPreview() {
+  view.innerHTML = `<h1>Preview a ref</h1><div class="bar"><input id="ref" placeholder="branch, tag, commit or refs/pull/N/head">
+    <input id="preview-source" placeholder="source (optional with one)"><button id="run-preview">Preview</button></div>
+    <div id="preview-result"></div>`;
+  document.getElementById('run-preview').onclick = async () => {
+    const out = document.getElementById('preview-result');
+    out.textContent = 'comparing…';
+    try {
+      const source = document.getElementById('preview-source').value;
+      const answer = await withCredentials(() => api('POST', '/api/v1/preview',
+        { ref: document.getElementById('ref').value, ...(source ? { source } : {}) }));
+      out.innerHTML = '<table><tbody>' + answer.map(p => `<tr><td>${esc(p.cluster + '/' + p.release)}</td>
+        <td class="${esc(p.result)}">${esc(p.result)}</td><td>${esc(p.outOfSync)}</td><td>${esc(p.error || '')}</td></tr>`)
+        .join('') + '</tbody></table>';
+    } catch (e) {
+      out.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+    }
+  };
+}
+
+async function route() {
+  const hash = location.hash.replace(/^#/, '') || '/';
+  try {
+    let m;
+    if ((m = hash.match(/^\/targets\/([^/]+\/[^/]+)$/))) {
+      await showTarget(m[1]);
+    } else if (hash === '/clusters') {
+      await showTable('/api/v1/clusters', ['Cluster', 'Reachable', 'Last contact', 'Error', 'Retry at'],
+        c => [c.cluster, c.reachable, c.lastContact, c.lastError, c.retryAt]);
+    } else if (hash === '/sources') {
+      await showTable('/api/v1/sources', ['Source', 'URL', 'Ref', 'Poll', 'Webhook', 'Signed commits'],
+        s => [s.name, s.url, s.ref, s.pollInterval, s.webhook, s.verifyCommits]);
+    } else if (hash === '/preview') {
+      showPreview();
+    } else {
+      await showGrid();
+    }
+  } catch (e) {
+    view.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+  }
+}
+
+/** Follows /api/v1/events (Server-Sent Events, read with fetch so that credentials go along). */
+async function follow() {
+  for (;;) {
+    try {
+      const response = await fetch('/api/v1/events', { headers: authHeader() });
+      if (!response.ok) {
+        throw new Error('HTTP ' + response.status);
+      }
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) {
+          break;
+        }
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.substring(0, end);
+          buffer = buffer.substring(end + 2);
+          const data = block.split('\n').filter(l => l.startsWith('data: ')).map(l => l.substring(6)).join('');
+          if (block.includes('event: target') && data) {
+            changed(JSON.parse(data).target);
+          }
+        }
+      }
+    } catch (e) {
+      // not signed in yet, or the service restarted: try again shortly
+    }
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
+}
+
+async function changed(id) {
+  try {
+    const t = await api('GET', '/api/v1/targets/' + id);
+    targets.set(id, t);
+    renderGrid();
+  } catch (ignored) {
+    // the next event or a reload shows it
+  }
+}
+
+window.addEventListener('hashchange', route);
+route();
+follow();

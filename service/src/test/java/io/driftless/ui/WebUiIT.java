@@ -1,0 +1,140 @@
+package io.driftless.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.driftless.api.ApiCredentials;
+import io.driftless.app.DriftlessService;
+import io.driftless.status.SyncState;
+import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
+
+/**
+ * The web UI in Debian's Chromium (headless, through chromedriver): the grid shows the target, a drift made in
+ * the cluster appears without a reload, a wrong password is refused, the sync button heals the drift, and no
+ * console error is logged; a screenshot of each page is written to target/ui/.
+ */
+class WebUiIT {
+
+    static final Path SCREENSHOTS = Path.of("target/ui");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theGridFollowsDriftAndTheSyncButtonHealsItWithCredentials() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            try (DriftlessService service = DriftlessService.start(
+                    OneRelease.fleet(git, tmp, "{name: dev, embedded: true}", "prefect", "{}"),
+                    new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
+                            Map.of("PW", GitHttpServer.PASSWORD), ApiCredentials.of("admin:s3cret")
+                            .withAnonymousRead(true)))) {
+                String base = "http://127.0.0.1:" + service.httpPort();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                        service.board().get("dev/prefect").syncState() == SyncState.Synced);
+                WebDriver browser = chromium();
+                try {
+                    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+                    long started = System.nanoTime();
+                    browser.get(base + "/ui/");
+                    wait.until(d -> text(d, "tr[data-target='dev/prefect'] .sync").equals("Synced"));
+                    System.out.printf("ui: grid painted %.0f ms after navigation (1 target)%n",
+                            (System.nanoTime() - started) / 1e6);
+                    screenshot(browser, "grid");
+
+                    service.clusters().client("dev").apps().deployments().inNamespace("prefect")
+                            .withName("prefect-server").edit(d -> {
+                                d.getSpec().setReplicas(3);
+                                return d;
+                            });
+                    wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("1"));
+                    assertThat(text(browser, "tr[data-target='dev/prefect'] .sync")).isEqualTo("OutOfSync");
+
+                    browser.findElement(By.linkText("prefect")).click();
+                    wait.until(d -> d.findElement(By.id("drift")).getText().contains("/spec/replicas"));
+                    screenshot(browser, "target");
+
+                    browser.findElement(By.id("sync")).click();
+                    signIn(browser, wait, "admin", "guess");
+                    wait.until(d -> text(d, "#result").contains("refused"));
+                    assertThat(text(browser, "#result")).contains("wrong credentials");
+
+                    browser.findElement(By.id("sync")).click();
+                    signIn(browser, wait, "admin", "s3cret");
+                    wait.until(d -> text(d, "#result").startsWith("Sync: Synced"));
+                    browser.get(base + "/ui/#/");
+                    wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("0"));
+
+                    for (String page : List.of("clusters", "sources", "preview")) {
+                        browser.get(base + "/ui/#/" + page);
+                        wait.until(d -> d.findElements(By.cssSelector("main table, main input#ref")).size() > 0);
+                        screenshot(browser, page);
+                    }
+                    List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                            .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                            .map(LogEntry::getMessage)
+                            .filter(m -> !m.contains("status of 401")) // the refused sign-in, asked for above
+                            .toList();
+                    assertThat(errors).as("console errors").isEmpty();
+                } finally {
+                    browser.quit();
+                }
+            }
+        }
+    }
+
+    private static void signIn(WebDriver browser, WebDriverWait wait, String user, String password) {
+        wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+        browser.findElement(By.id("login-user")).clear();
+        browser.findElement(By.id("login-user")).sendKeys(user);
+        browser.findElement(By.id("login-password")).clear();
+        browser.findElement(By.id("login-password")).sendKeys(password);
+        browser.findElement(By.id("login-ok")).click();
+    }
+
+    private static String text(WebDriver browser, String css) {
+        var found = browser.findElements(By.cssSelector(css));
+        return found.isEmpty() ? "" : found.get(0).getText().strip();
+    }
+
+    private static void screenshot(WebDriver browser, String name) throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Debian's Chromium, headless, through Debian's chromedriver (nothing downloaded). */
+    static WebDriver chromium() {
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--window-size=1400,900");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(driver, options);
+    }
+}
