@@ -1,7 +1,6 @@
 package io.driftless.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,15 +9,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.driftless.app.DriftlessService;
-import io.driftless.status.SyncState;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
 
@@ -47,15 +43,9 @@ class ApiRolesIT {
                 + "otto operator " + ApiCredentials.hash("o-token-5678", 1000) + "\n");
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
-            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
-            try (DriftlessService service = DriftlessService.start(
-                    OneRelease.fleet(git, tmp, "{name: dev, embedded: true}", "prefect", "{}"),
-                    new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
-                            Map.of("PW", GitHttpServer.PASSWORD),
-                            ApiCredentials.NONE.withUsers(ApiCredentials.readUsers(users))))) {
+            try (DriftlessService service = OneRelease.startSynced(git, tmp,
+                    ApiCredentials.NONE.withUsers(ApiCredentials.readUsers(users)), null)) {
                 String base = "http://127.0.0.1:" + service.httpPort();
-                await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get("dev/prefect").syncState()
-                        == SyncState.Synced);
                 assertThat(call("GET", base + "/healthz", null)).isEqualTo(200);
                 assertThat(call("GET", base + "/readyz", null)).isEqualTo(200);
                 assertThat(call("GET", base + "/metrics", null)).isEqualTo(200);

@@ -24,7 +24,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.driftless.app.DriftlessService;
-import io.driftless.status.SyncState;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
 
@@ -43,14 +42,8 @@ class OpenApiIT {
     void everyAnswerMatchesItsSchema() throws Exception {
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
-            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
-            try (DriftlessService service = DriftlessService.start(
-                    OneRelease.fleet(git, tmp, "{name: dev, embedded: true}", "prefect", "{}"),
-                    new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
-                            Map.of("PW", GitHttpServer.PASSWORD), ApiCredentials.of("admin:pw")))) {
+            try (DriftlessService service = OneRelease.startSynced(git, tmp, ApiCredentials.of("admin:pw"), null)) {
                 String base = "http://127.0.0.1:" + service.httpPort();
-                await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get("dev/prefect").syncState()
-                        == SyncState.Synced);
                 service.clusters().client("dev").apps().deployments().inNamespace("prefect").withName("prefect-server")
                         .edit(d -> {
                             d.getSpec().setReplicas(3);

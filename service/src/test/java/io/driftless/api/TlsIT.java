@@ -19,7 +19,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -74,12 +73,8 @@ class TlsIT {
 
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
-            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
-            try (DriftlessService service = DriftlessService.start(
-                    OneRelease.fleet(git, tmp, "{name: dev, embedded: true}", "prefect", "{}"),
-                    new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
-                            Map.of("PW", GitHttpServer.PASSWORD), ApiCredentials.NONE.withAnonymousRead(true),
-                            new DriftlessService.Settings.Tls(certFile, keyFile)))) {
+            try (DriftlessService service = OneRelease.startSynced(git, tmp, ApiCredentials.NONE.withAnonymousRead(true),
+                    new DriftlessService.Settings.Tls(certFile, keyFile))) {
                 HttpClient https = HttpClient.newBuilder().sslContext(context).build();
                 HttpResponse<String> answer = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
                         + service.httpPort() + "/api/v1/targets")).build(), HttpResponse.BodyHandlers.ofString());

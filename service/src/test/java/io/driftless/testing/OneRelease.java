@@ -43,4 +43,20 @@ public final class OneRelease {
         return DriftlessService.start(fleet, new DriftlessService.Settings(base.resolve("state"), "127.0.0.1", 0, 2,
                 Map.of("PW", GitHttpServer.PASSWORD)), clusters);
     }
+
+    /**
+     * Commits {@link #EXTERNAL_DATABASE} as the values, starts the service with the release on an embedded
+     * cluster {@code dev} (namespace {@code prefect}) and these API credentials and TLS (null: plain HTTP), and
+     * waits for the first sync.
+     */
+    public static DriftlessService startSynced(GitHttpServer git, Path base, io.driftless.api.ApiCredentials credentials,
+                                               DriftlessService.Settings.Tls tls) throws Exception {
+        git.commit("values", Map.of("values.yaml", EXTERNAL_DATABASE));
+        DriftlessService service = DriftlessService.start(fleet(git, base, "{name: dev, embedded: true}", "prefect",
+                "{}"), new DriftlessService.Settings(base.resolve("state"), "127.0.0.1", 0, 2,
+                Map.of("PW", GitHttpServer.PASSWORD), credentials, tls));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                service.board().get("dev/prefect").syncState() == io.driftless.status.SyncState.Synced);
+        return service;
+    }
 }

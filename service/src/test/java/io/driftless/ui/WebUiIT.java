@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +25,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.driftless.api.ApiCredentials;
 import io.driftless.app.DriftlessService;
-import io.driftless.status.SyncState;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
 
@@ -46,15 +44,9 @@ class WebUiIT {
     void theGridFollowsDriftAndTheSyncButtonHealsItWithCredentials() throws Exception {
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
-            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
-            try (DriftlessService service = DriftlessService.start(
-                    OneRelease.fleet(git, tmp, "{name: dev, embedded: true}", "prefect", "{}"),
-                    new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
-                            Map.of("PW", GitHttpServer.PASSWORD), ApiCredentials.of("admin:s3cret")
-                            .withAnonymousRead(true)))) {
+            try (DriftlessService service = OneRelease.startSynced(git, tmp, ApiCredentials.of("admin:s3cret")
+                    .withAnonymousRead(true), null)) {
                 String base = "http://127.0.0.1:" + service.httpPort();
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                        service.board().get("dev/prefect").syncState() == SyncState.Synced);
                 WebDriver browser = chromium();
                 try {
                     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
