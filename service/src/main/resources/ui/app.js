@@ -166,7 +166,7 @@ function showPreview() {
       const source = document.getElementById('preview-source').value;
       const answer = await withCredentials(() => api('POST', '/api/v1/preview',
         { ref: document.getElementById('ref').value, ...(source ? { source } : {}) }));
-      out.innerHTML = '<table><tbody>' + answer.map(p => `<tr><td>${esc(p.cluster + '/' + p.release)}</td>
+      out.innerHTML = '<table><tbody>' + answer.targets.map(p => `<tr><td>${esc(p.cluster + '/' + p.release)}</td>
         <td class="${esc(p.result)}">${esc(p.result)}</td><td>${esc(p.outOfSync)}</td><td>${esc(p.error || '')}</td></tr>`)
         .join('') + '</tbody></table>';
     } catch (e) {

@@ -25,6 +25,10 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CLUSTER/RELEASE", arity = "0..1", description = "One target (default: all).")
     String target;
+    @picocli.CommandLine.Option(names = "--revision", paramLabel = "REF", description = "Compare what a branch, tag, "
+            + "commit or pull-request ref would apply (a preview: needs an operator's credentials) instead of the "
+            + "last fetched commit.")
+    String revision;
     @Mixin
     ClientOptions options;
     @Spec
@@ -41,7 +45,28 @@ public final class DiffCommand implements Callable<Integer> {
                     + t.path("release").asText()));
         }
         ArrayNode answers = ServiceClient.JSON.createArrayNode();
-        targets.forEach(t -> answers.add(client.get("/api/v1/targets/" + t + "/diff")));
+        if (revision == null) {
+            targets.forEach(t -> answers.add(client.get("/api/v1/targets/" + t + "/diff")));
+        } else {
+            java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+            targets.forEach(t -> sources.add(client.get("/api/v1/targets/" + t).path("source").asText()));
+            for (String source : sources) {
+                for (JsonNode p : client.post("/api/v1/preview", ServiceClient.JSON.createObjectNode()
+                        .put("ref", revision).put("source", source)).path("targets")) {
+                    String id = p.path("cluster").asText() + "/" + p.path("release").asText();
+                    if (targets.contains(id)) {
+                        var answer = ServiceClient.JSON.createObjectNode().put("target", id)
+                                .put("revision", p.path("revision").asText()).put("result", p.path("result").asText())
+                                .put("outOfSync", p.path("outOfSync").asLong());
+                        answer.set("drift", p.path("changes"));
+                        if (p.hasNonNull("error")) {
+                            answer.put("error", p.path("error").asText());
+                        }
+                        answers.add(answer);
+                    }
+                }
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (options.output == Output.Format.table) {
             Output.print(out, options.output, answers, List.of(new Output.Column("TARGET", "/target"),

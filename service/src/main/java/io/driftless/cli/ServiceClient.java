@@ -54,6 +54,11 @@ final class ServiceClient {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()), path);
     }
 
+    JsonNode post(String path, JsonNode body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), path);
+    }
+
     private URI uri(String path) {
         return URI.create(server + path);
     }

@@ -91,6 +91,12 @@ class CliIT {
                 assertThat(synced.code()).as(synced.err()).isZero();
                 assertThat(synced.out()).containsPattern("dev\\s+prefect\\s+Synced");
                 assertThat(driftless(with(server, "diff", "dev/prefect")).code()).as("healed").isZero();
+                String branch = git.commitOnBranch("three-replicas", "three", Map.of("values.yaml",
+                        OneRelease.EXTERNAL_DATABASE + "server: {replicaCount: 3}\n"));
+                Run ahead = driftless(with(server, "diff", "dev/prefect", "--revision", "three-replicas",
+                        "--token-file", token.toString()));
+                assertThat(ahead.code()).as(ahead.out() + ahead.err()).isEqualTo(1);
+                assertThat(ahead.out()).contains(branch.substring(0, 12)).contains("/spec/replicas: 1 -> 3");
                 assertThat(driftless(with(server, "history", "dev/prefect")).out().lines().count())
                         .isGreaterThanOrEqualTo(3);
                 assertThat(driftless(with(server, "refresh", "values", "--token-file", token.toString())).out())

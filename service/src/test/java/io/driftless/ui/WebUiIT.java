@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,11 +81,20 @@ class WebUiIT {
                     browser.get(base + "/ui/#/");
                     wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("0"));
 
-                    for (String page : List.of("clusters", "sources", "preview")) {
+                    for (String page : List.of("clusters", "sources")) {
                         browser.get(base + "/ui/#/" + page);
-                        wait.until(d -> d.findElements(By.cssSelector("main table, main input#ref")).size() > 0);
+                        wait.until(d -> d.findElements(By.cssSelector("main table")).size() > 0);
                         screenshot(browser, page);
                     }
+                    git.commitOnBranch("three-replicas", "three", Map.of("values.yaml",
+                            OneRelease.EXTERNAL_DATABASE + "server: {replicaCount: 3}\n"));
+                    browser.get(base + "/ui/#/preview");
+                    wait.until(d -> d.findElement(By.id("ref")).isDisplayed());
+                    browser.findElement(By.id("ref")).sendKeys("three-replicas");
+                    browser.findElement(By.id("run-preview")).click();
+                    wait.until(d -> text(d, "#preview-result").contains("OutOfSync"));
+                    assertThat(text(browser, "#preview-result")).contains("dev/prefect");
+                    screenshot(browser, "preview");
                     List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                             .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
                             .map(LogEntry::getMessage)
