@@ -108,6 +108,77 @@ class WebUiIT {
         }
     }
 
+    /**
+     * Measures (prints, asserts nothing about time) how long the grid takes with 2,000 targets: the UI's own files
+     * served as the service serves them, and one list answer of 2,000 synthetic targets.
+     */
+    @Test
+    void theGridShowsTwoThousandTargetsFromOneCall() throws Exception {
+        StringBuilder targets = new StringBuilder("[");
+        for (int i = 0; i < 2000; i++) {
+            targets.append(i == 0 ? "" : ",").append(String.format("{\"cluster\":\"c%02d\",\"release\":\"r%03d\","
+                    + "\"namespace\":\"n\",\"source\":\"values\",\"syncState\":\"%s\",\"revision\":\"%040d\","
+                    + "\"lastSync\":\"2026-11-30T18:00:00Z\",\"outOfSync\":%d,\"health\":\"Healthy\",\"warnings\":[],"
+                    + "\"changes\":[],\"drift\":[],\"healthDetails\":[],\"history\":[],\"suspended\":false}",
+                    i / 50, i % 50, i % 7 == 0 ? "OutOfSync" : "Synced", i, i % 7 == 0 ? 1 : 0));
+        }
+        byte[] list = targets.append("]").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.concurrent.atomic.AtomicInteger listCalls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            byte[] body;
+            String type;
+            if (path.equals("/api/v1/targets")) {
+                listCalls.incrementAndGet();
+                body = list;
+                type = "application/json";
+            } else if (path.equals("/api/v1/events")) {
+                exchange.getResponseHeaders().add("content-type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write(": connected\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                exchange.getResponseBody().flush();
+                return; // held open, as the service does
+            } else {
+                String resource = path.equals("/ui/") ? "/ui/index.html" : path;
+                try (var in = WebUiIT.class.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        exchange.sendResponseHeaders(404, -1);
+                        exchange.close();
+                        return;
+                    }
+                    body = in.readAllBytes();
+                }
+                type = resource.endsWith(".js") ? "text/javascript" : resource.endsWith(".css") ? "text/css"
+                        : "text/html";
+            }
+            exchange.getResponseHeaders().add("content-type", type);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.start();
+        WebDriver browser = chromium();
+        try {
+            long started = System.nanoTime();
+            browser.get("http://127.0.0.1:" + server.getAddress().getPort() + "/ui/");
+            new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElements(
+                    By.cssSelector("#grid-body tr")).size() == 2000);
+            double shown = (System.nanoTime() - started) / 1e6;
+            Object paint = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : -1;");
+            System.out.printf("ui: 2,000 targets in the grid %.0f ms after navigation (first contentful paint %s ms, "
+                    + "%d list call(s), %.0f KB list)%n", shown, paint, listCalls.get(), list.length / 1024.0);
+            assertThat(listCalls.get()).as("one call for the whole grid").isEqualTo(1);
+            screenshot(browser, "grid-2000");
+        } finally {
+            browser.quit();
+            server.stop(0);
+        }
+    }
+
     private static void signIn(WebDriver browser, WebDriverWait wait, String user, String password) {
         wait.until(d -> d.findElement(By.id("login")).isDisplayed());
         browser.findElement(By.id("login-user")).clear();
