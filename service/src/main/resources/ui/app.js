@@ -111,6 +111,7 @@ async function showTarget(id) {
     <p class="muted">namespace ${esc(t.namespace)} · source ${esc(t.source)} · revision ${short(t.revision)}
       · last sync ${esc(t.lastSync)}${t.suspended ? ' · <b>suspended</b>' : ''}</p>
     ${t.lastError ? `<p class="error">${esc(t.lastError)}</p>` : ''}
+    ${t.warnings.map(w => `<p class="OutOfSync">warning: ${esc(w)}</p>`).join('')}
     <div class="bar"><button id="sync">Sync</button> <button id="dry-run">Dry run</button>
       <button id="refresh">Refresh source</button> <span id="result"></span></div>
     <h2>Drift (${esc(t.outOfSync)})</h2>
@@ -185,8 +186,9 @@ async function route() {
       await showTable('/api/v1/clusters', ['Cluster', 'Reachable', 'Last contact', 'Error', 'Retry at'],
         c => [c.cluster, c.reachable, c.lastContact, c.lastError, c.retryAt]);
     } else if (hash === '/sources') {
-      await showTable('/api/v1/sources', ['Source', 'URL', 'Ref', 'Poll', 'Webhook', 'Signed commits'],
-        s => [s.name, s.url, s.ref, s.pollInterval, s.webhook, s.verifyCommits]);
+      await showTable('/api/v1/sources', ['Source', 'URL', 'Ref', 'Revision', 'Last fetch', 'Error', 'Poll',
+        'Webhook', 'Signed commits'], s => [s.name, s.url, s.ref, s.revision ? s.revision.substring(0, 12) : '-',
+        s.lastFetch, s.lastError, s.pollInterval, s.webhook, s.verifyCommits]);
     } else if (hash === '/preview') {
       showPreview();
     } else {

@@ -83,6 +83,13 @@ public final class HttpApiVerticle extends VerticleBase {
     }
 
     private io.driftless.fleet.Suspensions suspensions;
+    private Supplier<Map<String, io.driftless.fleet.FleetVerticle.SourceState>> sourceStates = Map::of;
+
+    /** Where {@code GET /api/v1/sources} finds each source's last fetch. */
+    public HttpApiVerticle reportingSources(Supplier<Map<String, io.driftless.fleet.FleetVerticle.SourceState>> states) {
+        this.sourceStates = states;
+        return this;
+    }
 
     /** Where {@code POST .../suspend} and {@code .../resume} record which targets are suspended. */
     public HttpApiVerticle suspending(io.driftless.fleet.Suspensions suspensions) {
@@ -153,8 +160,10 @@ public final class HttpApiVerticle extends VerticleBase {
                 .setDirectoryListing(false));
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("content-type",
                 "application/json").end(OPENAPI));
-        router.get("/api/v1/sources").handler(ctx -> json(ctx, 200, sources.get().stream().map(Views.Source::of)
-                .toList()));
+        router.get("/api/v1/sources").handler(ctx -> {
+            Map<String, io.driftless.fleet.FleetVerticle.SourceState> states = sourceStates.get();
+            json(ctx, 200, sources.get().stream().map(s -> Views.Source.of(s, states.get(s.name()))).toList());
+        });
         router.get("/api/v1/targets/:cluster/:release").handler(ctx -> {
             var status = board.get(ctx.pathParam("cluster") + "/" + ctx.pathParam("release"));
             if (status == null) {

@@ -144,6 +144,7 @@ public final class DriftlessService implements AutoCloseable {
                 .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
         FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,
                 Clock.systemUTC(), settings.parallelism()).suspending(suspensions);
+        api.reportingSources(fleetVerticle::sourceStates);
         try {
             vertx.deployVerticle(api).await();
             vertx.deployVerticle(fleetVerticle).await();

@@ -89,8 +89,8 @@ public final class GetCommand {
         }
     }
 
-    @Command(name = "sources", mixinStandardHelpOptions = true, description = "Every Git source: URL, ref, poll "
-            + "interval, webhook.")
+    @Command(name = "sources", mixinStandardHelpOptions = true, description = "Every Git source: URL, ref, the "
+            + "commit of its last fetch and when, poll interval, webhook, the last fetch error.")
     static final class Sources extends Verb {
         @Override
         String path() {
@@ -100,8 +100,9 @@ public final class GetCommand {
         @Override
         List<Output.Column> columns() {
             return List.of(new Output.Column("SOURCE", "/name"), new Output.Column("URL", "/url"),
-                    new Output.Column("REF", "/ref"), new Output.Column("POLL", "/pollInterval"),
-                    new Output.Column("WEBHOOK", "/webhook"));
+                    new Output.Column("REF", "/ref"), new Output.Column("REVISION", "/revision"),
+                    new Output.Column("LAST FETCH", "/lastFetch"), new Output.Column("POLL", "/pollInterval"),
+                    new Output.Column("WEBHOOK", "/webhook"), new Output.Column("ERROR", "/lastError"));
         }
     }
 

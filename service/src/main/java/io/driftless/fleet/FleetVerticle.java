@@ -92,6 +92,17 @@ public final class FleetVerticle extends VerticleBase {
     /** The last fetched snapshot of each source, which live changes are compared against. */
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final HealBudget heals = new HealBudget();
+    /** Each source's last fetch: the commit and when, or the error of a fetch that failed. */
+    private final Map<String, SourceState> sourceStates = new ConcurrentHashMap<>();
+
+    /** A source's last fetch, for the API: {@code revision} and {@code lastFetch} of the last good one. */
+    public record SourceState(String revision, Instant lastFetch, String lastError) {
+    }
+
+    /** The last fetch of each source, by name. */
+    public Map<String, SourceState> sourceStates() {
+        return Map.copyOf(sourceStates);
+    }
     /** Changes to owned objects within this time are compared once. */
     static final Duration DEBOUNCE = Duration.ofMillis(250);
     /** How long a shutdown waits for syncs in progress to reach an object boundary. */
@@ -253,6 +264,7 @@ public final class FleetVerticle extends VerticleBase {
                     metrics.fetchFinished(sourceName, "success", Duration.between(started, clock.instant()));
                     metrics.fetchedAt(sourceName, clock.instant().getEpochSecond());
                     metrics.sourceRevision(sourceName, snapshot.shortCommit());
+                    sourceStates.put(sourceName, new SourceState(snapshot.commit(), clock.instant(), null));
                     remember(snapshot);
                     return syncTargets(sourceName, snapshot, null);
                 }, failure -> {
@@ -260,6 +272,8 @@ public final class FleetVerticle extends VerticleBase {
                     String message = failure instanceof SourceException ? failure.getMessage()
                             : "source " + sourceName + ": " + failure;
                     LOG.warn("source={} fetch failed, clusters left untouched: {}", sourceName, message);
+                    sourceStates.compute(sourceName, (k, was) -> new SourceState(was == null ? null : was.revision(),
+                            was == null ? null : was.lastFetch(), message));
                     return syncTargets(sourceName, null, message);
                 })
                 .onComplete(done -> {

@@ -70,7 +70,8 @@ class CliIT {
                 assertThat(target.path("syncState").asText()).isEqualTo("Synced");
                 assertThat(driftless(with(server, "get", "clusters")).out()).containsPattern("dev\\s+true");
                 assertThat(driftless(with(server, "get", "sources", "-o", "yaml")).out())
-                        .contains("name: values", "url: " + git.url(), "webhook: false");
+                        .contains("name: values", "url: " + git.url(), "webhook: false",
+                                "revision: " + service.board().get("dev/prefect").revision());
                 assertThat(driftless(with(server, "get", "fleet")).out()).contains("given at start");
 
                 assertThat(driftless(with(server, "diff", "dev/prefect")).code()).as("no drift").isZero();
