@@ -15,7 +15,7 @@ import io.driftless.model.ObjectRef;
  * The documented answers of {@code /api/v1} (README, "HTTP API"): built from the service's own types, which
  * stay free to change. Drift and changes are structured so that scripts and the UI can group them by object.
  */
-final class Views {
+public final class Views {
 
     private Views() {
     }
@@ -38,7 +38,7 @@ final class Views {
     }
 
     /** What an apply did to one object: {@code created}, {@code configured}, {@code pruned}, ... */
-    record Change(String object, String group, String kind, String namespace, String name, String action,
+    public record Change(String object, String group, String kind, String namespace, String name, String action,
                   String reason) {
 
         static Change of(ChangeSet.Entry e) {
@@ -53,7 +53,7 @@ final class Views {
      * reason), or for one field {@code changed}, {@code fieldMissing} or {@code extra} with its {@code path},
      * {@code desired} and {@code live} values (secrets redacted) and {@code lastWriter}.
      */
-    record DriftItem(String object, String group, String kind, String namespace, String name, String change,
+    public record DriftItem(String object, String group, String kind, String namespace, String name, String change,
                      String path, Object desired, Object live, String lastWriter, String reason) {
 
         static DriftItem of(Drift d) {
@@ -76,10 +76,10 @@ final class Views {
     }
 
     /** What syncing one target at a ref would do. */
-    record PreviewOf(String cluster, String release, String revision, Preview.Result result, long outOfSync,
+    public record PreviewOf(String cluster, String release, String revision, Preview.Result result, long outOfSync,
                      List<DriftItem> changes, List<String> warnings, String error) {
 
-        static PreviewOf of(Preview p) {
+        public static PreviewOf of(Preview p) {
             return new PreviewOf(p.cluster(), p.release(), p.revision(), p.result(), p.outOfSync(),
                     p.changes().stream().map(DriftItem::of).toList(), p.warnings(), p.error());
         }

@@ -29,13 +29,88 @@ public final class DiffCommand implements Callable<Integer> {
             + "commit or pull-request ref would apply (a preview: needs an operator's credentials) instead of the "
             + "last fetched commit.")
     String revision;
+    @picocli.CommandLine.Option(names = "--fleet", paramLabel = "FILE", description = "Compare straight against the "
+            + "clusters of a fleet file (its sources fetched now, its kubeconfigs used), without a running service.")
+    java.nio.file.Path fleetFile;
     @Mixin
     ClientOptions options;
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        ArrayNode answers = fleetFile != null ? fromFleet() : fromService();
+        report(answers);
+        int code = 0;
+        for (JsonNode a : answers) {
+            String result = a.path("result").asText();
+            if (result.equals("Failed") || result.equals("Refused")) {
+                return 2;
+            }
+            if (result.equals("OutOfSync") || a.path("outOfSync").asLong() > 0) {
+                code = 1;
+            }
+        }
+        return code;
+    }
+
+    /**
+     * What the fleet file's targets would change, compared here: its sources fetched (at {@code --revision} when
+     * given), each target rendered, its cluster read; nothing written.
+     */
+    private ArrayNode fromFleet() throws java.io.IOException {
+        io.driftless.config.Fleet fleet;
+        try {
+            fleet = io.driftless.render.ChartCatalogue.standard().requireKnownCharts(
+                    io.driftless.config.FleetLoader.load(fleetFile));
+        } catch (io.driftless.config.ConfigException e) {
+            e.problems().forEach(p -> spec.commandLine().getErr().println(p));
+            throw new CliException("the fleet file is invalid", 2);
+        }
+        java.nio.file.Path cache = java.nio.file.Files.createTempDirectory("driftless-diff-");
+        java.util.Map<String, String> env = System.getenv();
+        ArrayNode answers = ServiceClient.JSON.createArrayNode();
+        try (var clusters = new io.driftless.cluster.ClusterConnections(fleet.clusters());
+             var metrics = new io.driftless.telemetry.Metrics()) {
+            var syncer = new io.driftless.reconcile.TargetSyncer(io.driftless.render.ChartCatalogue.all(
+                    cache.resolve("charts"), env), clusters, new io.driftless.status.StatusBoard(fleet.targets()),
+                    metrics, java.time.Clock.systemUTC(), notice -> { });
+            java.util.Map<String, io.driftless.source.Snapshot> snapshots = new java.util.HashMap<>();
+            List<io.driftless.source.GitSource> opened = new ArrayList<>();
+            try {
+                for (io.driftless.config.Target t : fleet.targets()) {
+                    if (target != null && !t.id().equals(TargetName.check(target))) {
+                        continue;
+                    }
+                    io.driftless.source.Snapshot snapshot = snapshots.computeIfAbsent(t.release().source(), name -> {
+                        var source = new io.driftless.source.GitSource(fleet.sources().stream()
+                                .filter(s -> s.name().equals(name)).findFirst().orElseThrow(), cache.resolve("git"), env);
+                        opened.add(source);
+                        return revision == null ? source.fetch() : source.fetch(revision);
+                    });
+                    var p = io.driftless.api.Views.PreviewOf.of(syncer.preview(t, snapshot));
+                    answers.add(answer(t.id(), p.revision(), p.result().name(), p.outOfSync(),
+                            ServiceClient.JSON.valueToTree(p.changes()), p.error()));
+                }
+            } catch (io.driftless.source.SourceException e) {
+                throw new CliException(e.getMessage(), 2);
+            } finally {
+                opened.forEach(io.driftless.source.GitSource::close);
+            }
+        } finally {
+            try (var files = java.nio.file.Files.walk(cache)) {
+                for (var f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+        }
+        if (target != null && answers.isEmpty()) {
+            throw new CliException("the fleet has no target " + target, 2);
+        }
+        return answers;
+    }
+
+    private ArrayNode fromService() {
         ServiceClient client = options.client();
         List<String> targets = new ArrayList<>();
         if (target != null) {
@@ -55,18 +130,28 @@ public final class DiffCommand implements Callable<Integer> {
                         .put("ref", revision).put("source", source)).path("targets")) {
                     String id = p.path("cluster").asText() + "/" + p.path("release").asText();
                     if (targets.contains(id)) {
-                        var answer = ServiceClient.JSON.createObjectNode().put("target", id)
-                                .put("revision", p.path("revision").asText()).put("result", p.path("result").asText())
-                                .put("outOfSync", p.path("outOfSync").asLong());
-                        answer.set("drift", p.path("changes"));
-                        if (p.hasNonNull("error")) {
-                            answer.put("error", p.path("error").asText());
-                        }
-                        answers.add(answer);
+                        answers.add(answer(id, p.path("revision").asText(), p.path("result").asText(),
+                                p.path("outOfSync").asLong(), p.path("changes"), p.path("error").asText(null)));
                     }
                 }
             }
         }
+        return answers;
+    }
+
+    /** A target's comparison, in the shape of the service's diff answer. */
+    private static JsonNode answer(String target, String revision, String result, long outOfSync, JsonNode drift,
+                                   String error) {
+        var answer = ServiceClient.JSON.createObjectNode().put("target", target).put("revision", revision)
+                .put("result", result).put("outOfSync", outOfSync);
+        answer.set("drift", drift);
+        if (error != null) {
+            answer.put("error", error);
+        }
+        return answer;
+    }
+
+    private void report(ArrayNode answers) {
         PrintWriter out = spec.commandLine().getOut();
         if (options.output == Output.Format.table) {
             Output.print(out, options.output, answers, List.of(new Output.Column("TARGET", "/target"),
@@ -81,18 +166,8 @@ public final class DiffCommand implements Callable<Integer> {
             }
             out.flush();
         } else {
-            Output.print(out, options.output, target != null ? answers.get(0) : answers, List.of());
+            Output.print(out, options.output, target != null && answers.size() == 1 ? answers.get(0) : answers,
+                    List.of());
         }
-        int code = 0;
-        for (JsonNode a : answers) {
-            String result = a.path("result").asText();
-            if (result.equals("Failed") || result.equals("Refused")) {
-                return 2;
-            }
-            if (result.equals("OutOfSync") || a.path("outOfSync").asLong() > 0) {
-                code = 1;
-            }
-        }
-        return code;
     }
 }

@@ -148,6 +148,10 @@ class CliIT {
             Run valid = driftless("validate", fleetFile.toString());
             assertThat(valid.code()).as(valid.out() + valid.err()).isZero();
             assertThat(valid.out()).startsWith("ok      dev/prefect at values@").contains("objects");
+            // straight against the fleet's clusters, no service: an embedded cluster starts empty, so all is missing
+            Run local = driftless("diff", "--fleet", fleetFile.toString(), "dev/prefect");
+            assertThat(local.code()).as(local.err()).isEqualTo(1);
+            assertThat(local.out()).containsPattern("dev/prefect\\s+OutOfSync").contains("Deployment/prefect/prefect-server");
             git.commit("broken", Map.of("values.yaml", "server:\n  replicaCount: many\n"));
             Run invalid = driftless("validate", fleetFile.toString());
             assertThat(invalid.code()).isEqualTo(1);
