@@ -183,8 +183,8 @@ async function route() {
     if ((m = hash.match(/^\/targets\/([^/]+\/[^/]+)$/))) {
       await showTarget(m[1]);
     } else if (hash === '/clusters') {
-      await showTable('/api/v1/clusters', ['Cluster', 'Reachable', 'Last contact', 'Error', 'Retry at'],
-        c => [c.cluster, c.reachable, c.lastContact, c.lastError, c.retryAt]);
+      await showTable('/api/v1/clusters', ['Cluster', 'Reachable', 'Last contact', 'Error', 'Retry at', 'Watching'],
+        c => [c.cluster, c.reachable, c.lastContact, c.lastError, c.retryAt, c.watching.join(', ')]);
     } else if (hash === '/sources') {
       await showTable('/api/v1/sources', ['Source', 'URL', 'Ref', 'Revision', 'Last fetch', 'Error', 'Poll',
         'Webhook', 'Signed commits'], s => [s.name, s.url, s.ref, s.revision ? s.revision.substring(0, 12) : '-',

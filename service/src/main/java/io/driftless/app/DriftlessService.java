@@ -132,7 +132,8 @@ public final class DriftlessService implements AutoCloseable {
         DriftlessService[] self = new DriftlessService[1];
         io.driftless.fleet.Suspensions suspensions = new io.driftless.fleet.Suspensions(settings.stateDir());
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
-                () -> live.get().sources(), settings.env(), settings.apiCredentials(), clusters::reachability,
+                () -> live.get().sources(), settings.env(), settings.apiCredentials(), () -> clusters.reachability().stream().map(r -> io.driftless.api.Views.Cluster.of(r,
+                        clusters.watches().watchedKinds(r.cluster()))).toList(),
                 () -> Map.of("identity", leases.identity(), "shards", leases.holdings()))
                 .holding(id -> leases.holds(Shards.of(id, leases.shards())))
                 .reportingFleet(() -> self[0] == null ? Map.of() : self[0].fleetStatus.get())

@@ -154,6 +154,13 @@ public final class Watches implements AutoCloseable {
         });
     }
 
+    /** The kinds watched in a cluster ({@code apiVersion/Kind}, sorted) whose watch is connected now. */
+    public java.util.List<String> watchedKinds(String cluster) {
+        return informers.entrySet().stream().filter(e -> e.getKey().startsWith(cluster + "|")
+                && e.getValue().isWatching()).map(e -> e.getKey().substring(cluster.length() + 1).replace('|', '/'))
+                .sorted().toList();
+    }
+
     /** Whether any watch of the cluster is connected (which proves the API server answers). */
     public boolean watching(String cluster) {
         return informers.entrySet().stream().anyMatch(e -> e.getKey().startsWith(cluster + "|")

@@ -77,7 +77,7 @@ class OpenApiIT {
                 assertThat(violations).isEmpty();
                 // and the check can fail: a wrong type, a missing required field, an undocumented field
                 assertThat(violations(doc, doc.at("/components/schemas/Cluster"), JSON.readTree(
-                        "{\"cluster\": 1, \"extra\": true}"), "x")).containsExactlyInAnyOrder(
+                        "{\"cluster\": 1, \"watching\": [], \"extra\": true}"), "x")).containsExactlyInAnyOrder(
                         "x.cluster: expected string, found 1", "x: the required field reachable is missing",
                         "x: the field extra is not in the document");
             }

@@ -69,6 +69,8 @@ class CliIT {
                         "-o", "json")).out());
                 assertThat(target.path("syncState").asText()).isEqualTo("Synced");
                 assertThat(driftless(with(server, "get", "clusters")).out()).containsPattern("dev\\s+true");
+                assertThat(driftless(with(server, "get", "clusters", "-o", "json")).out())
+                        .contains("\"watching\"", "apps/v1/Deployment");
                 assertThat(driftless(with(server, "get", "sources", "-o", "yaml")).out())
                         .contains("name: values", "url: " + git.url(), "webhook: false",
                                 "revision: " + service.board().get("dev/prefect").revision());
