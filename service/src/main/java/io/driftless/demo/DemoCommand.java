@@ -122,6 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
         firstPass.await();
         String base = "http://" + httpHost + ":" + service.httpPort();
         System.out.println();
+        System.out.println("Web UI  " + base + "/ui/");
         System.out.println("Serving " + base + "/api/v1/targets, " + base + "/metrics, " + base + "/healthz, "
                 + base + "/readyz");
         System.out.println();
