@@ -296,7 +296,13 @@ public final class DriftlessService implements AutoCloseable {
 
     @Override
     public void close() {
-        vertx.close().await();
+        try {
+            // the fleet verticle drains for at most 30 s; a close that never ends must not keep the process alive
+            vertx.close().await(java.time.Duration.ofSeconds(40));
+        } catch (java.util.concurrent.TimeoutException e) {
+            org.slf4j.LoggerFactory.getLogger(DriftlessService.class).warn("shutdown: the event loop did not close "
+                    + "within 40 s; stopping anyway");
+        }
         leases.close();
         notifier.close();
         sources.values().forEach(GitSource::close);
