@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
-import io.driftless.config.Fleet;
 import io.driftless.config.Target;
 import io.driftless.reconcile.TargetSyncer;
 import io.driftless.source.GitSource;
