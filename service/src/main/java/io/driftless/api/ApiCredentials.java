@@ -10,7 +10,6 @@ import java.security.SecureRandom;
 import java.security.spec.InvalidKeySpecException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,7 +143,7 @@ public final class ApiCredentials {
     }
 
     private Role role(String authorization) {
-        String key = digest(authorization);
+        String key = io.driftless.model.Sha256.hex(authorization.getBytes(StandardCharsets.UTF_8));
         Role known = verified.get(key);
         if (known != null) {
             return known;
@@ -204,15 +203,6 @@ public final class ApiCredentials {
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(new PBEKeySpec(
                     secret.toCharArray(), salt, iterations, 256)).getEncoded();
         } catch (NoSuchAlgorithmException | InvalidKeySpecException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String digest(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

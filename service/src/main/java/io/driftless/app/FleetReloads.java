@@ -3,12 +3,9 @@ package io.driftless.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +77,7 @@ final class FleetReloads implements AutoCloseable {
             public Read read() {
                 try {
                     byte[] content = Files.readAllBytes(file);
-                    return new Read(sha256(content), file.toString(), content);
+                    return new Read(io.driftless.model.Sha256.hex(content), file.toString(), content);
                 } catch (IOException e) {
                     throw new ConfigException(new Problem(file.toString(), 0, "", "cannot read: " + e.getMessage()));
                 }
@@ -249,14 +246,6 @@ final class FleetReloads implements AutoCloseable {
 
     private static String shortRevision(String revision) {
         return revision.length() > 12 ? revision.substring(0, 12) : revision;
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
