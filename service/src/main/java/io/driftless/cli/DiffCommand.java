@@ -59,50 +59,30 @@ public final class DiffCommand implements Callable<Integer> {
      * given), each target rendered, its cluster read; nothing written.
      */
     private ArrayNode fromFleet() throws java.io.IOException {
-        io.driftless.config.Fleet fleet;
+        LocalFleet local;
         try {
-            fleet = io.driftless.render.ChartCatalogue.standard().requireKnownCharts(
-                    io.driftless.config.FleetLoader.load(fleetFile));
+            local = new LocalFleet(fleetFile, null);
         } catch (io.driftless.config.ConfigException e) {
             e.problems().forEach(p -> spec.commandLine().getErr().println(p));
             throw new CliException("the fleet file is invalid", 2);
         }
-        java.nio.file.Path cache = java.nio.file.Files.createTempDirectory("driftless-diff-");
-        java.util.Map<String, String> env = System.getenv();
         ArrayNode answers = ServiceClient.JSON.createArrayNode();
-        try (var clusters = new io.driftless.cluster.ClusterConnections(fleet.clusters());
+        try (local; var clusters = new io.driftless.cluster.ClusterConnections(local.fleet.clusters());
              var metrics = new io.driftless.telemetry.Metrics()) {
-            var syncer = new io.driftless.reconcile.TargetSyncer(io.driftless.render.ChartCatalogue.all(
-                    cache.resolve("charts"), env), clusters, new io.driftless.status.StatusBoard(fleet.targets()),
-                    metrics, java.time.Clock.systemUTC(), notice -> { });
-            java.util.Map<String, io.driftless.source.Snapshot> snapshots = new java.util.HashMap<>();
-            List<io.driftless.source.GitSource> opened = new ArrayList<>();
-            try {
-                for (io.driftless.config.Target t : fleet.targets()) {
-                    if (target != null && !t.id().equals(TargetName.check(target))) {
-                        continue;
-                    }
-                    io.driftless.source.Snapshot snapshot = snapshots.computeIfAbsent(t.release().source(), name -> {
-                        var source = new io.driftless.source.GitSource(fleet.sources().stream()
-                                .filter(s -> s.name().equals(name)).findFirst().orElseThrow(), cache.resolve("git"), env);
-                        opened.add(source);
-                        return revision == null ? source.fetch() : source.fetch(revision);
-                    });
-                    var p = io.driftless.api.Views.PreviewOf.of(syncer.preview(t, snapshot));
-                    answers.add(answer(t.id(), p.revision(), p.result().name(), p.outOfSync(),
-                            ServiceClient.JSON.valueToTree(p.changes()), p.error()));
+            var syncer = new io.driftless.reconcile.TargetSyncer(local.charts, clusters,
+                    new io.driftless.status.StatusBoard(local.fleet.targets()), metrics, java.time.Clock.systemUTC(),
+                    notice -> { });
+            for (io.driftless.config.Target t : local.fleet.targets()) {
+                if (target != null && !t.id().equals(TargetName.check(target))) {
+                    continue;
                 }
-            } catch (io.driftless.source.SourceException e) {
-                throw new CliException(e.getMessage(), 2);
-            } finally {
-                opened.forEach(io.driftless.source.GitSource::close);
+                var p = io.driftless.api.Views.PreviewOf.of(syncer.preview(t, local.snapshot(t.release().source(),
+                        revision)));
+                answers.add(answer(t.id(), p.revision(), p.result().name(), p.outOfSync(),
+                        ServiceClient.JSON.valueToTree(p.changes()), p.error()));
             }
-        } finally {
-            try (var files = java.nio.file.Files.walk(cache)) {
-                for (var f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.deleteIfExists(f);
-                }
-            }
+        } catch (io.driftless.source.SourceException e) {
+            throw new CliException(e.getMessage(), 2);
         }
         if (target != null && answers.isEmpty()) {
             throw new CliException("the fleet has no target " + target, 2);

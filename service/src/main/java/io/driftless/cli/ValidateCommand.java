@@ -2,7 +2,6 @@ package io.driftless.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,8 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.driftless.config.ConfigException;
-import io.driftless.config.Fleet;
-import io.driftless.config.FleetLoader;
 import io.driftless.config.Problem;
 import io.driftless.config.SourceSpec;
 import io.driftless.config.Target;
@@ -20,7 +17,6 @@ import io.driftless.reconcile.TargetPlanner;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartCatalogue;
 import io.driftless.render.RenderException;
-import io.driftless.source.GitSource;
 import io.driftless.source.Snapshot;
 import io.driftless.source.SourceException;
 import picocli.CommandLine.Command;
@@ -51,47 +47,28 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         List<String> problems = new ArrayList<>();
-        Path cache = cacheDir != null ? cacheDir : Files.createTempDirectory("driftless-validate-");
+        LocalFleet local;
         try {
-            Map<String, String> env = System.getenv();
-            ChartCatalogue charts = ChartCatalogue.all(cache.resolve("charts"), env);
-            Fleet fleet;
-            try {
-                if (FleetLoader.fleetSource(fleetFile).isPresent()) {
-                    throw new CliException(fleetFile + " points to a fleet in Git (fleetSource): validate that file, "
-                            + "in a clone of its repository", 2);
+            local = new LocalFleet(fleetFile, cacheDir);
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> out.println(p));
+            out.flush();
+            return 1;
+        }
+        try (local) {
+            Map<String, Snapshot> fetched = new LinkedHashMap<>();
+            for (SourceSpec s : local.fleet.sources()) {
+                try {
+                    fetched.put(s.name(), local.snapshot(s.name(), null));
+                } catch (SourceException | IllegalStateException e) {
+                    problems.add(s.origin() + ": " + e.getMessage());
                 }
-                fleet = charts.requireKnownCharts(FleetLoader.load(fleetFile));
-            } catch (ConfigException e) {
-                e.problems().forEach(p -> out.println(p));
-                out.flush();
-                return 1;
             }
-            Map<String, Snapshot> snapshots = new LinkedHashMap<>();
-            List<GitSource> opened = new ArrayList<>();
-            try {
-                for (SourceSpec s : fleet.sources()) {
-                    try {
-                        GitSource source = new GitSource(s, cache.resolve("git"), env);
-                        opened.add(source);
-                        snapshots.put(s.name(), source.fetch());
-                    } catch (SourceException | IllegalStateException e) {
-                        problems.add(s.origin() + ": " + e.getMessage());
-                    }
+            for (Target t : local.fleet.targets()) {
+                Snapshot snapshot = fetched.get(t.release().source());
+                if (snapshot != null) {
+                    out.println(render(local.charts, t, snapshot, problems));
                 }
-                for (Target t : fleet.targets()) {
-                    Snapshot snapshot = snapshots.get(t.release().source());
-                    if (snapshot != null) {
-                        String line = render(charts, t, snapshot, problems);
-                        out.println(line);
-                    }
-                }
-            } finally {
-                opened.forEach(GitSource::close);
-            }
-        } finally {
-            if (cacheDir == null) {
-                delete(cache);
             }
         }
         problems.forEach(out::println);
@@ -117,13 +94,5 @@ public final class ValidateCommand implements Callable<Integer> {
             problems.add(t.id() + ": " + e.getMessage());
         }
         return "invalid " + at;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
     }
 }
