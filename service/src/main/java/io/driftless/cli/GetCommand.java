@@ -24,21 +24,28 @@ public final class GetCommand {
             new Output.Column("REVISION", "/revision"), new Output.Column("LAST SYNC", "/lastSync"),
             new Output.Column("SUSPENDED", "/suspended"), new Output.Column("ERROR", "/lastError"));
 
-    /** Prints an answer of the service. */
+    /** Prints an answer of the service: the one at {@code path}, with these table columns. */
     abstract static class Verb implements Callable<Integer> {
         @Mixin
         ClientOptions options;
         @Spec
         CommandSpec spec;
+        private final String path;
+        private final List<Output.Column> columns;
 
-        abstract String path();
+        Verb(String path, List<Output.Column> columns) {
+            this.path = path;
+            this.columns = columns;
+        }
 
-        abstract List<Output.Column> columns();
+        String path() {
+            return path;
+        }
 
         @Override
         public Integer call() {
             JsonNode answer = options.client().get(path());
-            Output.print(spec.commandLine().getOut(), options.output, answer, columns());
+            Output.print(spec.commandLine().getOut(), options.output, answer, columns);
             return 0;
         }
     }
@@ -46,14 +53,8 @@ public final class GetCommand {
     @Command(name = "targets", mixinStandardHelpOptions = true, description = "Every target: sync state, health, "
             + "objects out of sync, revision.")
     static final class Targets extends Verb {
-        @Override
-        String path() {
-            return "/api/v1/targets";
-        }
-
-        @Override
-        List<Output.Column> columns() {
-            return TARGET_COLUMNS;
+        Targets() {
+            super("/api/v1/targets", TARGET_COLUMNS);
         }
     }
 
@@ -63,62 +64,44 @@ public final class GetCommand {
         @Parameters(paramLabel = "CLUSTER/RELEASE", description = "The target.")
         String target;
 
-        @Override
-        String path() {
-            return "/api/v1/targets/" + TargetName.check(target);
+        Target() {
+            super(null, TARGET_COLUMNS);
         }
 
         @Override
-        List<Output.Column> columns() {
-            return TARGET_COLUMNS;
+        String path() {
+            return "/api/v1/targets/" + TargetName.check(target);
         }
     }
 
     @Command(name = "clusters", mixinStandardHelpOptions = true, description = "Every cluster: reachable, last "
             + "contact, last error.")
     static final class Clusters extends Verb {
-        @Override
-        String path() {
-            return "/api/v1/clusters";
-        }
-
-        @Override
-        List<Output.Column> columns() {
-            return List.of(new Output.Column("CLUSTER", "/cluster"), new Output.Column("REACHABLE", "/reachable"),
-                    new Output.Column("LAST CONTACT", "/lastContact"), new Output.Column("ERROR", "/lastError"));
+        Clusters() {
+            super("/api/v1/clusters", List.of(new Output.Column("CLUSTER", "/cluster"),
+                    new Output.Column("REACHABLE", "/reachable"), new Output.Column("LAST CONTACT", "/lastContact"),
+                    new Output.Column("ERROR", "/lastError")));
         }
     }
 
     @Command(name = "sources", mixinStandardHelpOptions = true, description = "Every Git source: URL, ref, the "
             + "commit of its last fetch and when, poll interval, webhook, the last fetch error.")
     static final class Sources extends Verb {
-        @Override
-        String path() {
-            return "/api/v1/sources";
-        }
-
-        @Override
-        List<Output.Column> columns() {
-            return List.of(new Output.Column("SOURCE", "/name"), new Output.Column("URL", "/url"),
+        Sources() {
+            super("/api/v1/sources", List.of(new Output.Column("SOURCE", "/name"), new Output.Column("URL", "/url"),
                     new Output.Column("REF", "/ref"), new Output.Column("REVISION", "/revision"),
                     new Output.Column("LAST FETCH", "/lastFetch"), new Output.Column("POLL", "/pollInterval"),
-                    new Output.Column("WEBHOOK", "/webhook"), new Output.Column("ERROR", "/lastError"));
+                    new Output.Column("WEBHOOK", "/webhook"), new Output.Column("ERROR", "/lastError")));
         }
     }
 
     @Command(name = "fleet", mixinStandardHelpOptions = true, description = "Where the fleet comes from and how its "
             + "last reload went.")
     static final class Fleet extends Verb {
-        @Override
-        String path() {
-            return "/api/v1/fleet";
-        }
-
-        @Override
-        List<Output.Column> columns() {
-            return List.of(new Output.Column("ORIGIN", "/origin"), new Output.Column("REVISION", "/revision"),
+        Fleet() {
+            super("/api/v1/fleet", List.of(new Output.Column("ORIGIN", "/origin"), new Output.Column("REVISION", "/revision"),
                     new Output.Column("TARGETS", "/targets"), new Output.Column("LAST RELOAD", "/lastReload/result"),
-                    new Output.Column("PROBLEMS", "/lastReload/problems"));
+                    new Output.Column("PROBLEMS", "/lastReload/problems")));
         }
     }
 }
