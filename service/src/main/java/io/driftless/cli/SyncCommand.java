@@ -25,7 +25,8 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "When the service answers before the sync ends, wait for it "
             + "(at most --timeout).")
     boolean wait;
-    @Option(names = "--timeout", defaultValue = "300", description = "Seconds --wait waits (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "300",
+            description = "Seconds --wait waits (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
     @Mixin
     ClientOptions options;
