@@ -100,7 +100,8 @@ public final class GetCommand {
     static final class Fleet extends Verb {
         Fleet() {
             super("/api/v1/fleet", List.of(new Output.Column("ORIGIN", "/origin"),
-                    new Output.Column("REVISION", "/revision"), new Output.Column("TARGETS", "/targets"), new Output.Column("LAST RELOAD", "/lastReload/result"),
+                    new Output.Column("REVISION", "/revision"), new Output.Column("TARGETS", "/targets"),
+                    new Output.Column("LAST RELOAD", "/lastReload/result"),
                     new Output.Column("PROBLEMS", "/lastReload/problems")));
         }
     }
