@@ -15,6 +15,9 @@ import io.driftless.model.ObjectRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
@@ -76,8 +79,12 @@ public final class InventoryStore {
         return out;
     }
 
-    /** Records the inventory; {@link Inventory#EMPTY} (a target that holds nothing) deletes the record instead. */
-    public void save(String namespace, String release, String revision, Inventory inventory) {
+    /**
+     * Records the inventory; {@link Inventory#EMPTY} (a target that holds nothing) deletes the record instead.
+     * A record known to exist is replaced by one JSON Patch of its data; otherwise it is created (and replaced
+     * if it exists after all).
+     */
+    public void save(String namespace, String release, String revision, Inventory inventory, boolean recorded) {
         if (inventory.equals(Inventory.EMPTY)) {
             client.configMaps().inNamespace(namespace).withName(name(release)).delete();
             return;
@@ -92,7 +99,21 @@ public final class InventoryStore {
         if (!inventory.held().equals(inventory.objects())) {
             cm.addToData("heldBeforeBlockedPrune", json(inventory.held()));
         }
-        client.configMaps().inNamespace(namespace).resource(cm.build()).createOr(existing -> existing.update());
+        ConfigMap record = cm.build();
+        var resource = client.configMaps().inNamespace(namespace).resource(record);
+        if (recorded) {
+            try {
+                resource.patch(PatchContext.of(PatchType.JSON), Serialization.asJson(List.of(Map.of("op", "replace",
+                        "path", "/data", "value", record.getData()))));
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404 && e.getCode() != 422) {
+                    throw e;
+                }
+                // deleted since it was read, or its data is gone: record it whole
+            }
+        }
+        resource.createOr(existing -> existing.update());
     }
 
     private static String json(Collection<ObjectRef> refs) {

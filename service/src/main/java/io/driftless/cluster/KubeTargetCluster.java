@@ -55,8 +55,9 @@ public final class KubeTargetCluster implements TargetCluster {
     }
 
     @Override
-    public void saveInventory(String namespace, String release, String revision, InventoryStore.Inventory inventory) {
-        new InventoryStore(client()).save(namespace, release, revision, inventory);
+    public void saveInventory(String namespace, String release, String revision, InventoryStore.Inventory inventory,
+                              boolean recorded) {
+        new InventoryStore(client()).save(namespace, release, revision, inventory, recorded);
     }
 
     @Override

@@ -28,7 +28,9 @@ public interface TargetCluster {
 
     InventoryStore.Inventory loadInventory(String namespace, String release);
 
-    void saveInventory(String namespace, String release, String revision, InventoryStore.Inventory inventory);
+    /** @param recorded whether the target has an inventory recorded already (as {@link #loadInventory} found) */
+    void saveInventory(String namespace, String release, String revision, InventoryStore.Inventory inventory,
+                       boolean recorded);
 
     // ---- live state ----
 

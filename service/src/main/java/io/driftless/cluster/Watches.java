@@ -66,13 +66,19 @@ public final class Watches implements AutoCloseable {
         targetKinds.put(cluster + "/" + release, kinds);
         for (ObjectRef ref : refs) {
             String key = kindKey(cluster, ref);
-            SharedIndexInformer<GenericKubernetesResource> informer;
-            synchronized (this) {
-                if (closed || unwatchable.contains(key) || informers.containsKey(key)) {
-                    continue;
-                }
-                informer = create(cluster, ref);
-                informers.put(key, informer);
+            if (closed || unwatchable.contains(key) || informers.containsKey(key)) {
+                continue;
+            }
+            // no lock while the informer is made: fabric8 may ask the API server about the kind first, and
+            // one cluster's slow answer must not hold another cluster's watches (a lost race costs one discarded,
+            // never started informer)
+            SharedIndexInformer<GenericKubernetesResource> informer = create(cluster, ref);
+            if (informers.putIfAbsent(key, informer) != null) {
+                continue;
+            }
+            if (closed) {
+                informers.remove(key, informer);
+                continue;
             }
             informer.start().whenComplete((done, failure) -> {
                 if (failure != null) {

@@ -314,6 +314,13 @@ public final class FleetVerticle extends VerticleBase {
                         && clusters.watches().covers(target.cluster().name(), target.release().name())) {
                     return new TargetStatus[] {before, before}; // nothing changed in Git or in the cluster: no work
                 }
+                if (newCommit && !changedLive && before.outOfSync() == 0
+                        && clusters.watches().covers(target.cluster().name(), target.release().name())) {
+                    TargetStatus advanced = syncer.advance(target, newest(snapshot));
+                    if (advanced != null) {
+                        return new TargetStatus[] {before, advanced}; // a commit that leaves this target alone
+                    }
+                }
                 return syncBlocking(target, snapshot, newCommit, false);
             }).map(pair -> {
                 if (pair == null) {

@@ -48,13 +48,26 @@ public final class TargetPlanner {
         InventoryStore.Inventory next(Set<ObjectRef> pruned, String commit, boolean hooksDone) {
             Set<ObjectRef> objects = plan.nextInventory(pruned);
             boolean shareBlocked = plan.changes().stream().anyMatch(c -> c.pruneBlocked() == PruneBlock.MAX_SHARE);
+            // with no hooks at this commit none is recorded, so a commit that changes nothing else leaves the
+            // inventory alone, and hooks that come back (even at an earlier commit) are due
+            String hooks = desired.stream().anyMatch(io.driftless.plan.Hooks::isHook) ? commit : null;
             return new InventoryStore.Inventory(objects, shareBlocked ? inventory.held() : objects,
-                    hooksDone ? commit : inventory.hooksRevision());
+                    hooksDone ? hooks : inventory.hooksRevision());
         }
     }
 
-    /** A render of a commit, with the objects it asks for (hooks aside), which health is assessed over. */
-    private record CachedRender(String commit, Chart.Rendered rendered, List<ObjectRef> objects) {
+    /**
+     * A render of a commit, with the objects it asks for (hooks aside), which health is assessed over.
+     *
+     * @param inputs what the render read from Git (see {@link #inputs}): another commit with the same inputs
+     *               renders the same objects
+     * @param hooks  whether it has hooks (which run once per commit, so such a render is never carried over)
+     */
+    private record CachedRender(String commit, String inputs, Chart.Rendered rendered, List<ObjectRef> objects,
+                                boolean hooks) {
+        CachedRender at(String other) {
+            return new CachedRender(other, inputs, rendered, objects, hooks);
+        }
     }
 
     private final ChartCatalogue charts;
@@ -177,9 +190,46 @@ public final class TargetPlanner {
         return List.copyOf(refs);
     }
 
+    /**
+     * Whether a later commit leaves the target where the applied one did: the render of the applied commit is
+     * cached, has no hooks, and the target's inputs (values files, chart folder) are the same objects in Git at
+     * both commits. Then the cached render stands for the later commit too.
+     */
+    boolean sameInputs(Target target, String applied, Snapshot later) {
+        CachedRender cached = renders.get(target.id());
+        if (cached == null || !cached.commit().equals(applied) || cached.hooks()
+                || !cached.inputs().equals(inputs(target, later))) {
+            return false;
+        }
+        renders.put(target.id(), cached.at(later.commit()));
+        return true;
+    }
+
+    /** What the target's render reads from Git, as Git object ids: each values layer and the chart's folder. */
+    private static String inputs(Target target, Snapshot snapshot) {
+        StringBuilder inputs = new StringBuilder();
+        ReleaseSpec.ChartRef chart = target.release().chart();
+        for (String path : new String[] {chart.path(), chart.manifests()}) {
+            if (path != null) {
+                inputs.append(path).append('=').append(snapshot.objectId(path)).append('\n');
+            }
+        }
+        for (ReleaseSpec.ValuesLayer layer : target.valuesLayers()) {
+            inputs.append(layer.path()).append('=').append(snapshot.objectId(layer.path())).append('\n');
+        }
+        return inputs.toString();
+    }
+
     private Chart.Rendered render(Target target, Snapshot snapshot, boolean cache) {
         CachedRender cached = renders.get(target.id());
         if (cached != null && cached.commit().equals(snapshot.commit())) {
+            return cached.rendered();
+        }
+        String inputs = inputs(target, snapshot);
+        if (cached != null && cached.inputs().equals(inputs)) {
+            if (cache) {
+                renders.put(target.id(), cached.at(snapshot.commit()));
+            }
             return cached.rendered();
         }
         List<SafeYaml.Document> layers = valuesFiles(target, snapshot);
@@ -192,8 +242,9 @@ public final class TargetPlanner {
         metrics.rendered(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
                 : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {
-            renders.put(target.id(), new CachedRender(snapshot.commit(), rendered,
-                    releaseObjects(rendered, target.release().namespace())));
+            renders.put(target.id(), new CachedRender(snapshot.commit(), inputs, rendered,
+                    releaseObjects(rendered, target.release().namespace()),
+                    rendered.objects().stream().anyMatch(io.driftless.plan.Hooks::isHook)));
         }
         return rendered;
     }

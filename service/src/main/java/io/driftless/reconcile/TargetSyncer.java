@@ -122,6 +122,30 @@ public final class TargetSyncer {
     }
 
     /**
+     * Moves a Synced target to a new commit that does not touch its inputs (its values files and chart folder are
+     * the same Git objects as at the commit applied, see {@link TargetPlanner#sameInputs}): that commit renders
+     * what is applied, and the watches report any drift as it happens, so no render, read or write is needed.
+     * Answers null (the target must be synced) when that cannot be shown.
+     */
+    public TargetStatus advance(Target target, Snapshot snapshot) {
+        synchronized (lock(target)) {
+            TargetStatus current = board.get(target.id());
+            if (current.syncState() != SyncState.Synced || current.lastError() != null || current.revision() == null
+                    || !planner.sameInputs(target, current.revision(), snapshot)) {
+                return null;
+            }
+            Instant now = clock.instant();
+            String cluster = target.cluster().name();
+            String release = target.release().name();
+            metrics.syncFinished(cluster, release, SyncResult.SUCCESS.label(), Duration.ZERO);
+            metrics.syncSucceededAt(cluster, release, now.getEpochSecond());
+            metrics.syncState(cluster, release, true, now.getEpochSecond());
+            board.update(target, old -> old.advancedTo(snapshot.commit(), now));
+            return board.get(target.id());
+        }
+    }
+
+    /**
      * As {@link #sync}, but while the target's last attempt failed it does nothing and answers the current
      * status: a change seen in the cluster does not hide a source, values or render error, which only the next
      * attempt at the source clears.
@@ -158,7 +182,7 @@ public final class TargetSyncer {
                 Set<ObjectRef> left = plan.nextInventory(pruned);
                 side.saveInventory(namespace, target.release().name(), "removed from the fleet", left.isEmpty()
                         ? InventoryStore.Inventory.EMPTY : new InventoryStore.Inventory(left, left,
-                        inventory.hooksRevision()));
+                        inventory.hooksRevision()), !inventory.equals(InventoryStore.Inventory.EMPTY));
                 return "pruned " + pruned.size() + " object(s)" + (left.isEmpty() ? "" : ", kept " + left.size()
                         + " (" + plan.changes().stream().filter(c -> left.contains(c.ref())).map(c -> c.ref() + ": "
                         + c.reason()).collect(Collectors.joining("; ")) + ")");
@@ -220,7 +244,8 @@ public final class TargetSyncer {
             boolean hooksDone = changes == null || !changes.failed() && !changes.interrupted();
             InventoryStore.Inventory next = planned.next(pruned, snapshot.commit(), hooksDone);
             if (!next.equals(inventory)) {
-                side.saveInventory(target.release().namespace(), release, snapshot.commit(), next);
+                side.saveInventory(target.release().namespace(), release, snapshot.commit(), next,
+                        !inventory.equals(InventoryStore.Inventory.EMPTY));
             }
             Health.Report health = health(cluster, desired, live, changes, rendered);
             if (changes == null) {

@@ -98,6 +98,21 @@ public final class Snapshot {
         }
     }
 
+    /**
+     * What is at a path at this commit, as its Git mode and object id (a file's blob, a folder's tree), or
+     * {@code "-"} when nothing is: equal answers at two commits mean equal content, without reading it.
+     */
+    public String objectId(String path) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit c = walk.parseCommit(commit);
+            try (TreeWalk tw = TreeWalk.forPath(repository, path, c.getTree())) {
+                return tw == null ? "-" : tw.getFileMode(0).getBits() + ":" + tw.getObjectId(0).name();
+            }
+        } catch (IOException e) {
+            throw new SourceException(source + ": cannot read " + path + " at " + shortCommit() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The file's bytes, or empty when the path does not exist at this commit. */
     public Optional<byte[]> read(String path) {
         try (RevWalk walk = new RevWalk(repository)) {

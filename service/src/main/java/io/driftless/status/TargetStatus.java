@@ -46,6 +46,15 @@ public record TargetStatus(String cluster, String release, String namespace, Str
                 history);
     }
 
+    /**
+     * The same status at a later commit that renders what this one did (see {@code TargetSyncer#advance}): applied
+     * and attempted now, with nothing else to say, so the history is left as it is.
+     */
+    public TargetStatus advancedTo(String commit, Instant at) {
+        return new TargetStatus(cluster, release, namespace, source, syncState, commit, commit, at, at, outOfSync,
+                summary, lastError, warnings, changes, drift, health, healthDetails, history);
+    }
+
     public static TargetStatus initial(String cluster, String release, String namespace, String source) {
         return new TargetStatus(cluster, release, namespace, source, SyncState.Unknown, null, null, null, null, 0, null,
                 null, List.of(), List.of(), List.of(), "Unknown", List.of(), List.of());

@@ -31,6 +31,7 @@ import io.driftless.render.ChartRegistry;
 import io.driftless.source.GitSource;
 import io.driftless.telemetry.Metrics;
 import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.Kubeconfigs;
 import io.driftless.testing.OneRelease;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -89,14 +90,7 @@ class FleetLifecycleIT {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Files.writeString(tmp.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: c, cluster: {server: "http://127.0.0.1:%d"}}]
-                contexts: [{name: c, context: {cluster: c, user: u}}]
-                users: [{name: u, user: {token: t}}]
-                current-context: c
-                """.formatted(port));
+        Kubeconfigs.write(tmp.resolve("kubeconfig"), "http://127.0.0.1:" + port);
         Fleet fleet = FleetLoader.parse("fleet.yaml", """
                 sources: [{name: values, url: https://git.example.com/v.git}]
                 clusters: [{name: flaky, kubeconfig: kubeconfig}]

@@ -28,6 +28,7 @@ import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
 import io.driftless.config.FleetLoader;
 import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.Kubeconfigs;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -53,14 +54,7 @@ class HighAvailabilityIT {
         api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         api.init(InetAddress.getLoopbackAddress(), 0);
-        Files.writeString(tmp.resolve("shared.yaml"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: shared, cluster: {server: "%s"}}]
-                users: [{name: bot, user: {token: not-a-secret}}]
-                contexts: [{name: shared, context: {cluster: shared, user: bot}}]
-                current-context: shared
-                """.formatted(api.createClient().getMasterUrl()));
+        Kubeconfigs.write(tmp.resolve("shared.yaml"), api.createClient().getMasterUrl().toString());
         git = new GitHttpServer(tmp.resolve("origin"));
         git.commit("values", Map.of("values.yaml", "sqlite:\n  enabled: true\npostgresql:\n  enabled: false\n"));
         StringBuilder releases = new StringBuilder();

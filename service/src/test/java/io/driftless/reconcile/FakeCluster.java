@@ -44,7 +44,8 @@ final class FakeCluster implements TargetCluster {
     }
 
     @Override
-    public void saveInventory(String namespace, String release, String revision, InventoryStore.Inventory inventory) {
+    public void saveInventory(String namespace, String release, String revision, InventoryStore.Inventory inventory,
+                              boolean recorded) {
         inventories.put(namespace + "/" + release, inventory);
     }
 

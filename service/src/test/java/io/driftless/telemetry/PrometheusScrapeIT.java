@@ -31,6 +31,7 @@ import io.driftless.config.Fleet;
 import io.driftless.config.FleetLoader;
 import io.driftless.fleet.FleetVerticle;
 import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.Kubeconfigs;
 import io.driftless.testing.PromQueries;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -57,14 +58,7 @@ class PrometheusScrapeIT {
     @Test
     void everyDashboardPanelAndAlertRuleFindsItsMetrics() throws Exception {
         int closedPort = freePort();
-        Files.writeString(tmp.resolve("lost.kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: lost, cluster: {server: "https://127.0.0.1:%d", insecure-skip-tls-verify: true}}]
-                users: [{name: bot, user: {token: not-a-secret}}]
-                contexts: [{name: lost, context: {cluster: lost, user: bot}}]
-                current-context: lost
-                """.formatted(closedPort));
+        Kubeconfigs.write(tmp.resolve("lost.kubeconfig"), "https://127.0.0.1:" + closedPort);
         Queue<String> notices = new ConcurrentLinkedQueue<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", exchange -> {
