@@ -1,6 +1,11 @@
 package io.driftless.config;
 
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +25,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.representer.Representer;
 
 /**
@@ -84,7 +90,34 @@ public final class SafeYaml {
             throw new ConfigException(new Problem(file, 0, "",
                     "file is " + content.length + " bytes; the limit is " + MAX_BYTES));
         }
-        return parse(file, new String(content, StandardCharsets.UTF_8));
+        return parse(file, utf8(file, content));
+    }
+
+    /**
+     * The text of a file that must be UTF-8. Invalid bytes are refused with their line rather than decoded to
+     * replacement characters, which would otherwise reach the cluster as silently changed values.
+     */
+    private static String utf8(String file, byte[] content) {
+        ByteBuffer in = ByteBuffer.wrap(content);
+        CharBuffer out = CharBuffer.allocate(content.length); // UTF-8 never has more characters than bytes
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int bad = in.position();
+            int line = 1;
+            for (int i = 0; i < bad; i++) {
+                if (content[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new ConfigException(new Problem(file, line, "", String.format("is not valid UTF-8 (byte 0x%02X); "
+                    + "save the file as UTF-8", content[bad] & 0xff)));
+        }
+        return out.flip().toString();
     }
 
     public static Document parse(String file, String text) {
@@ -102,9 +135,17 @@ public final class SafeYaml {
                 what = "duplicate key (" + e.getContext().trim() + ")";
             }
             throw new ConfigException(new Problem(file, line, "", "invalid YAML: " + clean(what)));
+        } catch (ReaderException e) {
+            throw new ConfigException(new Problem(file, lineAt(text, e.getPosition()), "", String.format(
+                    "invalid YAML: special characters are not allowed (U+%04X)", e.getCodePoint())));
         } catch (YAMLException e) {
             throw new ConfigException(new Problem(file, 0, "", "invalid YAML: " + clean(e.getMessage())));
         }
+    }
+
+    /** The 1-based line of a code point of the text. */
+    private static int lineAt(String text, int codePoint) {
+        return 1 + (int) text.codePoints().limit(Math.max(0, codePoint)).filter(c -> c == '\n').count();
     }
 
     /**
@@ -169,6 +210,9 @@ public final class SafeYaml {
     private static final class Indexer {
         private final String file;
         private final Map<String, Integer> lines;
+        /** The collections being indexed, outermost first: an alias to one of them would never end. */
+        private final java.util.Set<Node> open =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         private int nodes;
 
         Indexer(String file, Map<String, Integer> lines) {
@@ -184,6 +228,19 @@ public final class SafeYaml {
                         + "what they refer to); refusing to read it"));
             }
             lines.putIfAbsent(path, node.getStartMark().getLine() + 1);
+            if (!(node instanceof ScalarNode) && !open.add(node)) {
+                throw new ConfigException(new Problem(file, lines.get(path), path,
+                        "an alias refers to a mapping or list that contains it, so the document never ends; "
+                        + "refusing to read it"));
+            }
+            try {
+                return indexChildren(node, path);
+            } finally {
+                open.remove(node);
+            }
+        }
+
+        private String indexChildren(Node node, String path) {
             String duplicate = null;
             if (node instanceof MappingNode map) {
                 java.util.Set<String> seen = new java.util.HashSet<>();

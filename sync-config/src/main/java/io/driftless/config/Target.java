@@ -28,7 +28,8 @@ public record Target(ReleaseSpec release, ClusterSpec cluster) {
     /**
      * Substitutes {@code {cluster}} and {@code {labels.KEY}}.
      *
-     * @throws IllegalArgumentException naming the placeholder when it cannot be resolved
+     * @throws IllegalArgumentException naming the placeholder when it cannot be resolved, or when a label's value
+     *                                  makes the path leave the repository
      */
     public static String resolve(String path, ClusterSpec cluster) {
         Matcher m = PLACEHOLDER.matcher(path);
@@ -51,7 +52,13 @@ public record Target(ReleaseSpec release, ClusterSpec cluster) {
             m.appendReplacement(sb, Matcher.quoteReplacement(value));
         }
         m.appendTail(sb);
-        return sb.toString();
+        String resolved = sb.toString();
+        if (!resolved.equals(path) && (resolved.startsWith("/") || resolved.contains("\\")
+                || List.of(resolved.split("/")).contains(".."))) {
+            throw new IllegalArgumentException("resolves to '" + resolved + "' for cluster '" + cluster.name()
+                    + "', which is not a relative path inside the repository (no '/', '\\' or '..')");
+        }
+        return resolved;
     }
 
     @Override

@@ -134,7 +134,8 @@ public final class HelmCharts implements io.driftless.render.ChartEngine {
             var template = new Helm(chart).template().withName(release.name()).withNamespace(release.namespace())
                     .withValuesFile(values);
             release.capabilities().kubeVersion().ifPresent(template::withKubeVersion);
-            return template.call();
+            String output = template.call();
+            return output == null ? "" : output; // the library answers null when every template renders empty
         });
         try {
             return run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
