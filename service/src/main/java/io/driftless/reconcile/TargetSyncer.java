@@ -498,8 +498,19 @@ public final class TargetSyncer {
     }
 
     private static String describe(KubernetesClientException e) {
+        if (e.getCode() <= 0) { // no answer: what the connection ran into says more than the operation tried
+            Throwable cause = null; // the deepest cause that says something, else the deepest
+            for (Throwable t = e.getCause(); t != null && t != cause; t = t.getCause()) {
+                if (cause == null || t.getMessage() != null || cause.getMessage() == null) {
+                    cause = t;
+                }
+            }
+            return "no answer from the API server" + (cause == null ? "" : " (" + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage().lines().findFirst().orElse(""))
+                    + ")");
+        }
         String m = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : e.getMessage();
-        return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + (m == null ? "unreachable" : m.lines().findFirst().orElse(""));
+        return "HTTP " + e.getCode() + ": " + (m == null ? "no message" : m.lines().findFirst().orElse(""));
     }
 }
