@@ -198,17 +198,22 @@ public final class FleetVerticle extends VerticleBase {
         }
         boolean write = !msg.body().getBoolean("dryRun", false);
         GitSource source = sources.get(target.release().source());
-        this.<TargetStatus[]>track(target, () -> {
-            TargetStatus before = board.get(target.id());
-            Snapshot snapshot;
+        // the fetch runs on the fetch pool, so a slow Git server never holds the cluster's sync threads
+        this.<Object>track(() -> {
             try {
-                snapshot = source.fetch();
+                Snapshot snapshot = source.fetch();
+                remember(snapshot);
+                return snapshot;
             } catch (SourceException e) {
+                return e;
+            }
+        }).compose(fetched -> this.<TargetStatus[]>track(target, () -> {
+            TargetStatus before = board.get(target.id());
+            if (fetched instanceof SourceException e) {
                 return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), e.getMessage())};
             }
-            remember(snapshot);
-            return new TargetStatus[] {before, syncer.sync(target, () -> newest(snapshot), write)};
-        }).onComplete(done -> {
+            return new TargetStatus[] {before, syncer.sync(target, () -> newest((Snapshot) fetched), write)};
+        })).onComplete(done -> {
             if (done.failed()) {
                 msg.fail(500, String.valueOf(done.cause().getMessage()));
                 return;

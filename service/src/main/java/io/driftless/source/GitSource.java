@@ -197,12 +197,16 @@ public final class GitSource implements Closeable {
         return spec.url().replaceAll("://[^/@]*@", "://");
     }
 
+    /**
+     * The deepest message of the cause chain that tells a user something: an I/O or transport message, not an
+     * internal error (an index out of bounds) of a parser that met garbage, whose caller's message says more.
+     */
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         String message = e.getMessage();
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
-            if (t.getMessage() != null) {
+            if (t.getMessage() != null && !(t instanceof RuntimeException && !(t instanceof SourceException))) {
                 message = t.getMessage();
             }
         }

@@ -30,7 +30,7 @@ public final class Notices {
         if (result == SyncResult.REFUSED && (!wasFailing || errorChanged)) {
             out.add(notice(NoticeType.SyncRefused, after, "sync refused, nothing written: " + after.lastError(), List.of(), at));
         } else if (result == SyncResult.FAILURE && (!wasFailing || errorChanged)) {
-            out.add(notice(NoticeType.SyncFailed, after, "sync failed: " + after.lastError(), List.of(), at));
+            out.add(notice(NoticeType.SyncFailed, after, "sync failed: " + after.lastError(), after.changeLines(), at));
         } else if (result == SyncResult.SUCCESS && wasFailing) {
             out.add(notice(NoticeType.SyncRecovered, after, "sync succeeds again: " + after.summary(), List.of(), at));
         }
@@ -51,7 +51,7 @@ public final class Notices {
             out.add(notice(NoticeType.PruneBlocked, after, blockedPrunes.size() + " object(s) no longer rendered were kept",
                     blockedPrunes, at));
         }
-        if (applied) {
+        if (applied && result == SyncResult.SUCCESS) { // a failed apply is a SyncFailed (with what it changed)
             out.add(notice(NoticeType.Synced, after, after.summary(), after.changeLines(), at));
         }
         return out;

@@ -40,6 +40,7 @@ import io.driftless.model.Tracking;
 import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
 import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.Kubeconfigs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -112,7 +113,7 @@ class HostileCorpusIT {
                 """);
         git.commit("initial values", files);
         repository = new CorpusRepository(git, tmp.resolve("outside"));
-        Files.writeString(tmp.resolve("down.kubeconfig"), kubeconfig(closedPort()));
+        Kubeconfigs.write(tmp.resolve("down.kubeconfig"), "https://127.0.0.1:" + closedPort());
         // victim's values layer is on line 8: the cases about a missing values file expect fleet.yaml:8
         String fleetYaml = """
                 sources:
@@ -318,17 +319,6 @@ class HostileCorpusIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort(); // closed when this returns: nothing listens there
         }
-    }
-
-    private static String kubeconfig(int port) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: down, cluster: {server: "https://127.0.0.1:%d"}}]
-                users: [{name: down, user: {token: not-a-real-token}}]
-                contexts: [{name: down, context: {cluster: down, user: down}}]
-                current-context: down
-                """.formatted(port);
     }
 
     // ---- webhooks -------------------------------------------------------------------------------------------------

@@ -87,6 +87,17 @@ class NoticesTest {
     }
 
     @Test
+    void anApplyThatFailsIsASyncFailedWithWhatItChangedNeverASynced() {
+        TargetStatus failedApply = status(SyncState.Failed, C1, C2, 1, "Deployment/ns/x: HTTP 409: conflict",
+                List.of(new ChangeSet.Entry(X, ChangeSet.Outcome.CREATED, null)), List.of());
+        List<Notice> first = Notices.between(SYNCED, failedApply, SyncResult.FAILURE, true, List.of(), NOW);
+        assertThat(types(first)).containsExactly("SyncFailed");
+        assertThat(first.get(0).details()).isEqualTo(failedApply.changeLines());
+        assertThat(Notices.between(failedApply, failedApply, SyncResult.FAILURE, true, List.of(), NOW))
+                .as("the same failure again says nothing").isEmpty();
+    }
+
+    @Test
     void refusedSyncsAndBlockedPrunesAreWarnings() {
         TargetStatus refused = status(SyncState.Failed, C1, C2, 0, "the release renders no objects", List.of(), List.of());
         assertThat(types(Notices.between(SYNCED, refused, SyncResult.REFUSED, false, List.of(), NOW)))
