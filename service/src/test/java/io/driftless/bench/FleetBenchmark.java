@@ -45,8 +45,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * requests per created object), heap per 1,000 managed objects after GC; and for the largest: a quiet poll
  * (API calls, CPU), commit-to-applied through a push webhook, hand edit to drift reported and to healed; then
  * the same figures for a naive loop (GET every object, create or PUT it when it differs) on fresh clusters.
- * Run like {@link RenderDiffBenchmark}:
- * {@code io.driftless.bench.FleetBenchmark [clusters=50] [releases=2,10,20] [pushes=50] [edits=20]}.
+ * Run (see service/docs/BENCHMARKS.md): {@code java -Xmx3g -cp "$(cat service/target/test-classpath.txt):
+ * service/target/classes:service/target/test-classes" io.driftless.bench.FleetBenchmark [clusters=50]
+ * [releases=2,10,20] [pushes=50] [edits=20]}.
  */
 public final class FleetBenchmark {
 
