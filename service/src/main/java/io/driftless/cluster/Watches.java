@@ -73,12 +73,10 @@ public final class Watches implements AutoCloseable {
             // one cluster's slow answer must not hold another cluster's watches (a lost race costs one discarded,
             // never started informer)
             SharedIndexInformer<GenericKubernetesResource> informer = create(cluster, ref);
-            if (informers.putIfAbsent(key, informer) != null) {
-                continue;
-            }
-            if (closed) {
-                informers.remove(key, informer);
-                continue;
+            synchronized (this) { // close() and forget() see every informer that is kept
+                if (closed || informers.putIfAbsent(key, informer) != null) {
+                    continue;
+                }
             }
             informer.start().whenComplete((done, failure) -> {
                 if (failure != null) {
