@@ -153,4 +153,35 @@ class ApiFaultsIT {
         assertThat(fleet.uids("alpha", FaultyFleet.SQLITE)).as("nothing was re-created").isEqualTo(uids);
         fleet.assertConsistent(FaultyFleet.round(1));
     }
+
+    /**
+     * The cluster stays away a full minute. Meanwhile its targets fail at once with the backoff in their error
+     * (no sync waits for timeouts), a sync asked for is answered, and the probes keep trying. Once it is back,
+     * the commit pushed during the outage applies with no restart and nothing is created twice.
+     */
+    @Test
+    void aClusterGoneForAMinuteIsRetriedWithBackoffAndConvergesOnceBack() throws Exception {
+        Map<String, String> uids = fleet.uids("alpha", FaultyFleet.SQLITE);
+        fleet.proxy.down();
+        long downSince = System.nanoTime();
+        String commit = fleet.commit(FaultyFleet.round(1));
+        fleet.refresh();
+        fleet.awaitAttempted(commit);
+        await().atMost(Duration.ofSeconds(40)).until(() -> fleet.post("/api/v1/targets/dev/alpha/sync").get()
+                .body().contains("retried with backoff"));
+        while (System.nanoTime() - downSince < Duration.ofMinutes(1).toNanos()) {
+            Thread.sleep(1_000); // the outage lasts a minute: several probe and backoff rounds
+        }
+        assertThat(fleet.status("alpha").lastError()).startsWith("cluster dev: unreachable since ");
+        assertThat(fleet.service.clusters().reachability("dev").reachable()).isFalse();
+        assertThat(fleet.deploymentRound("alpha")).as("nothing was written during the outage").isNull();
+        fleet.assertConsistent(FaultyFleet.SQLITE);
+
+        fleet.proxy.up();
+        await().atMost(Duration.ofMinutes(6)).until(() -> fleet.service.clusters().reachability("dev").reachable());
+        fleet.awaitApplied(commit); // no poll, no restart: a cluster that answers again has its targets synced
+        assertThat(fleet.deploymentRound("alpha")).isEqualTo("1");
+        assertThat(fleet.uids("alpha", FaultyFleet.SQLITE)).as("nothing was re-created").isEqualTo(uids);
+        fleet.assertConsistent(FaultyFleet.round(1));
+    }
 }
