@@ -73,6 +73,12 @@ final class Cursor {
             problem(name, "expected a string, found " + SafeYaml.typeName(v));
             return fallback;
         }
+        if (v instanceof Boolean || v instanceof Double) {
+            // YAML reads unquoted yes, no, on, off as booleans and 1.10 as 1.1: the text written is lost
+            problem(name, "expected a string, found the " + (v instanceof Boolean ? "boolean " : "number ") + v
+                    + "; quote it to mean the text");
+            return fallback;
+        }
         return String.valueOf(v);
     }
 
