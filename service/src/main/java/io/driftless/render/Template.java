@@ -17,7 +17,6 @@ public final class Template {
 
     private static final Pattern EXPR = Pattern.compile("(\\s*)\\{\\{(-?)\\s*(.*?)\\s*(-?)}}(\\s*)", Pattern.DOTALL);
     private static final Pattern PATH = Pattern.compile("\\.[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
-    private static final int MAX_DEPTH = 8;
     /** Expressions one render may evaluate in all, nested ones included: values cannot make a render unbounded. */
     static final int MAX_EVALUATIONS = 10_000;
     /** Longest text one expression may expand to. */
@@ -37,16 +36,13 @@ public final class Template {
         this.values = values;
     }
 
+    /**
+     * Evaluates the expressions of the text once, as Helm's {@code tpl} does: a value that itself looks like a
+     * template is inserted as text, not evaluated again.
+     */
     public String render(String text) {
-        return render(text, 0);
-    }
-
-    private String render(String text, int depth) {
         if (text == null || !text.contains("{{")) {
             return text;
-        }
-        if (depth > MAX_DEPTH) {
-            throw new IllegalArgumentException("template expressions nest deeper than " + MAX_DEPTH + " levels");
         }
         Matcher m = EXPR.matcher(text);
         StringBuilder sb = new StringBuilder();
@@ -55,10 +51,10 @@ public final class Template {
             String trail = m.group(4).isEmpty() ? m.group(5) : "";
             if (++evaluations > MAX_EVALUATIONS) {
                 throw new IllegalArgumentException("template expressions expand to more than " + MAX_EVALUATIONS
-                        + " evaluations; values that refer to each other fan out (or loop)");
+                        + " evaluations");
             }
             String value = evaluate(m.group(3).trim());
-            m.appendReplacement(sb, Matcher.quoteReplacement(lead + render(value, depth + 1) + trail));
+            m.appendReplacement(sb, Matcher.quoteReplacement(lead + value + trail));
             if (sb.length() > MAX_OUTPUT_CHARS) {
                 throw new IllegalArgumentException("template expands to more than " + MAX_OUTPUT_CHARS
                         + " characters");

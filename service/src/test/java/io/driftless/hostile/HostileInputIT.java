@@ -185,17 +185,25 @@ class HostileInputIT {
     }
 
     @Test
-    void valuesThatReferToEachOtherInTemplatesFanOutToABoundedErrorNotARunawayRender() throws Exception {
+    void valuesThatReferToEachOtherAreEvaluatedOnceAsHelmDoesAndTooManyExpressionsAreABoundedError()
+            throws Exception {
         StringBuilder values = new StringBuilder("commonAnnotations: {bomb: \"{{ .Values.t1 }}\"}\n");
         for (int n = 1; n <= 8; n++) {
             values.append("t").append(n).append(": \"").append(("{{ .Values.t" + (n + 1) + " }}").repeat(20))
                     .append("\"\n");
         }
         values.append("t9: boom\n");
-        TargetStatus failed = push(HEALING, values.toString());
+        TargetStatus once = push(HEALING, values.toString());
+        assertThat(once.syncState()).as(once.lastError()).isEqualTo(SyncState.Synced);
+        assertThat(dev.apps().deployments().inNamespace("healing").withName("prefect-server").get().getMetadata()
+                .getAnnotations()).as("t1's text, not evaluated again (Helm's tpl runs once)")
+                .containsEntry("bomb", "{{ .Values.t2 }}".repeat(20));
+
+        TargetStatus failed = push(HEALING, "commonAnnotations: {bomb: \"" + "{{ .Release.Name }}".repeat(10_001)
+                + "\"}\n");
         assertThat(failed.syncState()).isEqualTo(SyncState.Failed);
         assertThat(failed.lastError()).startsWith("healing/values.yaml:1: commonAnnotations")
-                .contains("expand to more than");
+                .contains("expand to more than 10000 evaluations");
         assertThat(deploymentExists("healing", "prefect-server")).isTrue();
     }
 

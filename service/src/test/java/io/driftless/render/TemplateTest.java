@@ -26,6 +26,14 @@ class TemplateTest {
     }
 
     @Test
+    void aValueThatLooksLikeATemplateIsInsertedAsTextNotEvaluatedAgain() {
+        Template tpl = new Template(new Template.Scope("prefect", "data", "prefect-server", "1", "3"),
+                Map.of("greeting", "{{ .Release.Name }}"));
+        assertThat(tpl.render("hello {{ .Values.greeting }}")).as("Helm's tpl evaluates once")
+                .isEqualTo("hello {{ .Release.Name }}");
+    }
+
+    @Test
     void rendersEveryStringOfATree() {
         assertThat(template.renderTree(Map.of("{{ .Release.Name }}-key", List.of("{{ .Release.Namespace }}", 3))))
                 .isEqualTo(Map.of("prefect-key", List.of("data", 3)));
