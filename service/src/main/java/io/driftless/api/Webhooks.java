@@ -35,16 +35,25 @@ final class Webhooks {
         for (String header : new String[] {"x-hub-signature-256", "x-driftless-signature"}) {
             if (headers.containsKey(header)) {
                 String value = headers.get(header);
-                return verdict(value.startsWith("sha256=") && matches(value.substring(7), body, key), header);
+                return verdict(value.startsWith("sha256=") && matches(value.substring(7), body, key), display(header));
             }
         }
         for (String header : new String[] {"x-gitea-signature", "x-gogs-signature"}) {
             if (headers.containsKey(header)) {
-                return verdict(matches(headers.get(header), body, key), header);
+                return verdict(matches(headers.get(header), body, key), display(header));
             }
         }
         return new Verdict(false, "no signature: expected X-Hub-Signature-256, X-Gitea-Signature, X-Gogs-Signature, "
                 + "X-Gitlab-Token or X-Driftless-Signature");
+    }
+
+    /** A header's name as senders write it ({@code x-hub-signature-256} is {@code X-Hub-Signature-256}). */
+    private static String display(String lowerCase) {
+        StringBuilder out = new StringBuilder();
+        for (String part : lowerCase.split("-")) {
+            out.append(out.isEmpty() ? "" : "-").append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return out.toString();
     }
 
     static String hmacHex(byte[] body, byte[] key) {

@@ -30,7 +30,7 @@ class WebhooksTest {
     void refusesAWrongOrMissingProofWithoutEchoingTheSecret() {
         String other = Webhooks.hmacHex(BODY, "guess".getBytes(StandardCharsets.UTF_8));
         assertThat(verify("x-hub-signature-256", "sha256=" + other))
-                .isEqualTo(new Webhooks.Verdict(false, "x-hub-signature-256 does not match the source's webhook secret"));
+                .isEqualTo(new Webhooks.Verdict(false, "X-Hub-Signature-256 does not match the source's webhook secret"));
         assertThat(verify("x-hub-signature-256", HMAC).accepted()).as("the sha256= prefix is required").isFalse();
         assertThat(verify("x-gitea-signature", other).accepted()).isFalse();
         assertThat(verify("x-gitlab-token", "s3cre").accepted()).isFalse();
