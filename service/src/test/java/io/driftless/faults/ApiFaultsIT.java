@@ -3,14 +3,10 @@ package io.driftless.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,30 +21,13 @@ import io.driftless.status.TargetStatus;
  * every case nothing is lost, nothing is owned twice, the inventory matches the cluster, the other target goes
  * on, and once the fault is over a sync converges without a restart.
  */
-class ApiFaultsIT {
+class ApiFaultsIT extends FaultyFleetTest {
 
     /** Attempts fabric8 makes of one request (ClusterConnections.withRetries: the first and five retries). */
     private static final int ATTEMPTS = 6;
     /** PATCH requests that got no answer (a connection error or a timeout). */
     private static final String UNANSWERED_PATCHES =
             "driftless_kubernetes_requests_total{cluster=\"dev\",code=\"error\",verb=\"patch\"}";
-
-    @TempDir
-    Path tmp;
-    private FaultyFleet fleet;
-
-    @BeforeEach
-    void start() throws Exception {
-        fleet = new FaultyFleet(tmp, tmp.resolve("state"));
-        fleet.assertConsistent(FaultyFleet.SQLITE);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
 
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {500, 503, 429})

@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
@@ -28,28 +24,11 @@ import io.vertx.core.json.JsonObject;
  * is healthy the next fetch works (the cache is not poisoned) and the next commit applies. A rewritten history is
  * followed: the service syncs the new head, pruning only what the new head no longer renders.
  */
-class GitFaultsIT {
+class GitFaultsIT extends FaultyFleetTest {
 
     /** Adds an Ingress to each release: five objects instead of four. */
     private static final String WITH_INGRESS = FaultyFleet.round(1)
             + "ingress: {enabled: true, host: {hostname: prefect.example.com}}\n";
-
-    @TempDir
-    Path tmp;
-    private FaultyFleet fleet;
-
-    @BeforeEach
-    void start() throws Exception {
-        fleet = new FaultyFleet(tmp, tmp.resolve("state"));
-        fleet.assertConsistent(FaultyFleet.SQLITE);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
 
     /** Waits until the source reports a failed fetch, and answers its error. */
     private String awaitFetchError() throws Exception {
