@@ -292,8 +292,21 @@ public final class SafeYaml {
     private static final class TreeConstructor extends SafeConstructor {
         TreeConstructor(LoaderOptions options) {
             super(options);
-            // Helm reads values as JSON: timestamps stay strings.
+            // Helm reads values as JSON: timestamps stay strings, and !!binary is the text it encodes
             yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+            yamlConstructors.put(Tag.BINARY, new org.yaml.snakeyaml.constructor.AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    String encoded = ((ScalarNode) node).getValue().replaceAll("\\s", "");
+                    try {
+                        return new String(java.util.Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException e) {
+                        throw new org.yaml.snakeyaml.constructor.ConstructorException(null, null,
+                                "!!binary is not base64: " + e.getMessage(), node.getStartMark()) {
+                        };
+                    }
+                }
+            });
         }
 
         Object build(Node node) {
