@@ -113,12 +113,29 @@ public final class Snapshot {
         }
     }
 
+    /** A path that is not found because a folder on its way is a symlink is said to be so, not missing. */
+    private void refuseSymlinkedFolder(String path, RevCommit c) throws IOException {
+        for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+            String folder = path.substring(0, slash);
+            try (TreeWalk tw = TreeWalk.forPath(repository, folder, c.getTree())) {
+                if (tw == null) {
+                    return;
+                }
+                if (tw.getFileMode(0) == FileMode.SYMLINK) {
+                    throw new SourceException(source + ": " + path + " at " + shortCommit() + " is under " + folder
+                            + ", a symlink; symlinks are not followed");
+                }
+            }
+        }
+    }
+
     /** The file's bytes, or empty when the path does not exist at this commit. */
     public Optional<byte[]> read(String path) {
         try (RevWalk walk = new RevWalk(repository)) {
             RevCommit c = walk.parseCommit(commit);
             try (TreeWalk tw = TreeWalk.forPath(repository, path, c.getTree())) {
                 if (tw == null) {
+                    refuseSymlinkedFolder(path, c);
                     return Optional.empty();
                 }
                 FileMode mode = tw.getFileMode(0);
