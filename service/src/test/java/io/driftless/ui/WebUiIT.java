@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -50,7 +51,9 @@ class WebUiIT {
                 String base = "http://127.0.0.1:" + service.httpPort();
                 WebDriver browser = chromium();
                 try {
+                    // the pages re-render on every status event: an element read or clicked may be replaced meanwhile
                     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+                    wait.ignoring(StaleElementReferenceException.class);
                     long started = System.nanoTime();
                     browser.get(base + "/ui/");
                     wait.until(d -> text(d, "tr[data-target='dev/prefect'] .sync").equals("Synced"));
@@ -63,19 +66,19 @@ class WebUiIT {
                                 d.getSpec().setReplicas(3);
                                 return d;
                             });
-                    wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("1"));
-                    assertThat(text(browser, "tr[data-target='dev/prefect'] .sync")).isEqualTo("OutOfSync");
+                    wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("1")
+                            && text(d, "tr[data-target='dev/prefect'] .sync").equals("OutOfSync"));
 
-                    browser.findElement(By.linkText("prefect")).click();
+                    click(wait, By.linkText("prefect"));
                     wait.until(d -> d.findElement(By.id("drift")).getText().contains("/spec/replicas"));
                     screenshot(browser, "target");
 
-                    browser.findElement(By.id("sync")).click();
+                    click(wait, By.id("sync"));
                     signIn(browser, wait, "admin", "guess");
-                    wait.until(d -> text(d, "#result").contains("refused"));
-                    assertThat(text(browser, "#result")).contains("wrong credentials");
+                    wait.until(d -> text(d, "#result").contains("refused")
+                            && text(d, "#result").contains("wrong credentials"));
 
-                    browser.findElement(By.id("sync")).click();
+                    click(wait, By.id("sync"));
                     signIn(browser, wait, "admin", "s3cret");
                     wait.until(d -> text(d, "#result").startsWith("Sync: Synced"));
                     browser.get(base + "/ui/#/");
@@ -92,8 +95,8 @@ class WebUiIT {
                     wait.until(d -> d.findElement(By.id("ref")).isDisplayed());
                     browser.findElement(By.id("ref")).sendKeys("three-replicas");
                     browser.findElement(By.id("run-preview")).click();
-                    wait.until(d -> text(d, "#preview-result").contains("OutOfSync"));
-                    assertThat(text(browser, "#preview-result")).contains("dev/prefect");
+                    wait.until(d -> text(d, "#preview-result").contains("OutOfSync")
+                            && text(d, "#preview-result").contains("dev/prefect"));
                     screenshot(browser, "preview");
                     List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                             .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
@@ -188,9 +191,22 @@ class WebUiIT {
         browser.findElement(By.id("login-ok")).click();
     }
 
+    /** The text of the first element the selector finds, or "" (none, or it was re-rendered while read). */
     private static String text(WebDriver browser, String css) {
-        var found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : found.get(0).getText().strip();
+        try {
+            var found = browser.findElements(By.cssSelector(css));
+            return found.isEmpty() ? "" : found.get(0).getText().strip();
+        } catch (StaleElementReferenceException e) {
+            return "";
+        }
+    }
+
+    /** Clicks the element, finding it again if a re-render replaced it between the find and the click. */
+    private static void click(WebDriverWait wait, By by) {
+        wait.until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
     }
 
     private static void screenshot(WebDriver browser, String name) throws Exception {
