@@ -315,12 +315,11 @@ public final class FleetVerticle extends VerticleBase {
                 boolean newCommit = !newest(snapshot).commit().equals(before.revision());
                 boolean changedLive = dirty.remove(target.id());
                 boolean healing = target.release().syncPolicy().selfHeal() && before.outOfSync() > 0;
-                if (!newCommit && !changedLive && !healing && before.lastError() == null
-                        && clusters.watches().covers(target.cluster().name(), target.release().name())) {
+                boolean covered = clusters.watches().covers(target.cluster().name(), target.release().name());
+                if (!newCommit && !changedLive && !healing && before.lastError() == null && covered) {
                     return new TargetStatus[] {before, before}; // nothing changed in Git or in the cluster: no work
                 }
-                if (newCommit && !changedLive && before.outOfSync() == 0
-                        && clusters.watches().covers(target.cluster().name(), target.release().name())) {
+                if (newCommit && !changedLive && before.outOfSync() == 0 && covered) {
                     TargetStatus advanced = syncer.advance(target, newest(snapshot));
                     if (advanced != null) {
                         return new TargetStatus[] {before, advanced}; // a commit that leaves this target alone

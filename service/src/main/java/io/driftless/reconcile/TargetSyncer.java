@@ -235,7 +235,7 @@ public final class TargetSyncer {
                 if (policy.createNamespace()) {
                     side.ensureNamespaces(target.id(), namespaces(target, desired));
                 }
-                inventory = recordAhead(target, snapshot, plan, inventory);
+                inventory = recordAhead(side, target, snapshot, plan, inventory);
                 changes = side.apply(target.id(), plan, target.release().ignoreDifferences(),
                         policy.serverSideApply(), () -> stopping);
                 pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
@@ -274,8 +274,8 @@ public final class TargetSyncer {
      * mid-apply leaves none it does not know about: after a restart they are the target's to keep or prune,
      * even when the next commit no longer renders them. Answers the inventory now recorded.
      */
-    private InventoryStore.Inventory recordAhead(Target target, Snapshot snapshot, Plan plan,
-                                                 InventoryStore.Inventory inventory) {
+    private static InventoryStore.Inventory recordAhead(TargetCluster side, Target target, Snapshot snapshot, Plan plan,
+                                                        InventoryStore.Inventory inventory) {
         Set<ObjectRef> creating = plan.changes().stream().filter(c -> c.action() == Action.CREATE)
                 .map(c -> c.ref()).collect(Collectors.toCollection(java.util.TreeSet::new));
         if (inventory.objects().containsAll(creating)) {
@@ -286,8 +286,8 @@ public final class TargetSyncer {
         Set<ObjectRef> held = new java.util.TreeSet<>(inventory.held());
         held.addAll(creating);
         InventoryStore.Inventory ahead = new InventoryStore.Inventory(objects, held, inventory.hooksRevision());
-        clusters.apply(target.cluster().name()).saveInventory(target.release().namespace(), target.release().name(),
-                snapshot.commit(), ahead, !inventory.equals(InventoryStore.Inventory.EMPTY));
+        side.saveInventory(target.release().namespace(), target.release().name(), snapshot.commit(), ahead,
+                !inventory.equals(InventoryStore.Inventory.EMPTY));
         return ahead;
     }
 

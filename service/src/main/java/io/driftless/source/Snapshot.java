@@ -7,7 +7,6 @@ import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
@@ -20,6 +19,7 @@ public final class Snapshot {
     private final Repository repository;
     private final ObjectId commit;
     private final long sequence;
+    private volatile ObjectId tree;
 
     Snapshot(String source, Repository repository, ObjectId commit, long sequence) {
         this.source = source;
@@ -53,6 +53,18 @@ public final class Snapshot {
         return commit.name().substring(0, 12);
     }
 
+    /** The commit's root tree, parsed at the first read: a target's reads (and every target's) share it. */
+    private ObjectId tree() throws IOException {
+        ObjectId root = tree;
+        if (root == null) {
+            try (RevWalk walk = new RevWalk(repository)) {
+                root = walk.parseCommit(commit).getTree().copy();
+            }
+            tree = root;
+        }
+        return root;
+    }
+
     /** At most this many files are read from one folder ({@link #files}), and this many bytes in all. */
     public static final int MAX_FOLDER_FILES = 2_000;
     public static final long MAX_FOLDER_BYTES = 32L * 1024 * 1024;
@@ -64,31 +76,28 @@ public final class Snapshot {
      */
     public java.util.SortedMap<String, byte[]> files(String folder) {
         java.util.SortedMap<String, byte[]> out = new java.util.TreeMap<>();
-        try (RevWalk walk = new RevWalk(repository)) {
-            RevCommit c = walk.parseCommit(commit);
-            try (TreeWalk start = TreeWalk.forPath(repository, folder, c.getTree())) {
-                if (start == null || !start.isSubtree()) {
-                    return out;
-                }
-                try (TreeWalk tw = new TreeWalk(repository)) {
-                    tw.addTree(start.getObjectId(0));
-                    tw.setRecursive(true);
-                    long bytes = 0;
-                    while (tw.next()) {
-                        FileMode mode = tw.getFileMode(0);
-                        String path = tw.getPathString();
-                        if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
-                            throw new SourceException(source + ": " + folder + "/" + path + " at " + shortCommit()
-                                    + " is a symlink or a submodule; only regular files are read");
-                        }
-                        ObjectLoader loader = repository.open(tw.getObjectId(0));
-                        bytes += loader.getSize();
-                        if (out.size() >= MAX_FOLDER_FILES || bytes > MAX_FOLDER_BYTES) {
-                            throw new SourceException(source + ": " + folder + " at " + shortCommit() + " holds more "
-                                    + "than " + MAX_FOLDER_FILES + " files or " + MAX_FOLDER_BYTES + " bytes");
-                        }
-                        out.put(path, loader.getBytes());
+        try (TreeWalk start = TreeWalk.forPath(repository, folder, tree())) {
+            if (start == null || !start.isSubtree()) {
+                return out;
+            }
+            try (TreeWalk tw = new TreeWalk(repository)) {
+                tw.addTree(start.getObjectId(0));
+                tw.setRecursive(true);
+                long bytes = 0;
+                while (tw.next()) {
+                    FileMode mode = tw.getFileMode(0);
+                    String path = tw.getPathString();
+                    if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+                        throw new SourceException(source + ": " + folder + "/" + path + " at " + shortCommit()
+                                + " is a symlink or a submodule; only regular files are read");
                     }
+                    ObjectLoader loader = repository.open(tw.getObjectId(0));
+                    bytes += loader.getSize();
+                    if (out.size() >= MAX_FOLDER_FILES || bytes > MAX_FOLDER_BYTES) {
+                        throw new SourceException(source + ": " + folder + " at " + shortCommit() + " holds more "
+                                + "than " + MAX_FOLDER_FILES + " files or " + MAX_FOLDER_BYTES + " bytes");
+                    }
+                    out.put(path, loader.getBytes());
                 }
             }
             return out;
@@ -103,21 +112,18 @@ public final class Snapshot {
      * {@code "-"} when nothing is: equal answers at two commits mean equal content, without reading it.
      */
     public String objectId(String path) {
-        try (RevWalk walk = new RevWalk(repository)) {
-            RevCommit c = walk.parseCommit(commit);
-            try (TreeWalk tw = TreeWalk.forPath(repository, path, c.getTree())) {
-                return tw == null ? "-" : tw.getFileMode(0).getBits() + ":" + tw.getObjectId(0).name();
-            }
+        try (TreeWalk tw = TreeWalk.forPath(repository, path, tree())) {
+            return tw == null ? "-" : tw.getFileMode(0).getBits() + ":" + tw.getObjectId(0).name();
         } catch (IOException e) {
             throw new SourceException(source + ": cannot read " + path + " at " + shortCommit() + ": " + e.getMessage(), e);
         }
     }
 
     /** A path that is not found because a folder on its way is a symlink is said to be so, not missing. */
-    private void refuseSymlinkedFolder(String path, RevCommit c) throws IOException {
+    private void refuseSymlinkedFolder(String path) throws IOException {
         for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
             String folder = path.substring(0, slash);
-            try (TreeWalk tw = TreeWalk.forPath(repository, folder, c.getTree())) {
+            try (TreeWalk tw = TreeWalk.forPath(repository, folder, tree())) {
                 if (tw == null) {
                     return;
                 }
@@ -131,25 +137,22 @@ public final class Snapshot {
 
     /** The file's bytes, or empty when the path does not exist at this commit. */
     public Optional<byte[]> read(String path) {
-        try (RevWalk walk = new RevWalk(repository)) {
-            RevCommit c = walk.parseCommit(commit);
-            try (TreeWalk tw = TreeWalk.forPath(repository, path, c.getTree())) {
-                if (tw == null) {
-                    refuseSymlinkedFolder(path, c);
-                    return Optional.empty();
-                }
-                FileMode mode = tw.getFileMode(0);
-                if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
-                    throw new SourceException(source + ": " + path + " at " + shortCommit()
-                            + " is not a regular file (symlinks and folders are not read)");
-                }
-                ObjectLoader loader = repository.open(tw.getObjectId(0));
-                if (loader.getSize() > SafeYaml.MAX_BYTES) {
-                    throw new SourceException(source + ": " + path + " is " + loader.getSize()
-                            + " bytes; the limit is " + SafeYaml.MAX_BYTES);
-                }
-                return Optional.of(loader.getBytes());
+        try (TreeWalk tw = TreeWalk.forPath(repository, path, tree())) {
+            if (tw == null) {
+                refuseSymlinkedFolder(path);
+                return Optional.empty();
             }
+            FileMode mode = tw.getFileMode(0);
+            if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+                throw new SourceException(source + ": " + path + " at " + shortCommit()
+                        + " is not a regular file (symlinks and folders are not read)");
+            }
+            ObjectLoader loader = repository.open(tw.getObjectId(0));
+            if (loader.getSize() > SafeYaml.MAX_BYTES) {
+                throw new SourceException(source + ": " + path + " is " + loader.getSize()
+                        + " bytes; the limit is " + SafeYaml.MAX_BYTES);
+            }
+            return Optional.of(loader.getBytes());
         } catch (IOException e) {
             throw new SourceException(source + ": cannot read " + path + " at " + shortCommit() + ": " + e.getMessage(), e);
         }

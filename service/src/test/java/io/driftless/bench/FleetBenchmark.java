@@ -82,7 +82,7 @@ public final class FleetBenchmark {
              GitHttpServer git = new GitHttpServer(tmp.resolve("origin"))) {
             Map<String, String> files = new HashMap<>();
             for (int r = 0; r < releases; r++) {
-                files.put("r" + r + "/values.yaml", values(r, 0));
+                files.put("r" + r + "/values.yaml", values(0));
             }
             git.commit("values", files);
             Fleet fleet = FleetLoader.parse("fleet.yaml", fleetYaml(git, servers.kubeconfig, clusters, releases)
@@ -163,7 +163,7 @@ public final class FleetBenchmark {
         List<Long> latencies = new ArrayList<>();
         for (int p = 1; p <= pushes; p++) {
             int r = p % releases;
-            String commit = git.commit("push " + p, Map.of("r" + r + "/values.yaml", values(r, p)));
+            String commit = git.commit("push " + p, Map.of("r" + r + "/values.yaml", values(p)));
             long start = System.nanoTime();
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + service.httpPort() + "/api/v1/webhooks/values")).header("X-Gitlab-Token", HOOK_SECRET)
@@ -219,10 +219,11 @@ public final class FleetBenchmark {
                 clients.add(new KubernetesClientBuilder().withConfig(Config.autoConfigure("c" + c)).build());
             }
             Process self = new Process();
-            for (int c = 0; c < clusters; c++) {
-                for (int r = 0; r < releases; r++) {
-                    desired.put(c + "/" + r, charts.render("prefect-server", new Chart.Release("r" + r, "r" + r,
-                            VERSION), List.of(SafeYaml.parse("values.yaml", values(r, 0)))).objects());
+            for (int r = 0; r < releases; r++) { // a release renders the same objects for every cluster
+                List<Map<String, Object>> objects = charts.render("prefect-server", new Chart.Release("r" + r, "r" + r,
+                        VERSION), List.of(SafeYaml.parse("values.yaml", values(0)))).objects();
+                for (int c = 0; c < clusters; c++) {
+                    desired.put(c + "/" + r, objects);
                 }
             }
             ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -311,7 +312,7 @@ public final class FleetBenchmark {
         return !java.util.Objects.equals(labels, ((Map<String, Object>) live.get("metadata")).get("labels"));
     }
 
-    private static String values(int release, int generation) {
+    private static String values(int generation) {
         return "server:\n  env: [{name: BENCH_GENERATION, value: \"" + generation + "\"}]\n";
     }
 
