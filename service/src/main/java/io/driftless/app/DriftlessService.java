@@ -30,8 +30,9 @@ public final class DriftlessService implements AutoCloseable {
     /** How the service runs; {@code httpPort} 0 picks a free port. */
     /** @param apiCredentials who may call the mutating HTTP endpoints */
     /** @param tls the PEM certificate and key of HTTPS, or null for plain HTTP */
+    /** @param helm the limits of Helm renders (see {@link io.driftless.render.helm.HelmSandbox}) */
     public record Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
-                           ApiCredentials apiCredentials, Tls tls) {
+                           ApiCredentials apiCredentials, Tls tls, io.driftless.render.helm.HelmSandbox.Limits helm) {
 
         /** A PEM certificate (chain) and its private key. */
         public record Tls(Path cert, Path key) {
@@ -40,6 +41,12 @@ public final class DriftlessService implements AutoCloseable {
         public Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
                         ApiCredentials apiCredentials) {
             this(stateDir, httpHost, httpPort, parallelism, env, apiCredentials, null);
+        }
+
+        public Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
+                        ApiCredentials apiCredentials, Tls tls) {
+            this(stateDir, httpHost, httpPort, parallelism, env, apiCredentials, tls,
+                    io.driftless.render.helm.HelmSandbox.Limits.DEFAULT);
         }
 
         /**
@@ -67,11 +74,14 @@ public final class DriftlessService implements AutoCloseable {
     private final Metrics metrics;
     private final Notifier notifier;
     private final ShardLeases leases;
+    private final io.driftless.render.helm.HelmSandbox helm;
     private final int httpPort;
 
     private DriftlessService(Vertx vertx, LiveFleet live, FleetVerticle fleetVerticle, Settings settings,
                              ClusterConnections clusters, Map<String, GitSource> sources, StatusBoard board,
-                             Metrics metrics, Notifier notifier, ShardLeases leases, int httpPort) {
+                             Metrics metrics, Notifier notifier, ShardLeases leases,
+                             io.driftless.render.helm.HelmSandbox helm, int httpPort) {
+        this.helm = helm;
         this.live = live;
         this.fleetVerticle = fleetVerticle;
         this.settings = settings;
@@ -113,7 +123,10 @@ public final class DriftlessService implements AutoCloseable {
             for (SourceSpec spec : fleet.sources()) {
                 sources.put(spec.name(), new GitSource(spec, settings.stateDir().resolve("cache"), settings.env()));
             }
-            Vertx events = Vertx.vertx();
+            // Vert.x unpacks the web UI's files into a cache folder: the state folder's, not the temporary one
+            Vertx events = Vertx.vertx(new io.vertx.core.VertxOptions().setFileSystemOptions(
+                    new io.vertx.core.file.FileSystemOptions().setFileCacheDir(settings.stateDir().toAbsolutePath()
+                            .resolve("vertx-cache").toString())));
             vertx = events;
             leases = new ShardLeases(fleet.highAvailability(), identity(settings.env()), clusters,
                     shard -> events.eventBus().send(FleetVerticle.SHARD_ACQUIRED, shard));
@@ -126,9 +139,11 @@ public final class DriftlessService implements AutoCloseable {
             clusters.close();
             throw e;
         }
+        io.driftless.render.helm.HelmSandbox helm = new io.driftless.render.helm.HelmSandbox(
+                settings.stateDir().resolve("renderer"), settings.helm());
         TargetSyncer syncer = new TargetSyncer(io.driftless.render.ChartCatalogue.all(
-                settings.stateDir().resolve("charts"), settings.env()), clusters, board, metrics, Clock.systemUTC(),
-                notifier::send);
+                settings.stateDir().resolve("charts"), settings.env(), helm), clusters, board, metrics,
+                Clock.systemUTC(), notifier::send);
         DriftlessService[] self = new DriftlessService[1];
         io.driftless.fleet.Suspensions suspensions = new io.driftless.fleet.Suspensions(settings.stateDir());
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
@@ -151,6 +166,7 @@ public final class DriftlessService implements AutoCloseable {
             vertx.deployVerticle(fleetVerticle).await();
         } catch (Exception e) { // await() rethrows checked failures such as BindException unchanged
             vertx.close().await();
+            helm.close();
             leases.close();
             sources.values().forEach(GitSource::close);
             notifier.close();
@@ -162,7 +178,7 @@ public final class DriftlessService implements AutoCloseable {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
         self[0] = new DriftlessService(vertx, live, fleetVerticle, settings, clusters, sources, board, metrics,
-                notifier, leases, api.actualPort());
+                notifier, leases, helm, api.actualPort());
         return self[0];
     }
 
@@ -303,6 +319,7 @@ public final class DriftlessService implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(DriftlessService.class).warn("shutdown: the event loop did not close "
                     + "within 40 s; stopping anyway");
         }
+        helm.close();
         leases.close();
         notifier.close();
         sources.values().forEach(GitSource::close);

@@ -35,6 +35,18 @@ public final class ServiceOptions {
     @Option(names = "--tls-key", description = "The PEM private key of --tls-cert.")
     java.nio.file.Path tlsKey;
 
+    @Option(names = "--helm-timeout", defaultValue = "20",
+            description = "Seconds one Helm render may take before its renderer process is killed (default: ${DEFAULT-VALUE}).")
+    int helmTimeout;
+
+    @Option(names = "--helm-memory", defaultValue = "512",
+            description = "MiB a Helm renderer process may allocate beyond its start-up needs (default: ${DEFAULT-VALUE}).")
+    int helmMemory;
+
+    @Option(names = "--helm-processes", defaultValue = "2",
+            description = "Helm renderer processes, so renders at once (default: ${DEFAULT-VALUE}).")
+    int helmProcesses;
+
     @Option(names = "--log-level", description = "trace, debug, info, warn or error (default: info; warn for the demo).")
     public String logLevel;
 
@@ -67,7 +79,13 @@ public final class ServiceOptions {
                 throw new IllegalArgumentException("cannot read " + f);
             }
         }
+        if (helmTimeout < 1 || helmMemory < 64 || helmProcesses < 1) {
+            throw new IllegalArgumentException("--helm-timeout must be at least 1, --helm-memory at least 64 and "
+                    + "--helm-processes at least 1");
+        }
         return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env, credentials,
-                tlsCert == null ? null : new DriftlessService.Settings.Tls(tlsCert, tlsKey));
+                tlsCert == null ? null : new DriftlessService.Settings.Tls(tlsCert, tlsKey),
+                new io.driftless.render.helm.HelmSandbox.Limits(java.time.Duration.ofSeconds(helmTimeout), helmMemory,
+                        io.driftless.render.helm.HelmSandbox.Limits.DEFAULT.maxOutput(), helmProcesses));
     }
 }

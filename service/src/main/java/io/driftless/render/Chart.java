@@ -24,14 +24,21 @@ public interface Chart {
     /**
      * The release being rendered. {@code lookup} reads values of live Secrets (Helm's {@code lookup}) so that
      * a generated password survives re-renders and restarts; {@link Lookup#NONE} when there is no cluster.
+     * {@code tenant} is who the release belongs to ("" when the fleet has no tenants): Helm renders of several
+     * tenants share the renderer processes fairly.
      */
-    record Release(String name, String namespace, String chartVersion, Lookup lookup, Capabilities capabilities) {
+    record Release(String name, String namespace, String chartVersion, Lookup lookup, Capabilities capabilities,
+                   String tenant) {
         public Release(String name, String namespace, String chartVersion) {
             this(name, namespace, chartVersion, Lookup.NONE, Capabilities.UNKNOWN);
         }
 
         public Release(String name, String namespace, String chartVersion, Lookup lookup) {
             this(name, namespace, chartVersion, lookup, Capabilities.UNKNOWN);
+        }
+
+        public Release(String name, String namespace, String chartVersion, Lookup lookup, Capabilities capabilities) {
+            this(name, namespace, chartVersion, lookup, capabilities, "");
         }
     }
 

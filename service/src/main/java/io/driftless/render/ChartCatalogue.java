@@ -37,10 +37,15 @@ public final class ChartCatalogue {
         return new ChartCatalogue(List.of(builtin, new HelmCharts(), new ManifestFolder()));
     }
 
-    /** Every engine: chart repositories keep their archives under {@code charts} and read credentials from env. */
-    public static ChartCatalogue all(java.nio.file.Path charts, java.util.Map<String, String> env) {
-        return new ChartCatalogue(List.of(ChartRegistry.builtin(), new HelmCharts(), new ManifestFolder(),
-                new io.driftless.source.ChartRepositories(charts, env)));
+    /**
+     * Every engine: Helm renders in {@code sandbox}; chart repositories keep their archives under {@code charts} and
+     * read credentials from env.
+     */
+    public static ChartCatalogue all(java.nio.file.Path charts, java.util.Map<String, String> env,
+                                     io.driftless.render.helm.HelmSandbox sandbox) {
+        HelmCharts helm = new HelmCharts(sandbox);
+        return new ChartCatalogue(List.of(ChartRegistry.builtin(), helm, new ManifestFolder(),
+                new io.driftless.source.ChartRepositories(charts, env, helm)));
     }
 
     /** The builtin charts, Helm charts and manifest folders. */

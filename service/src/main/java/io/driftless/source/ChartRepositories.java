@@ -50,14 +50,20 @@ public final class ChartRepositories implements ChartEngine {
 
     private final Path cache;
     private final Map<String, String> env;
-    private final HelmCharts helm = new HelmCharts();
+    private final HelmCharts helm;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     /** @param cache where chart archives are kept ({@code <state>/charts}) */
     public ChartRepositories(Path cache, Map<String, String> env) {
+        this(cache, env, new HelmCharts());
+    }
+
+    /** @param helm what renders the charts once downloaded */
+    public ChartRepositories(Path cache, Map<String, String> env, HelmCharts helm) {
         this.cache = cache;
         this.env = env;
+        this.helm = helm;
     }
 
     @Override

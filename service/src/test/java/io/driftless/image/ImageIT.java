@@ -116,7 +116,11 @@ class ImageIT {
 
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
-            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Map<String, String> files = new java.util.TreeMap<>(Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE,
+                    "shop.yaml", "migration: {enabled: false}\n"));
+            io.driftless.testing.TestCharts.folder("webapp").forEach((path, bytes) ->
+                    files.put("charts/webapp/" + path, new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
+            git.commit("values and a Helm chart", files);
             Files.copy(plane.kubeconfig(), root.resolve("etc/driftless/kubeconfig"));
             Files.writeString(root.resolve("etc/driftless/fleet.yaml"), """
                     sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
@@ -124,6 +128,8 @@ class ImageIT {
                     releases:
                       - {name: prefect, namespace: image-it, chart: {name: prefect-server, version: 2026.8.18172642},
                          source: values, values: [values.yaml], syncPolicy: {createNamespace: true}}
+                      - {name: shop, namespace: image-it, chart: {path: charts/webapp}, source: values,
+                         values: [shop.yaml]}
                     """.formatted(git.url(), GitHttpServer.USER));
             for (String file : List.of("kubeconfig", "fleet.yaml")) { // as a Secret or ConfigMap mounted with fsGroup
                 Files.setAttribute(root.resolve("etc/driftless").resolve(file), "unix:uid", 10001);
@@ -155,10 +161,13 @@ class ImageIT {
                 try (KubernetesClient admin = plane.admin()) {
                     assertThat(admin.apps().deployments().inNamespace("image-it").withName("prefect-server").get())
                             .isNotNull();
+                    assertThat(admin.apps().deployments().inNamespace("image-it").withName("shop-webapp").get())
+                            .as("the Helm release, rendered in a renderer process of the container").isNotNull();
                 }
                 String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                         .build(), HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(metrics).containsPattern("driftless_target_in_sync\\{[^}]*release=\"prefect\"[^}]*\\} 1\\.0");
+                assertThat(metrics).containsPattern("driftless_target_in_sync\\{[^}]*release=\"prefect\"[^}]*\\} 1\\.0")
+                        .containsPattern("driftless_target_in_sync\\{[^}]*release=\"shop\"[^}]*\\} 1\\.0");
                 double heapMax = metrics.lines().filter(l -> l.startsWith("jvm_memory_max_bytes")
                         && l.contains("area=\"heap\""))
                         .mapToDouble(l -> Math.max(0, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))).sum();

@@ -23,11 +23,12 @@ final class LocalRuntime {
     static final String JAVA_HOME = "/opt/java";
     /**
      * What {@code jdeps --print-module-deps --multi-release 17} finds in the server jar, plus the providers it
-     * cannot see because they are looked up at run time (elliptic-curve TLS, DNS names, zip file systems).
+     * cannot see because they are looked up at run time (elliptic-curve TLS, DNS names, zip file systems), and the
+     * HTTP server of the Helm renderer processes.
      */
     static final List<String> MODULES = List.of("java.base", "java.compiler", "java.desktop", "java.naming",
             "java.net.http", "java.rmi", "java.security.jgss", "java.sql", "jdk.jfr", "jdk.management",
-            "jdk.unsupported", "jdk.crypto.ec", "jdk.naming.dns", "jdk.zipfs");
+            "jdk.unsupported", "jdk.crypto.ec", "jdk.naming.dns", "jdk.zipfs", "jdk.httpserver");
     /** Native libraries of desktop features (windows, fonts, sound, images) the service never loads. */
     private static final String DESKTOP_LIBRARIES = ".*(awt|font|jsound|splash|lcms|javajpeg|mlib).*";
 

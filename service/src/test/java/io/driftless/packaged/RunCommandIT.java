@@ -83,6 +83,65 @@ class RunCommandIT {
         }
     }
 
+    /**
+     * Helm renders in renderer processes, never in the service: after a Helm chart synced, SIGTERM still drains and
+     * stops the service (in-process Helm used to swallow it), its renderer processes stop with it, and neither a
+     * stop nor a SIGKILL leaves Helm's native library or a chart in the temporary folder.
+     */
+    @Test
+    void afterAHelmChartRenderedSigtermStopsTheServiceAndSigkillLeavesNothingBehind() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            Map<String, String> files = new java.util.TreeMap<>();
+            io.driftless.testing.TestCharts.folder("webapp").forEach((path, bytes) ->
+                    files.put("charts/webapp/" + path, new String(bytes, StandardCharsets.UTF_8)));
+            files.put("shop.yaml", "replicaCount: 2\nmigration: {enabled: false}  # no Job controller in an embedded cluster\n");
+            git.commit("a Helm chart", files);
+            Path fleet = tmp.resolve("fleet.yaml");
+            Files.writeString(fleet, """
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters: [{name: dev, embedded: true}]
+                    releases:
+                      - {name: shop, namespace: web, chart: {path: charts/webapp}, source: values, values: [shop.yaml]}
+                    """.formatted(git.url(), GitHttpServer.USER));
+            Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
+            for (String stop : List.of("TERM", "KILL")) {
+                int port;
+                try (ServerSocket free = new ServerSocket(0)) {
+                    port = free.getLocalPort();
+                }
+                ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin",
+                        "java").toString(), "-Djava.io.tmpdir=" + javaTmp, "-jar", JAR.toString(), "run", "--fleet",
+                        fleet.toString(), "--state-dir", tmp.resolve("state").toString(), "--http-port",
+                        String.valueOf(port), "--anonymous-read")).redirectErrorStream(true)
+                        .redirectOutput(tmp.resolve("run.log").toFile());
+                builder.environment().put("PW", GitHttpServer.PASSWORD);
+                Process run = builder.start();
+                try {
+                    String base = "http://127.0.0.1:" + port;
+                    await("ready before SIG" + stop).atMost(Duration.ofSeconds(90)).until(() -> status(base + "/readyz") == 200);
+                    assertThat(body(base + "/api/v1/targets/dev/shop")).as(log()).contains("\"Synced\"");
+                    List<ProcessHandle> renderers = run.descendants().filter(p -> p.info().commandLine()
+                            .orElse("").contains("RendererMain")).toList();
+                    assertThat(renderers).as("renderer processes").isNotEmpty();
+
+                    signal(stop, run);
+                    assertThat(run.waitFor(35, TimeUnit.SECONDS)).as("stopped by SIG" + stop + ": " + log()).isTrue();
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(renderers)
+                            .noneMatch(ProcessHandle::isAlive));
+                    try (var left = Files.list(javaTmp)) {
+                        // the embedded cluster's in-memory API server (a test and demo part, not in the server jar)
+                        // runs a Vert.x of its own, whose cache folder a SIGKILL leaves
+                        assertThat(left.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith("vertx-cache"))
+                                .toList()).as("left in the temporary folder after SIG" + stop).isEmpty();
+                    }
+                } finally {
+                    run.destroyForcibly();
+                }
+            }
+        }
+    }
+
     private String log() throws IOException {
         return Files.readString(tmp.resolve("run.log"), StandardCharsets.UTF_8);
     }

@@ -3,12 +3,18 @@ package io.driftless.render.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
@@ -18,13 +24,36 @@ import io.driftless.render.RenderException;
 import io.driftless.render.Tree;
 import io.driftless.testing.TestCharts;
 
-/** Charts the project wrote, rendered by the Helm library in process. */
+/** Charts the project wrote, rendered by the Helm library in renderer processes of a sandbox of the test's own. */
 class HelmChartsTest {
 
+    @TempDir
+    static Path home;
+    private static HelmSandbox sandbox;
+
+    @BeforeAll
+    static void start() {
+        sandbox = new HelmSandbox(home, HelmSandbox.Limits.DEFAULT.withTimeout(Duration.ofSeconds(2)));
+    }
+
+    @AfterAll
+    static void stop() {
+        Set<Long> pids = sandbox.pids();
+        sandbox.close();
+        assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).as("renderer %d", pid).isEmpty());
+        assertThat(home.resolve("work")).isEmptyDirectory();
+    }
+
     private static Chart.Rendered render(String chart, String version, String... layers) {
+        return render(Chart.Capabilities.UNKNOWN, chart, version, layers);
+    }
+
+    private static Chart.Rendered render(Chart.Capabilities capabilities, String chart, String version,
+                                         String... layers) {
         List<SafeYaml.Document> docs = Stream.of(layers).map(l -> SafeYaml.parse("values.yaml", l)).toList();
-        return new HelmCharts().render(new ReleaseSpec.ChartRef(null, version, "charts/" + chart, null),
-                new Chart.Release("shop", "web", version), docs, TestCharts.folder(chart));
+        return new HelmCharts(sandbox).render(new ReleaseSpec.ChartRef(null, version, "charts/" + chart, null),
+                new Chart.Release("shop", "web", version, Chart.Lookup.NONE, capabilities), docs,
+                TestCharts.folder(chart));
     }
 
     private static Map<String, Object> object(Chart.Rendered rendered, String kind, String name) {
@@ -69,24 +98,71 @@ class HelmChartsTest {
         assertThatThrownBy(() -> render("webapp", "1.3.0")).isInstanceOf(RenderException.class)
                 .hasMessage("chart.version: the fleet asks for 1.3.0, and charts/webapp/Chart.yaml is version 1.2.0 "
                         + "at this commit");
-        assertThatThrownBy(() -> new HelmCharts().render(new ReleaseSpec.ChartRef(null, null, "charts/none", null),
+        assertThatThrownBy(() -> new HelmCharts(sandbox).render(new ReleaseSpec.ChartRef(null, null, "charts/none", null),
                 new Chart.Release("shop", "web", null), List.of(), new TreeMap<>()))
                 .hasMessage("chart.path: charts/none does not exist at this commit");
     }
 
     @Test
-    void aRenderThatTakesTooLongFailsWithoutWaitingForIt() {
-        assertThatThrownBy(() -> new HelmCharts(java.time.Duration.ofMillis(50)).render(
-                new ReleaseSpec.ChartRef(null, null, "charts/slow", null), new Chart.Release("shop", "web", null),
-                List.of(), TestCharts.folder("slow"))).isInstanceOf(RenderException.class)
-                .hasMessage("chart charts/slow: Helm did not finish rendering within 50 ms (a template that loops?); "
-                        + "nothing was written");
+    void aRenderThatTakesTooLongIsKilledAndTheNextRenderGetsAFreshProcess() {
+        Set<Long> before = sandbox.pids();
+        assertThatThrownBy(() -> render("slow", null)).isInstanceOf(RenderException.class)
+                .hasMessage("chart charts/slow: Helm did not finish rendering within 2000 ms (a template that loops?); "
+                        + "its process was stopped; nothing was written");
+        assertThat(render("webapp", "1.2.0").objects()).isNotEmpty();
+        assertThat(before).allSatisfy(pid -> assertThat(sandbox.pids()).doesNotContain(pid));
     }
 
     @Test
     void anOutputLargerThanTheLimitFailsTheRender() {
         assertThatThrownBy(() -> render("big", null)).isInstanceOf(RenderException.class)
                 .hasMessageContaining("chart charts/big: renders").hasMessageContaining("the limit is "
-                        + HelmCharts.MAX_OUTPUT);
+                        + sandbox.limits().maxOutput());
+    }
+
+    @Test
+    void aTemplateThatAsksForMoreMemoryThanAllowedKillsItsRendererNotTheService() {
+        assertThatThrownBy(() -> render("bomb", null)).isInstanceOf(RenderException.class)
+                .hasMessage("chart charts/bomb: Helm ran out of its memory limit (" + sandbox.limits().memoryMiB()
+                        + " MiB); its process was stopped; nothing was written");
+        assertThat(render("webapp", "1.2.0").objects()).isNotEmpty();
+    }
+
+    @Test
+    void aTemplateThatEvaluatesItselfWithoutEndCostsOneRender() {
+        assertThatThrownBy(() -> render("recursion", null)).isInstanceOf(RenderException.class)
+                .hasMessageStartingWith("chart charts/recursion: Helm ")
+                .hasMessageEndingWith("its process was stopped; nothing was written");
+        assertThat(render("webapp", "1.2.0").objects()).isNotEmpty();
+    }
+
+    @Test
+    void lookupAnswersNothing() {
+        Map<String, Object> stolen = object(render("lookup", null), "ConfigMap", "shop-stolen");
+        assertThat(stolen.get("data")).isEqualTo(Map.of("password", "", "found", "0"));
+    }
+
+    @Test
+    void literalCapabilityChecksAreAnsweredByTheTargetsDiscovery() {
+        Chart.Capabilities without = Chart.Capabilities.of(List.of("v1", "apps/v1"));
+        assertThat(at(object(render(without, "webapp", "1.2.0"), "ConfigMap", "shop-config"), "data"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).doesNotContainKey("autoscaling");
+        Chart.Capabilities with = Chart.Capabilities.of(List.of("v1", "apps/v1", "autoscaling/v2"));
+        assertThat(at(object(render(with, "webapp", "1.2.0"), "ConfigMap", "shop-config"), "data.autoscaling"))
+                .isEqualTo("v2");
+    }
+
+    @Test
+    void checksInEveryContextAreAnsweredAndComputedOnesKeepHelmsList() {
+        Chart.Capabilities gateway = Chart.Capabilities.of(List.of("gateway.networking.k8s.io/v1"));
+        String template = "{{ if .Capabilities.APIVersions.Has \"gateway.networking.k8s.io/v1/Gateway\" }}a{{ end }}"
+                + "{{ if $.Capabilities.APIVersions.Has \"x.io/v1\" }}b{{ end }}"
+                + "{{ if not (.ctx.Capabilities.APIVersions.Has  \"gateway.networking.k8s.io/v1\") }}c{{ end }}"
+                + "{{ if .Capabilities.APIVersions.Has $api }}d{{ end }}";
+        assertThat(new String(HelmCharts.answerCapabilities(template.getBytes(), gateway)))
+                .isEqualTo("{{ if true }}a{{ end }}{{ if false }}b{{ end }}{{ if not (true) }}c{{ end }}"
+                        + "{{ if .Capabilities.APIVersions.Has $api }}d{{ end }}");
+        assertThat(HelmCharts.answerCapabilities(template.getBytes(), Chart.Capabilities.UNKNOWN))
+                .isEqualTo(template.getBytes());
     }
 }
