@@ -72,6 +72,8 @@ public final class ClusterConnections implements Closeable {
 
     /** In fleet order; guarded by itself. */
     private final Map<String, KubernetesClient> clients = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Impersonating clients, by cluster|user. */
+    private final Map<String, KubernetesClient> impersonating = new ConcurrentHashMap<>();
     private final java.util.Set<String> embedded = ConcurrentHashMap.newKeySet();
     private EmbeddedApiServers embeddedServers;
     private final Map<String, Reachability> reachability = new ConcurrentHashMap<>();
@@ -129,6 +131,13 @@ public final class ClusterConnections implements Closeable {
         if (client != null) {
             client.close();
         }
+        impersonating.entrySet().removeIf(e -> {
+            if (e.getKey().startsWith(cluster + "|")) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
         if (embedded.remove(cluster)) {
             embeddedServers.stop(cluster);
         }
@@ -194,6 +203,24 @@ public final class ClusterConnections implements Closeable {
             throw new IllegalArgumentException("unknown cluster '" + cluster + "'");
         }
         return c;
+    }
+
+    /**
+     * A client of the cluster whose every request is made as {@code user} (Kubernetes impersonation:
+     * {@code Impersonate-User}), so the API server applies that user's RBAC; Driftless's own client when null.
+     * Made once per cluster and user, and seen by the same observer and reachability as the cluster's own.
+     */
+    public KubernetesClient client(String cluster, String user) {
+        if (user == null) {
+            return client(cluster);
+        }
+        KubernetesClient own = client(cluster);
+        return impersonating.computeIfAbsent(cluster + "|" + user, k -> new KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(own.getConfiguration())
+                        .withImpersonateUsername(user).withImpersonateGroups().build())
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("driftless-observer",
+                        watching(cluster)))
+                .build());
     }
 
     /** API server URLs of the embedded clusters, by name. */
@@ -288,6 +315,7 @@ public final class ClusterConnections implements Closeable {
     @Override
     public void close() {
         watches.close();
+        impersonating.values().forEach(KubernetesClient::close);
         synchronized (clients) {
             clients.values().forEach(KubernetesClient::close);
         }

@@ -25,21 +25,39 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-/** A {@link TargetCluster} on a Kubernetes API server, through the fabric8 client and the watches. */
+/**
+ * A {@link TargetCluster} on a Kubernetes API server, through the fabric8 client and the watches. With a
+ * {@code user} (a tenant's ServiceAccount), everything the release's objects need (reads, watches, writes, hooks,
+ * namespaces, the Secrets a chart reuses, pods for health) is requested as that user; Driftless's own records (the
+ * inventory, Events) and discovery are its own.
+ */
 public final class KubeTargetCluster implements TargetCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeTargetCluster.class);
 
     private final String name;
     private final ClusterConnections clusters;
+    private final String user;
 
     public KubeTargetCluster(String name, ClusterConnections clusters) {
-        this.name = name;
-        this.clusters = clusters;
+        this(name, clusters, null);
     }
 
+    /** @param user whom the release's requests are made as, or null for Driftless itself */
+    public KubeTargetCluster(String name, ClusterConnections clusters, String user) {
+        this.name = name;
+        this.clusters = clusters;
+        this.user = user;
+    }
+
+    /** Driftless's own client: its records and discovery. */
     private KubernetesClient client() {
         return clusters.client(name);
+    }
+
+    /** The client of the release's objects: as the tenant's user, where it has one. */
+    private KubernetesClient objects() {
+        return clusters.client(name, user);
     }
 
     @Override
@@ -62,17 +80,17 @@ public final class KubeTargetCluster implements TargetCluster {
 
     @Override
     public void watch(String release, Collection<ObjectRef> refs) {
-        clusters.watches().watch(name, release, refs);
+        clusters.watches().watch(name, user, release, refs);
     }
 
     @Override
     public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> refs, String labelValue) {
-        return new LiveReader(client(), cache()).read(refs, Tracking.TARGET_LABEL, labelValue);
+        return new LiveReader(objects(), cache()).read(refs, Tracking.TARGET_LABEL, labelValue);
     }
 
     @Override
     public LiveReader.Cache cache() {
-        return clusters.watches().cache(name);
+        return clusters.watches().cache(name, user);
     }
 
     @Override
@@ -82,12 +100,12 @@ public final class KubeTargetCluster implements TargetCluster {
 
     @Override
     public Health.Pods pods() {
-        return new PodReader(client());
+        return new PodReader(objects());
     }
 
     @Override
     public Chart.Lookup secrets() {
-        KubernetesClient client = client();
+        KubernetesClient client = objects();
         return (namespace, secret, key) -> !ObjectNames.isDnsSubdomain(namespace)
                 || !ObjectNames.isDnsSubdomain(secret) ? Optional.empty() : Optional.ofNullable(
                 client.secrets().inNamespace(namespace).withName(secret).get())
@@ -132,9 +150,11 @@ public final class KubeTargetCluster implements TargetCluster {
 
     @Override
     public void ensureNamespaces(String target, Set<String> namespaces) {
-        KubernetesClient client = client();
+        KubernetesClient client = objects();
         for (String namespace : namespaces) {
-            if (client.namespaces().withName(namespace).get() == null) {
+            // whether it exists is Driftless's question (a tenant's account may read no cluster-scoped object);
+            // creating it is the tenant's request
+            if (client().namespaces().withName(namespace).get() == null) {
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
                         .endMetadata().build()).create();
                 LOG.info("target={} object=Namespace/{} action=created", target, namespace);
@@ -145,7 +165,7 @@ public final class KubeTargetCluster implements TargetCluster {
     @Override
     public ChangeSet apply(String target, Plan plan, List<ReleaseSpec.IgnoreRule> ignores, boolean serverSideApply,
                            BooleanSupplier stopping) {
-        Applier applier = new Applier(client(), ignores, serverSideApply, stopping);
+        Applier applier = new Applier(objects(), ignores, serverSideApply, stopping);
         try {
             return applier.apply(target, plan);
         } finally {

@@ -23,8 +23,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * Live state from informers: per cluster and kind, one label-selected watch ({@code driftless.io/target})
- * over all namespaces. Its cache answers the live reads of a sync without API calls, and every change to an
- * owned object (other than its status) is reported as a {@link Change}, so drift is seen when it happens.
+ * over all namespaces, made as Driftless itself; for a tenant whose requests are made as its ServiceAccount, one per
+ * namespace of its objects, made as that account (which may not list other namespaces). Its cache answers the live
+ * reads of a sync without API calls, and every change to an owned object (other than its status) is reported as a
+ * {@link Change}, so drift is seen when it happens.
  */
 public final class Watches implements AutoCloseable {
 
@@ -44,11 +46,26 @@ public final class Watches implements AutoCloseable {
     public static final String STATUS_CHANGED = "status";
 
     private final ClusterConnections clusters;
-    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    /**
+     * What one informer watches: a kind of a cluster, as a user (null: Driftless itself, over all namespaces) in one
+     * namespace (null: all, or a cluster-scoped kind).
+     */
+    record Key(String cluster, String apiVersion, String kind, String user, String namespace) {
+        static Key of(String cluster, String user, ObjectRef ref) {
+            return new Key(cluster, ref.apiVersion(), ref.kind(), user, user == null ? null : ref.namespace());
+        }
+
+        /** {@code apiVersion/Kind}. */
+        String kindName() {
+            return apiVersion + "/" + kind;
+        }
+    }
+
+    private final Map<Key, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
     /** Kinds that cannot be watched (not served, forbidden): their reads go to the API server. */
-    private final Set<String> unwatchable = ConcurrentHashMap.newKeySet();
-    /** The kinds each target's objects have, by cluster/release. */
-    private final Map<String, Set<String>> targetKinds = new ConcurrentHashMap<>();
+    private final Set<Key> unwatchable = ConcurrentHashMap.newKeySet();
+    /** The informers each target's objects need, by cluster/release. */
+    private final Map<String, Set<Key>> targetKinds = new ConcurrentHashMap<>();
     private volatile Consumer<Change> listener = change -> { };
     private volatile boolean closed;
 
@@ -60,19 +77,27 @@ public final class Watches implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Watches the kinds of a target's objects (idempotent; informers start in the background). */
+    /** Watches the kinds of a target's objects as Driftless itself (see {@link #watch(String, String, String, Collection)}). */
     public void watch(String cluster, String release, Collection<ObjectRef> refs) {
-        Set<String> kinds = refs.stream().map(r -> kindKey(cluster, r)).collect(Collectors.toSet());
-        targetKinds.put(cluster + "/" + release, kinds);
-        for (ObjectRef ref : refs) {
-            String key = kindKey(cluster, ref);
+        watch(cluster, null, release, refs);
+    }
+
+    /**
+     * Watches the kinds of a target's objects (idempotent; informers start in the background).
+     *
+     * @param user whom the watches are made as (a tenant's ServiceAccount), or null for Driftless itself
+     */
+    public void watch(String cluster, String user, String release, Collection<ObjectRef> refs) {
+        Set<Key> keys = refs.stream().map(r -> Key.of(cluster, user, r)).collect(Collectors.toSet());
+        targetKinds.put(cluster + "/" + release, keys);
+        for (Key key : keys) {
             if (closed || unwatchable.contains(key) || informers.containsKey(key)) {
                 continue;
             }
             // no lock while the informer is made: fabric8 may ask the API server about the kind first, and
             // one cluster's slow answer must not hold another cluster's watches (a lost race costs one discarded,
             // never started informer)
-            SharedIndexInformer<GenericKubernetesResource> informer = create(cluster, ref);
+            SharedIndexInformer<GenericKubernetesResource> informer = create(key);
             synchronized (this) { // close() and forget() see every informer that is kept
                 if (closed || informers.putIfAbsent(key, informer) != null) {
                     continue;
@@ -83,18 +108,22 @@ public final class Watches implements AutoCloseable {
                     unwatchable.add(key);
                     informers.remove(key);
                     informer.stop();
-                    LOG.info("cluster={} kind={} not watched, read from the API server instead: {}", cluster,
-                            ref.kind(), failure instanceof KubernetesClientException k ? "HTTP " + k.getCode()
-                                    : failure.toString());
+                    LOG.info("cluster={} kind={}{} not watched, read from the API server instead: {}", cluster,
+                            key.kind(), key.user() == null ? "" : " as=" + key.user() + " namespace="
+                                    + key.namespace(), failure instanceof KubernetesClientException k ? "HTTP "
+                                    + k.getCode() : failure.toString());
                 }
             });
         }
     }
 
-    private SharedIndexInformer<GenericKubernetesResource> create(String cluster, ObjectRef ref) {
-        SharedIndexInformer<GenericKubernetesResource> informer = clusters.client(cluster)
-                .genericKubernetesResources(ref.apiVersion(), ref.kind()).inAnyNamespace()
-                .withLabel(Tracking.TARGET_LABEL).runnableInformer(0);
+    private SharedIndexInformer<GenericKubernetesResource> create(Key key) {
+        String cluster = key.cluster();
+        var resources = clusters.client(cluster, key.user()).genericKubernetesResources(key.apiVersion(), key.kind());
+        var scoped = key.user() == null ? resources.inAnyNamespace()
+                : key.namespace() == null ? resources : resources.inNamespace(key.namespace());
+        SharedIndexInformer<GenericKubernetesResource> informer = scoped.withLabel(Tracking.TARGET_LABEL)
+                .runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource object) {
@@ -146,12 +175,12 @@ public final class Watches implements AutoCloseable {
     /** The kinds ({@code apiVersion|Kind}) the target's watches cover, as its last sync asked for them. */
     public Set<String> kinds(String cluster, String release) {
         return targetKinds.getOrDefault(cluster + "/" + release, Set.of()).stream()
-                .map(k -> k.substring(k.indexOf('|') + 1)).collect(Collectors.toSet());
+                .map(k -> k.apiVersion() + "|" + k.kind()).collect(Collectors.toSet());
     }
 
     /** Whether every kind of the target's objects is watched and its cache filled, so reads need no API call. */
     public boolean covers(String cluster, String release) {
-        Set<String> kinds = targetKinds.get(cluster + "/" + release);
+        Set<Key> kinds = targetKinds.get(cluster + "/" + release);
         return kinds != null && kinds.stream().allMatch(k -> {
             SharedIndexInformer<GenericKubernetesResource> i = informers.get(k);
             return i != null && i.hasSynced() && i.isWatching();
@@ -160,22 +189,29 @@ public final class Watches implements AutoCloseable {
 
     /** The kinds watched in a cluster ({@code apiVersion/Kind}, sorted) whose watch is connected now. */
     public java.util.List<String> watchedKinds(String cluster) {
-        return informers.entrySet().stream().filter(e -> e.getKey().startsWith(cluster + "|")
-                && e.getValue().isWatching()).map(e -> e.getKey().substring(cluster.length() + 1).replace('|', '/'))
-                .sorted().toList();
+        return informers.entrySet().stream().filter(e -> e.getKey().cluster().equals(cluster)
+                && e.getValue().isWatching()).map(e -> e.getKey().kindName()).distinct().sorted().toList();
     }
 
     /** Whether any watch of the cluster is connected (which proves the API server answers). */
     public boolean watching(String cluster) {
-        return informers.entrySet().stream().anyMatch(e -> e.getKey().startsWith(cluster + "|")
+        return informers.entrySet().stream().anyMatch(e -> e.getKey().cluster().equals(cluster)
                 && e.getValue().isWatching());
     }
 
-    /** The cache of one cluster, for {@link LiveReader}: an object whose last write has no echo yet is a miss. */
+    /** The cache of one cluster's watches made as Driftless itself (see {@link #cache(String, String)}). */
     public LiveReader.Cache cache(String cluster) {
+        return cache(cluster, null);
+    }
+
+    /**
+     * The cache of one cluster's watches made as a user (null: Driftless itself), for {@link LiveReader}: an object
+     * whose last write has no echo yet is a miss.
+     */
+    public LiveReader.Cache cache(String cluster, String user) {
         Echoes pending = echoes(cluster);
         return ref -> {
-            SharedIndexInformer<GenericKubernetesResource> i = informers.get(kindKey(cluster, ref));
+            SharedIndexInformer<GenericKubernetesResource> i = informers.get(Key.of(cluster, user, ref));
             if (i == null || !i.hasSynced() || !i.isWatching()) {
                 return null; // never filled, or its watch is down and the cache may be behind: ask the API server
             }
@@ -202,20 +238,16 @@ public final class Watches implements AutoCloseable {
         return echoes.computeIfAbsent(cluster, c -> new Echoes());
     }
 
-    private static String kindKey(String cluster, ObjectRef ref) {
-        return cluster + "|" + ref.apiVersion() + "|" + ref.kind();
-    }
-
     /** Stops a cluster's informers and forgets its caches (the cluster left the fleet or is reconnected). */
     public synchronized void forget(String cluster) {
         informers.entrySet().removeIf(e -> {
-            if (e.getKey().startsWith(cluster + "|")) {
+            if (e.getKey().cluster().equals(cluster)) {
                 e.getValue().stop();
                 return true;
             }
             return false;
         });
-        unwatchable.removeIf(k -> k.startsWith(cluster + "|"));
+        unwatchable.removeIf(k -> k.cluster().equals(cluster));
         targetKinds.keySet().removeIf(k -> k.startsWith(cluster + "/"));
         echoes.remove(cluster);
     }

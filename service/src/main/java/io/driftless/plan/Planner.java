@@ -23,8 +23,14 @@ import io.driftless.render.Tree;
  */
 public final class Planner {
 
-    /** Owner value and label value of the target being planned. */
-    public record Owner(String labelValue, String annotationValue) {
+    /**
+     * Owner value and label value of the target being planned, and whether its release takes over live objects it
+     * renders that Driftless did not create ({@code adopt: true}).
+     */
+    public record Owner(String labelValue, String annotationValue, boolean adopt) {
+        public Owner(String labelValue, String annotationValue) {
+            this(labelValue, annotationValue, false);
+        }
     }
 
     private Planner() {
@@ -69,12 +75,24 @@ public final class Planner {
         }
         List<PlannedChange> apply = new ArrayList<>();
         Set<String> desiredKeys = new java.util.HashSet<>();
+        List<Refusal.RefusedObject> notOurs = new ArrayList<>();
         for (Map<String, Object> d : desired) {
             ObjectRef ref = refOf(d);
             desiredKeys.add(ref.key());
             if (!Hooks.isHook(d)) {
-                apply.add(decide(owner, ref, d, live.get(ref), policy, ignores));
+                Map<String, Object> l = live.get(ref);
+                String takeover = l == null ? null : Adoption.refusal(owner, l, inventory.contains(ref));
+                if (takeover != null) {
+                    notOurs.add(new Refusal.RefusedObject(ref, Refusal.Rule.NOT_OWNED, takeover));
+                } else {
+                    apply.add(decide(owner, ref, d, l, policy, ignores));
+                }
             }
+        }
+        if (!notOurs.isEmpty()) {
+            return new Plan(List.of(), Refusal.of(Refusal.Reason.NOT_OWNED, "objects Driftless did not create exist "
+                    + "in the cluster; nothing written (set adopt: true on the release to take them over): ",
+                    notOurs));
         }
         apply.sort(Comparator.comparing((PlannedChange c) -> Hooks.wave(c.desired()))
                 .thenComparing(c -> KindOrder.rank(c.ref().kind())).thenComparing(PlannedChange::ref));
@@ -256,6 +274,11 @@ public final class Planner {
             "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "IngressClass",
             "GatewayClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService",
             "RuntimeClass", "CSIDriver", "VolumeSnapshotClass");
+
+    /** Whether objects of a kind live outside namespaces (as Helm, Driftless assumes an unknown kind does not). */
+    public static boolean isClusterScoped(String kind) {
+        return CLUSTER_SCOPED.contains(kind);
+    }
 
     /** Puts a namespaced object that names no namespace into the release's, as {@code helm install -n} does. */
     @SuppressWarnings("unchecked")

@@ -25,6 +25,7 @@ import io.driftless.model.Tracking;
 import io.driftless.plan.Plan;
 import io.driftless.plan.Planner;
 import io.driftless.plan.PruneBlock;
+import io.driftless.plan.Tenancy;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartCatalogue;
 import io.driftless.render.Values;
@@ -71,13 +72,13 @@ public final class TargetPlanner {
     }
 
     private final ChartCatalogue charts;
-    private final Function<String, TargetCluster> clusters;
+    private final Function<Target, TargetCluster> clusters;
     private final Metrics metrics;
     private final Clock clock;
     private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
 
-    /** @param clusters each cluster of the fleet, by name */
-    TargetPlanner(ChartCatalogue charts, Function<String, TargetCluster> clusters, Metrics metrics, Clock clock) {
+    /** @param clusters each target's cluster, as its tenant sees it */
+    TargetPlanner(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Metrics metrics, Clock clock) {
         this.charts = charts;
         this.clusters = clusters;
         this.metrics = metrics;
@@ -92,16 +93,18 @@ public final class TargetPlanner {
      */
     Planned plan(Target target, Snapshot snapshot, boolean cache) {
         Chart.Rendered rendered = render(target, snapshot, cache);
-        Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
+        Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target),
+                target.release().adopt());
         List<Map<String, Object>> desired = new ArrayList<>();
         for (var r : rendered.objects()) {
             desired.add(Planner.stamp(owner, Planner.inNamespace(target.release().namespace(), Values.deepCopy(r))));
         }
-        Plan invalid = Planner.refuseInvalid(desired);
+        Plan outside = Tenancy.refuse(target.release().tenant(), target.cluster(), desired);
+        Plan invalid = outside != null ? outside : Planner.refuseInvalid(desired);
         if (invalid != null) {
             return new Planned(rendered, desired, null, InventoryStore.Inventory.EMPTY, invalid); // cluster not read
         }
-        TargetCluster cluster = clusters.apply(target.cluster().name());
+        TargetCluster cluster = clusters.apply(target);
         InventoryStore.Inventory inventory = cluster.loadInventory(target.release().namespace(), target.release().name());
         Set<ObjectRef> wanted = new LinkedHashSet<>();
         desired.forEach(d -> wanted.add(Planner.refOf(d)));
@@ -157,7 +160,7 @@ public final class TargetPlanner {
      */
     java.util.Optional<io.driftless.health.Health.Report> healthFromCache(Target target, String commit) {
         CachedRender cached = renders.get(target.id());
-        TargetCluster cluster = clusters.apply(target.cluster().name());
+        TargetCluster cluster = clusters.apply(target);
         if (cached == null || !cached.commit().equals(commit) || !cluster.covers(target.release().name())) {
             return java.util.Optional.empty();
         }
@@ -205,6 +208,12 @@ public final class TargetPlanner {
         return true;
     }
 
+    /** A chart's reads of live Secrets, limited to the namespaces the target's tenant may write to. */
+    private static Chart.Lookup tenantsOwn(Target target, Chart.Lookup secrets) {
+        return (namespace, secret, key) -> target.release().tenant().admitsNamespace(target.cluster(), namespace)
+                ? secrets.secretValue(namespace, secret, key) : Optional.empty();
+    }
+
     /** What the target's render reads from Git, as Git object ids: each values layer and the chart's folder. */
     private static String inputs(Target target, Snapshot snapshot) {
         StringBuilder inputs = new StringBuilder();
@@ -234,11 +243,11 @@ public final class TargetPlanner {
         }
         List<SafeYaml.Document> layers = valuesFiles(target, snapshot);
         ReleaseSpec r = target.release();
-        TargetCluster cluster = clusters.apply(target.cluster().name());
+        TargetCluster cluster = clusters.apply(target);
         Instant started = clock.instant();
         Chart.Rendered rendered = charts.render(r.chart(), new Chart.Release(r.name(), r.namespace(),
-                r.chart().version(), charts.engine(r.chart()).readsLiveSecrets() ? cluster.secrets()
-                : Chart.Lookup.NONE, cluster.capabilities()), layers, snapshot::files);
+                r.chart().version(), charts.engine(r.chart()).readsLiveSecrets() ? tenantsOwn(target, cluster.secrets())
+                : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers, snapshot::files);
         metrics.rendered(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
                 : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {

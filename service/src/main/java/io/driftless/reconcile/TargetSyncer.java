@@ -58,7 +58,7 @@ public final class TargetSyncer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetSyncer.class);
 
-    private final Function<String, TargetCluster> clusters;
+    private final Function<Target, TargetCluster> clusters;
     private final StatusBoard board;
     private final Metrics metrics;
     private final Clock clock;
@@ -75,7 +75,7 @@ public final class TargetSyncer {
     /** @param notices where drift, failure, recovery and prune notices go besides logs and Kubernetes Events */
     public TargetSyncer(ChartRegistry charts, ClusterConnections clusters, StatusBoard board, Metrics metrics,
                         Clock clock, Consumer<Notice> notices) {
-        this(charts, kubernetes(clusters), board, metrics, clock, notices);
+        this(io.driftless.render.ChartCatalogue.of(charts), kubernetes(clusters), board, metrics, clock, notices);
     }
 
     /**
@@ -84,7 +84,8 @@ public final class TargetSyncer {
      */
     public TargetSyncer(ChartRegistry charts, Function<String, TargetCluster> clusters, StatusBoard board,
                         Metrics metrics, Clock clock, Consumer<Notice> notices) {
-        this(io.driftless.render.ChartCatalogue.of(charts), clusters, board, metrics, clock, notices);
+        this(io.driftless.render.ChartCatalogue.of(charts), (Target t) -> clusters.apply(t.cluster().name()), board,
+                metrics, clock, notices);
     }
 
     /** As above, rendering with every engine of the catalogue (chart repositories need the service's state). */
@@ -93,7 +94,7 @@ public final class TargetSyncer {
         this(charts, kubernetes(clusters), board, metrics, clock, notices);
     }
 
-    private TargetSyncer(io.driftless.render.ChartCatalogue charts, Function<String, TargetCluster> clusters,
+    private TargetSyncer(io.driftless.render.ChartCatalogue charts, Function<Target, TargetCluster> clusters,
                          StatusBoard board, Metrics metrics, Clock clock, Consumer<Notice> notices) {
         this.notices = notices;
         this.planner = new TargetPlanner(charts, clusters, metrics, clock);
@@ -167,7 +168,7 @@ public final class TargetSyncer {
     public String retire(Target target) {
         synchronized (lock(target)) {
             try {
-                TargetCluster side = clusters.apply(target.cluster().name());
+                TargetCluster side = clusters.apply(target);
                 String namespace = target.release().namespace();
                 InventoryStore.Inventory inventory = side.loadInventory(namespace, target.release().name());
                 Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
@@ -208,7 +209,7 @@ public final class TargetSyncer {
         Instant started = clock.instant();
         String cluster = target.cluster().name();
         String release = target.release().name();
-        TargetCluster side = clusters.apply(cluster);
+        TargetCluster side = clusters.apply(target);
         String unavailable = side.unavailable(started);
         if (unavailable != null) {
             return fail(target, snapshot, started, unavailable);
@@ -223,11 +224,11 @@ public final class TargetSyncer {
             ReleaseSpec.SyncPolicy policy = target.release().syncPolicy();
             if (plan.isRefused()) {
                 return finish(target, snapshot, started, SyncResult.REFUSED, null, plan.refused().message(), rendered.warnings(), plan,
-                        live == null ? null : health(cluster, desired, live, null, rendered));
+                        live == null ? null : health(side, desired, live, null, rendered));
             }
             if (!write || policy.dryRun()) {
                 return finish(target, snapshot, started, SyncResult.SUCCESS, null, null, rendered.warnings(), plan,
-                        health(cluster, desired, live, null, rendered));
+                        health(side, desired, live, null, rendered));
             }
             ChangeSet changes = null;
             Set<ObjectRef> pruned = Set.of();
@@ -248,7 +249,7 @@ public final class TargetSyncer {
                 side.saveInventory(target.release().namespace(), release, snapshot.commit(), next,
                         !inventory.equals(InventoryStore.Inventory.EMPTY));
             }
-            Health.Report health = health(cluster, desired, live, changes, rendered);
+            Health.Report health = health(side, desired, live, changes, rendered);
             if (changes == null) {
                 return finish(target, snapshot, started, SyncResult.SUCCESS, null, null, rendered.warnings(), plan, health);
             }
@@ -388,10 +389,18 @@ public final class TargetSyncer {
         return namespaces;
     }
 
-    /** Each cluster of a fleet as the Kubernetes side of the pipeline. */
-    private static Function<String, TargetCluster> kubernetes(ClusterConnections clusters) {
+    /**
+     * Each cluster of a fleet as the Kubernetes side of the pipeline, as each target's tenant sees it (its requests
+     * made as the tenant's ServiceAccount, where it has one).
+     */
+    private static Function<Target, TargetCluster> kubernetes(ClusterConnections clusters) {
         Map<String, TargetCluster> sides = new ConcurrentHashMap<>();
-        return name -> sides.computeIfAbsent(name, n -> new KubeTargetCluster(n, clusters));
+        return target -> {
+            var account = target.release().tenant().serviceAccount();
+            String user = account == null ? null : account.username();
+            return sides.computeIfAbsent(target.cluster().name() + "|" + user,
+                    k -> new KubeTargetCluster(target.cluster().name(), clusters, user));
+        };
     }
 
     private TargetStatus finish(Target target, Snapshot snapshot, Instant started, SyncResult result, ChangeSet changes,
@@ -423,6 +432,9 @@ public final class TargetSyncer {
         List<String> blockedPrunes = applied ? blockedPrunes(cluster, release, plan) : List.of();
         if (plan != null && plan.isRefused() && plan.refused().reason() == Refusal.Reason.EMPTY_RENDER) {
             metrics.pruneBlocked(cluster, release, PruneBlock.EMPTY_RENDER.label());
+        }
+        if (plan != null && plan.isRefused()) {
+            plan.refused().objects().forEach(o -> metrics.objectRefused(cluster, release, o.rule().label()));
         }
         List<ChangeSet.Entry> changeLines = applied ? changes.entries().stream()
                 .filter(e -> e.outcome() != ChangeSet.Outcome.UNCHANGED).toList() : List.of();
@@ -460,7 +472,7 @@ public final class TargetSyncer {
         } else {
             LOG.info(line, target.id(), notice.type(), revision, notice.message());
         }
-        clusters.apply(target.cluster().name()).record(notice);
+        clusters.apply(target).record(notice);
         notices.accept(notice);
     }
 
@@ -488,13 +500,13 @@ public final class TargetSyncer {
     }
 
     /** Health of the rendered objects from the live state read at the start of this sync. */
-    private Health.Report health(String cluster, List<Map<String, Object>> desired,
+    private static Health.Report health(TargetCluster side, List<Map<String, Object>> desired,
                                  Map<ObjectRef, Map<String, Object>> live, ChangeSet changes, Chart.Rendered rendered) {
         Set<ObjectRef> touched = changes == null ? Set.of() : changes.entries().stream()
                 .filter(e -> e.outcome() == ChangeSet.Outcome.CREATED || e.outcome() == ChangeSet.Outcome.CONFIGURED)
                 .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
         return Health.assess(desired.stream().filter(d -> !Planner.isHook(d)).map(Planner::refOf).toList(), live,
-                touched, rendered.healthHints(), clusters.apply(cluster).pods());
+                touched, rendered.healthHints(), side.pods());
     }
 
     private static String describe(KubernetesClientException e) {

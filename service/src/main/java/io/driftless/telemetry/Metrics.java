@@ -47,6 +47,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  *                                                               commit stayed the same (someone or something changed them)
  * driftless_prunes_blocked_total{cluster,release,reason}        counter, reason = max_share|empty_render|not_owned|annotation|
  *                                                               prune_disabled|pvc
+ * driftless_objects_refused_total{cluster,release,rule}        counter, objects a sync refused to write (nothing of it was
+ *                                                               written), rule = namespace|cluster_scoped_kind|denied_kind|
+ *                                                               reserved_name|not_owned
  * driftless_cluster_reachable{cluster}                          gauge, 1 when the last request to the API server got an answer
  * driftless_kubernetes_requests_total{cluster,verb,code}        counter, verb = get|post|put|patch|delete, code = HTTP status
  *                                                               or "error" (no answer); retries count once each
@@ -74,6 +77,7 @@ public final class Metrics implements AutoCloseable {
     public static final String SOURCE_INFO = "driftless.source.info";
     public static final String DRIFT_EVENTS = "driftless.drift.events";
     public static final String PRUNES_BLOCKED = "driftless.prunes.blocked";
+    public static final String OBJECTS_REFUSED = "driftless.objects.refused";
     public static final String CLUSTER_REACHABLE = "driftless.cluster.reachable";
     public static final String KUBERNETES_REQUESTS = "driftless.kubernetes.requests";
     public static final String NOTIFICATIONS = "driftless.notifications";
@@ -120,6 +124,19 @@ public final class Metrics implements AutoCloseable {
         PRUNE_BLOCK_REASONS.forEach(reason -> Counter.builder(PRUNES_BLOCKED)
                 .description("Objects not pruned although no longer rendered, by reason")
                 .tags("cluster", cluster, "release", release, "reason", reason).register(registry));
+        for (io.driftless.plan.Refusal.Rule rule : io.driftless.plan.Refusal.Rule.values()) {
+            objectsRefusedCounter(cluster, release, rule.label());
+        }
+    }
+
+    /** An object a sync refused to write, by the rule it broke (a tenant's bounds, a takeover). */
+    public void objectRefused(String cluster, String release, String rule) {
+        objectsRefusedCounter(cluster, release, rule).increment();
+    }
+
+    private Counter objectsRefusedCounter(String cluster, String release, String rule) {
+        return Counter.builder(OBJECTS_REFUSED).description("Objects a sync refused to write, by the rule they broke")
+                .tags("cluster", cluster, "release", release, "rule", rule).register(registry);
     }
 
     /** Creates a source's fetch counters at zero (see {@link #target}). */

@@ -185,13 +185,21 @@ class PlannerTest {
     }
 
     @Test
-    void adoptsAnUnlabelledObjectByAddingOnlyTrackingMetadata() {
-        Map<String, Object> helmInstalled = object("v1", "Service", "web");
+    void adoptsTheSameReleaseInstalledByHelmByAddingOnlyTrackingMetadata() {
+        Map<String, Object> helmInstalled = helmInstalled(object("v1", "Service", "web"));
         Plan plan = Planner.plan(OWNER, List.of(desired("v1", "Service", "web")), live(List.of(helmInstalled)), Set.of(), POLICY);
         assertThat(plan.changes()).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(Action.UPDATE);
-            assertThat(c.diff().drifts()).extracting(d -> d.path()).containsExactly("/metadata/labels", "/metadata/annotations");
+            assertThat(c.diff().drifts()).extracting(d -> d.path()).containsExactly("/metadata/labels",
+                    "/metadata/annotations/driftless.io~1owner");
         });
+    }
+
+    /** As {@code helm install prefect -n data} leaves an object: annotated with its release. */
+    private static Map<String, Object> helmInstalled(Map<String, Object> object) {
+        Tree.asMap(object.get("metadata")).put("annotations", new LinkedHashMap<>(Map.of(
+                "meta.helm.sh/release-name", "prefect", "meta.helm.sh/release-namespace", "data")));
+        return object;
     }
 
     private static Map<String, Object> hook(String image) {
@@ -242,7 +250,8 @@ class PlannerTest {
 
     @Test
     void adoptingAnInstalledReleaseChangesOnlyMetadataAndRunsNoHook() {
-        Map<String, Object> helmInstalled = withSpec(object("apps/v1", "Deployment", "web"), Map.of("replicas", 1));
+        Map<String, Object> helmInstalled = helmInstalled(withSpec(object("apps/v1", "Deployment", "web"),
+                Map.of("replicas", 1)));
         Plan plan = Planner.plan(OWNER, List.of(withSpec(desired("apps/v1", "Deployment", "web"), Map.of("replicas", 1)),
                 hook("v1")), live(List.of(helmInstalled)), Set.of(), POLICY);
         assertThat(actions(plan)).containsExactly("UPDATE Deployment/data/web");
@@ -356,5 +365,48 @@ class PlannerTest {
         assertThat(actions(plan)).containsExactly("UPDATE Secret/data/auth");
         assertThat(plan.changes().get(0).diff().drifts()).singleElement().asString()
                 .startsWith("/data/auth-string: live <redacted hmac:").doesNotContain("admin");
+    }
+
+    @Test
+    void refusesToTakeOverAnObjectDriftlessDidNotCreateAndNamesWhoHasIt() {
+        Map<String, Object> theirs = object("apps/v1", "Deployment", "coredns");
+        Tree.asMap(theirs.get("metadata")).put("labels", Map.of("app.kubernetes.io/managed-by", "kubeadm"));
+        Tree.asMap(theirs.get("metadata")).put("managedFields", List.of(Map.of("manager", "kubeadm"),
+                Map.of("manager", "kubectl-edit")));
+        List<Map<String, Object>> want = List.of(desired("apps/v1", "Deployment", "coredns"),
+                desired("v1", "ConfigMap", "mine"));
+        Plan plan = Planner.plan(OWNER, want, live(List.of(theirs)), Set.of(), POLICY);
+        assertThat(plan.changes()).as("nothing of the sync is written").isEmpty();
+        assertThat(plan.refused().reason()).isEqualTo(Refusal.Reason.NOT_OWNED);
+        assertThat(plan.refused().objects()).singleElement().satisfies(o -> {
+            assertThat(o.ref().toString()).isEqualTo("Deployment/data/coredns");
+            assertThat(o.rule()).isEqualTo(Refusal.Rule.NOT_OWNED);
+            assertThat(o.detail()).isEqualTo("exists and Driftless did not create it (app.kubernetes.io/managed-by="
+                    + "kubeadm, written by kubeadm, kubectl-edit)");
+        });
+        assertThat(plan.refused().message()).contains("set adopt: true on the release");
+
+        Plan adopted = Planner.plan(new Planner.Owner("prefect", "data/prefect", true), want, live(List.of(theirs)),
+                Set.of(), POLICY);
+        assertThat(actions(adopted)).containsExactly("CREATE ConfigMap/data/mine", "UPDATE Deployment/data/coredns");
+    }
+
+    @Test
+    void takesOverTheSameReleaseInstalledByHelmAndItsOwnObjectsWhoseMarksWereRemoved() {
+        Map<String, Object> helm = object("v1", "Service", "web");
+        Tree.asMap(helm.get("metadata")).put("annotations", Map.of("meta.helm.sh/release-name", "prefect",
+                "meta.helm.sh/release-namespace", "data"));
+        Map<String, Object> otherHelm = object("v1", "Service", "api");
+        Tree.asMap(otherHelm.get("metadata")).put("annotations", Map.of("meta.helm.sh/release-name", "other",
+                "meta.helm.sh/release-namespace", "data"));
+        Map<String, Object> unmarked = object("v1", "ConfigMap", "config"); // ours, its marks removed by hand
+        Tree.asMap(unmarked.get("metadata")).put("managedFields", List.of(Map.of("manager", Tracking.FIELD_MANAGER)));
+        List<Map<String, Object>> want = List.of(desired("v1", "Service", "web"), desired("v1", "ConfigMap", "config"));
+        assertThat(actions(Planner.plan(OWNER, want, live(List.of(helm, unmarked)), Set.of(ref(unmarked)), POLICY)))
+                .containsExactly("UPDATE ConfigMap/data/config", "UPDATE Service/data/web");
+        assertThat(Planner.plan(OWNER, want, live(List.of(helm, unmarked)), Set.of(), POLICY).refused().objects())
+                .as("not in the inventory: not known to be ours").extracting(o -> o.ref().name()).containsExactly("config");
+        assertThat(Planner.plan(OWNER, List.of(desired("v1", "Service", "api")), live(List.of(otherHelm)), Set.of(),
+                POLICY).refused().objects()).as("another Helm release's").hasSize(1);
     }
 }

@@ -20,17 +20,21 @@ import io.driftless.plan.Planner;
 import io.driftless.render.Tree;
 import io.fabric8.kubernetes.api.Pluralize;
 
-/** Every kind any golden fixture of the builtin charts renders is covered by the ClusterRole in deploy/. */
+/**
+ * Every kind any golden fixture of the builtin charts renders is covered by the tenant role in deploy/ (what a
+ * tenant's ServiceAccount, or Driftless itself for a fleet without tenants, writes with).
+ */
 class ClusterRoleCoverageTest {
 
     private static final List<String> WRITES = List.of("get", "list", "watch", "create", "update", "patch", "delete");
 
     @Test
-    void theClusterRoleLetsDriftlessReadWatchWriteAndPruneEveryKindTheChartsRender()
+    void theTenantRoleLetsAReleaseReadWatchWriteAndPruneEveryKindTheChartsRender()
             throws IOException, URISyntaxException {
-        Path file = Stream.of(Path.of("../deploy/base/clusterrole.yaml"), Path.of("deploy/base/clusterrole.yaml"))
+        Path file = Stream.of(Path.of("../deploy/base/tenant-clusterrole.yaml"),
+                        Path.of("deploy/base/tenant-clusterrole.yaml"))
                 .filter(Files::isRegularFile).findFirst().orElseThrow();
-        List<Object> rules = Tree.asList(SafeYaml.parse("clusterrole.yaml", Files.readAllBytes(file)).asMap()
+        List<Object> rules = Tree.asList(SafeYaml.parse("tenant-clusterrole.yaml", Files.readAllBytes(file)).asMap()
                 .get("rules"));
         Set<String> kinds = new TreeSet<>();
         Path root = Path.of(ClusterRoleCoverageTest.class.getResource("/render").toURI());

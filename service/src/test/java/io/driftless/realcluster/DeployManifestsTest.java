@@ -63,7 +63,9 @@ class DeployManifestsTest {
             if (Files.isDirectory(path)) {
                 found.addAll(resources(path));
             } else {
-                found.add(Serialization.unmarshal(Files.readString(path)));
+                for (String doc : Files.readString(path).split("(?m)^---$")) {
+                    found.add(Serialization.unmarshal(doc));
+                }
             }
         }
         return found;
@@ -92,6 +94,22 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theSingleTeamOverlayGrantsTheTenantRoleEverywhere() throws IOException {
+        Path overlay = deploy.resolve("single-team");
+        assertThat(listed(overlay, "resources")).containsExactly("../base", "clusterrolebinding.yaml");
+        assertThat(manifests(overlay)).containsExactly("clusterrolebinding.yaml");
+        io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding binding = Serialization.unmarshal(
+                Files.readString(overlay.resolve("clusterrolebinding.yaml")));
+        assertThat(binding.getRoleRef().getName()).isEqualTo("driftless-tenant");
+        assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+            assertThat(s.getName()).isEqualTo("driftless");
+            assertThat(s.getNamespace()).isEqualTo("driftless");
+        });
+        assertThat(objects).filteredOn(o -> o.getKind().equals("ClusterRole")).extracting(o -> o.getMetadata()
+                .getName()).containsExactlyInAnyOrder("driftless", "driftless-tenant");
+    }
+
+    @Test
     void selectorsPortsAndProbesLineUp() {
         Deployment deployment = one(Deployment.class);
         assertThat(deployment.getSpec().getReplicas()).as("the base runs one; the HA overlay two").isOne();
@@ -116,8 +134,10 @@ class DeployManifestsTest {
         ClusterRoleBinding binding = one(ClusterRoleBinding.class);
         assertThat(binding.getSubjects().get(0).getName())
                 .isEqualTo(deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+        // Driftless's own objects in its namespace; the example tenant's (its ServiceAccount and binding) in its own
         assertThat(objects).filteredOn(o -> !o.getKind().startsWith("Cluster") && !o.getKind().equals("Namespace"))
-                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isEqualTo("driftless"));
+                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isEqualTo(
+                        o.getMetadata().getName().equals("driftless-deployer") ? "prefect" : "driftless"));
     }
 
     @Test

@@ -23,9 +23,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * Least privilege, proven: Driftless runs with the token of its service account bound only to the ClusterRole in
- * {@code deploy/base/}, and a full sync (every kind the charts render, RBAC objects included), a prune, a hook run, a
- * lease round and its Events go through without one request denied.
+ * Least privilege, proven for a fleet without tenants: Driftless runs with the token of its service account bound
+ * only to the ClusterRoles of {@code deploy/base/} and the single-team binding of {@code deploy/single-team/} (the
+ * tenant role, everywhere), and a full sync (every kind the charts render, RBAC objects included), a prune, a hook
+ * run, a lease round and its Events go through without one request denied. {@link RealTenancyIT} proves the base
+ * alone with tenants.
  */
 @RealCluster
 class RealRbacIT {
@@ -33,27 +35,50 @@ class RealRbacIT {
     @TempDir
     Path tmp;
 
-    private static Path deploy(String file) {
-        return List.of(Path.of("../deploy/base", file), Path.of("deploy/base", file)).stream()
+    /** A file of deploy/ ({@code base/clusterrole.yaml}). */
+    static Path deploy(String file) {
+        return List.of(Path.of("../deploy", file), Path.of("deploy", file)).stream()
                 .filter(Files::isRegularFile).findFirst().orElseThrow();
     }
 
-    private static double requests(OneTarget t, String code) {
-        return t.metrics().scrape().lines().filter(l -> l.startsWith("driftless_kubernetes_requests_total{"))
+    /** Creates (or updates) every object of a file of deploy/ as the cluster's admin. */
+    static void apply(KubernetesClient admin, String file) throws java.io.IOException {
+        try (FileInputStream in = new FileInputStream(deploy(file).toFile())) {
+            for (HasMetadata o : admin.load(in).items()) {
+                admin.resource(o).createOr(existing -> existing.update());
+            }
+        }
+    }
+
+    /** The requests of a service's metrics that were answered with this HTTP status. */
+    static double requests(io.driftless.telemetry.Metrics metrics, String code) {
+        return metrics.scrape().lines().filter(l -> l.startsWith("driftless_kubernetes_requests_total{"))
                 .filter(l -> l.contains("code=\"" + code + "\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
+    private static double requests(OneTarget t, String code) {
+        return requests(t.metrics(), code);
+    }
+
     @Test
-    void everythingASyncDoesIsAllowedByTheDeployedClusterRoleAlone(RealCluster.ControlPlane plane) throws Exception {
+    void everythingASyncDoesIsAllowedByTheDeployedClusterRolesAlone(RealCluster.ControlPlane plane) throws Exception {
         try (KubernetesClient admin = plane.admin()) {
-            for (String file : List.of("clusterrole.yaml", "clusterrolebinding.yaml")) {
-                try (FileInputStream in = new FileInputStream(deploy(file).toFile())) {
-                    for (HasMetadata o : admin.load(in).items()) {
-                        admin.resource(o).createOr(existing -> existing.update());
-                    }
-                }
+            for (String file : List.of("base/clusterrole.yaml", "base/clusterrolebinding.yaml",
+                    "base/tenant-clusterrole.yaml", "single-team/clusterrolebinding.yaml")) {
+                apply(admin, file);
             }
+            try {
+                syncsPrunesHooksLeasesAndEvents(plane, admin);
+            } finally { // the control plane is shared: RealTenancyIT needs Driftless without the tenant role
+                admin.rbac().clusterRoleBindings().withName("driftless-single-team").delete();
+            }
+        }
+    }
+
+    private void syncsPrunesHooksLeasesAndEvents(RealCluster.ControlPlane plane, KubernetesClient admin)
+            throws Exception {
+        {
             String kubeconfig = "kubeconfig: " + plane.driftlessKubeconfig();
             // the legacy chart: Roles, RoleBindings, Ingress, StatefulSet, Jobs
             try (OneTarget legacy = new OneTarget(tmp.resolve("legacy"), "prefect-server-legacy", "2022.09.23",

@@ -3,9 +3,18 @@ package io.driftless.config;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The whole configuration: where values come from, which clusters exist, what runs where, who hears of it. */
+/**
+ * The whole configuration: where values come from, which clusters exist, what runs where, who hears of it, and the
+ * tenants that share it (none: one implicit admin tenant).
+ */
 public record Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
-                    List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets) {
+                    List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets,
+                    List<TenantSpec> tenants) {
+
+    public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
+                 List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets) {
+        this(sources, clusters, releases, notifications, highAvailability, pruneRemovedTargets, List.of());
+    }
 
     public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
                  List<NotifierSpec> notifications, HighAvailability highAvailability) {

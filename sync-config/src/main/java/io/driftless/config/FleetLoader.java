@@ -82,7 +82,7 @@ public final class FleetLoader {
         List<Problem> problems = new ArrayList<>();
         Cursor root = new Cursor(doc, "", doc.asMap(), problems);
         root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases", "notifications", "highAvailability",
-                "pruneRemovedTargets");
+                "pruneRemovedTargets", "tenants");
         String apiVersion = root.string("apiVersion", "driftless.io/v1alpha1");
         if (!"driftless.io/v1alpha1".equals(apiVersion)) {
             root.problem("apiVersion", "unsupported '" + apiVersion + "'; expected driftless.io/v1alpha1");
@@ -96,8 +96,14 @@ public final class FleetLoader {
         eachItem(root, "sources", c -> sources.add(source(c, base)));
         List<ClusterSpec> clusters = new ArrayList<>();
         eachItem(root, "clusters", c -> clusters.add(cluster(c, base)));
+        List<TenantSpec> tenants = new ArrayList<>();
+        eachItem(root, "tenants", c -> tenants.add(Tenants.tenant(c)));
         List<ReleaseSpec> releases = new ArrayList<>();
-        eachItem(root, "releases", c -> releases.add(release(c, base)));
+        List<String> tenantOf = new ArrayList<>();
+        eachItem(root, "releases", c -> {
+            releases.add(release(c, base));
+            tenantOf.add(c.string("tenant", null));
+        });
         List<NotifierSpec> notifiers = new ArrayList<>();
         eachItem(root, "notifications", c -> notifiers.add(notifier(c)));
         boolean pruneRemovedTargets = root.bool("pruneRemovedTargets", false);
@@ -116,6 +122,7 @@ public final class FleetLoader {
         unique(doc, problems, "clusters", clusters.stream().map(ClusterSpec::name).toList());
         unique(doc, problems, "releases", releases.stream().map(ReleaseSpec::name).toList());
         unique(doc, problems, "notifications", notifiers.stream().map(NotifierSpec::name).toList());
+        unique(doc, problems, "tenants", tenants.stream().map(TenantSpec::name).toList());
         Set<String> sourceNames = new HashSet<>(sources.stream().map(SourceSpec::name).toList());
         Set<String> clusterNames = new HashSet<>(clusters.stream().map(ClusterSpec::name).toList());
         if (ha.enabled() && !clusterNames.contains(ha.cluster())) {
@@ -153,11 +160,12 @@ public final class FleetLoader {
                 }
             }
         }
+        List<ReleaseSpec> owned = Tenants.assign(doc, problems, tenants, releases, tenantOf, sources, clusters);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        Fleet fleet = new Fleet(List.copyOf(sources), List.copyOf(clusters), List.copyOf(releases),
-                List.copyOf(notifiers), ha, pruneRemovedTargets);
+        Fleet fleet = new Fleet(List.copyOf(sources), List.copyOf(clusters), owned, List.copyOf(notifiers), ha,
+                pruneRemovedTargets, List.copyOf(tenants));
         if (fleet.targets().isEmpty()) {
             String key = releases.isEmpty() ? "releases" : "releases[0].clusters";
             throw new ConfigException(doc.problem(key, releases.isEmpty() ? "the fleet declares no release: there is "
@@ -205,11 +213,11 @@ public final class FleetLoader {
                 : List.copyOf(events), tokenEnv, c.origin());
     }
 
-    private interface ItemReader {
+    interface ItemReader {
         void read(Cursor item);
     }
 
-    private static void eachItem(Cursor parent, String name, ItemReader reader) {
+    static void eachItem(Cursor parent, String name, ItemReader reader) {
         List<Object> items = parent.list(name);
         for (int i = 0; i < items.size(); i++) {
             Cursor c = parent.item(name, i, items.get(i));
@@ -219,7 +227,7 @@ public final class FleetLoader {
         }
     }
 
-    private static void unique(SafeYaml.Document doc, List<Problem> problems, String list, List<String> names) {
+    static void unique(SafeYaml.Document doc, List<Problem> problems, String list, List<String> names) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
@@ -229,7 +237,7 @@ public final class FleetLoader {
         }
     }
 
-    private static String dnsLabel(Cursor c, String key, int max) {
+    static String dnsLabel(Cursor c, String key, int max) {
         String v = c.required(key);
         if (v != null && (v.length() > max || !DNS_LABEL.matcher(v).matches())) {
             c.problem(key, "'" + v + "' must be a lowercase DNS label (a-z, 0-9, '-') of at most "
@@ -360,7 +368,8 @@ public final class FleetLoader {
     }
 
     private static ReleaseSpec release(Cursor c, Path base) {
-        c.allowOnly("name", "namespace", "chart", "source", "values", "clusters", "syncPolicy", "ignoreDifferences");
+        c.allowOnly("name", "namespace", "chart", "source", "values", "clusters", "syncPolicy", "ignoreDifferences",
+                "tenant", "adopt");
         String name = dnsLabel(c, "name", 53);
         String namespace = dnsLabel(c, "namespace", 63);
         ReleaseSpec.ChartRef chart = null;
@@ -423,13 +432,7 @@ public final class FleetLoader {
                         l.bool("optional", false), l.origin()));
             }
         }
-        ReleaseSpec.ClusterSelector selector = ReleaseSpec.ClusterSelector.ALL;
-        Cursor sel = c.child("clusters");
-        if (sel != null) {
-            sel.allowOnly("names", "matchLabels");
-            List<String> names = sel.list("names").stream().map(String::valueOf).toList();
-            selector = new ReleaseSpec.ClusterSelector(names, Map.copyOf(sel.stringMap("matchLabels")));
-        }
+        ReleaseSpec.ClusterSelector selector = selector(c.child("clusters"));
         ReleaseSpec.SyncPolicy policy = ReleaseSpec.SyncPolicy.DEFAULT;
         Cursor sp = c.child("syncPolicy");
         if (sp != null) {
@@ -468,7 +471,17 @@ public final class FleetLoader {
             c.problem("values", "a folder of manifests takes no values (they are applied as they are)");
         }
         return new ReleaseSpec(name, namespace, chart, source, List.copyOf(layers), selector, policy, List.copyOf(ignores),
-                c.origin());
+                c.origin(), TenantSpec.ADMIN, c.bool("adopt", false));
+    }
+
+    /** {@code names} and/or {@code matchLabels}; every cluster when absent. */
+    static ReleaseSpec.ClusterSelector selector(Cursor sel) {
+        if (sel == null) {
+            return ReleaseSpec.ClusterSelector.ALL;
+        }
+        sel.allowOnly("names", "matchLabels");
+        List<String> names = sel.list("names").stream().map(String::valueOf).toList();
+        return new ReleaseSpec.ClusterSelector(names, Map.copyOf(sel.stringMap("matchLabels")));
     }
 
     /** Values paths are repository-relative: no absolute paths, no escaping with '..'. */

@@ -3,10 +3,28 @@ package io.driftless.config;
 import java.util.List;
 import java.util.Map;
 
-/** A chart installed with layered values on every cluster its selector picks. */
+/**
+ * A chart installed with layered values on every cluster its selector picks.
+ *
+ * @param tenant whose release it is ({@link TenantSpec#ADMIN} in a fleet without tenants)
+ * @param adopt  whether it may take over live objects it renders that Driftless did not create
+ */
 public record ReleaseSpec(String name, String namespace, ChartRef chart, String source,
                           List<ValuesLayer> values, ClusterSelector clusters, SyncPolicy syncPolicy,
-                          List<IgnoreRule> ignoreDifferences, Origin origin) {
+                          List<IgnoreRule> ignoreDifferences, Origin origin, TenantSpec tenant, boolean adopt) {
+
+    public ReleaseSpec(String name, String namespace, ChartRef chart, String source, List<ValuesLayer> values,
+                       ClusterSelector clusters, SyncPolicy syncPolicy, List<IgnoreRule> ignoreDifferences,
+                       Origin origin) {
+        this(name, namespace, chart, source, values, clusters, syncPolicy, ignoreDifferences, origin,
+                TenantSpec.ADMIN, false);
+    }
+
+    /** The same release, of another tenant. */
+    ReleaseSpec withTenant(TenantSpec owner) {
+        return new ReleaseSpec(name, namespace, chart, source, values, clusters, syncPolicy, ignoreDifferences, origin,
+                owner, adopt);
+    }
 
     /**
      * Differences that are not drift: fields under {@code jsonPointers}, or fields last written by one of

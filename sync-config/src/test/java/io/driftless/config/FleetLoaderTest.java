@@ -399,4 +399,95 @@ class FleetLoaderTest {
         assertThat(parse(VALID.replace("tokenEnv: TOKEN", "passwordFile: /run/pw")).sources().get(0).auth()
                 .passwordFile()).isEqualTo("/run/pw");
     }
+
+    private static final String TENANTS = """
+            sources:
+              - {name: team-a-values, url: https://git.example.com/a.git}
+              - {name: team-b-values, url: https://git.example.com/b.git}
+            clusters:
+              - {name: dev, inCluster: true, labels: {env: dev}}
+              - {name: prod, inCluster: true, labels: {env: prod}}
+            tenants:
+              - name: team-a
+                sources: [{name: team-a-values, paths: ["apps/team-a/**"]}]
+                destinations: [{clusters: {matchLabels: {env: prod}}, namespaces: ["team-a", "team-a-*"]}]
+                clusterResources: []
+                namespacedResourcesDenied: [{group: rbac.authorization.k8s.io, kind: "*"}]
+                serviceAccount: {namespace: team-a, name: driftless-deployer}
+              - name: team-b
+                sources: [{name: team-b-values}, {repository: "https://charts.example.com/**"}]
+                destinations: [{namespaces: ["team-b"]}]
+                clusterResources: [{group: "", kind: Namespace}]
+            releases:
+              - name: shop
+                tenant: team-a
+                namespace: team-a-shop
+                chart: {path: apps/team-a/charts/shop}
+                source: team-a-values
+                values: ["apps/team-a/shop/{cluster}.yaml"]
+                clusters: {names: [prod]}
+              - name: db
+                tenant: team-b
+                namespace: team-b
+                chart: {repository: https://charts.example.com/stable, name: db, version: 1.0.0}
+                source: team-b-values
+                values: [db.yaml]
+                adopt: true
+            """;
+
+    @Test
+    void tenantsAreReadAndEachReleaseCarriesItsTenant() {
+        Fleet fleet = parse(TENANTS);
+        assertThat(fleet.tenants()).extracting(TenantSpec::name).containsExactly("team-a", "team-b");
+        ReleaseSpec shop = fleet.releases().get(0);
+        TenantSpec a = shop.tenant();
+        assertThat(a.name()).isEqualTo("team-a");
+        assertThat(a.serviceAccount().username()).isEqualTo("system:serviceaccount:team-a:driftless-deployer");
+        ClusterSpec prod = fleet.clusters().get(1);
+        ClusterSpec dev = fleet.clusters().get(0);
+        assertThat(a.admitsNamespace(prod, "team-a")).isTrue();
+        assertThat(a.admitsNamespace(prod, "team-a-shop")).isTrue();
+        assertThat(a.admitsNamespace(prod, "team-b")).isFalse();
+        assertThat(a.admitsNamespace(dev, "team-a")).as("team-a has no destination on dev").isFalse();
+        assertThat(a.admitsPath("team-a-values", "apps/team-a/shop/prod.yaml")).isTrue();
+        assertThat(a.admitsPath("team-a-values", "apps/team-b/x.yaml")).isFalse();
+        assertThat(a.admitsPath("team-b-values", "apps/team-a/x.yaml")).isFalse();
+        assertThat(a.admitsClusterScoped("rbac.authorization.k8s.io", "ClusterRole")).isFalse();
+        assertThat(a.deniesNamespaced("rbac.authorization.k8s.io", "RoleBinding")).isTrue();
+        assertThat(a.deniesNamespaced("apps", "Deployment")).isFalse();
+        assertThat(shop.adopt()).isFalse();
+        ReleaseSpec db = fleet.releases().get(1);
+        assertThat(db.tenant().serviceAccount()).isNull();
+        assertThat(db.tenant().admitsClusterScoped("", "Namespace")).isTrue();
+        assertThat(db.adopt()).isTrue();
+        assertThat(parse(VALID).releases().get(0).tenant()).isSameAs(TenantSpec.ADMIN);
+    }
+
+    @Test
+    void aReleaseThatLeavesItsTenantIsRefusedWithItsFileAndLine() {
+        assertThat(problems(TENANTS.replace("namespace: team-a-shop", "namespace: kube-system")))
+                .containsExactly("fleet.yaml:21: releases[0].namespace: tenant team-a may not write to namespace "
+                        + "kube-system of cluster prod (its destinations there: [team-a, team-a-*])");
+        assertThat(problems(TENANTS.replace("clusters: {names: [prod]}", "clusters: {names: [dev, prod]}")))
+                .containsExactly("fleet.yaml:25: releases[0].clusters: tenant team-a may not write to cluster dev "
+                        + "(no destination of the tenant selects it)");
+        assertThat(problems(TENANTS.replace("values: [\"apps/team-a/shop/{cluster}.yaml\"]",
+                "values: [apps/team-b/secrets.yaml]"))).singleElement().asString()
+                .contains("tenant team-a may not read apps/team-b/secrets.yaml of source team-a-values");
+        assertThat(problems(TENANTS.replace("chart: {path: apps/team-a/charts/shop}", "chart: {path: charts/shop}")))
+                .singleElement().asString().contains("releases[0].chart: tenant team-a may not read charts/shop");
+        assertThat(problems(TENANTS.replace("source: team-a-values\n", "source: team-b-values\n")))
+                .anySatisfy(p -> assertThat(p).contains("tenant team-a may not read"));
+        assertThat(problems(TENANTS.replace("https://charts.example.com/stable", "https://evil.example.com/c")))
+                .singleElement().asString().contains("releases[1].chart.repository: tenant team-b may not render "
+                        + "charts from https://evil.example.com/c");
+        assertThat(problems(TENANTS.replace("    tenant: team-a\n", ""))).singleElement().asString()
+                .contains("releases[0]: the fleet declares tenants: name the release's tenant");
+        assertThat(problems(TENANTS.replace("tenant: team-a\n", "tenant: team-c\n"))).singleElement().asString()
+                .contains("releases[0].tenant: unknown tenant 'team-c'");
+        assertThat(problems(TENANTS.replace("destinations: [{namespaces: [\"team-b\"]}]", "destinations: []")))
+                .anySatisfy(p -> assertThat(p).contains("tenants[1].destinations: a tenant needs at least one"));
+        assertThat(problems(TENANTS.replace("{group: \"\", kind: Namespace}", "{kind: Namespace}")))
+                .anySatisfy(p -> assertThat(p).contains("tenants[1].clusterResources[0].group: is required"));
+    }
 }
