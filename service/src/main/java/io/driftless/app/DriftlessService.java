@@ -30,9 +30,14 @@ public final class DriftlessService implements AutoCloseable {
     /** How the service runs; {@code httpPort} 0 picks a free port. */
     /** @param apiCredentials who may call the mutating HTTP endpoints */
     /** @param tls the PEM certificate and key of HTTPS, or null for plain HTTP */
-    /** @param helm the limits of Helm renders (see {@link io.driftless.render.helm.HelmSandbox}) */
+    /**
+     * @param helm                the limits of Helm renders (see {@link io.driftless.render.helm.HelmSandbox})
+     * @param allowKubeconfigExec whether kubeconfig files may run credential commands (exec plugins) or use auth
+     *                            providers
+     */
     public record Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
-                           ApiCredentials apiCredentials, Tls tls, io.driftless.render.helm.HelmSandbox.Limits helm) {
+                           ApiCredentials apiCredentials, Tls tls, io.driftless.render.helm.HelmSandbox.Limits helm,
+                           boolean allowKubeconfigExec) {
 
         /** A PEM certificate (chain) and its private key. */
         public record Tls(Path cert, Path key) {
@@ -46,7 +51,7 @@ public final class DriftlessService implements AutoCloseable {
         public Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
                         ApiCredentials apiCredentials, Tls tls) {
             this(stateDir, httpHost, httpPort, parallelism, env, apiCredentials, tls,
-                    io.driftless.render.helm.HelmSandbox.Limits.DEFAULT);
+                    io.driftless.render.helm.HelmSandbox.Limits.DEFAULT, false);
         }
 
         /**
@@ -97,7 +102,7 @@ public final class DriftlessService implements AutoCloseable {
 
     /** Starts everything; blocks until the HTTP server listens. */
     public static DriftlessService start(Fleet fleet, Settings settings) {
-        return start(fleet, settings, new ClusterConnections(fleet.clusters()));
+        return start(fleet, settings, new ClusterConnections(fleet.clusters(), settings.allowKubeconfigExec()));
     }
 
     public static DriftlessService start(Fleet fleet, Settings settings, ClusterConnections clusters) {
@@ -201,7 +206,7 @@ public final class DriftlessService implements AutoCloseable {
         }
         List<String> opening = new java.util.ArrayList<>(change.addedClusters());
         opening.addAll(change.changedClusters());
-        next.clusters().stream().filter(c -> opening.contains(c.name())).forEach(ClusterConnections::check);
+        next.clusters().stream().filter(c -> opening.contains(c.name())).forEach(clusters::check);
         Map<String, GitSource> opened = new LinkedHashMap<>();
         try {
             for (SourceSpec spec : next.sources()) {

@@ -93,9 +93,11 @@ final class FleetReloads implements AutoCloseable {
 
     /**
      * The fleet file in Git: fetched on the source's poll interval, its commit is its revision. Local paths in it
-     * (kubeconfig files) resolve against the folder of the file that points to it.
+     * (kubeconfig files) resolve against the folder of the file that points to it; what it may name on the host is
+     * what {@code trust} allows.
      */
-    static Origin git(FleetSource pointer, Path pointerFile, Path cacheRoot, Map<String, String> env) {
+    static Origin git(FleetSource pointer, Path pointerFile, Path cacheRoot, Map<String, String> env,
+                      io.driftless.config.FleetTrust trust) {
         GitSource source = new GitSource(pointer.source(), cacheRoot, env);
         return new Origin() {
             @Override
@@ -120,7 +122,7 @@ final class FleetReloads implements AutoCloseable {
             @Override
             public Fleet parse(Read read) {
                 return CHARTS.requireKnownCharts(FleetLoader.parse(read.fileName(), read.content(),
-                        pointerFile.toAbsolutePath().getParent()));
+                        pointerFile.toAbsolutePath().getParent(), trust));
             }
 
             @Override

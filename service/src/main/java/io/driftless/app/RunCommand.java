@@ -33,6 +33,18 @@ final class RunCommand implements Callable<Integer> {
             description = "Seconds between checks of the fleet file for a change (default: ${DEFAULT-VALUE}).")
     int checkSeconds;
 
+    @Option(names = "--fleet-env-prefix", description = "A fleet read from Git (fleetSource) may name environment "
+            + "variables for credentials whose names start with this (repeatable); by default it may name none.")
+    java.util.List<String> fleetEnvPrefixes = new java.util.ArrayList<>();
+
+    @Option(names = "--fleet-secrets-dir", description = "A fleet read from Git may name credential files in this "
+            + "folder (mount them there); by default it may name none.")
+    Path fleetSecretsDir;
+
+    @Option(names = "--kubeconfig-dir", description = "A fleet read from Git may name kubeconfig files in this folder, "
+            + "besides the folder of the file that points to it.")
+    Path kubeconfigDir;
+
     @Mixin
     ServiceOptions options;
 
@@ -52,7 +64,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             Optional<FleetSource> pointer = FleetLoader.fleetSource(fleetFile);
             origin = pointer.isPresent()
-                    ? FleetReloads.git(pointer.get(), fleetFile, stateDir.resolve("fleet-cache"), settings.env())
+                    ? FleetReloads.git(pointer.get(), fleetFile, stateDir.resolve("fleet-cache"), settings.env(),
+                    io.driftless.config.FleetTrust.git(fleetEnvPrefixes, fleetSecretsDir, kubeconfigDir))
                     : FleetReloads.file(fleetFile, Duration.ofSeconds(Math.max(1, checkSeconds)));
             read = origin.read();
             fleet = origin.parse(read);

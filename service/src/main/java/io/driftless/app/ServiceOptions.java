@@ -47,6 +47,11 @@ public final class ServiceOptions {
             description = "Helm renderer processes, so renders at once (default: ${DEFAULT-VALUE}).")
     int helmProcesses;
 
+    @Option(names = "--allow-kubeconfig-exec", description = "Let kubeconfig files run credential commands (exec "
+            + "plugins, such as aws or gke-gcloud-auth-plugin) and auth providers; refused by default, since a "
+            + "kubeconfig a fleet names could run anything as this process.")
+    boolean allowKubeconfigExec;
+
     @Option(names = "--log-level", description = "trace, debug, info, warn or error (default: info; warn for the demo).")
     public String logLevel;
 
@@ -86,6 +91,7 @@ public final class ServiceOptions {
         return new DriftlessService.Settings(stateDir, host, httpPort, parallelism, env, credentials,
                 tlsCert == null ? null : new DriftlessService.Settings.Tls(tlsCert, tlsKey),
                 new io.driftless.render.helm.HelmSandbox.Limits(java.time.Duration.ofSeconds(helmTimeout), helmMemory,
-                        io.driftless.render.helm.HelmSandbox.Limits.DEFAULT.maxOutput(), helmProcesses));
+                        io.driftless.render.helm.HelmSandbox.Limits.DEFAULT.maxOutput(), helmProcesses),
+                allowKubeconfigExec);
     }
 }

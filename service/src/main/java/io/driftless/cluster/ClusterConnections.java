@@ -81,8 +81,18 @@ public final class ClusterConnections implements Closeable {
     private final Watches watches = new Watches(this);
 
     private volatile Consumer<String> returned = cluster -> { };
+    private final boolean allowExec;
 
     public ClusterConnections(List<ClusterSpec> clusters) {
+        this(clusters, false);
+    }
+
+    /**
+     * @param allowExec whether kubeconfig files may run commands for credentials (exec plugins) or use auth
+     *                  providers; without it such a kubeconfig is refused (the operator's explicit choice)
+     */
+    public ClusterConnections(List<ClusterSpec> clusters, boolean allowExec) {
+        this.allowExec = allowExec;
         try {
             clusters.forEach(this::add);
         } catch (RuntimeException e) {
@@ -105,7 +115,7 @@ public final class ClusterConnections implements Closeable {
      * Throws what connecting the cluster would throw (an unreadable kubeconfig; an embedded cluster in a build
      * without them), connecting nothing: a reloaded fleet is checked before any of it is applied.
      */
-    public static void check(ClusterSpec spec) {
+    public void check(ClusterSpec spec) {
         switch (spec.connection()) {
             case EMBEDDED -> {
                 if (EmbeddedApiServers.provided().isEmpty()) {
@@ -113,7 +123,7 @@ public final class ClusterConnections implements Closeable {
                 }
             }
             case IN_CLUSTER -> new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build().close();
-            default -> new KubernetesClientBuilder().withConfig(kubeconfig(spec)).build().close();
+            default -> new KubernetesClientBuilder().withConfig(kubeconfig(spec, allowExec)).build().close();
         }
     }
 
@@ -251,7 +261,7 @@ public final class ClusterConnections implements Closeable {
             case IN_CLUSTER:
                 return build(spec, Config.autoConfigure(null));
             default:
-                return build(spec, kubeconfig(spec));
+                return build(spec, kubeconfig(spec, allowExec));
         }
     }
 
@@ -273,7 +283,7 @@ public final class ClusterConnections implements Closeable {
         return config;
     }
 
-    private static Config kubeconfig(ClusterSpec spec) {
+    private static Config kubeconfig(ClusterSpec spec, boolean allowExec) {
         try {
             if (spec.kubeconfig() == null) {
                 return Config.autoConfigure(spec.context());
@@ -282,12 +292,19 @@ public final class ClusterConnections implements Closeable {
             if (!looksLikeKubeconfig(text)) {
                 throw new IllegalStateException(notAKubeconfig(spec));
             }
+            String runs = allowExec ? null : commandOrProvider(text);
+            if (runs != null) {
+                throw new IllegalStateException("cluster '" + spec.name() + "': " + spec.kubeconfig() + " " + runs
+                        + "; Driftless runs no command and no auth provider a kubeconfig names unless started with "
+                        + "--allow-kubeconfig-exec");
+            }
             return Config.fromKubeconfig(spec.context(), text, spec.kubeconfig());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cluster '" + spec.name() + "': cannot read kubeconfig "
                     + spec.kubeconfig() + " (" + e.getClass().getSimpleName() + ")", e);
         } catch (RuntimeException e) {
-            if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).equals(notAKubeconfig(spec))) {
+            if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("cluster '"
+                    + spec.name() + "': " + spec.kubeconfig() + " ")) {
                 throw e;
             }
             // the parser's message quotes the file, which may be anything (a key, a password file): never repeat it
@@ -299,6 +316,29 @@ public final class ClusterConnections implements Closeable {
     private static String notAKubeconfig(ClusterSpec spec) {
         return "cluster '" + spec.name() + "': " + spec.kubeconfig() + " is not a readable kubeconfig (a YAML "
                 + "document of kind Config with clusters, contexts and users)";
+    }
+
+    /**
+     * What a kubeconfig's users would run or call for credentials: an exec plugin (a command run at load and at
+     * every refresh) or an auth provider; null when none does. Only names are told, never the rest of the file.
+     */
+    static String commandOrProvider(String text) {
+        Object doc = io.driftless.config.SafeYaml.parse("kubeconfig", text).value();
+        Object users = doc instanceof Map<?, ?> m ? m.get("users") : null;
+        if (users instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                Object user = list.get(i) instanceof Map<?, ?> u ? u.get("user") : null;
+                if (user instanceof Map<?, ?> fields) {
+                    if (fields.get("exec") != null) {
+                        return "has users[" + i + "].user.exec (a credential plugin: a command)";
+                    }
+                    if (fields.get("auth-provider") != null) {
+                        return "has users[" + i + "].user.auth-provider";
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** A kubeconfig is a YAML mapping of kind Config; anything else is refused before a parser quotes it. */

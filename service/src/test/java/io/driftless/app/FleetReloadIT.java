@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -157,8 +158,10 @@ class FleetReloadIT {
                     fleetSource: {url: %s, path: fleet/fleet.yaml, pollInterval: 1h,
                                   auth: {username: %s, passwordEnv: PW}}
                     """.formatted(git.url(), GitHttpServer.USER));
+            Path secrets = Files.createDirectories(tmp.resolve("fleet-secrets"));
             FleetReloads.Origin origin = FleetReloads.git(FleetLoader.fleetSource(pointer).orElseThrow(), pointer,
-                    tmp.resolve("fleet-cache"), Map.of("PW", GitHttpServer.PASSWORD));
+                    tmp.resolve("fleet-cache"), Map.of("PW", GitHttpServer.PASSWORD),
+                    io.driftless.config.FleetTrust.git(List.of("PW"), secrets, null));
             FleetReloads.Read first = origin.read();
             assertThat(first.fileName()).startsWith("fleet/fleet.yaml@");
             try (DriftlessService service = DriftlessService.start(origin.parse(first), settings());
@@ -178,6 +181,22 @@ class FleetReloadIT {
                 assertThat(status.at("/lastReload/problems").toString()).contains("fleet/fleet.yaml@", ":1", "Lab!");
                 assertThat(status.at("/revision").asText()).as("the running fleet's commit").isEqualTo(commit);
                 assertThat(service.board().all()).hasSize(2);
+
+                // a fleet committer reaches for the service's own secrets and the host's files
+                git.commit("reach out", Map.of("fleet/fleet.yaml", fleet(git, DEV_AND_LAB, """
+                        notifications: [{name: exfiltrate, urlEnv: DRIFTLESS_API_AUTH}]
+                        """).replace("passwordEnv: PW", "passwordFile: /etc/passwd")
+                        .replace("{name: lab, embedded: true}", "{name: lab, kubeconfig: ../state/charts/x/evil.tgz}")));
+                reloads.check();
+                status = fleetStatus(service);
+                assertThat(status.at("/lastReload/result").asText()).isEqualTo("failed");
+                assertThat(status.at("/lastReload/problems").toString()).contains(
+                        "sources[0].auth.passwordFile: a fleet from Git may name files in " + secrets
+                                + " only, not /etc/passwd",
+                        "notifications[0].urlEnv: a fleet from Git may name environment variables starting with PW "
+                                + "only, not DRIFTLESS_API_AUTH",
+                        "clusters[1].kubeconfig: a fleet from Git may name kubeconfig files in " + tmp + " only");
+                assertThat(status.at("/revision").asText()).isEqualTo(commit);
             }
         }
     }

@@ -76,8 +76,16 @@ public final class FleetLoader {
         return java.util.Optional.ofNullable(pointer);
     }
 
-    /** Parses a fleet; relative local paths (kubeconfig, a local source) resolve against {@code base}. */
+    /** Parses a fleet the operator gave; relative local paths (kubeconfig, a local source) resolve against {@code base}. */
     public static Fleet parse(String fileName, byte[] content, Path base) {
+        return parse(fileName, content, base, FleetTrust.OPERATOR);
+    }
+
+    /**
+     * Parses a fleet; relative local paths resolve against {@code base}, and what it may name on the host is what
+     * {@code trust} allows (every reference beyond it a problem at its file:line).
+     */
+    public static Fleet parse(String fileName, byte[] content, Path base, FleetTrust trust) {
         SafeYaml.Document doc = SafeYaml.parse(fileName, content);
         List<Problem> problems = new ArrayList<>();
         Cursor root = new Cursor(doc, "", doc.asMap(), problems);
@@ -161,11 +169,12 @@ public final class FleetLoader {
             }
         }
         List<ReleaseSpec> owned = Tenants.assign(doc, problems, tenants, releases, tenantOf, sources, clusters);
+        Fleet fleet = new Fleet(List.copyOf(sources), List.copyOf(clusters), owned, List.copyOf(notifiers), ha,
+                pruneRemovedTargets, List.copyOf(tenants));
+        problems.addAll(trust.problems(doc, fleet, base));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        Fleet fleet = new Fleet(List.copyOf(sources), List.copyOf(clusters), owned, List.copyOf(notifiers), ha,
-                pruneRemovedTargets, List.copyOf(tenants));
         if (fleet.targets().isEmpty()) {
             String key = releases.isEmpty() ? "releases" : "releases[0].clusters";
             throw new ConfigException(doc.problem(key, releases.isEmpty() ? "the fleet declares no release: there is "
