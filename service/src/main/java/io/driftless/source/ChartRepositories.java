@@ -19,10 +19,8 @@ import javax.net.ssl.SSLContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import io.driftless.config.ConfigException;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
 import io.driftless.config.Urls;
@@ -43,7 +41,8 @@ import io.driftless.render.helm.HelmCharts;
 public final class ChartRepositories implements ChartEngine {
 
     public static final int MAX_CHART_BYTES = 16 * 1024 * 1024;
-    public static final int MAX_INDEX_BYTES = 64 * 1024 * 1024;
+    /** An index is read with the budget of a values file: its size, nodes and aliases ({@link SafeYaml}). */
+    public static final int MAX_INDEX_BYTES = SafeYaml.MAX_BYTES;
 
     private final Path cache;
     private final Map<String, String> env;
@@ -113,7 +112,7 @@ public final class ChartRepositories implements ChartEngine {
         }
         URI repository = uri(ref, ref.repository() + "/");
         URI index = repository.resolve("index.yaml");
-        Map<String, Object> entry = entry(ref, get(ref, index, MAX_INDEX_BYTES, repository));
+        Map<String, Object> entry = entry(ref, index, get(ref, index, MAX_INDEX_BYTES, repository));
         Object urls = entry.get("urls");
         if (!(urls instanceof List<?> list) || list.isEmpty()) {
             throw new SourceException(where(ref) + ": the index lists no URL for this version");
@@ -133,16 +132,14 @@ public final class ChartRepositories implements ChartEngine {
         return archive;
     }
 
+    /** The index's entry of the chart's version; the index read as a values file is, within the same budget. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> entry(ReleaseSpec.ChartRef ref, byte[] index) {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(MAX_INDEX_BYTES);
-        options.setMaxAliasesForCollections(50);
+    private static Map<String, Object> entry(ReleaseSpec.ChartRef ref, URI uri, byte[] index) {
         Object doc;
         try {
-            doc = new Yaml(new SafeConstructor(options)).load(new String(index, StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            throw new SourceException(where(ref) + ": index.yaml is not valid YAML");
+            doc = SafeYaml.parse(HttpFetch.show(uri), index).value();
+        } catch (ConfigException e) {
+            throw new SourceException(where(ref) + ": " + e.getMessage());
         }
         Object entries = doc instanceof Map<?, ?> m ? m.get("entries") : null;
         Object versions = entries instanceof Map<?, ?> e ? e.get(ref.name()) : null;

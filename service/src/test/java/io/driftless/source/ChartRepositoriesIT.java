@@ -463,6 +463,25 @@ class ChartRepositoriesIT {
     }
 
     @Test
+    void anIndexOverTheBudgetOfAValuesFileIsRefusedNamingTheRepositoryAndNotReadToTheEnd() throws Exception {
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        ReleaseSpec.ChartRef endless = new ReleaseSpec.ChartRef("webapp", "1.2.0", null, null, base + "/endless",
+                SourceSpec.GitAuth.NONE);
+        assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("endless"), Map.of()).archive(endless))
+                .isInstanceOf(SourceException.class).hasMessage("chart " + base + "/endless/webapp@1.2.0: " + base
+                        + "/endless/index.yaml is larger than 2097152 bytes; refusing to read more");
+        assertThat(endlessDone.await(20, TimeUnit.SECONDS)).as("the repository saw the reader hang up").isTrue();
+        assertThat(endlessSent.get()).as("bytes the repository could send").isLessThan(16L * 1024 * 1024);
+
+        ReleaseSpec.ChartRef nodes = new ReleaseSpec.ChartRef("webapp", "1.2.0", null, null, base + "/nodes",
+                SourceSpec.GitAuth.NONE);
+        assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("nodes"), Map.of()).archive(nodes))
+                .isInstanceOf(SourceException.class)
+                .hasMessageStartingWith("chart " + base + "/nodes/webapp@1.2.0: " + base + "/nodes/index.yaml:3: ")
+                .hasMessageContaining("expands to more than 200000 nodes");
+    }
+
+    @Test
     void errorsNameTheChartAndWhatWentWrongButNoCredentialAndNoQuery() {
         redirects.put("/stable/archives/moved-1.2.0.tgz", elsewhere() + "/signed/moved.tgz?X-Amz-Credential=AKIA1"
                 + "&X-Amz-Signature=5ignature");
