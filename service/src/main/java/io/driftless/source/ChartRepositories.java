@@ -82,27 +82,54 @@ public final class ChartRepositories implements ChartEngine {
         return helm.render(ref, release, layers, unpack(ref, archive(ref)));
     }
 
-    /** The chart version's archive: from the state folder when it was downloaded before, else downloaded now. */
+    /**
+     * The chart version's archive: from the state folder when it was downloaded before, else downloaded now and
+     * kept once it proved to be a chart. It is kept as {@code <cache>/<key>.tgz} with its checksum beside it in
+     * {@code <key>.tgz.sha256}, the key being the SHA-256 of the repository, name and version: nothing the fleet
+     * says becomes part of a path, so nothing is ever written outside the cache.
+     */
     synchronized byte[] archive(ReleaseSpec.ChartRef ref) {
-        Path file = cache.resolve(sha256(ref.repository().getBytes(StandardCharsets.UTF_8)).substring(0, 16))
-                .resolve(ref.name() + "-" + ref.version() + ".tgz");
-        Path checksum = file.resolveSibling(file.getFileName() + ".sha256");
+        String key = sha256((ref.repository() + "\n" + ref.name() + "\n" + ref.version())
+                .getBytes(StandardCharsets.UTF_8));
+        Path file = cache.resolve(key + ".tgz");
+        Path checksum = cache.resolve(key + ".tgz.sha256");
         try {
-            if (Files.isRegularFile(file) && Files.isRegularFile(checksum)) {
+            if (Files.isRegularFile(file) && Files.isRegularFile(checksum) && Files.size(file) <= MAX_CHART_BYTES) {
                 byte[] kept = Files.readAllBytes(file);
                 if (sha256(kept).equals(Files.readString(checksum).strip())) {
                     return kept;
                 }
             }
             byte[] downloaded = download(ref);
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "chart", ".tmp");
-            Files.write(tmp, downloaded);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(checksum, sha256(downloaded) + "\n");
+            verify(ref, downloaded);
+            Files.createDirectories(cache);
+            keep(file, downloaded);
+            keep(checksum, (sha256(downloaded) + "\n").getBytes(StandardCharsets.UTF_8));
             return downloaded;
         } catch (IOException e) {
             throw new SourceException(where(ref) + ": cannot keep the chart in " + cache + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a file of the cache whole or not at all: a temporary file beside it, then moved over it. */
+    private void keep(Path file, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(cache, "chart", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Refuses what is not a chart before anything of it is written: a gzipped tar that unpacks within the limits
+     * of {@link #unpack} and holds a {@code Chart.yaml} in its chart folder.
+     */
+    private static void verify(ReleaseSpec.ChartRef ref, byte[] archive) {
+        if (!unpack(ref, archive).containsKey("Chart.yaml")) {
+            throw new SourceException(where(ref) + ": the archive holds no Chart.yaml in its chart folder, so it is "
+                    + "not a Helm chart; refusing it");
         }
     }
 

@@ -482,6 +482,43 @@ class ChartRepositoriesIT {
     }
 
     @Test
+    void aChartIsKeptUnderADigestDerivedNameAndNothingIsWrittenOutsideTheCache() throws IOException {
+        Path state = tmp.resolve("state");
+        ChartRepositories repositories = new ChartRepositories(state.resolve("charts"), Map.of("GOOD", PASSWORD));
+        ReleaseSpec.ChartRef climbing = ref("../../x", "1.2.0", "GOOD");
+        assertThat(repositories.archive(climbing)).isEqualTo(archive);
+        String kept = ChartRepositories.sha256((repository() + "\n../../x\n1.2.0").getBytes(StandardCharsets.UTF_8));
+        try (Stream<Path> files = Files.walk(tmp)) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> tmp.relativize(p).toString()))
+                    .containsExactlyInAnyOrder("state/charts/" + kept + ".tgz", "state/charts/" + kept + ".tgz.sha256");
+        }
+        assertThat(repositories.archive(climbing)).isEqualTo(archive);
+        assertThat(requests.get("/stable/archives/webapp-1.2.0.tgz").get()).as("downloaded once").isEqualTo(1);
+    }
+
+    @Test
+    void anArchiveThatIsNotAChartIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Map<String, byte[]> refused = new java.util.LinkedHashMap<>();
+        refused.put("the archive is not a gzipped tar", "<html>a login page</html>".getBytes(StandardCharsets.UTF_8));
+        refused.put("the archive holds no Chart.yaml in its chart folder", tgz(Map.of("webapp/values.yaml",
+                "a: 1\n".getBytes(StandardCharsets.UTF_8))));
+        refused.put("the archive holds webapp/../../../evil, outside its chart", tgz(Map.of("webapp/Chart.yaml",
+                TestCharts.folder("webapp").get("Chart.yaml"), "webapp/../../../evil", new byte[] {1})));
+        int i = 0;
+        for (Map.Entry<String, byte[]> r : refused.entrySet()) {
+            archive = r.getValue();
+            digest = ChartRepositories.sha256(archive); // the index vouches for it: only the contents are wrong
+            Path cache = tmp.resolve("refused" + i++);
+            assertThatThrownBy(() -> new ChartRepositories(cache, Map.of("GOOD", PASSWORD))
+                    .archive(ref("1.2.0", "GOOD"))).as(r.getKey())
+                    .hasMessageStartingWith("chart " + repository() + "/webapp@1.2.0: " + r.getKey());
+            try (Stream<Path> files = Files.walk(tmp)) {
+                assertThat(files.filter(Files::isRegularFile)).as(r.getKey()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void errorsNameTheChartAndWhatWentWrongButNoCredentialAndNoQuery() {
         redirects.put("/stable/archives/moved-1.2.0.tgz", elsewhere() + "/signed/moved.tgz?X-Amz-Credential=AKIA1"
                 + "&X-Amz-Signature=5ignature");
