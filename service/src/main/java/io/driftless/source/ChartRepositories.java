@@ -33,10 +33,23 @@ import io.driftless.render.helm.HelmCharts;
 /**
  * Helm charts from chart repositories ({@code index.yaml} over HTTPS) and OCI registries ({@code oci://},
  * as {@code helm push} stores them), credentials from the environment or a file as for Git sources: each chart
- * version is downloaded once, checked against the digest the index gives,
- * and kept in the state folder with its checksum, so it is never downloaded again; then rendered as a chart
- * in the values repository is. A repository that cannot be reached fails the target with what went wrong, and
- * the last good state stays applied.
+ * version is downloaded once, checked against the digest the index gives, checked to be a chart, and kept in the
+ * state folder with its checksum, so it is never downloaded again; then rendered as a chart in the values
+ * repository is. A repository that cannot be reached fails the target with what went wrong, and the last good
+ * state stays applied.
+ *
+ * <p>What the repository, the fleet's committers and the network cannot do through it:
+ * <ul>
+ * <li>collect the credentials: they go only to the repository's (or registry's) own scheme, host and port, never
+ *     along a redirect to another host ({@link HttpFetch}; a redirect from https to http is refused), and to a
+ *     registry's token service only on the registry's host and port over https ({@link #credentialsForRealm});
+ * <li>exhaust memory: the index is read with the budget of a values file ({@link SafeYaml}: 2 MiB, 200,000 nodes,
+ *     aliases) and no more of it is downloaded; an archive is read up to {@value #MAX_CHART_BYTES} bytes;
+ * <li>write files: an archive is kept under a name derived from the repository, name and version by SHA-256, and
+ *     only after it unpacked as a chart ({@link #unpack}'s limits, a {@code Chart.yaml}).
+ * </ul>
+ * Every message starts with {@code chart <repository>/<name>@<version>} and shows URLs without their query
+ * (signed URLs carry their signature there); no message holds a credential.
  */
 public final class ChartRepositories implements ChartEngine {
 
