@@ -2,16 +2,11 @@ package io.driftless.source;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +14,16 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
+import javax.net.ssl.SSLContext;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import io.driftless.config.ConfigException;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
+import io.driftless.config.Urls;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartCatalogue;
 import io.driftless.render.ChartEngine;
@@ -37,22 +33,34 @@ import io.driftless.render.helm.HelmCharts;
 /**
  * Helm charts from chart repositories ({@code index.yaml} over HTTPS) and OCI registries ({@code oci://},
  * as {@code helm push} stores them), credentials from the environment or a file as for Git sources: each chart
- * version is downloaded once, checked against the digest the index gives,
- * and kept in the state folder with its checksum, so it is never downloaded again; then rendered as a chart
- * in the values repository is. A repository that cannot be reached fails the target with what went wrong, and
- * the last good state stays applied.
+ * version is downloaded once, checked against the digest the index gives, checked to be a chart, and kept in the
+ * state folder with its checksum, so it is never downloaded again; then rendered as a chart in the values
+ * repository is. A repository that cannot be reached fails the target with what went wrong, and the last good
+ * state stays applied.
+ *
+ * <p>What the repository, the fleet's committers and the network cannot do through it:
+ * <ul>
+ * <li>collect the credentials: they go only to the repository's (or registry's) own scheme, host and port, never
+ *     along a redirect to another host ({@link HttpFetch}; a redirect from https to http is refused), and to a
+ *     registry's token service only on the registry's host and port over https ({@link #credentialsForRealm});
+ * <li>exhaust memory: the index is read with the budget of a values file ({@link SafeYaml}: 2 MiB, 200,000 nodes,
+ *     aliases) and no more of it is downloaded; an archive is read up to {@value #MAX_CHART_BYTES} bytes;
+ * <li>write files: an archive is kept under a name derived from the repository, name and version by SHA-256, and
+ *     only after it unpacked as a chart ({@link #unpack}'s limits, a {@code Chart.yaml}).
+ * </ul>
+ * Every message starts with {@code chart <repository>/<name>@<version>} and shows URLs without their query
+ * (signed URLs carry their signature there); no message holds a credential.
  */
 public final class ChartRepositories implements ChartEngine {
 
     public static final int MAX_CHART_BYTES = 16 * 1024 * 1024;
-    public static final int MAX_INDEX_BYTES = 64 * 1024 * 1024;
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** An index is read with the budget of a values file: its size, nodes and aliases ({@link SafeYaml}). */
+    public static final int MAX_INDEX_BYTES = SafeYaml.MAX_BYTES;
 
     private final Path cache;
     private final Map<String, String> env;
     private final HelmCharts helm;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpFetch fetch;
 
     /** @param cache where chart archives are kept ({@code <state>/charts}) */
     public ChartRepositories(Path cache, Map<String, String> env) {
@@ -61,9 +69,19 @@ public final class ChartRepositories implements ChartEngine {
 
     /** @param helm what renders the charts once downloaded */
     public ChartRepositories(Path cache, Map<String, String> env, HelmCharts helm) {
+        this(cache, env, helm, null);
+    }
+
+    /** @param tls the TLS context of the requests (tests trust their own certificate with it) */
+    ChartRepositories(Path cache, Map<String, String> env, SSLContext tls) {
+        this(cache, env, new HelmCharts(), tls);
+    }
+
+    private ChartRepositories(Path cache, Map<String, String> env, HelmCharts helm, SSLContext tls) {
         this.cache = cache;
         this.env = env;
         this.helm = helm;
+        this.fetch = new HttpFetch(tls);
     }
 
     @Override
@@ -77,27 +95,54 @@ public final class ChartRepositories implements ChartEngine {
         return helm.render(ref, release, layers, unpack(ref, archive(ref)));
     }
 
-    /** The chart version's archive: from the state folder when it was downloaded before, else downloaded now. */
+    /**
+     * The chart version's archive: from the state folder when it was downloaded before, else downloaded now and
+     * kept once it proved to be a chart. It is kept as {@code <cache>/<key>.tgz} with its checksum beside it in
+     * {@code <key>.tgz.sha256}, the key being the SHA-256 of the repository, name and version: nothing the fleet
+     * says becomes part of a path, so nothing is ever written outside the cache.
+     */
     synchronized byte[] archive(ReleaseSpec.ChartRef ref) {
-        Path file = cache.resolve(sha256(ref.repository().getBytes(StandardCharsets.UTF_8)).substring(0, 16))
-                .resolve(ref.name() + "-" + ref.version() + ".tgz");
-        Path checksum = file.resolveSibling(file.getFileName() + ".sha256");
+        String key = sha256((ref.repository() + "\n" + ref.name() + "\n" + ref.version())
+                .getBytes(StandardCharsets.UTF_8));
+        Path file = cache.resolve(key + ".tgz");
+        Path checksum = cache.resolve(key + ".tgz.sha256");
         try {
-            if (Files.isRegularFile(file) && Files.isRegularFile(checksum)) {
+            if (Files.isRegularFile(file) && Files.isRegularFile(checksum) && Files.size(file) <= MAX_CHART_BYTES) {
                 byte[] kept = Files.readAllBytes(file);
                 if (sha256(kept).equals(Files.readString(checksum).strip())) {
                     return kept;
                 }
             }
             byte[] downloaded = download(ref);
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "chart", ".tmp");
-            Files.write(tmp, downloaded);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(checksum, sha256(downloaded) + "\n");
+            verify(ref, downloaded);
+            Files.createDirectories(cache);
+            keep(file, downloaded);
+            keep(checksum, (sha256(downloaded) + "\n").getBytes(StandardCharsets.UTF_8));
             return downloaded;
         } catch (IOException e) {
             throw new SourceException(where(ref) + ": cannot keep the chart in " + cache + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a file of the cache whole or not at all: a temporary file beside it, then moved over it. */
+    private void keep(Path file, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(cache, "chart", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Refuses what is not a chart before anything of it is written: a gzipped tar that unpacks within the limits
+     * of {@link #unpack} and holds a {@code Chart.yaml} in its chart folder.
+     */
+    private static void verify(ReleaseSpec.ChartRef ref, byte[] archive) {
+        if (!unpack(ref, archive).containsKey("Chart.yaml")) {
+            throw new SourceException(where(ref) + ": the archive holds no Chart.yaml in its chart folder, so it is "
+                    + "not a Helm chart; refusing it");
         }
     }
 
@@ -105,15 +150,20 @@ public final class ChartRepositories implements ChartEngine {
         if (ref.repository().startsWith("oci://")) {
             return ociDownload(ref);
         }
-        URI index = URI.create(ref.repository() + "/index.yaml");
-        Map<String, Object> entry = entry(ref, get(ref, index, MAX_INDEX_BYTES, true));
+        URI repository = uri(ref, ref.repository() + "/");
+        URI index = repository.resolve("index.yaml");
+        Map<String, Object> entry = entry(ref, index, get(ref, index, MAX_INDEX_BYTES, repository));
         Object urls = entry.get("urls");
         if (!(urls instanceof List<?> list) || list.isEmpty()) {
             throw new SourceException(where(ref) + ": the index lists no URL for this version");
         }
-        URI chart = URI.create(ref.repository() + "/").resolve(String.valueOf(list.get(0)));
-        // credentials go to the repository's own host only, as Helm does without --pass-credentials
-        byte[] archive = get(ref, chart, MAX_CHART_BYTES, sameHost(index, chart));
+        URI chart = repository.resolve(uri(ref, String.valueOf(list.get(0))));
+        if ("https".equals(repository.getScheme()) && "http".equalsIgnoreCase(chart.getScheme())) {
+            throw new SourceException(where(ref) + ": the index gives the archive's URL as plain http ("
+                    + HttpFetch.show(chart) + "); refusing it from an https repository");
+        }
+        // credentials go to the repository's own scheme, host and port only, as Helm does without --pass-credentials
+        byte[] archive = get(ref, chart, MAX_CHART_BYTES, repository);
         Object digest = entry.get("digest");
         if (digest != null && !String.valueOf(digest).equalsIgnoreCase(sha256(archive))) {
             throw new SourceException(where(ref) + ": the archive's SHA-256 is " + sha256(archive) + ", the index "
@@ -122,16 +172,14 @@ public final class ChartRepositories implements ChartEngine {
         return archive;
     }
 
+    /** The index's entry of the chart's version; the index read as a values file is, within the same budget. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> entry(ReleaseSpec.ChartRef ref, byte[] index) {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(MAX_INDEX_BYTES);
-        options.setMaxAliasesForCollections(50);
+    private static Map<String, Object> entry(ReleaseSpec.ChartRef ref, URI uri, byte[] index) {
         Object doc;
         try {
-            doc = new Yaml(new SafeConstructor(options)).load(new String(index, StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            throw new SourceException(where(ref) + ": index.yaml is not valid YAML");
+            doc = SafeYaml.parse(HttpFetch.show(uri), index).value();
+        } catch (ConfigException e) {
+            throw new SourceException(where(ref) + ": " + e.getMessage());
         }
         Object entries = doc instanceof Map<?, ?> m ? m.get("entries") : null;
         Object versions = entries instanceof Map<?, ?> e ? e.get(ref.name()) : null;
@@ -151,39 +199,21 @@ public final class ChartRepositories implements ChartEngine {
                 + ref.name() + "; it has " + known.stream().limit(10).toList());
     }
 
-    private byte[] get(ReleaseSpec.ChartRef ref, URI uri, int limit, boolean withCredentials) {
-        Answer answer = send(ref, uri, limit, withCredentials ? basicAuthorization(ref) : null, Map.of());
+    /** A GET of the repository's, with its credentials for its own scheme, host and port only. */
+    private byte[] get(ReleaseSpec.ChartRef ref, URI uri, int limit, URI repository) {
+        HttpFetch.Answer answer = fetch.get(where(ref), uri, repository, basicAuthorization(ref), Map.of(), limit);
         if (answer.code() != 200) {
-            throw new SourceException(where(ref) + ": HTTP " + answer.code() + " for " + path(uri));
+            throw new SourceException(where(ref) + ": " + answer.failure(uri));
         }
         return answer.body();
     }
 
-    private record Answer(int code, byte[] body, java.net.http.HttpHeaders headers) {
-    }
-
-    private Answer send(ReleaseSpec.ChartRef ref, URI uri, int limit, String authorization,
-                        Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        headers.forEach(request::header);
+    private static URI uri(ReleaseSpec.ChartRef ref, String text) {
         try {
-            HttpResponse<InputStream> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = answer.body()) {
-                byte[] bytes = body.readNBytes(limit + 1);
-                if (bytes.length > limit) {
-                    throw new SourceException(where(ref) + ": " + path(uri) + " is larger than " + limit + " bytes");
-                }
-                return new Answer(answer.statusCode(), bytes, answer.headers());
-            }
-        } catch (IOException e) {
-            throw new SourceException(where(ref) + ": cannot reach " + path(uri) + " (" + e.getClass().getSimpleName()
-                    + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SourceException(where(ref) + ": interrupted");
+            return new URI(text);
+        } catch (java.net.URISyntaxException e) {
+            throw new SourceException(where(ref) + ": '" + text.replaceFirst("[?#].*", "").replaceFirst("//[^/@]*@", "//")
+                    + "' is not a URL");
         }
     }
 
@@ -203,18 +233,22 @@ public final class ChartRepositories implements ChartEngine {
     /**
      * A chart pushed to an OCI registry ({@code helm push}): its manifest, then the layer of the chart's media
      * type, checked against its digest. A registry that asks for a token (the usual {@code WWW-Authenticate:
-     * Bearer} challenge) gets one from its token service, with the reference's credentials when it has some.
-     * Plain HTTP only to a loopback registry.
+     * Bearer} challenge) gets one from its token service, with the reference's credentials only when that service
+     * is on the registry's own host and port over https (see {@link #credentialsForRealm}), anonymously otherwise.
+     * The credentials and the token go to the registry's own scheme, host and port only: a blob redirected to
+     * storage elsewhere is fetched without them. Plain HTTP only to a loopback registry.
      */
     private byte[] ociDownload(ReleaseSpec.ChartRef ref) {
         String rest = ref.repository().substring("oci://".length());
         int slash = rest.indexOf('/');
         String registry = slash < 0 ? rest : rest.substring(0, slash);
         String repository = (slash < 0 ? "" : rest.substring(slash + 1) + "/") + ref.name();
-        String scheme = io.driftless.config.Urls.isLoopback("http://" + registry) ? "http" : "https";
-        URI manifestUri = URI.create(scheme + "://" + registry + "/v2/" + repository + "/manifests/" + ref.version());
+        String scheme = Urls.isLoopback("http://" + registry) ? "http" : "https";
+        URI origin = uri(ref, scheme + "://" + registry);
+        URI manifestUri = uri(ref, origin + "/v2/" + repository + "/manifests/" + ref.version());
         String[] authorization = {basicAuthorization(ref)};
-        Answer manifest = ociGet(ref, manifestUri, 1024 * 1024, authorization, Map.of("Accept", OCI_MANIFEST));
+        HttpFetch.Answer manifest = ociGet(ref, manifestUri, origin, 1024 * 1024, authorization,
+                Map.of("Accept", OCI_MANIFEST));
         String digest;
         try {
             JsonNode layers = JSON.readTree(manifest.body()).path("layers");
@@ -229,8 +263,8 @@ public final class ChartRepositories implements ChartEngine {
         if (!digest.startsWith("sha256:")) {
             throw new SourceException(where(ref) + ": the chart layer's digest " + digest + " is not SHA-256");
         }
-        URI blob = URI.create(scheme + "://" + registry + "/v2/" + repository + "/blobs/" + digest);
-        byte[] archive = ociGet(ref, blob, MAX_CHART_BYTES, authorization, Map.of()).body();
+        URI blob = uri(ref, origin + "/v2/" + repository + "/blobs/" + digest);
+        byte[] archive = ociGet(ref, blob, origin, MAX_CHART_BYTES, authorization, Map.of()).body();
         if (!digest.substring("sha256:".length()).equalsIgnoreCase(sha256(archive))) {
             throw new SourceException(where(ref) + ": the chart layer's SHA-256 is " + sha256(archive)
                     + ", its digest says " + digest + "; refusing it");
@@ -239,9 +273,9 @@ public final class ChartRepositories implements ChartEngine {
     }
 
     /** A GET that answers the registry's token challenge once; the token found is kept for the next GETs. */
-    private Answer ociGet(ReleaseSpec.ChartRef ref, URI uri, int limit, String[] authorization,
-                          Map<String, String> headers) {
-        Answer answer = send(ref, uri, limit, authorization[0], headers);
+    private HttpFetch.Answer ociGet(ReleaseSpec.ChartRef ref, URI uri, URI registry, int limit, String[] authorization,
+                                    Map<String, String> headers) {
+        HttpFetch.Answer answer = fetch.get(where(ref), uri, registry, authorization[0], headers, limit);
         String challenge = answer.headers().firstValue("WWW-Authenticate").orElse("");
         if (answer.code() == 401 && challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
             Map<String, String> params = new java.util.HashMap<>();
@@ -256,11 +290,14 @@ public final class ChartRepositories implements ChartEngine {
             StringBuilder query = new StringBuilder();
             params.forEach((k, v) -> query.append(query.length() == 0 ? "?" : "&").append(k).append('=')
                     .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
-            URI tokenUri = URI.create(realm + query);
-            Answer token = send(ref, tokenUri, 64 * 1024, basicAuthorization(ref), Map.of());
+            URI tokenUri = uri(ref, realm + query);
+            boolean withCredentials = credentialsForRealm(registry, tokenUri);
+            HttpFetch.Answer token = fetch.get(where(ref), tokenUri, tokenUri, withCredentials
+                    ? basicAuthorization(ref) : null, Map.of(), 64 * 1024);
             if (token.code() != 200) {
-                throw new SourceException(where(ref) + ": HTTP " + token.code() + " from the token service "
-                        + path(tokenUri));
+                throw new SourceException(where(ref) + ": " + token.failure(tokenUri) + " from the token service"
+                        + (withCredentials || ref.auth().isNone() ? "" : " (asked without credentials: they go only "
+                        + "to a token service on the registry's own host and port, over https)"));
             }
             try {
                 JsonNode json = JSON.readTree(token.body());
@@ -269,12 +306,24 @@ public final class ChartRepositories implements ChartEngine {
             } catch (IOException e) {
                 throw new SourceException(where(ref) + ": the token service did not answer JSON");
             }
-            answer = send(ref, uri, limit, authorization[0], headers);
+            answer = fetch.get(where(ref), uri, registry, authorization[0], headers, limit);
         }
         if (answer.code() != 200) {
-            throw new SourceException(where(ref) + ": HTTP " + answer.code() + " for " + path(uri));
+            throw new SourceException(where(ref) + ": " + answer.failure(uri));
         }
         return answer;
+    }
+
+    /**
+     * Whether the registry's credentials may go to the token service its challenge names: only on the registry's
+     * own host and port, over https (plain http only on a loopback address). Any other token service is asked
+     * anonymously, as public registries' token services expect; a challenge must not be a way to collect them.
+     */
+    static boolean credentialsForRealm(URI registry, URI realm) {
+        boolean ownHost = registry.getHost() != null && registry.getHost().equalsIgnoreCase(realm.getHost())
+                && HttpFetch.port(registry) == HttpFetch.port(realm);
+        return ownHost && ("https".equalsIgnoreCase(realm.getScheme())
+                || "http".equalsIgnoreCase(realm.getScheme()) && Urls.isLoopback(realm.toString()));
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -310,18 +359,9 @@ public final class ChartRepositories implements ChartEngine {
         return files;
     }
 
-    private static boolean sameHost(URI a, URI b) {
-        return a.getScheme().equals(b.getScheme()) && String.valueOf(a.getHost()).equals(String.valueOf(b.getHost()))
-                && a.getPort() == b.getPort();
-    }
-
-    /** A URL without its query (which may carry a signature). */
-    private static String path(URI uri) {
-        return uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
-    }
-
+    /** {@code chart <repository>/<name>@<version>}, first in every message (the repository without any query). */
     private static String where(ReleaseSpec.ChartRef ref) {
-        return "chart " + ref;
+        return "chart " + ref.repository().replaceFirst("[?#].*", "") + "/" + ref.name() + "@" + ref.version();
     }
 
     static String sha256(byte[] bytes) {

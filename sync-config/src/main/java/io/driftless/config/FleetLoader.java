@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class FleetLoader {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern CHART_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern URL_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
     static final Duration DEFAULT_POLL = Duration.ofSeconds(30);
     static final Duration MIN_POLL = Duration.ofSeconds(1);
@@ -347,6 +348,28 @@ public final class FleetLoader {
         return auth;
     }
 
+    /**
+     * A chart repository's chart name, as Helm allows it: it names the chart in the repository's index and in the
+     * registry's path, so nothing that reads as a path (a {@code /}, {@code .} or {@code ..}).
+     */
+    private static String chartName(Cursor ch) {
+        String name = ch.required("name");
+        if (name != null && (!CHART_NAME.matcher(name).matches() || name.equals(".") || name.equals(".."))) {
+            ch.problem("name", "'" + name + "' is not a chart name (letters, digits, '-', '_' and '.'; not '.' or "
+                    + "'..')");
+        }
+        return name;
+    }
+
+    /** A chart repository's chart version: any text Helm takes, but not a path. */
+    private static String chartVersion(Cursor ch) {
+        String version = ch.required("version");
+        if (version != null && (version.contains("/") || version.contains(".."))) {
+            ch.problem("version", "'" + version + "' must not contain '/' or '..'");
+        }
+        return version;
+    }
+
     private static int count(String... values) {
         int n = 0;
         for (String v : values) {
@@ -409,7 +432,7 @@ public final class FleetLoader {
                     ch.problem("repository", "carries credentials in its user part; use auth: with passwordEnv, "
                             + "passwordFile, tokenEnv or tokenFile");
                 }
-                chart = new ReleaseSpec.ChartRef(ch.required("name"), ch.required("version"), null, null,
+                chart = new ReleaseSpec.ChartRef(chartName(ch), chartVersion(ch), null, null,
                         repository.replaceAll("/+$", ""), auth == null ? SourceSpec.GitAuth.NONE
                         : auth(auth, repository, false, base));
             } else if (path != null || manifests != null) {

@@ -392,6 +392,31 @@ class FleetLoaderTest {
     }
 
     @Test
+    void aRepositoryChartsNameIsAChartNameAndItsVersionHoldsNoPath() {
+        String fleet = """
+                sources: [{name: values, url: https://git.example.com/values.git}]
+                clusters: [{name: dev, embedded: true}]
+                releases:
+                  - name: shop
+                    namespace: shop
+                    chart: {repository: oci://registry.example.com/charts, name: webapp, version: 1.2.0}
+                    source: values
+                """;
+        assertThat(parse(fleet.replace("webapp", "my_chart.v2").replace("1.2.0", "1.2.0+build.7")).releases().get(0)
+                .chart().name()).isEqualTo("my_chart.v2");
+        for (String name : List.of("../../x", "charts/webapp", ".", "..", "web app")) {
+            assertThat(problems(fleet.replace("name: webapp", "name: '" + name + "'"))).as(name).containsExactly(
+                    "fleet.yaml:6: releases[0].chart.name: '" + name + "' is not a chart name (letters, digits, '-', "
+                    + "'_' and '.'; not '.' or '..')");
+        }
+        for (String version : List.of("1.2.0/../../x", "..", "../1.2.0", "1.2.0/x")) {
+            assertThat(problems(fleet.replace("version: 1.2.0", "version: '" + version + "'"))).as(version)
+                    .containsExactly("fleet.yaml:6: releases[0].chart.version: '" + version + "' must not contain '/' "
+                            + "or '..'");
+        }
+    }
+
+    @Test
     void credentialFilesResolveAgainstTheFleetsFolderLikeKeyFiles() {
         SourceSpec.GitAuth auth = parse(VALID.replace("tokenEnv: TOKEN", "tokenFile: secrets/token")).sources().get(0)
                 .auth();
