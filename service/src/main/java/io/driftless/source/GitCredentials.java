@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.eclipse.jgit.transport.CredentialItem;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 import io.driftless.config.SourceSpec;
@@ -25,12 +27,38 @@ final class GitCredentials {
         }
     }
 
+    /**
+     * The source's credentials, for its own scheme, host and port only: a server that redirects the fetch elsewhere
+     * and asks for credentials there gets none (JGit follows redirects and asks the provider again for the new
+     * address).
+     */
     static CredentialsProvider provider(SourceSpec spec, Map<String, String> env) {
         if (spec.auth().isNone() || SourceSpec.isSsh(spec.url())) {
             return null; // SSH authenticates with its key file (see GitSource)
         }
         Basic basic = basic("source " + spec.name(), spec.auth(), env);
-        return new UsernamePasswordCredentialsProvider(basic.username(), basic.secret());
+        URIish own;
+        try {
+            own = new URIish(spec.url());
+        } catch (java.net.URISyntaxException e) {
+            throw new SourceException("source " + spec.name() + ": the URL is not valid");
+        }
+        return new UsernamePasswordCredentialsProvider(basic.username(), basic.secret()) {
+            @Override
+            public boolean get(URIish uri, CredentialItem... items) {
+                return sameOrigin(own, uri) && super.get(uri, items);
+            }
+        };
+    }
+
+    static boolean sameOrigin(URIish a, URIish b) {
+        return b != null && String.valueOf(a.getScheme()).equalsIgnoreCase(String.valueOf(b.getScheme()))
+                && String.valueOf(a.getHost()).equalsIgnoreCase(String.valueOf(b.getHost()))
+                && port(a) == port(b);
+    }
+
+    private static int port(URIish uri) {
+        return uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /**

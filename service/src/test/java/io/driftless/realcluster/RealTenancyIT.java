@@ -125,6 +125,21 @@ class RealTenancyIT {
     void eachTenantStaysInsideItsBoundsAndTheOthersAreUntouched(RealCluster.ControlPlane plane) throws Exception {
         try (KubernetesClient admin = plane.admin(); GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             prepare(admin);
+            try {
+                sideBySide(plane, admin, git);
+            } finally { // the control plane is shared with the other test classes (RealDeployIT installs deploy/)
+                admin.apps().deployments().inNamespace("driftless").withName("driftless").delete();
+                admin.secrets().inNamespace("driftless").withName("driftless-secrets").delete();
+                admin.apps().deployments().inNamespace("kube-system").withName("coredns").delete();
+                admin.namespaces().withName("team-a").delete();
+                admin.namespaces().withName("team-b").delete();
+            }
+        }
+    }
+
+    private void sideBySide(RealCluster.ControlPlane plane, KubernetesClient admin, GitHttpServer git)
+            throws Exception {
+        {
             git.start(0);
             Map<String, String> files = new LinkedHashMap<>();
             files.put("apps/team-a/manifests/app.yaml", ATTACK);
