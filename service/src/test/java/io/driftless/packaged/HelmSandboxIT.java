@@ -115,7 +115,7 @@ class HelmSandboxIT {
                 assertThat(preview.body()).contains("\"release\" : \"stealer\"")
                         .doesNotContain("team-b-password", java.util.Base64.getEncoder().encodeToString(
                                 "team-b-password".getBytes(StandardCharsets.UTF_8)), "the-admin-password");
-                assertThat(status(base + "/healthz")).as("the service is up after the bomb and the loop").isEqualTo(200);
+                assertThat(RunCommandIT.status(base + "/healthz")).as("the service is up after the bomb and the loop").isEqualTo(200);
             } finally {
                 run.destroy();
                 run.waitFor(45, TimeUnit.SECONDS);
@@ -126,15 +126,6 @@ class HelmSandboxIT {
 
     private String log() throws IOException {
         return Files.readString(tmp.resolve("run.log"), StandardCharsets.UTF_8);
-    }
-
-    private static int status(String url) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException | InterruptedException e) {
-            return -1;
-        }
     }
 
     private static JsonNode json(String url) throws Exception {

@@ -151,7 +151,7 @@ class RunCommandIT {
                 .isZero();
     }
 
-    private static int status(String url) {
+    static int status(String url) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
