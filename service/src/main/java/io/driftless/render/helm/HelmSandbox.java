@@ -213,7 +213,8 @@ public final class HelmSandbox implements AutoCloseable {
             synchronized (this) {
                 if (launch == null) {
                     try {
-                        Path lib = Path.of(System.getProperty("driftless.renderer.lib", home.resolve("lib").toString()));
+                        Path lib = Path.of(System.getProperty("driftless.renderer.lib", home.resolve("lib").toString()))
+                                .toAbsolutePath();
                         launch = new RendererProcess.Launch(Path.of(System.getProperty("java.home"), "bin", "java"),
                                 classpath(), helmLibrary(lib), jnaLibrary(lib),
                                 limits.memoryMiB(), START_TIMEOUT);

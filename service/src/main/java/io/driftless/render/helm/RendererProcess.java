@@ -79,8 +79,9 @@ final class RendererProcess {
                     throw started.died("the renderer process did not start (a bad handshake)");
                 }
             } catch (IOException e) {
+                String said = started.stderr().lines().filter(l -> !l.isBlank()).findFirst().orElse("");
                 throw started.died("the renderer process did not start" + (started.timedOut ? " within "
-                        + launch.startTimeout().toSeconds() + " s" : ""));
+                        + launch.startTimeout().toSeconds() + " s" : "") + (said.isEmpty() ? "" : ": " + said));
             } finally {
                 deadline.cancel(false);
             }
