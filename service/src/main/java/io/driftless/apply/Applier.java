@@ -36,6 +36,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 public final class Applier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+    static final java.time.Duration ESTABLISH_WAIT = java.time.Duration.ofSeconds(30);
     private static final int CONFLICT_RETRIES = 3;
 
     /** Patches name Driftless as their field manager, so drift reports can tell its writes from others'. */
@@ -132,7 +133,7 @@ public final class Applier {
             if (serverSideApply && (change.action() == Action.CREATE || change.action() == Action.UPDATE)) {
                 return serverSideApply(change);
             }
-            return switch (change.action()) {
+            ChangeSet.Entry entry = switch (change.action()) {
                 case CREATE -> create(change);
                 case UPDATE -> update(ref, change.desired(), change.live(), change.diff());
                 case RECREATE -> recreate(change);
@@ -142,7 +143,13 @@ public final class Applier {
                 case SKIP -> new ChangeSet.Entry(ref, ChangeSet.Outcome.SKIPPED, change.reason());
                 case BLOCKED -> new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, change.reason());
             };
+            return isDefinition(ref) && (entry.outcome() == ChangeSet.Outcome.CREATED
+                    || entry.outcome() == ChangeSet.Outcome.CONFIGURED) ? established(entry) : entry;
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 404 && change.action() == Action.CREATE && "Not Found".equals(statusMessage(e))) {
+                return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "HTTP 404: the cluster does not serve "
+                        + ref.apiVersion() + " " + ref.kind() + " (is its CustomResourceDefinition installed?)");
+            }
             return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, describe(e));
         } catch (RuntimeException e) {
             // the object's outcome is unknown, the rest of the plan still runs and the inventory is recorded
@@ -158,7 +165,7 @@ public final class Applier {
         GenericKubernetesResource resource = Manifests.toResource(
                 (Map<String, Object>) Patches.withoutNulls(change.desired()));
         try {
-            written(ref, client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+            written(ref, LiveReader.in(client, ref)
                     .resource(resource).create());
             return new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, null);
         } catch (KubernetesClientException e) {
@@ -184,7 +191,7 @@ public final class Applier {
             }
             String patch = Serialization.asJson(Patches.patch(currentDiff, desired, resourceVersion(current)));
             try {
-                written(ref, client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+                written(ref, LiveReader.in(client, ref)
                         .withName(ref.name()).patch(PATCH, patch));
                 return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, fields(currentDiff));
             } catch (KubernetesClientException e) {
@@ -206,7 +213,7 @@ public final class Applier {
         ObjectRef ref = change.ref();
         GenericKubernetesResource resource = Manifests.toResource(
                 (Map<String, Object>) Patches.withoutNulls(change.desired()));
-        written(ref, client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+        written(ref, LiveReader.in(client, ref)
                 .resource(resource).fieldManager(Tracking.FIELD_MANAGER).forceConflicts().serverSideApply());
         return change.action() == Action.CREATE ? new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, "server-side apply")
                 : new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, "server-side apply: " + fields(change.diff()));
@@ -215,7 +222,7 @@ public final class Applier {
     private ChangeSet.Entry recreate(PlannedChange change) {
         ObjectRef ref = change.ref();
         // wait until it is gone (finalizers, graceful deletion), or the create would meet the old object
-        client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+        LiveReader.in(client, ref)
                 .withName(ref.name()).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
                 .withTimeout(RECREATE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS).delete();
         if (serverSideApply) {
@@ -227,10 +234,49 @@ public final class Applier {
     }
 
     private ChangeSet.Entry prune(ObjectRef ref) {
-        client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+        LiveReader.in(client, ref)
                 .withName(ref.name()).delete();
         written.put(ref, null);
         return new ChangeSet.Entry(ref, ChangeSet.Outcome.PRUNED, "no longer rendered");
+    }
+
+    private static boolean isDefinition(ObjectRef ref) {
+        return "CustomResourceDefinition".equals(ref.kind()) && "apiextensions.k8s.io".equals(ref.group());
+    }
+
+    /**
+     * Waits until a definition just written is established (its kind served), so the custom resources after it in
+     * the plan can be written; a definition the API server does not establish within {@link #ESTABLISH_WAIT} fails
+     * (with what its conditions say), and the rest of the plan goes on.
+     */
+    private ChangeSet.Entry established(ChangeSet.Entry written) {
+        ObjectRef ref = written.ref();
+        long deadline = System.nanoTime() + ESTABLISH_WAIT.toNanos();
+        String why = "no Established condition yet";
+        while (true) {
+            var crd = client.apiextensions().v1().customResourceDefinitions().withName(ref.name()).get();
+            var conditions = crd == null || crd.getStatus() == null || crd.getStatus().getConditions() == null
+                    ? List.<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition>of()
+                    : crd.getStatus().getConditions();
+            for (var c : conditions) {
+                if ("Established".equals(c.getType()) && "True".equals(c.getStatus())) {
+                    return written;
+                }
+                if ("NamesAccepted".equals(c.getType()) && "False".equals(c.getStatus())) {
+                    why = "its names are not accepted: " + c.getMessage();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "written, but not established within "
+                        + ESTABLISH_WAIT.toSeconds() + " s (" + why + "); its resources wait for the next sync");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return written;
+            }
+        }
     }
 
     private void written(ObjectRef ref, GenericKubernetesResource result) {
@@ -256,9 +302,13 @@ public final class Applier {
     }
 
     private static String describe(KubernetesClientException e) {
-        String message = e.getStatus() != null && e.getStatus().getMessage() != null
-                ? e.getStatus().getMessage() : e.getMessage();
+        String message = statusMessage(e);
         return "HTTP " + e.getCode() + ": " + (message == null ? "no message" : message.lines().findFirst().orElse(""));
+    }
+
+    private static String statusMessage(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : e.getMessage();
     }
 
     private ObjectDiff diff(ObjectRef ref, Map<String, Object> desired, Map<String, Object> live) {

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.driftless.diff.Patches;
+import io.driftless.cluster.LiveReader;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 import io.driftless.plan.Hooks;
@@ -41,7 +42,7 @@ final class HookRunner {
         ObjectRef ref = change.ref();
         Map<String, Object> desired = change.desired();
         Set<String> policies = Hooks.deletePolicies(desired);
-        var objects = client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace());
+        var objects = LiveReader.in(client, ref);
         var existing = objects.withName(ref.name()).get();
         boolean waitForRunning = false;
         if (existing != null) {

@@ -79,6 +79,7 @@ public final class ClusterConnections implements Closeable {
     private final Map<String, Reachability> reachability = new ConcurrentHashMap<>();
     private volatile RequestObserver observer = (cluster, verb, code) -> { };
     private final Watches watches = new Watches(this);
+    private final Map<String, Discovery> discovery = new ConcurrentHashMap<>();
 
     private volatile Consumer<String> returned = cluster -> { };
     private final boolean allowExec;
@@ -137,6 +138,7 @@ public final class ClusterConnections implements Closeable {
     public void remove(String cluster) {
         KubernetesClient client = clients.remove(cluster);
         watches.forget(cluster);
+        discovery.remove(cluster);
         reachability.remove(cluster);
         if (client != null) {
             client.close();
@@ -151,6 +153,12 @@ public final class ClusterConnections implements Closeable {
         if (embedded.remove(cluster)) {
             embeddedServers.stop(cluster);
         }
+    }
+
+    /** Whether a cluster serves a kind outside namespaces, from its discovery (empty when it does not say). */
+    public java.util.Optional<Boolean> clusterScoped(String cluster, String apiVersion, String kind) {
+        return discovery.computeIfAbsent(cluster, c -> new Discovery()).clusterScoped(client(cluster), apiVersion,
+                kind);
     }
 
     /** The informers of all clusters. */

@@ -149,6 +149,11 @@ public final class KubeTargetCluster implements TargetCluster {
     }
 
     @Override
+    public io.driftless.model.KindScopes scopes() {
+        return (apiVersion, kind) -> clusters.clusterScoped(name, apiVersion, kind);
+    }
+
+    @Override
     public void ensureNamespaces(String target, Set<String> namespaces) {
         KubernetesClient client = objects();
         for (String namespace : namespaces) {

@@ -42,7 +42,24 @@ public final class LiveReader {
         this.cache = cache;
     }
 
+    /**
+     * @throws KubernetesClientException a read failed; when reads were forbidden (403), one exception names every
+     *                                   kind and namespace refused, not only the first
+     */
     public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> wanted, String label, String labelValue) {
+        java.util.List<String> forbidden = new java.util.ArrayList<>();
+        Map<ObjectRef, Map<String, Object>> out = read(wanted, label, labelValue, forbidden);
+        if (!forbidden.isEmpty()) {
+            String message = "forbidden: " + String.join(", ", forbidden.subList(1, forbidden.size()))
+                    + "; the API server said: " + forbidden.get(0);
+            throw new KubernetesClientException(new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403)
+                    .withReason("Forbidden").withMessage(message).build());
+        }
+        return out;
+    }
+
+    private Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> wanted, String label, String labelValue,
+                                                     java.util.List<String> forbidden) {
         Map<ObjectRef, Map<String, Object>> out = new LinkedHashMap<>();
         Set<String> listed = new LinkedHashSet<>();
         Set<ObjectRef> cached = new java.util.HashSet<>();
@@ -65,7 +82,17 @@ public final class LiveReader {
             if (!listed.add(listKey)) {
                 continue;
             }
-            for (GenericKubernetesResource r : list(ref, label, labelValue)) {
+            java.util.List<GenericKubernetesResource> items;
+            try {
+                items = list(ref, label, labelValue);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 403) {
+                    throw e;
+                }
+                forbidden.add(what("list", ref, e, forbidden));
+                continue;
+            }
+            for (GenericKubernetesResource r : items) {
                 ObjectRef found = byKey.get(ObjectRef.of(r).key());
                 if (found != null) {
                     out.put(found, Manifests.toTree(r));
@@ -73,8 +100,17 @@ public final class LiveReader {
             }
         }
         for (ObjectRef ref : wanted) {
-            if (!out.containsKey(ref)) {
-                GenericKubernetesResource r = get(ref);
+            if (!out.containsKey(ref) && forbidden.stream().noneMatch(f -> f.startsWith("list " + kindIn(ref)))) {
+                GenericKubernetesResource r;
+                try {
+                    r = get(ref);
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 403) {
+                        throw e;
+                    }
+                    forbidden.add(what("get", ref, e, forbidden));
+                    continue;
+                }
                 if (r != null) {
                     out.put(ref, Manifests.toTree(r));
                 }
@@ -83,9 +119,26 @@ public final class LiveReader {
         return out;
     }
 
+    /**
+     * {@code list Deployment.apps in team-a}, the verb, the resource and where; added to {@code forbidden}, whose
+     * first entry is the API server's own message of the first refusal (which names the identity).
+     */
+    private static String what(String verb, ObjectRef ref, KubernetesClientException e, java.util.List<String> forbidden) {
+        if (forbidden.isEmpty()) {
+            forbidden.add(e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                    : String.valueOf(e.getMessage()));
+        }
+        return verb + " " + kindIn(ref) + (verb.equals("get") ? " (" + ref.name() + ")" : "");
+    }
+
+    private static String kindIn(ObjectRef ref) {
+        return ref.kind() + (ref.group().isEmpty() ? "" : "." + ref.group())
+                + (ref.namespace() == null ? " (cluster-wide)" : " in " + ref.namespace());
+    }
+
     private java.util.List<GenericKubernetesResource> list(ObjectRef ref, String label, String value) {
         try {
-            return client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+            return in(client, ref)
                     .withLabel(label, value).list().getItems();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
@@ -95,9 +148,46 @@ public final class LiveReader {
         }
     }
 
+    /**
+     * The object's kind in its namespace, or across the cluster for a cluster-scoped object (one without a
+     * namespace): the client refuses a null namespace.
+     */
+    public static io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+            io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> in(KubernetesClient client,
+                                                                                   ObjectRef ref) {
+        var kind = kind(client, ref.apiVersion(), ref.kind(), ref.namespace() != null);
+        return ref.namespace() == null ? kind : kind.inNamespace(ref.namespace());
+    }
+
+    /**
+     * A kind's operations. The client finds a kind through the cluster's discovery, and fails on one the cluster
+     * does not serve (yet: a custom resource whose definition the same sync creates); such a kind is named by
+     * convention (the lower-case plural of its kind), so a read of it answers 404, as for any absent object.
+     */
+    public static io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+            io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> kind(KubernetesClient client,
+                                                                                     String apiVersion, String kind,
+                                                                                     boolean namespaced) {
+        try {
+            return client.genericKubernetesResources(apiVersion, kind);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() > 0 || e.getCause() != null) {
+                throw e;
+            }
+            int slash = apiVersion.indexOf('/');
+            return client.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base
+                    .ResourceDefinitionContext.Builder().withGroup(slash < 0 ? "" : apiVersion.substring(0, slash))
+                    .withVersion(apiVersion.substring(slash + 1)).withKind(kind)
+                    .withPlural(io.fabric8.kubernetes.api.Pluralize.toPlural(kind.toLowerCase(
+                            java.util.Locale.ROOT))).withNamespaced(namespaced).build());
+        }
+    }
+
     public GenericKubernetesResource get(ObjectRef ref) {
         try {
-            return client.genericKubernetesResources(ref.apiVersion(), ref.kind()).inNamespace(ref.namespace())
+            return in(client, ref)
                     .withName(ref.name()).get();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

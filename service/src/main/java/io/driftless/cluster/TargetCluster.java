@@ -55,6 +55,11 @@ public interface TargetCluster {
 
     Chart.Capabilities capabilities();
 
+    /** Which kinds the cluster serves outside namespaces, as far as it says (Kubernetes's own kinds by default). */
+    default io.driftless.model.KindScopes scopes() {
+        return io.driftless.model.KindScopes.BUILTIN;
+    }
+
     // ---- writing ----
 
     /** Creates the namespaces that do not exist yet. */

@@ -62,8 +62,12 @@ public final class Watches implements AutoCloseable {
     }
 
     private final Map<Key, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
-    /** Kinds that cannot be watched (not served, forbidden): their reads go to the API server. */
-    private final Set<Key> unwatchable = ConcurrentHashMap.newKeySet();
+    /**
+     * Kinds that could not be watched (not served, forbidden), and when to try again: meanwhile their reads go to the
+     * API server. A definition installed or a permission granted since is picked up without a restart.
+     */
+    private final Map<Key, Instant> unwatchable = new ConcurrentHashMap<>();
+    static final java.time.Duration RETRY_UNWATCHABLE = java.time.Duration.ofMinutes(1);
     /** The informers each target's objects need, by cluster/release. */
     private final Map<String, Set<Key>> targetKinds = new ConcurrentHashMap<>();
     private volatile Consumer<Change> listener = change -> { };
@@ -91,9 +95,11 @@ public final class Watches implements AutoCloseable {
         Set<Key> keys = refs.stream().map(r -> Key.of(cluster, user, r)).collect(Collectors.toSet());
         targetKinds.put(cluster + "/" + release, keys);
         for (Key key : keys) {
-            if (closed || unwatchable.contains(key) || informers.containsKey(key)) {
+            Instant retry = unwatchable.get(key);
+            if (closed || retry != null && Instant.now().isBefore(retry) || informers.containsKey(key)) {
                 continue;
             }
+            unwatchable.remove(key);
             // no lock while the informer is made: fabric8 may ask the API server about the kind first, and
             // one cluster's slow answer must not hold another cluster's watches (a lost race costs one discarded,
             // never started informer)
@@ -105,10 +111,10 @@ public final class Watches implements AutoCloseable {
             }
             informer.start().whenComplete((done, failure) -> {
                 if (failure != null) {
-                    unwatchable.add(key);
+                    unwatchable.put(key, Instant.now().plus(RETRY_UNWATCHABLE));
                     informers.remove(key);
                     informer.stop();
-                    LOG.info("cluster={} kind={}{} not watched, read from the API server instead: {}", cluster,
+                    LOG.info("cluster={} kind={}{} not watched for now, read from the API server instead: {}", cluster,
                             key.kind(), key.user() == null ? "" : " as=" + key.user() + " namespace="
                                     + key.namespace(), failure instanceof KubernetesClientException k ? "HTTP "
                                     + k.getCode() : failure.toString());
@@ -119,7 +125,8 @@ public final class Watches implements AutoCloseable {
 
     private SharedIndexInformer<GenericKubernetesResource> create(Key key) {
         String cluster = key.cluster();
-        var resources = clusters.client(cluster, key.user()).genericKubernetesResources(key.apiVersion(), key.kind());
+        var resources = LiveReader.kind(clusters.client(cluster, key.user()), key.apiVersion(), key.kind(),
+                key.namespace() != null || key.user() == null);
         var scoped = key.user() == null ? resources.inAnyNamespace()
                 : key.namespace() == null ? resources : resources.inNamespace(key.namespace());
         SharedIndexInformer<GenericKubernetesResource> informer = scoped.withLabel(Tracking.TARGET_LABEL)
@@ -247,7 +254,7 @@ public final class Watches implements AutoCloseable {
             }
             return false;
         });
-        unwatchable.removeIf(k -> k.cluster().equals(cluster));
+        unwatchable.keySet().removeIf(k -> k.cluster().equals(cluster));
         targetKinds.keySet().removeIf(k -> k.startsWith(cluster + "/"));
         echoes.remove(cluster);
     }

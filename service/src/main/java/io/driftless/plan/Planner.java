@@ -11,6 +11,7 @@ import io.driftless.config.ReleaseSpec;
 import io.driftless.diff.Differ;
 import io.driftless.diff.Ignores;
 import io.driftless.diff.ObjectDiff;
+import io.driftless.model.KindScopes;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 import io.driftless.render.Tree;
@@ -269,23 +270,24 @@ public final class Planner {
                 (String) md.get("namespace"), (String) md.get("name"));
     }
 
-    /** Kinds that live outside namespaces; every other kind does (as Helm, Driftless assumes so for unknown kinds). */
-    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node", "PersistentVolume", "StorageClass",
-            "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "IngressClass",
-            "GatewayClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService",
-            "RuntimeClass", "CSIDriver", "VolumeSnapshotClass");
-
-    /** Whether objects of a kind live outside namespaces (as Helm, Driftless assumes an unknown kind does not). */
-    public static boolean isClusterScoped(String kind) {
-        return CLUSTER_SCOPED.contains(kind);
+    /** As {@link #inNamespace(String, Map, KindScopes)} with Kubernetes's own kinds only. */
+    public static Map<String, Object> inNamespace(String namespace, Map<String, Object> object) {
+        return inNamespace(namespace, object, KindScopes.BUILTIN);
     }
 
-    /** Puts a namespaced object that names no namespace into the release's, as {@code helm install -n} does. */
+    /**
+     * Puts a namespaced object that names no namespace into the release's, as {@code helm install -n} does; takes
+     * the namespace off a cluster-scoped one (the API server ignores it, and its identity has none).
+     */
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> inNamespace(String namespace, Map<String, Object> object) {
+    public static Map<String, Object> inNamespace(String namespace, Map<String, Object> object, KindScopes scopes) {
         Map<String, Object> md = (Map<String, Object>) object.get("metadata");
+        if (scopes.isClusterScoped(String.valueOf(object.get("apiVersion")), String.valueOf(object.get("kind")))) {
+            md.remove("namespace");
+            return object;
+        }
         Object current = md.get("namespace");
-        if ((current == null || "".equals(current)) && !CLUSTER_SCOPED.contains(String.valueOf(object.get("kind")))) {
+        if (current == null || "".equals(current)) {
             md.put("namespace", namespace);
         }
         return object;

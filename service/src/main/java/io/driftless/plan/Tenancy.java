@@ -24,7 +24,8 @@ public final class Tenancy {
     }
 
     /**
-     * @param desired the rendered objects, already put into the release's namespace where they named none
+     * @param desired the rendered objects, already put into the release's namespace where they named none (and
+     *                cluster-scoped ones out of any)
      * @return a refusal naming every object out of bounds and its rule, or null when all are within
      */
     public static Plan refuse(TenantSpec tenant, ClusterSpec cluster, List<Map<String, Object>> desired) {
@@ -35,7 +36,7 @@ public final class Tenancy {
         for (Map<String, Object> object : desired) {
             ObjectRef ref = Planner.refOf(object);
             String who = "tenant " + tenant.name();
-            if (Planner.isClusterScoped(ref.kind())) {
+            if (ref.namespace() == null) { // cluster-scoped: the planner took the namespace off by its scope
                 if (!tenant.admitsClusterScoped(ref.group(), ref.kind())) {
                     refused.add(new Refusal.RefusedObject(ref, Refusal.Rule.CLUSTER_SCOPED_KIND, who + " may not "
                             + "write the cluster-scoped kind " + groupKind(ref) + " (its clusterResources: "

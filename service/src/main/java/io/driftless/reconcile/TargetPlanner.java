@@ -20,6 +20,7 @@ import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
 import io.driftless.config.Target;
+import io.driftless.model.KindScopes;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 import io.driftless.plan.Plan;
@@ -95,9 +96,11 @@ public final class TargetPlanner {
         Chart.Rendered rendered = render(target, snapshot, cache);
         Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target),
                 target.release().adopt());
+        KindScopes scopes = scopes(rendered, clusters.apply(target));
         List<Map<String, Object>> desired = new ArrayList<>();
         for (var r : rendered.objects()) {
-            desired.add(Planner.stamp(owner, Planner.inNamespace(target.release().namespace(), Values.deepCopy(r))));
+            desired.add(Planner.stamp(owner, Planner.inNamespace(target.release().namespace(), Values.deepCopy(r),
+                    scopes)));
         }
         Plan outside = Tenancy.refuse(target.release().tenant(), target.cluster(), desired);
         Plan invalid = outside != null ? outside : Planner.refuseInvalid(desired);
@@ -181,16 +184,24 @@ public final class TargetPlanner {
     }
 
     /** The rendered objects' identities in the release's namespace, hooks aside (metadata copied, not the rest). */
-    private static List<ObjectRef> releaseObjects(Chart.Rendered rendered, String namespace) {
+    private static List<ObjectRef> releaseObjects(Chart.Rendered rendered, String namespace, KindScopes scopes) {
         List<ObjectRef> refs = new ArrayList<>();
         for (Map<String, Object> r : rendered.objects()) {
             Map<String, Object> object = new java.util.LinkedHashMap<>(r);
             object.put("metadata", new java.util.LinkedHashMap<>(io.driftless.render.Tree.asMap(r.get("metadata"))));
             if (!Planner.isHook(object)) {
-                refs.add(Planner.refOf(Planner.inNamespace(namespace, object)));
+                refs.add(Planner.refOf(Planner.inNamespace(namespace, object, scopes)));
             }
         }
         return List.copyOf(refs);
+    }
+
+    /**
+     * Which rendered kinds live outside namespaces: the cluster's discovery, then the definitions the render itself
+     * carries (a CustomResourceDefinition not yet established there), then Kubernetes's own kinds.
+     */
+    private static KindScopes scopes(Chart.Rendered rendered, TargetCluster cluster) {
+        return cluster.scopes().orElse(KindScopes.definedBy(rendered.objects())).orElse(KindScopes.BUILTIN);
     }
 
     /**
@@ -252,7 +263,7 @@ public final class TargetPlanner {
                 : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {
             renders.put(target.id(), new CachedRender(snapshot.commit(), inputs, rendered,
-                    releaseObjects(rendered, target.release().namespace()),
+                    releaseObjects(rendered, target.release().namespace(), scopes(rendered, cluster)),
                     rendered.objects().stream().anyMatch(io.driftless.plan.Hooks::isHook)));
         }
         return rendered;

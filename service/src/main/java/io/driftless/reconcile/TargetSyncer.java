@@ -509,7 +509,20 @@ public final class TargetSyncer {
                 touched, rendered.healthHints(), side.pods());
     }
 
+    /** Whether an exception without an HTTP status came from the connection (refused, timed out, TLS). */
+    private static boolean answerless(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String describe(KubernetesClientException e) {
+        if (e.getCode() <= 0 && !answerless(e)) { // the client refused the request itself: its own reason
+            return "the request was not made: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        }
         if (e.getCode() <= 0) { // no answer: what the connection ran into says more than the operation tried
             Throwable cause = null; // the deepest cause that says something, else the deepest
             for (Throwable t = e.getCause(); t != null && t != cause; t = t.getCause()) {

@@ -96,6 +96,25 @@ class RealTenancyIT {
                   containers: [{name: driftless, image: evil.example.com/driftless, args: [--anonymous-read]}]
             """;
 
+    private static final String EXTRAS = """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: nightly}
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: c, image: busybox}]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: deny-all}
+            spec: {podSelector: {}, policyTypes: [Ingress]}
+            """;
+
     private static final String ESCALATE = """
             apiVersion: rbac.authorization.k8s.io/v1
             kind: RoleBinding
@@ -147,6 +166,7 @@ class RealTenancyIT {
             files.put("apps/team-b/manifests/app.yaml", APP.formatted("team-b"));
             files.put("apps/team-b/taken/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: preexisting}\n"
                     + "data: {owner: driftless}\n");
+            files.put("apps/team-b/extras/app.yaml", EXTRAS);
             git.commit("team-a tries its luck", files);
             byte[] fleet = """
                     sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
@@ -170,12 +190,15 @@ class RealTenancyIT {
                          source: values}
                       - {name: team-b-taken, tenant: team-b, namespace: team-b, chart: {manifests: apps/team-b/taken},
                          source: values}
+                      - {name: team-b-extras, tenant: team-b, namespace: team-b,
+                         chart: {manifests: apps/team-b/extras}, source: values}
                     """.formatted(git.url(), GitHttpServer.USER, plane.driftlessKubeconfig())
                     .getBytes(StandardCharsets.UTF_8);
             try (DriftlessService service = DriftlessService.start(FleetLoader.parse("fleet.yaml", fleet, tmp),
                     new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
                             Map.of("PW", GitHttpServer.PASSWORD)))) {
-                for (String release : List.of("team-a-app", "team-a-prefect", "team-b-app", "team-b-taken")) {
+                for (String release : List.of("team-a-app", "team-a-prefect", "team-b-app", "team-b-taken",
+                        "team-b-extras")) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/" + release)
                             .lastSync() != null);
                 }
@@ -222,8 +245,22 @@ class RealTenancyIT {
                                 + "and Driftless did not create it (app.kubernetes.io/managed-by=kubectl, written by ");
                 assertThat(admin.configMaps().inNamespace("team-b").withName("preexisting").get().getData())
                         .containsEntry("owner", "team-b's operator");
-                assertThat(RealRbacIT.requests(service.metrics(), "403")).as("no request was denied so far: the "
-                        + "policy refused before any").isZero();
+                // kinds the tenant's role does not grant: every one named at once, with the API server's words
+                assertThat(service.board().get("real/team-b-extras").lastError()).contains(
+                        "forbidden: list CronJob.batch in team-b, list NetworkPolicy.networking.k8s.io in team-b; the API "
+                                + "server said: ", "system:serviceaccount:team-b:driftless-deployer");
+                admin.rbac().roles().inNamespace("team-b").resource(new io.fabric8.kubernetes.api.model.rbac
+                        .RoleBuilder().withNewMetadata().withName("extras").endMetadata().addNewRule()
+                        .withApiGroups("batch", "networking.k8s.io").withResources("cronjobs", "networkpolicies")
+                        .withVerbs("*").endRule().build()).createOr(existing -> existing.update());
+                admin.rbac().roleBindings().inNamespace("team-b").resource(new RoleBindingBuilder().withNewMetadata()
+                        .withName("extras").endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")
+                        .withKind("Role").withName("extras").endRoleRef().addNewSubject().withKind("ServiceAccount")
+                        .withName("driftless-deployer").withNamespace("team-b").endSubject().build())
+                        .createOr(existing -> existing.update());
+                service.refresh("values");
+                await("granted, the release syncs without a restart").atMost(Duration.ofSeconds(60)).until(() ->
+                        service.board().get("real/team-b-extras").syncState() == SyncState.Synced);
 
                 // inside the policy, beyond the tenant's RBAC: the API server refuses, naming who asked
                 git.commit("team-a binds cluster-admin in its namespace", Map.of("apps/team-a/manifests/app.yaml",

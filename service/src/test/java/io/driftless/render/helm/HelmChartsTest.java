@@ -33,7 +33,7 @@ class HelmChartsTest {
 
     @BeforeAll
     static void start() {
-        sandbox = new HelmSandbox(home, HelmSandbox.Limits.DEFAULT.withTimeout(Duration.ofSeconds(2)));
+        sandbox = new HelmSandbox(home, HelmSandbox.Limits.DEFAULT.withTimeout(Duration.ofSeconds(5)));
     }
 
     @AfterAll
@@ -107,7 +107,7 @@ class HelmChartsTest {
     void aRenderThatTakesTooLongIsKilledAndTheNextRenderGetsAFreshProcess() {
         Set<Long> before = sandbox.pids();
         assertThatThrownBy(() -> render("slow", null)).isInstanceOf(RenderException.class)
-                .hasMessage("chart charts/slow: Helm did not finish rendering within 2000 ms (a template that loops?); "
+                .hasMessage("chart charts/slow: Helm did not finish rendering within 5000 ms (a template that loops?); "
                         + "its process was stopped; nothing was written");
         assertThat(render("webapp", "1.2.0").objects()).isNotEmpty();
         assertThat(before).allSatisfy(pid -> assertThat(sandbox.pids()).doesNotContain(pid));
