@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,16 +28,16 @@ import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
  * memory limit, and fixed timestamps, so the same jar always gives the same image digest.
  *
  * <pre>
- * ./driftless image [--base REF|local] (--tar FILE | --to REF)
+ * ./driftless image [--base REF|local] (--tar FILE [--name NAME] [--tag TAG] | --to REF [--tag TAG])
  * </pre>
- * {@code --base} is a registry image with Java 17 on its PATH (default {@value #DEFAULT_BASE}), or {@code local}:
- * a base made on this machine from its JDK ({@code jlink}) and the C libraries that runtime links, for machines
- * that cannot reach a registry. {@code --to} pushes with the credentials of Docker's configuration or credential
- * helpers.
+ * (see {@link ImageArgs#USAGE}). {@code --base} is a registry image with Java 17 on its PATH (default
+ * {@value #DEFAULT_BASE}), or {@code local}: a base made on this machine from its JDK ({@code jlink}) and the C
+ * libraries that runtime links, for machines that cannot reach a registry. {@code --to} pushes with the credentials
+ * of Docker's configuration or credential helpers.
  */
 public final class ImageBuild {
 
-    public static final String DEFAULT_BASE = "eclipse-temurin:17-jre";
+    public static final String DEFAULT_BASE = ImageArgs.DEFAULT_BASE;
     public static final String JAR = "/app/driftless-server.jar";
     public static final String USER = "10001:10001";
     public static final int PORT = 8080;
@@ -53,9 +52,27 @@ public final class ImageBuild {
      * @param base a registry image reference, or {@code local}
      * @param tar  where to write an OCI image tarball, or null
      * @param to   the registry image to push, or null
+     * @param name the tarball's image name (NAME:TAG), or null for {@code driftless}
+     * @param tag  the tag of the tarball's image, or of {@code to} when it has none; null for the project version
      * @param work a folder for the local base and Jib's layer caches
      */
-    public record Options(Path jar, String base, Path tar, String to, Path work) {
+    public record Options(Path jar, String base, Path tar, String to, String name, String tag, Path work) {
+
+        public Options(Path jar, String base, Path tar, String to, Path work) {
+            this(jar, base, tar, to, null, null, work);
+        }
+
+        /** What the command line asks for. */
+        public static Options of(ImageArgs args) {
+            return new Options(args.jar(), args.base(), args.tar(), args.to(), args.name(), args.tag(),
+                    args.jar().toAbsolutePath().getParent().resolve("image"));
+        }
+
+        /** The reference the image is written under. */
+        public String reference(String version) {
+            return new ImageArgs(jar, base, name == null ? ImageArgs.DEFAULT_NAME : name, tag, tar, to)
+                    .reference(version);
+        }
     }
 
     private ImageBuild() {
@@ -91,11 +108,12 @@ public final class ImageBuild {
                 .addLabel("org.opencontainers.image.version", version);
         env.forEach(image::addEnvironmentVariable);
         Containerizer target;
+        String reference = options.reference(version);
         if (options.to() != null) {
-            target = Containerizer.to(registry(options.to()));
+            target = Containerizer.to(registry(reference));
         } else if (options.tar() != null) {
             Files.createDirectories(options.tar().toAbsolutePath().getParent());
-            target = Containerizer.to(TarImage.at(options.tar()).named("driftless:" + version));
+            target = Containerizer.to(TarImage.at(options.tar()).named(reference));
         } else {
             throw new IllegalArgumentException("say where the image goes: --tar FILE or --to REGISTRY/NAME:TAG");
         }
@@ -121,28 +139,11 @@ public final class ImageBuild {
     }
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of("service/target/driftless-server.jar");
-        String base = DEFAULT_BASE;
-        Path tar = null;
-        String to = null;
-        List<String> rest = new ArrayList<>(List.of(args));
-        while (!rest.isEmpty()) {
-            String flag = rest.remove(0);
-            if (rest.isEmpty()) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = rest.remove(0);
-            switch (flag) {
-                case "--jar" -> jar = Path.of(value);
-                case "--base" -> base = value;
-                case "--tar" -> tar = Path.of(value);
-                case "--to" -> to = value;
-                default -> throw new IllegalArgumentException("unknown option " + flag
-                        + " (--base REF|local, --tar FILE, --to REF, --jar FILE)");
-            }
-        }
-        JibContainer built = build(new Options(jar, base, tar, to, jar.toAbsolutePath().getParent().resolve("image")));
-        System.out.println("driftless image: " + (to != null ? to : tar) + " " + built.getDigest()
-                + " (from " + base + ")");
+        ImageArgs parsed = ImageArgs.ofCommandLine(args);
+        Options options = Options.of(parsed);
+        JibContainer built = build(options);
+        System.out.println("driftless image: " + options.reference(version(parsed.jar())) + " "
+                + (parsed.to() != null ? "pushed" : "in " + parsed.tar()) + ", " + built.getDigest() + " (from "
+                + parsed.base() + ")");
     }
 }

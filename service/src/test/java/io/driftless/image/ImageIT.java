@@ -51,6 +51,8 @@ class ImageIT {
     /** The Deployment's memory limit (deploy/base/deployment.yaml). */
     static final long MEMORY_LIMIT = 1L << 30;
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The name the first build gives the image (./driftless image --name ... --tag 0.1.0). */
+    static final String NAME = "registry.example.com/platform/driftless";
 
     static Path image;
     static String digest;
@@ -61,8 +63,8 @@ class ImageIT {
     @BeforeAll
     static void build() throws Exception {
         image = JAR.toAbsolutePath().getParent().resolve("image/driftless-image.tar");
-        digest = ImageBuild.build(new ImageBuild.Options(JAR, "local", image, null, shared.resolve("first")))
-                .getDigest().toString();
+        digest = ImageBuild.build(new ImageBuild.Options(JAR, "local", image, null, NAME, "0.1.0",
+                shared.resolve("first"))).getDigest().toString();
         System.out.printf("image: %s, %.1f MB (compressed layers), digest %s%n", image, Files.size(image) / 1e6, digest);
     }
 
@@ -78,11 +80,18 @@ class ImageIT {
         }
     }
 
+    /** The same jar gives the same digest, whatever the tarball names the image (NAME:TAG, or driftless:VERSION). */
     @Test
-    void theSameJarGivesTheSameImageDigest(@TempDir Path tmp) throws Exception {
+    void theSameJarGivesTheSameImageDigestUnderTheNameAndTagAskedFor(@TempDir Path tmp) throws Exception {
         String again = ImageBuild.build(new ImageBuild.Options(JAR, "local", tmp.resolve("again.tar"), null,
                 tmp.resolve("work"))).getDigest().toString();
         assertThat(again).isEqualTo(digest);
+        assertThat(Oci.read(image).name()).isEqualTo(NAME + ":0.1.0");
+        String version;
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            version = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+        }
+        assertThat(Oci.read(tmp.resolve("again.tar")).name()).as("the default").isEqualTo("driftless:" + version);
     }
 
     @Test
@@ -194,8 +203,8 @@ class ImageIT {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
-    /** An OCI image tarball: its config and its layers. */
-    record Oci(Map<String, byte[]> blobs, JsonNode config, List<String> layers) {
+    /** An OCI image tarball: its config, its layers and the name it gives the image (index.json's ref.name). */
+    record Oci(Map<String, byte[]> blobs, JsonNode config, List<String> layers, String name) {
 
         static Oci read(Path tar) throws IOException {
             Map<String, byte[]> files = new HashMap<>();
@@ -210,7 +219,9 @@ class ImageIT {
             JsonNode manifest = JSON.readTree(blob(files, index.get("manifests").get(0).get("digest").asText()));
             List<String> layers = new ArrayList<>();
             manifest.get("layers").forEach(l -> layers.add(l.get("digest").asText()));
-            return new Oci(files, JSON.readTree(blob(files, manifest.get("config").get("digest").asText())), layers);
+            return new Oci(files, JSON.readTree(blob(files, manifest.get("config").get("digest").asText())), layers,
+                    index.get("manifests").get(0).path("annotations").path("org.opencontainers.image.ref.name")
+                            .asText(null));
         }
 
         private static byte[] blob(Map<String, byte[]> files, String digest) {

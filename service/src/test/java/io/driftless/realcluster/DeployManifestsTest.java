@@ -32,7 +32,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * The manifests in deploy/ parse, line up with each other and with what the service serves: the base (deploy/base/,
- * which {@code kubectl apply -k deploy/} applies) and the HA overlay over it (deploy/ha/).
+ * which {@code kubectl apply -k deploy/} applies), the HA and single-team overlays over it (deploy/ha/,
+ * deploy/single-team/) and the Prometheus Operator's objects apart from it (deploy/monitoring/).
  */
 class DeployManifestsTest {
 
@@ -50,9 +51,22 @@ class DeployManifestsTest {
 
     /** What a kustomization.yaml lists under the key: its resources, or the paths of its patches. */
     private static List<String> listed(Path dir, String key) throws IOException {
-        return Tree.asList(SafeYaml.parse("kustomization.yaml", Files.readAllBytes(dir.resolve("kustomization.yaml")))
-                .asMap().get(key)).stream().map(e -> String.valueOf(e instanceof Map ? Tree.asMap(e).get("path") : e))
-                .toList();
+        return Tree.asList(kustomization(dir).get(key)).stream()
+                .map(e -> String.valueOf(e instanceof Map ? Tree.asMap(e).get("path") : e)).toList();
+    }
+
+    /** A folder's kustomization.yaml. */
+    static Map<String, Object> kustomization(Path dir) throws IOException {
+        return SafeYaml.parse("kustomization.yaml", Files.readAllBytes(dir.resolve("kustomization.yaml"))).asMap();
+    }
+
+    /**
+     * The image the base's kustomization pins the Deployment to: its {@code images} entry's newName:newTag (what
+     * {@code kubectl kustomize} writes into the Deployment).
+     */
+    static String pinnedImage() throws IOException {
+        Map<String, Object> image = Tree.asMap(Tree.asList(kustomization(deploy.resolve("base")).get("images")).get(0));
+        return image.get("newName") + ":" + image.get("newTag");
     }
 
     /** The objects of a kustomization's resources, into the folders (other kustomizations) it lists. */
@@ -85,12 +99,67 @@ class DeployManifestsTest {
     }
 
     @Test
-    void theKustomizationListsEveryManifest() throws IOException {
+    void theKustomizationsListEveryManifest() throws IOException {
         assertThat(listed(deploy, "resources")).containsExactly("base");
         assertThat(manifests(deploy)).as("beside the kustomization only the generated single-file installs")
-                .containsExactlyInAnyOrder("install.yaml", "install-ha.yaml");
-        assertThat(manifests(deploy.resolve("base"))).containsExactlyInAnyOrderElementsOf(
-                listed(deploy.resolve("base"), "resources"));
+                .containsExactlyInAnyOrder("install.yaml", "install-ha.yaml", "install-monitoring.yaml");
+        for (String folder : List.of("base", "monitoring")) {
+            assertThat(manifests(deploy.resolve(folder))).as(folder).containsExactlyInAnyOrderElementsOf(
+                    listed(deploy.resolve(folder), "resources"));
+        }
+        try (Stream<Path> folders = Files.list(deploy)) {
+            assertThat(folders.filter(Files::isDirectory).map(p -> p.getFileName().toString()))
+                    .as("the folders the README and deploy/README describe (a new one needs its test here)")
+                    .containsExactlyInAnyOrder("base", "ha", "single-team", "monitoring");
+        }
+    }
+
+    /** The base installs on a cluster with nothing but Kubernetes: no kind of the Prometheus Operator's. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBaseNeedsNoCustomResourceDefinitionsAndMonitoringIsApart() throws IOException {
+        assertThat(objects).extracting(HasMetadata::getApiVersion)
+                .noneMatch(v -> v.startsWith("monitoring.coreos.com/"));
+        List<HasMetadata> monitoring = resources(deploy.resolve("monitoring"));
+        assertThat(monitoring).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ServiceMonitor",
+                "PrometheusRule");
+        assertThat(monitoring).allSatisfy(o -> {
+            assertThat(o.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+            assertThat(o.getMetadata().getNamespace()).isEqualTo("driftless");
+        });
+        // the label kube-prometheus-stack's Prometheus selects by default, added to both by the kustomization
+        assertThat(Tree.asList(kustomization(deploy.resolve("monitoring")).get("labels"))).singleElement()
+                .satisfies(l -> assertThat(Tree.asMap(Tree.asMap(l).get("pairs")))
+                        .containsExactly(Map.entry("release", "kube-prometheus-stack")));
+        // the ServiceMonitor scrapes the Service's port by name
+        Map<String, Object> spec = Tree.asMap(((io.fabric8.kubernetes.api.model.GenericKubernetesResource)
+                monitoring.stream().filter(o -> o.getKind().equals("ServiceMonitor")).findFirst().orElseThrow())
+                .getAdditionalProperties().get("spec"));
+        Service service = one(Service.class);
+        assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(
+                (Map<String, String>) (Map<?, ?>) Tree.asMap(Tree.asMap(spec.get("selector")).get("matchLabels")));
+        Map<String, Object> endpoint = Tree.asMap(Tree.asList(spec.get("endpoints")).get(0));
+        assertThat(endpoint).containsEntry("port", service.getSpec().getPorts().get(0).getName())
+                .containsEntry("path", "/metrics");
+    }
+
+    /**
+     * The Deployment names the image {@code driftless} alone, and the base's kustomization sets its registry,
+     * repository and tag ({@code kubectl kustomize} applying it: RealDeployIT).
+     */
+    @Test
+    void theBasesImagesBlockPinsTheDeploymentsImage() throws IOException {
+        Container container = one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        List<Object> images = Tree.asList(kustomization(deploy.resolve("base")).get("images"));
+        assertThat(images).singleElement().satisfies(i -> {
+            Map<String, Object> image = Tree.asMap(i);
+            assertThat(image.get("name")).as("the block matches the Deployment's image").isEqualTo(
+                    container.getImage());
+            assertThat(String.valueOf(image.get("newName"))).as("a registry host, not Docker Hub's library")
+                    .matches("[a-z0-9.-]+\\.[a-z]+(:[0-9]+)?/.+");
+            assertThat(String.valueOf(image.get("newTag"))).matches("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+        });
+        assertThat(container.getImage()).doesNotContain(":", "/");
     }
 
     @Test

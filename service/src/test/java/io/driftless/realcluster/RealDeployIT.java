@@ -19,13 +19,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.driftless.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
- * {@code kubectl apply -f deploy/install.yaml} (what {@code kubectl apply -k deploy/} applies) against a real API server: every object is accepted (validation, admission,
- * RBAC) and the Deployment becomes available with kwok's kubelets; then {@code kubectl apply -k deploy/ha/} over it
- * scales the same Deployment to two replicas (spread over nodes and zones) and adds the PodDisruptionBudget. The
- * Prometheus Operator's CRDs are stood in for by minimal ones, so that its two kinds apply too.
+ * deploy/ against a real API server, as README's "Operations" installs it, on a cluster without the Prometheus
+ * Operator: the Namespace, the Secret, then {@code kubectl apply -k deploy/} and {@code -f deploy/install.yaml} exit
+ * 0 without a warning, and the Deployment becomes available with kwok's kubelets, running the image the base's
+ * kustomization pins; {@code kubectl apply -k deploy/ha/} over it scales the same Deployment to two replicas (spread
+ * over nodes and zones) and adds the PodDisruptionBudget. Then, with the Operator's two CRDs (minimal stand-ins of
+ * this project's, test resource {@code monitoring-crds.yaml}), {@code kubectl apply -k deploy/monitoring/} adds the
+ * ServiceMonitor and the PrometheusRule with the label kube-prometheus-stack selects.
  */
 @RealCluster
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -34,31 +39,72 @@ class RealDeployIT {
     @TempDir
     Path tmp;
 
-    /** The single-file installs ({@code kubectl apply -f}) are what Kustomize makes of the base and the overlay. */
+    /**
+     * The single-file installs ({@code kubectl apply -f}) are what Kustomize makes of the base, the overlay and the
+     * monitoring; the Deployment of each variant runs the image of the base's {@code images} block.
+     */
     @Test
     @Order(0)
-    void installYamlFilesAreTheKustomizeOutputOfTheBaseAndTheOverlay() throws Exception {
+    void installYamlFilesAreTheKustomizeOutputAndTheImagesBlockPinsTheImage() throws Exception {
         DeployManifestsTest.load();
-        for (String[] install : new String[][] {{"install.yaml", ""}, {"install-ha.yaml", "ha"}}) {
-            Path folder = DeployManifestsTest.deploy.resolve(install[1]);
-            String generated = kubectl(List.of("kustomize", folder.toString()));
-            String committed = Files.readString(DeployManifestsTest.deploy.resolve(install[0]), StandardCharsets.UTF_8);
-            assertThat(committed.substring(committed.indexOf('\n') + 1)).as(install[0] + " is stale: regenerate it "
+        Path deploy = DeployManifestsTest.deploy;
+        for (String[] install : new String[][] {{"install.yaml", ""}, {"install-ha.yaml", "ha"},
+                {"install-monitoring.yaml", "monitoring"}}) {
+            String generated = kubectl(List.of("kustomize", deploy.resolve(install[1]).toString())).out();
+            String committed = Files.readString(deploy.resolve(install[0]), StandardCharsets.UTF_8);
+            // the comment lines on top aside (the command in the first line writes the file without them)
+            assertThat(committed.replaceFirst("\\A(#[^\n]*\n)+", "")).as(install[0] + " is stale: regenerate it "
                     + "with the command in its first line").isEqualTo(generated);
+        }
+        String pinned = DeployManifestsTest.pinnedImage();
+        assertThat(pinned).isEqualTo("registry.example.com/platform/driftless:0.1.0");
+        for (String variant : List.of("", "ha", "single-team")) {
+            List<Deployment> built = java.util.Arrays.stream(kubectl(List.of("kustomize",
+                    deploy.resolve(variant).toString())).out().split("(?m)^---$"))
+                    .map(doc -> (HasMetadata) Serialization.unmarshal(doc)).filter(Deployment.class::isInstance)
+                    .map(Deployment.class::cast).toList();
+            assertThat(built).singleElement().satisfies(d -> assertThat(d.getSpec().getTemplate().getSpec()
+                    .getContainers()).singleElement().satisfies(c -> assertThat(c.getImage()).as("deploy/" + variant)
+                    .isEqualTo(pinned)));
         }
     }
 
+    /**
+     * README's install steps, verbatim, on a cluster without the Prometheus Operator's CRDs: every command exits 0
+     * and kubectl warns of nothing (a Namespace made by {@code kubectl create} would lack apply's annotation).
+     */
     @Test
     @Order(1)
-    void kubectlApplyFOfInstallYamlCreatesEverythingAndTheDeploymentBecomesAvailable(RealCluster.ControlPlane plane)
+    void theReadmesInstallStepsWorkOnABareClusterAndTheDeploymentBecomesAvailable(RealCluster.ControlPlane plane)
             throws Exception {
         DeployManifestsTest.load();
+        Path deploy = DeployManifestsTest.deploy;
         try (KubernetesClient admin = plane.admin()) {
-            String output = apply(plane, admin, "-f", DeployManifestsTest.deploy.resolve("install.yaml"));
-            assertThat(output).contains("deployment.apps/driftless created", "servicemonitor.monitoring.coreos.com/"
-                    + "driftless created", "prometheusrule.monitoring.coreos.com/driftless created");
-            assertThat(output).doesNotContain("poddisruptionbudget");
+            bare(admin);
+            String kubeconfig = plane.kubeconfig().toString();
+            Kubectl namespace = kubectl(List.of("--kubeconfig", kubeconfig, "apply", "-f",
+                    deploy.resolve("base/namespace.yaml").toString()));
+            assertThat(namespace.out()).contains("namespace/driftless created");
+            kubectl(List.of("--kubeconfig", kubeconfig, "-n", "driftless", "create", "secret", "generic",
+                    "driftless-secrets", "--from-literal=git-token=t", "--from-literal=webhook-secret=w",
+                    "--from-literal=api-auth=admin:secret"));
+            Kubectl base = kubectl(List.of("--kubeconfig", kubeconfig, "apply", "-k", deploy.toString()));
+            assertThat(base.out()).contains("namespace/driftless unchanged", "deployment.apps/driftless created")
+                    .doesNotContain("monitoring.coreos.com", "poddisruptionbudget");
+            // the same objects as one plain file: nothing to change
+            Kubectl plain = kubectl(List.of("--kubeconfig", kubeconfig, "apply", "-f",
+                    deploy.resolve("install.yaml").toString()));
+            assertThat(plain.out()).contains("deployment.apps/driftless unchanged").doesNotContain("configured");
+            // the single-team overlay is accepted too (a dry run: RealTenancyIT needs the cluster without its binding)
+            kubectl(List.of("--kubeconfig", kubeconfig, "apply", "--dry-run=server", "-k",
+                    deploy.resolve("single-team").toString()));
+            for (Kubectl run : List.of(namespace, base, plain)) {
+                assertThat(run.err()).as("kubectl's warnings").doesNotContainIgnoringCase("warning");
+            }
             awaitAvailable(admin, 1);
+            assertThat(admin.apps().deployments().inNamespace("driftless").withName("driftless").get().getSpec()
+                    .getTemplate().getSpec().getContainers().get(0).getImage())
+                    .isEqualTo(DeployManifestsTest.pinnedImage());
         }
     }
 
@@ -69,8 +115,12 @@ class RealDeployIT {
             throws Exception {
         DeployManifestsTest.load();
         try (KubernetesClient admin = plane.admin()) {
-            String output = apply(plane, admin, "-k", DeployManifestsTest.deploy.resolve("ha"));
-            assertThat(output).contains("deployment.apps/driftless", "poddisruptionbudget.policy/driftless created");
+            assertThat(admin.hasApiGroup("monitoring.coreos.com", false)).as("still without the Operator's CRDs")
+                    .isFalse();
+            Kubectl ha = kubectl(List.of("--kubeconfig", plane.kubeconfig().toString(), "apply", "-k",
+                    DeployManifestsTest.deploy.resolve("ha").toString()));
+            assertThat(ha.out()).contains("deployment.apps/driftless configured",
+                    "poddisruptionbudget.policy/driftless created");
             awaitAvailable(admin, 2);
             // the disruption controller finds both pods through the budget's selector: one of two may go
             await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -80,34 +130,82 @@ class RealDeployIT {
                         && Integer.valueOf(2).equals(budget.getStatus().getCurrentHealthy())
                         && Integer.valueOf(1).equals(budget.getStatus().getDisruptionsAllowed());
             });
+            kubectl(List.of("--kubeconfig", plane.kubeconfig().toString(), "apply", "-f",
+                    DeployManifestsTest.deploy.resolve("install-ha.yaml").toString()));
         }
     }
 
-    /** Applies the stand-in CRDs (again, harmlessly), then {@code kubectl apply -f/-k} of the path; its output. */
-    private String apply(RealCluster.ControlPlane plane, KubernetesClient admin, String how, Path path)
-            throws Exception {
-        try (InputStream crds = RealDeployIT.class.getResourceAsStream("/monitoring-crds.yaml")) {
-            for (HasMetadata crd : admin.load(crds).items()) {
-                admin.resource(crd).createOr(existing -> existing.update());
+    /** Once the Prometheus Operator's CRDs are there, the monitoring part applies beside the running install. */
+    @Test
+    @Order(3)
+    void withTheOperatorsCrdsKubectlApplyKOfMonitoringAddsTheServiceMonitorAndThePrometheusRule(
+            RealCluster.ControlPlane plane) throws Exception {
+        DeployManifestsTest.load();
+        try (KubernetesClient admin = plane.admin()) {
+            try (InputStream crds = RealDeployIT.class.getResourceAsStream("/monitoring-crds.yaml")) {
+                for (HasMetadata crd : admin.load(crds).items()) {
+                    admin.resource(crd).createOr(existing -> existing.update());
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.getApiResources("monitoring.coreos.com/v1")
+                    != null && admin.getApiResources("monitoring.coreos.com/v1").getResources().size() == 2);
+            String kubeconfig = plane.kubeconfig().toString();
+            Kubectl monitoring = kubectl(List.of("--kubeconfig", kubeconfig, "apply", "-k",
+                    DeployManifestsTest.deploy.resolve("monitoring").toString()));
+            assertThat(monitoring.out()).contains("servicemonitor.monitoring.coreos.com/driftless created",
+                    "prometheusrule.monitoring.coreos.com/driftless created");
+            assertThat(monitoring.err()).doesNotContainIgnoringCase("warning");
+            Kubectl plain = kubectl(List.of("--kubeconfig", kubeconfig, "apply", "-f",
+                    DeployManifestsTest.deploy.resolve("install-monitoring.yaml").toString()));
+            assertThat(plain.out()).doesNotContain("created", "configured");
+            for (String plural : List.of("servicemonitors", "prometheusrules")) {
+                var live = admin.genericKubernetesResources("monitoring.coreos.com/v1", plural.equals("servicemonitors")
+                        ? "ServiceMonitor" : "PrometheusRule").inNamespace("driftless").withName("driftless").get();
+                assertThat(live.getMetadata().getLabels()).as(plural).containsEntry("release", "kube-prometheus-stack")
+                        .containsEntry("app.kubernetes.io/name", "driftless");
             }
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> admin.getApiResources("monitoring.coreos.com/v1")
-                != null);
-        return kubectl(List.of("--kubeconfig", plane.kubeconfig().toString(), "apply", how, path.toString()));
+    }
+
+    /**
+     * A cluster as before any install: without the Prometheus Operator's CRDs and without deploy/'s objects (other
+     * test classes on this control plane make some of them without kubectl, as RealTenancyIT does).
+     */
+    private static void bare(KubernetesClient admin) throws Exception {
+        List<HasMetadata> gone = new java.util.ArrayList<>();
+        try (InputStream crds = RealDeployIT.class.getResourceAsStream("/monitoring-crds.yaml")) {
+            gone.addAll(admin.load(crds).items());
+        }
+        try (InputStream install = Files.newInputStream(DeployManifestsTest.deploy.resolve("install-ha.yaml"))) {
+            gone.addAll(admin.load(install).items());
+        }
+        gone.add(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder().withNewMetadata()
+                .withName("driftless-single-team").endMetadata().build());
+        for (HasMetadata o : gone) {
+            admin.resource(o).delete();
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> gone.stream().allMatch(o -> admin.resource(o).get() == null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !admin.hasApiGroup("monitoring.coreos.com", false));
+    }
+
+    /** What a kubectl run printed. */
+    private record Kubectl(String out, String err) {
     }
 
     /** Runs the test control plane's kubectl; its output, after checking it succeeded. */
-    private String kubectl(List<String> args) throws Exception {
+    private Kubectl kubectl(List<String> args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(RealCluster.Extension.build().resolve("bin/kubectl")
                 .toString()));
         command.addAll(args);
-        Path log = Files.createTempFile(tmp, "kubectl", ".log");
-        Process run = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectOutput(log.toFile()).start();
+        Path out = Files.createTempFile(tmp, "kubectl", ".out");
+        Path err = Files.createTempFile(tmp, "kubectl", ".err");
+        Process run = new ProcessBuilder(command).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
         assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(run.exitValue()).as(output).isZero();
-        return output;
+        Kubectl result = new Kubectl(Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        assertThat(run.exitValue()).as("kubectl %s exited %d:%n%s%s", String.join(" ", args), run.exitValue(),
+                result.out(), result.err()).isZero();
+        return result;
     }
 
     /** Waits until the Deployment has rolled out to exactly this many available replicas (old ones gone). */

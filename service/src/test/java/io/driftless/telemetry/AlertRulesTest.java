@@ -49,7 +49,7 @@ class AlertRulesTest {
     void thePrometheusRuleForTheOperatorCarriesTheSameRules() throws IOException {
         Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
         Map<String, Object> rules = yaml.load(Files.readString(ALERTS.resolve("driftless.rules.yaml")));
-        Map<String, Object> resource = yaml.load(Files.readString(Path.of("..", "deploy", "base",
+        Map<String, Object> resource = yaml.load(Files.readString(Path.of("..", "deploy", "monitoring",
                 "prometheusrule.yaml")));
         assertThat(resource.get("kind")).isEqualTo("PrometheusRule");
         assertThat(((Map<String, Object>) resource.get("spec")).get("groups")).isEqualTo(rules.get("groups"));
