@@ -63,6 +63,9 @@ public final class Main {
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
         setIfAbsent("org.slf4j.simpleLogger.log.io.fabric8", "warn");
+        // an informer whose list is refused (forbidden, not served) logs its stack trace at ERROR and stops; Watches
+        // says so in one line and tries again later
+        setIfAbsent("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.informers.impl.cache.Reflector", "off");
         setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jgit", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.io.vertx", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.io.netty", "warn");
