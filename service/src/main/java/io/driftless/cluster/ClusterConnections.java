@@ -30,6 +30,8 @@ import io.fabric8.kubernetes.client.http.Interceptor;
  */
 public final class ClusterConnections implements Closeable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterConnections.class);
+
     /** Sees each request to an API server: its cluster, lower-case HTTP verb and status (null: no answer). */
     @FunctionalInterface
     public interface RequestObserver {
@@ -72,6 +74,10 @@ public final class ClusterConnections implements Closeable {
 
     /** In fleet order; guarded by itself. */
     private final Map<String, KubernetesClient> clients = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, ClusterSpec> specs = new ConcurrentHashMap<>();
+    /** When each cluster's trust was last read again after a certificate failure. */
+    private final Map<String, Instant> trustChecked = new ConcurrentHashMap<>();
+    static final Duration TRUST_RECHECK = Duration.ofSeconds(30);
     /** Impersonating clients, by cluster|user. */
     private final Map<String, KubernetesClient> impersonating = new ConcurrentHashMap<>();
     private final java.util.Set<String> embedded = ConcurrentHashMap.newKeySet();
@@ -108,6 +114,7 @@ public final class ClusterConnections implements Closeable {
             remove(spec.name());
         }
         KubernetesClient client = connect(spec);
+        specs.put(spec.name(), spec);
         reachability.put(spec.name(), new Reachability(spec.name(), true, null, null, null, null));
         clients.put(spec.name(), client);
     }
@@ -137,6 +144,7 @@ public final class ClusterConnections implements Closeable {
     /** Disconnects a cluster that left the fleet: its informers stop, its client closes. */
     public void remove(String cluster) {
         KubernetesClient client = clients.remove(cluster);
+        specs.remove(cluster);
         watches.forget(cluster);
         discovery.remove(cluster);
         reachability.remove(cluster);
@@ -203,12 +211,85 @@ public final class ClusterConnections implements Closeable {
 
             @Override
             public void afterConnectionFailure(HttpRequest request, Throwable failure) {
+                if (untrusted(failure)) {
+                    rereadTrust(cluster);
+                }
                 reachability.computeIfPresent(cluster, (c, before) -> before.failed(failure.getClass().getSimpleName()
                         + (failure.getMessage() == null ? "" : ": " + failure.getMessage().lines().findFirst().orElse("")),
                         Instant.now()));
                 observer.observed(cluster, verb(request), null);
             }
         };
+    }
+
+    /** Whether a connection failed because the server's certificate is not trusted (a rotated CA, say). */
+    private static boolean untrusted(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertPathValidatorException
+                    || String.valueOf(t.getMessage()).contains("PKIX")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A server certificate failed to verify: reads the cluster's kubeconfig (or in-cluster CA) again, at most every
+     * {@link #TRUST_RECHECK}, and when the CA it names changed (a rotation), reconnects with it; the informers start
+     * again at the next sync. A CA that did not change keeps failing, as it should.
+     */
+    private void rereadTrust(String cluster) {
+        ClusterSpec spec = specs.get(cluster);
+        if (spec == null || embedded.contains(cluster)) {
+            return;
+        }
+        synchronized (trustChecked) {
+            Instant now = Instant.now();
+            Instant last = trustChecked.get(cluster);
+            if (last != null && last.plus(TRUST_RECHECK).isAfter(now)) {
+                return;
+            }
+            trustChecked.put(cluster, now);
+        }
+        Thread reader = new Thread(() -> {
+            try {
+                Config fresh = spec.connection() == ClusterSpec.Connection.IN_CLUSTER ? Config.autoConfigure(null)
+                        : kubeconfig(spec, allowExec);
+                KubernetesClient current = clients.get(cluster);
+                if (current == null || caOf(current.getConfiguration()).equals(caOf(fresh))) {
+                    return;
+                }
+                KubernetesClient next = build(spec, fresh);
+                clients.put(cluster, next);
+                impersonating.entrySet().removeIf(e -> {
+                    if (e.getKey().startsWith(cluster + "|")) {
+                        e.getValue().close();
+                        return true;
+                    }
+                    return false;
+                });
+                watches.forget(cluster);
+                current.close();
+                LOG.warn("cluster={} its certificate authority changed: reconnected with the new one", cluster);
+            } catch (RuntimeException e) {
+                LOG.warn("cluster={} cannot read its kubeconfig again after a certificate failure: {}", cluster,
+                        e.getMessage());
+            }
+        }, "driftless-trust-" + cluster);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The CA a configuration trusts: its data, or its file's content. */
+    private static String caOf(Config config) {
+        if (config.getCaCertData() != null) {
+            return config.getCaCertData();
+        }
+        try {
+            return config.getCaCertFile() == null ? "" : Files.readString(Path.of(config.getCaCertFile()));
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static String verb(HttpRequest request) {
