@@ -228,7 +228,25 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     private <T> Future<T> track(Target target, Callable<T> work) {
-        return workers.run(target, work);
+        return workers.run(target, () -> {
+            try {
+                return work.call();
+            } finally {
+                settleMetrics(target);
+            }
+        });
+    }
+
+    /**
+     * After a target's work: a sync that ran on while its shard was lost, or while it left the fleet, must not
+     * leave its series behind (another replica exports them now, or nobody should).
+     */
+    private void settleMetrics(Target target) {
+        if (live.target(target.id()).isEmpty()) {
+            metrics.removeTarget(target.cluster().name(), target.release().name());
+        } else if (!mine(target)) {
+            metrics.forgetTarget(target.cluster().name(), target.release().name());
+        }
     }
 
     /**
@@ -441,7 +459,7 @@ public final class FleetVerticle extends VerticleBase {
                     report.add(removals.get(i).succeeded() ? removals.get(i).result()
                             : t.id() + ": removed from the fleet; pruning failed: " + removals.get(i).cause());
                     syncer.forget(t);
-                    metrics.forgetTarget(t.cluster().name(), t.release().name());
+                    metrics.removeTarget(t.cluster().name(), t.release().name());
                     dirty.remove(t.id());
                 }
                 for (String name : change.removedClusters()) {
