@@ -146,9 +146,14 @@ public final class FleetVerticle extends VerticleBase {
         Previews previews = new Previews(live, sources, syncer, workers, snapshots::get, () -> stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
         vertx.eventBus().<String>consumer(COMPARE, previews::compare);
-        vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> live.targets().stream()
-                .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).map(t -> t.release().source())
-                .distinct().forEach(this::poll));
+        vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> {
+            List<Target> taken = live.targets().stream()
+                    .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).toList();
+            // compared in full, even at a commit this replica synced before: another replica may have written
+            // since, and this replica exports the targets' gauges again only from a sync
+            taken.forEach(t -> dirty.add(t.id()));
+            taken.stream().map(t -> t.release().source()).distinct().forEach(this::poll);
+        });
         context = vertx.getOrCreateContext();
         clusters.watches().listen(change -> {
             Target target = live.byLabel(change.cluster(), change.release());
