@@ -139,9 +139,14 @@ public final class Metrics implements AutoCloseable {
                 .tags("cluster", cluster, "release", release, "rule", rule).register(registry);
     }
 
-    /** Creates a source's fetch counters at zero (see {@link #target}). */
+    /** Results of a push webhook request. */
+    public static final List<String> WEBHOOK_RESULTS = List.of("accepted", "rejected", "unknown", "unavailable");
+
+    /** Creates a source's fetch and webhook counters at zero (see {@link #target}). */
     public void source(String source) {
         List.of("success", "failure").forEach(result -> Counter.builder(FETCH).description("Git fetches by result")
+                .tags("source", source, "result", result).register(registry));
+        WEBHOOK_RESULTS.forEach(result -> Counter.builder(WEBHOOKS).description("Push webhook requests by result")
                 .tags("source", source, "result", result).register(registry));
     }
 
