@@ -87,13 +87,21 @@ public final class ApiCredentials {
      * @throws IllegalArgumentException a line that is not {@code NAME ROLE HASH}, with its file and line
      */
     public static List<User> readUsers(Path file) {
-        List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return parseUsers(file, Files.readAllBytes(file));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --api-users " + file + " (" + e.getClass().getSimpleName()
                     + ")");
         }
+    }
+
+    /**
+     * The users file's content.
+     *
+     * @throws IllegalArgumentException a line that is not {@code NAME ROLE HASH}, with its file and line
+     */
+    static List<User> parseUsers(Path file, byte[] content) {
+        List<String> lines = new String(content, StandardCharsets.UTF_8).lines().toList();
         List<User> users = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();

@@ -55,7 +55,7 @@ public final class HttpApiVerticle extends VerticleBase {
     private static final String OPENAPI = openApi();
     private Supplier<Object> fleetStatus = () -> Map.of();
     private final Map<String, String> env;
-    private final ApiCredentials credentials;
+    private volatile ApiCredentials credentials;
     private final Supplier<List<?>> clusters;
     private final Supplier<Object> shards;
     private HttpServer server;
@@ -80,6 +80,14 @@ public final class HttpApiVerticle extends VerticleBase {
         this.metrics = metrics;
         this.sources = sources;
         this.env = env;
+    }
+
+    /**
+     * Who may call the API from the next request on (the users file or the admin credential file was reloaded);
+     * credentials verified before are not remembered across the change.
+     */
+    public void useCredentials(ApiCredentials next) {
+        this.credentials = java.util.Objects.requireNonNull(next);
     }
 
     private io.driftless.fleet.Suspensions suspensions;

@@ -80,13 +80,15 @@ public final class DriftlessService implements AutoCloseable {
     private final Notifier notifier;
     private final ShardLeases leases;
     private final io.driftless.render.helm.HelmSandbox helm;
+    private final HttpApiVerticle api;
     private final int httpPort;
 
     private DriftlessService(Vertx vertx, LiveFleet live, FleetVerticle fleetVerticle, Settings settings,
                              ClusterConnections clusters, Map<String, GitSource> sources, StatusBoard board,
                              Metrics metrics, Notifier notifier, ShardLeases leases,
-                             io.driftless.render.helm.HelmSandbox helm, int httpPort) {
+                             io.driftless.render.helm.HelmSandbox helm, HttpApiVerticle api, int httpPort) {
         this.helm = helm;
+        this.api = api;
         this.live = live;
         this.fleetVerticle = fleetVerticle;
         this.settings = settings;
@@ -183,7 +185,7 @@ public final class DriftlessService implements AutoCloseable {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
         self[0] = new DriftlessService(vertx, live, fleetVerticle, settings, clusters, sources, board, metrics,
-                notifier, leases, helm, api.actualPort());
+                notifier, leases, helm, api, api.actualPort());
         return self[0];
     }
 
@@ -219,6 +221,11 @@ public final class DriftlessService implements AutoCloseable {
             throw e;
         }
         return new Reloaded(change, fleetVerticle.reconfigure(next, change, opened).await());
+    }
+
+    /** Who may call the API from now on (a reloaded users file or admin credential file). */
+    public void useApiCredentials(ApiCredentials credentials) {
+        api.useCredentials(credentials);
     }
 
     /** The fleet now running. */

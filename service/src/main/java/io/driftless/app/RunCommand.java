@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
         description = {"Run the sync service for a fleet file until stopped (Ctrl-C, SIGTERM).",
                 "The fleet is reloaded when the file changes (checked every --fleet-check-interval seconds, and at "
                         + "once on SIGHUP); a file with only a fleetSource reads the fleet from Git and reloads it when "
-                        + "its commit changes. A fleet that fails validation is reported and the running one stays."})
+                        + "its commit changes. A fleet that fails validation is reported and the running one stays.",
+                "--api-users and --api-auth-file are read again the same way (on SIGHUP, and when they change, "
+                        + "checked every --fleet-check-interval seconds); a broken file is reported and the "
+                        + "credentials in use stay."})
 final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--fleet"}, required = true, description = "Fleet file (YAML), or a file with a fleetSource.")
@@ -52,8 +55,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Main.configureLogging(options.logLevel == null ? "info" : options.logLevel);
         DriftlessService.Settings settings;
+        io.driftless.api.CredentialFiles credentialFiles = options.apiCredentialFiles(false);
+        io.driftless.api.CredentialFiles.Read credentials;
         try {
-            settings = options.settings(stateDir, options.httpHost, false);
+            credentials = credentialFiles.read();
+            settings = options.settings(stateDir, options.httpHost, credentials.credentials());
         } catch (IllegalArgumentException e) {
             System.err.println("driftless: " + e.getMessage());
             return 2;
@@ -79,11 +85,17 @@ final class RunCommand implements Callable<Integer> {
         }
         DriftlessService service = DriftlessService.start(fleet, settings);
         FleetReloads reloads = new FleetReloads(origin, read.revision(), service, Clock.systemUTC()).start();
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloads.checkSoon());
+        ApiCredentialReloads credentialReloads = new ApiCredentialReloads(credentialFiles, credentials.revision(),
+                service::useApiCredentials).start(Duration.ofSeconds(Math.max(1, checkSeconds)));
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            reloads.checkSoon();
+            credentialReloads.checkSoon();
+        });
         System.out.println("driftless: " + fleet.targets().size() + " target(s) from " + origin.describe()
                 + "; HTTP on http://" + options.httpHost + ":" + service.httpPort());
         service.awaitShutdown();
         reloads.close();
+        credentialReloads.close();
         return 0;
     }
 }

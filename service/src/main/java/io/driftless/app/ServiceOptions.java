@@ -16,13 +16,15 @@ public final class ServiceOptions {
     @Option(names = "--parallelism", defaultValue = "4", description = "Targets synced at once per cluster, and Git fetches at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--api-auth-file", description = "File holding the credentials of the mutating HTTP endpoints: "
-            + "user:password (HTTP basic) or a bearer token. Default: the DRIFTLESS_API_AUTH environment variable; "
-            + "without either, those endpoints are disabled.")
+    @Option(names = "--api-auth-file", description = "File holding the admin credential of the HTTP API: "
+            + "user:password (HTTP basic) or a bearer token; read again by run on SIGHUP and when it changes, so "
+            + "rotate it here. Default: the DRIFTLESS_API_AUTH environment variable (fixed while the process runs); "
+            + "without either, the API has no admin credential.")
     java.nio.file.Path apiAuthFile;
 
     @Option(names = "--api-users", description = "File of API users, one per line: NAME ROLE HASH (ROLE viewer, "
-            + "operator or admin; HASH from driftless hash-password).")
+            + "operator or admin; HASH from driftless hash-password); read again by run on SIGHUP and when it "
+            + "changes.")
     java.nio.file.Path apiUsers;
 
     @Option(names = "--anonymous-read", description = "Let anyone who reaches the HTTP port read the API (GET); "
@@ -56,26 +58,29 @@ public final class ServiceOptions {
     public String logLevel;
 
     /**
+     * Where the API's credentials come from: {@code --api-auth-file} (else {@code DRIFTLESS_API_AUTH}) and
+     * {@code --api-users}.
+     *
+     * @param anonymousReadByDefault whether reads are open without {@code --anonymous-read} (the demo)
+     */
+    public io.driftless.api.CredentialFiles apiCredentialFiles(boolean anonymousReadByDefault) {
+        return new io.driftless.api.CredentialFiles(System.getenv("DRIFTLESS_API_AUTH"), apiAuthFile, apiUsers,
+                anonymousRead || anonymousReadByDefault);
+    }
+
+    /**
      * The service settings these options describe; IllegalArgumentException names an unreadable file.
      *
      * @param anonymousReadByDefault whether reads are open without {@code --anonymous-read} (the demo)
      */
     public DriftlessService.Settings settings(java.nio.file.Path stateDir, String host, boolean anonymousReadByDefault) {
+        return settings(stateDir, host, apiCredentialFiles(anonymousReadByDefault).read().credentials());
+    }
+
+    /** The service settings these options describe, with credentials already read from {@link #apiCredentialFiles}. */
+    public DriftlessService.Settings settings(java.nio.file.Path stateDir, String host,
+                                              io.driftless.api.ApiCredentials credentials) {
         java.util.Map<String, String> env = System.getenv();
-        String admin = env.get("DRIFTLESS_API_AUTH");
-        if (apiAuthFile != null) {
-            try {
-                admin = java.nio.file.Files.readString(apiAuthFile);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot read --api-auth-file " + apiAuthFile + ": "
-                        + e.getClass().getSimpleName());
-            }
-        }
-        io.driftless.api.ApiCredentials credentials = io.driftless.api.ApiCredentials.of(admin)
-                .withAnonymousRead(anonymousRead || anonymousReadByDefault);
-        if (apiUsers != null) {
-            credentials = credentials.withUsers(io.driftless.api.ApiCredentials.readUsers(apiUsers));
-        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("give both --tls-cert and --tls-key, or neither");
         }

@@ -56,13 +56,18 @@ public final class ShardLeases implements AutoCloseable {
     private final IntConsumer acquired;
     private final KubernetesClient client;
     private final Set<Integer> held = ConcurrentHashMap.newKeySet();
+    /** Held shards this replica could not renew in time: it stopped acting on them (and said so through lost). */
+    private final Set<Integer> lapsed = ConcurrentHashMap.newKeySet();
     private final Map<Integer, String> holders = new ConcurrentHashMap<>();
     private final Map<String, Seen> seen = new HashMap<>();
     private final ScheduledExecutorService rounds;
 
     private volatile IntConsumer lost = shard -> { };
 
-    /** Called with a shard this replica has just lost or handed back (its targets are another replica's now). */
+    /**
+     * Called with a shard this replica has just lost or handed back (its targets are another replica's now), or
+     * could not renew in time (see {@link #holds}); a lapsed shard renewed later counts as acquired again.
+     */
     public void onLoss(IntConsumer listener) {
         this.lost = listener;
     }
@@ -121,6 +126,20 @@ public final class ShardLeases implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("identity={} lease round failed: {}", identity, e.toString());
         }
+        lapses();
+    }
+
+    /**
+     * Held shards whose renewal is older than {@link #validFor}: this replica no longer acts on them, and another
+     * may take them soon, so it reports them as lost (its series of their targets go) until it renews them.
+     */
+    synchronized void lapses() {
+        for (int s : List.copyOf(held)) {
+            if (!holds(s) && lapsed.add(s)) {
+                LOG.warn("shard={} identity={} lease not renewed in time; its targets are left alone", s, identity);
+                lost.accept(s);
+            }
+        }
     }
 
     /** One round: stay a member, count the live members, then renew, take or release shards. */
@@ -152,7 +171,12 @@ public final class ShardLeases implements AutoCloseable {
             } else if ((lease == null || holder == null || expired(lease, now)) && held.size() < fair) {
                 keep(s, claim(name, "shard", lease, now));
             } else {
-                held.remove(s);
+                if (held.remove(s)) { // another replica took it (this one could not renew it), or it was freed
+                    LOG.info("shard={} identity={} lease lost to {}", s, identity, holder == null ? "nobody" : holder);
+                    if (!lapsed.remove(s)) {
+                        lost.accept(s);
+                    }
+                }
                 holders.put(s, holder == null ? "" : holder);
             }
         }
@@ -162,13 +186,17 @@ public final class ShardLeases implements AutoCloseable {
         if (won) {
             renewedAt.put(shard, nanoTime.getAsLong());
             holders.put(shard, identity);
-            if (held.add(shard)) {
-                LOG.info("shard={} identity={} lease acquired", shard, identity);
+            boolean renewedAfterLapse = lapsed.remove(shard);
+            if (held.add(shard) || renewedAfterLapse) {
+                LOG.info("shard={} identity={} lease acquired{}", shard, identity, renewedAfterLapse
+                        ? " (renewed after a lapse)" : "");
                 acquired.accept(shard);
             }
         } else if (held.remove(shard)) {
             LOG.info("shard={} identity={} lease lost", shard, identity);
-            lost.accept(shard);
+            if (!lapsed.remove(shard)) {
+                lost.accept(shard);
+            }
         }
     }
 
@@ -213,7 +241,7 @@ public final class ShardLeases implements AutoCloseable {
                 throw e;
             }
         }
-        if (held.remove(shard)) {
+        if (held.remove(shard) && !lapsed.remove(shard)) {
             lost.accept(shard);
         }
         holders.put(shard, "");
@@ -304,6 +332,7 @@ public final class ShardLeases implements AutoCloseable {
                 }
             }
             held.clear();
+            lapsed.clear();
             try {
                 client.leases().inNamespace(ha.namespace()).withName("driftless-member-" + dnsName(identity)).delete();
             } catch (KubernetesClientException e) {

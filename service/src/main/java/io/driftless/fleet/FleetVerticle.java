@@ -146,9 +146,14 @@ public final class FleetVerticle extends VerticleBase {
         Previews previews = new Previews(live, sources, syncer, workers, snapshots::get, () -> stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
         vertx.eventBus().<String>consumer(COMPARE, previews::compare);
-        vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> live.targets().stream()
-                .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).map(t -> t.release().source())
-                .distinct().forEach(this::poll));
+        vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> {
+            List<Target> taken = live.targets().stream()
+                    .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).toList();
+            // compared in full, even at a commit this replica synced before: another replica may have written
+            // since, and this replica exports the targets' gauges again only from a sync
+            taken.forEach(t -> dirty.add(t.id()));
+            taken.stream().map(t -> t.release().source()).distinct().forEach(this::poll);
+        });
         context = vertx.getOrCreateContext();
         clusters.watches().listen(change -> {
             Target target = live.byLabel(change.cluster(), change.release());
@@ -228,7 +233,25 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     private <T> Future<T> track(Target target, Callable<T> work) {
-        return workers.run(target, work);
+        return workers.run(target, () -> {
+            try {
+                return work.call();
+            } finally {
+                settleMetrics(target);
+            }
+        });
+    }
+
+    /**
+     * After a target's work: a sync that ran on while its shard was lost, or while it left the fleet, must not
+     * leave its series behind (another replica exports them now, or nobody should).
+     */
+    private void settleMetrics(Target target) {
+        if (live.target(target.id()).isEmpty()) {
+            metrics.removeTarget(target.cluster().name(), target.release().name());
+        } else if (!mine(target)) {
+            metrics.forgetTarget(target.cluster().name(), target.release().name());
+        }
     }
 
     /**
@@ -441,7 +464,7 @@ public final class FleetVerticle extends VerticleBase {
                     report.add(removals.get(i).succeeded() ? removals.get(i).result()
                             : t.id() + ": removed from the fleet; pruning failed: " + removals.get(i).cause());
                     syncer.forget(t);
-                    metrics.forgetTarget(t.cluster().name(), t.release().name());
+                    metrics.removeTarget(t.cluster().name(), t.release().name());
                     dirty.remove(t.id());
                 }
                 for (String name : change.removedClusters()) {

@@ -139,9 +139,14 @@ public final class Metrics implements AutoCloseable {
                 .tags("cluster", cluster, "release", release, "rule", rule).register(registry);
     }
 
-    /** Creates a source's fetch counters at zero (see {@link #target}). */
+    /** Results of a push webhook request. */
+    public static final List<String> WEBHOOK_RESULTS = List.of("accepted", "rejected", "unknown", "unavailable");
+
+    /** Creates a source's fetch and webhook counters at zero (see {@link #target}). */
     public void source(String source) {
         List.of("success", "failure").forEach(result -> Counter.builder(FETCH).description("Git fetches by result")
+                .tags("source", source, "result", result).register(registry));
+        WEBHOOK_RESULTS.forEach(result -> Counter.builder(WEBHOOKS).description("Push webhook requests by result")
                 .tags("source", source, "result", result).register(registry));
     }
 
@@ -280,7 +285,9 @@ public final class Metrics implements AutoCloseable {
 
     /**
      * Removes a target's gauges (sync state, health, objects out of sync, timestamps): a replica that no longer
-     * holds the target's shard must not go on exporting what it last saw. Its counters stay, as counters do.
+     * holds the target's shard must not go on exporting what it last saw. Its counters stay (at what they counted,
+     * or at 0 on a replica that never held it), so that they are there when the shard comes back, and alert
+     * rules sum them over the replicas.
      */
     public void forgetTarget(String cluster, String release) {
         for (String name : List.of(OUT_OF_SYNC, IN_SYNC, LAST_SYNC, LAST_SUCCESS, HEALTH)) {
@@ -290,11 +297,21 @@ public final class Metrics implements AutoCloseable {
                 + "|" + release));
     }
 
-    /** Removes a source's gauges when it leaves the fleet (counters stay, as counters do). */
+    /**
+     * Removes every series of a target that left the fleet, its counters and histograms too: its alerts end at
+     * the next evaluation instead of looking back over what it counted before (the rules require the series to be
+     * there now). A target added again starts at 0.
+     */
+    public void removeTarget(String cluster, String release) {
+        forgetTarget(cluster, release);
+        registry.getMeters().stream().filter(m -> cluster.equals(m.getId().getTag("cluster"))
+                && release.equals(m.getId().getTag("release"))).toList().forEach(registry::remove);
+    }
+
+    /** Removes every series of a source that left the fleet (fetches, webhooks, revision, last fetch). */
     public void forgetSource(String source) {
-        for (String name : List.of(LAST_FETCH, SOURCE_INFO)) {
-            registry.find(name).tags("source", source).gauges().forEach(registry::remove);
-        }
+        registry.getMeters().stream().filter(m -> source.equals(m.getId().getTag("source"))).toList()
+                .forEach(registry::remove);
         gauges.remove(LAST_FETCH + "|" + source);
         revisions.remove(SOURCE_INFO + "|" + source);
     }

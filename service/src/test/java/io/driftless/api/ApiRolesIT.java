@@ -1,6 +1,7 @@
 package io.driftless.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,11 +10,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.driftless.app.ApiCredentialReloads;
 import io.driftless.app.DriftlessService;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
@@ -64,6 +67,48 @@ class ApiRolesIT {
                 }
                 assertThat(refused).as("diffs refused past the limit (one sync counted already)").isEqualTo(6);
                 assertThat(call("GET", base + "/api/v1/targets", "vera:v-pass")).as("cheap reads go on").isEqualTo(200);
+            }
+        }
+    }
+
+    /**
+     * The users file and the admin credential file are read again while the service runs (here on the check
+     * interval; RunCommandIT sends SIGHUP): a rotated password or token stops working at once, the new one works,
+     * and a broken users file keeps the credentials in use and names its file and line.
+     */
+    @Test
+    void rotatedUsersAndAdminFilesApplyAndABrokenFileKeepsTheCredentialsInUse() throws Exception {
+        Path users = tmp.resolve("users");
+        Path admin = tmp.resolve("admin");
+        Files.writeString(users, "vera viewer " + ApiCredentials.hash("old-pass", 1000) + "\n");
+        Files.writeString(admin, "old-admin-token\n");
+        CredentialFiles files = new CredentialFiles(null, admin, users, false);
+        CredentialFiles.Read first = files.read();
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            try (DriftlessService service = OneRelease.startSynced(git, tmp, first.credentials(), null);
+                 ApiCredentialReloads reloads = new ApiCredentialReloads(files, first.revision(),
+                         service::useApiCredentials).start(Duration.ofMillis(200))) {
+                String targets = "http://127.0.0.1:" + service.httpPort() + "/api/v1/targets";
+                assertThat(call("GET", targets, "vera:old-pass")).isEqualTo(200);
+                assertThat(call("GET", targets, "old-admin-token")).isEqualTo(200);
+
+                Files.writeString(users, "# rotated\nvera viewer " + ApiCredentials.hash("new-pass", 1000) + "\n");
+                Files.writeString(admin, "new-admin-token\n");
+                await().pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+                        .until(() -> call("GET", targets, "vera:new-pass") == 200);
+                assertThat(call("GET", targets, "vera:old-pass")).as("the old password, remembered as verified before")
+                        .isEqualTo(401);
+                assertThat(call("GET", targets, "old-admin-token")).isEqualTo(401);
+                assertThat(call("GET", targets, "new-admin-token")).isEqualTo(200);
+                assertThat(reloads.problem()).isNull();
+
+                Files.writeString(users, "# rotated\nvera viewer " + ApiCredentials.hash("newer-pass", 1000) + "\n"
+                        + "otto operator not-a-hash\n");
+                await().atMost(Duration.ofSeconds(10)).until(() -> reloads.problem() != null);
+                assertThat(reloads.problem()).startsWith(users + ":3: expected NAME ROLE HASH");
+                assertThat(call("GET", targets, "vera:new-pass")).as("the credentials in use stay").isEqualTo(200);
+                assertThat(call("GET", targets, "new-admin-token")).isEqualTo(200);
             }
         }
     }

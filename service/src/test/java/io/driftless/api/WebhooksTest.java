@@ -3,9 +3,12 @@ package io.driftless.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import io.driftless.telemetry.Metrics;
 
 class WebhooksTest {
 
@@ -39,5 +42,29 @@ class WebhooksTest {
         assertThat(none.reason()).startsWith("no signature").doesNotContain(SECRET);
         assertThat(Webhooks.verify(Map.of("x-hub-signature-256", "sha256=" + HMAC), "{}".getBytes(StandardCharsets.UTF_8),
                 SECRET).accepted()).as("a changed body").isFalse();
+    }
+
+    /**
+     * Like the fetch counters, a configured source's webhook counters exist at 0 from the start, one per result,
+     * so the first rejected push already shows as an increase(); a source that leaves the fleet takes them along.
+     */
+    @Test
+    void everyConfiguredSourceCountsItsWebhooksFromZero() {
+        try (Metrics metrics = new Metrics()) {
+            metrics.source("values");
+            metrics.source("charts");
+            String scrape = metrics.scrape();
+            for (String source : List.of("values", "charts")) {
+                for (String result : List.of("accepted", "rejected", "unknown", "unavailable")) {
+                    assertThat(scrape).contains("driftless_webhook_requests_total{result=\"" + result + "\",source=\""
+                            + source + "\"} 0.0");
+                }
+            }
+            metrics.webhook("values", "rejected");
+            assertThat(metrics.scrape()).contains("driftless_webhook_requests_total{result=\"rejected\",source=\"values\"} 1.0");
+            metrics.forgetSource("charts");
+            assertThat(metrics.scrape()).doesNotContain("source=\"charts\"")
+                    .contains("driftless_webhook_requests_total{result=\"accepted\",source=\"values\"} 0.0");
+        }
     }
 }

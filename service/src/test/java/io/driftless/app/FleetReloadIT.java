@@ -103,7 +103,10 @@ class FleetReloadIT {
                 assertThat(service.board().get("lab/prefect")).isNull();
                 assertThat(service.board().all()).hasSize(1);
                 assertThat(service.metrics().scrape()).contains("driftless_fleet_reload_failing 0.0")
-                        .doesNotContain("driftless_target_in_sync{cluster=\"lab\"");
+                        .doesNotContain("driftless_target_in_sync{cluster=\"lab\"")
+                        .as("its counters go too: alerts do not look back over a removed target")
+                        .doesNotContain("driftless_sync_total{cluster=\"lab\"")
+                        .contains("driftless_sync_total{cluster=\"dev\",release=\"prefect\",result=\"success\"}");
                 assertThat(lab.apps().deployments().inNamespace("prefect").withName("prefect-server").get()).isNotNull();
 
                 // a cluster that leaves is disconnected

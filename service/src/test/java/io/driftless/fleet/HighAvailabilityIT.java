@@ -156,4 +156,61 @@ class HighAvailabilityIT {
             }
         }
     }
+
+    private static boolean holds(DriftlessService replica, String target) throws Exception {
+        return shards(replica).getJsonArray("shards").getJsonObject(Shards.of(target, 4)).getBoolean("mine");
+    }
+
+    /** The start of a target's series in a scrape, up to its release label. */
+    private static String series(String metric, String target) {
+        return metric + "{cluster=\"shared\",release=\"" + target.split("/")[1] + "\"";
+    }
+
+    /**
+     * What each replica exports for the targets it does not hold: their counters (at 0 where it never synced them,
+     * frozen where it did), never their gauges. A replica that gets a shard back (the other one stops) syncs its
+     * targets in full and exports their gauges again, although it had synced them at the same commit before.
+     */
+    @Test
+    void aReplicaExportsGaugesOnlyForWhatItHoldsAndAgainForAShardItGetsBack() throws Exception {
+        DriftlessService first = replica("first");
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream().allMatch(t -> synced(first, t)));
+            List<String> moved;
+            try (DriftlessService second = replica("second")) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> held(first) == 2 && held(second) == 2);
+                List<String> kept = new java.util.ArrayList<>();
+                List<String> gone = new java.util.ArrayList<>();
+                for (String target : TARGETS) {
+                    (holds(first, target) ? kept : gone).add(target);
+                }
+                moved = gone;
+                assertThat(moved).as("targets whose shard moved to the second replica").isNotEmpty();
+                assertThat(kept).as("targets the first replica kept").isNotEmpty();
+                await().atMost(Duration.ofSeconds(30)).until(() -> moved.stream().allMatch(t -> synced(second, t)
+                        && second.metrics().scrape().contains(series("driftless_target_in_sync", t) + "} 1.0")));
+                String firstScrape = first.metrics().scrape();
+                String secondScrape = second.metrics().scrape();
+                for (String target : moved) {
+                    assertThat(firstScrape).as(target + ": no gauge on the replica that handed it over")
+                            .doesNotContain(series("driftless_target_in_sync", target),
+                                    series("driftless_objects_out_of_sync", target))
+                            .contains(series("driftless_sync_total", target) + ",result=\"failure\"} 0.0");
+                }
+                for (String target : kept) {
+                    assertThat(secondScrape).as(target + ": counters at 0 and no gauge on the replica not holding it")
+                            .contains(series("driftless_sync_total", target) + ",result=\"success\"} 0.0",
+                                    series("driftless_sync_total", target) + ",result=\"failure\"} 0.0")
+                            .doesNotContain(series("driftless_target_in_sync", target),
+                                    series("driftless_target_health", target));
+                }
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> held(first) == 4);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(first.metrics().scrape())
+                    .as("the shards it got back").contains(moved.stream()
+                            .map(t -> series("driftless_target_in_sync", t) + "} 1.0").toList()));
+        } finally {
+            first.close();
+        }
+    }
 }

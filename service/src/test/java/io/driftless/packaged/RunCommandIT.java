@@ -27,8 +27,8 @@ import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
 
 /**
- * {@code driftless run} as a process of the packaged jar: SIGHUP reloads the fleet file at once (the check
- * interval is an hour here), and SIGTERM stops it cleanly.
+ * {@code driftless run} as a process of the packaged jar: SIGHUP reloads the fleet file and the API's credential
+ * files at once (the check interval is an hour here), and SIGTERM stops it cleanly.
  */
 class RunCommandIT {
 
@@ -77,6 +77,71 @@ class RunCommandIT {
                 signal("TERM", run);
                 assertThat(run.waitFor(45, TimeUnit.SECONDS)).as(log()).isTrue();
                 assertThat(log()).contains("fleet reloaded from " + fleet, "clusters added: lab");
+            } finally {
+                run.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * SIGHUP reloads the API's users file and admin credential file too (the check interval is an hour here): the
+     * rotated password and token get 401 from then on and the new ones work; a users file with a bad line keeps
+     * the credentials in use, and the log names its file and line (never a secret).
+     */
+    @Test
+    void sighupReloadsTheApiUsersAndAdminCredentialFiles() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Path fleet = Files.writeString(tmp.resolve("fleet.yaml"), """
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters: [{name: dev, embedded: true}]
+                    releases:
+                      - {name: prefect, namespace: prefect, chart: {name: prefect-server, version: 2026.8.18172642},
+                         source: values, values: [values.yaml]}
+                    """.formatted(git.url(), GitHttpServer.USER));
+            Path users = Files.writeString(tmp.resolve("users"), "vera viewer "
+                    + io.driftless.api.ApiCredentials.hash("old-pass", 1000) + "\n");
+            Path admin = Files.writeString(tmp.resolve("admin"), "admin:old-admin-pass\n");
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-jar", JAR.toString(), "run", "--fleet", fleet.toString(), "--state-dir",
+                    tmp.resolve("state").toString(), "--http-port", String.valueOf(port), "--fleet-check-interval",
+                    "3600", "--api-users", users.toString(), "--api-auth-file", admin.toString()))
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("run.log").toFile());
+            builder.environment().put("PW", GitHttpServer.PASSWORD);
+            Process run = builder.start();
+            try {
+                String base = "http://127.0.0.1:" + port;
+                String targets = base + "/api/v1/targets";
+                await().atMost(Duration.ofSeconds(60)).until(() -> status(base + "/readyz") == 200);
+                assertThat(status(targets, "vera:old-pass")).isEqualTo(200);
+                assertThat(status(targets, "admin:old-admin-pass")).isEqualTo(200);
+
+                Files.writeString(users, "vera viewer " + io.driftless.api.ApiCredentials.hash("new-pass", 1000) + "\n");
+                Files.writeString(admin, "admin:new-admin-pass\n");
+                signal("HUP", run);
+                await().atMost(Duration.ofSeconds(20)).until(() -> log().contains("API credentials reloaded from"));
+                assertThat(status(targets, "vera:old-pass")).isEqualTo(401);
+                assertThat(status(targets, "vera:new-pass")).isEqualTo(200);
+                assertThat(status(targets, "admin:old-admin-pass")).isEqualTo(401);
+                assertThat(status(targets, "admin:new-admin-pass")).isEqualTo(200);
+
+                Files.writeString(users, "vera viewer " + io.driftless.api.ApiCredentials.hash("newer-pass", 1000)
+                        + "\nvera2 viewer\n");
+                signal("HUP", run);
+                await().atMost(Duration.ofSeconds(20)).until(() -> log().contains(users + ":2: expected NAME ROLE HASH"));
+                assertThat(log()).contains("API credentials reload from --api-auth-file " + admin + " and --api-users "
+                        + users + " failed; the credentials in use stay");
+                assertThat(status(targets, "vera:new-pass")).as("the credentials in use stay").isEqualTo(200);
+                assertThat(status(targets, "vera:newer-pass")).isEqualTo(401);
+
+                signal("TERM", run);
+                assertThat(run.waitFor(45, TimeUnit.SECONDS)).as(log()).isTrue();
+                assertThat(log()).doesNotContain("old-pass", "new-pass", "admin-pass");
             } finally {
                 run.destroyForcibly();
             }
@@ -149,6 +214,13 @@ class RunCommandIT {
     private static void signal(String name, Process process) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor())
                 .isZero();
+    }
+
+    /** The status of a GET with HTTP basic credentials {@code user:password}. */
+    private static int status(String url, String credentials) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).header("Authorization",
+                "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     static int status(String url) {

@@ -24,6 +24,11 @@ class AlertRulesTest {
     private static final Path ALERTS = Path.of("..", "dashboards", "alerts");
 
     private static String promtool(String... args) throws IOException, InterruptedException {
+        return promtool(ALERTS, args);
+    }
+
+    /** Runs promtool in {@code dir}; asserts it succeeds and answers its output. */
+    static String promtool(Path workDir, String... args) throws IOException, InterruptedException {
         Path promtool = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
                 .map(dir -> Path.of(dir, "promtool")).filter(Files::isExecutable).findFirst()
                 .orElse(Path.of("/usr/bin/promtool"));
@@ -31,7 +36,7 @@ class AlertRulesTest {
                 .isExecutable();
         ProcessBuilder pb = new ProcessBuilder(promtool.toString());
         pb.command().addAll(List.of(args));
-        Process p = pb.directory(ALERTS.toFile()).redirectErrorStream(true).start();
+        Process p = pb.directory(workDir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
