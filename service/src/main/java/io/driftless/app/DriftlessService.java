@@ -9,6 +9,7 @@ import java.util.Map;
 import io.driftless.api.ApiCredentials;
 import io.driftless.api.HttpApiVerticle;
 import io.driftless.cluster.ClusterConnections;
+import io.driftless.cluster.SharedStatuses;
 import io.driftless.cluster.ShardLeases;
 import io.driftless.config.Fleet;
 import io.driftless.config.SourceSpec;
@@ -80,14 +81,17 @@ public final class DriftlessService implements AutoCloseable {
     private final Notifier notifier;
     private final ShardLeases leases;
     private final io.driftless.render.helm.HelmSandbox helm;
+    private final SharedStatuses shared;
     private final HttpApiVerticle api;
     private final int httpPort;
 
     private DriftlessService(Vertx vertx, LiveFleet live, FleetVerticle fleetVerticle, Settings settings,
                              ClusterConnections clusters, Map<String, GitSource> sources, StatusBoard board,
                              Metrics metrics, Notifier notifier, ShardLeases leases,
-                             io.driftless.render.helm.HelmSandbox helm, HttpApiVerticle api, int httpPort) {
+                             io.driftless.render.helm.HelmSandbox helm, SharedStatuses shared, HttpApiVerticle api,
+                             int httpPort) {
         this.helm = helm;
+        this.shared = shared;
         this.api = api;
         this.live = live;
         this.fleetVerticle = fleetVerticle;
@@ -165,6 +169,7 @@ public final class DriftlessService implements AutoCloseable {
         }
         leases.onLoss(shard -> live.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
                 .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
+        SharedStatuses shared = shareStatuses(fleet, clusters, leases, board, vertx);
         FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,
                 Clock.systemUTC(), settings.parallelism()).suspending(suspensions);
         api.reportingSources(fleetVerticle::sourceStates);
@@ -174,6 +179,9 @@ public final class DriftlessService implements AutoCloseable {
         } catch (Exception e) { // await() rethrows checked failures such as BindException unchanged
             vertx.close().await();
             helm.close();
+            if (shared != null) {
+                shared.close();
+            }
             leases.close();
             sources.values().forEach(GitSource::close);
             notifier.close();
@@ -185,8 +193,35 @@ public final class DriftlessService implements AutoCloseable {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
         self[0] = new DriftlessService(vertx, live, fleetVerticle, settings, clusters, sources, board, metrics,
-                notifier, leases, helm, api, api.actualPort());
+                notifier, leases, helm, shared, api, api.actualPort());
         return self[0];
+    }
+
+    /**
+     * Under high availability, every replica shows every target: the statuses of the targets this replica holds go
+     * to the other replicas through the cluster (see {@link SharedStatuses}), and theirs come here, each followed
+     * by the event the web UI refreshes on. Null without high availability.
+     */
+    private static SharedStatuses shareStatuses(Fleet fleet, ClusterConnections clusters, ShardLeases leases,
+                                                StatusBoard board, Vertx vertx) {
+        if (!fleet.highAvailability().enabled()) {
+            return null;
+        }
+        java.util.function.Predicate<String> held = id -> leases.holds(Shards.of(id, leases.shards()));
+        SharedStatuses shared = new SharedStatuses(fleet.highAvailability(), clusters, status -> {
+            String id = status.cluster() + "/" + status.release();
+            if (!held.test(id)) { // this replica's own statuses stay its own
+                board.adopt(status);
+                vertx.eventBus().publish(FleetVerticle.SYNCED, new io.vertx.core.json.JsonObject()
+                        .put("changed", true).put("cluster", status.cluster()).put("release", status.release()));
+            }
+        });
+        board.listen(status -> {
+            if (held.test(status.cluster() + "/" + status.release())) {
+                shared.publish(status);
+            }
+        }, shared::remove);
+        return shared;
     }
 
     /** What was applied by a reload: the change, and one line per removed target. */
@@ -332,6 +367,9 @@ public final class DriftlessService implements AutoCloseable {
                     + "within 40 s; stopping anyway");
         }
         helm.close();
+        if (shared != null) {
+            shared.close();
+        }
         leases.close();
         notifier.close();
         sources.values().forEach(GitSource::close);

@@ -13,6 +13,14 @@ public final class StatusBoard {
 
     private final Map<String, TargetStatus> statuses = new ConcurrentHashMap<>();
     private volatile List<String> order = List.of();
+    private volatile java.util.function.Consumer<TargetStatus> changed = s -> { };
+    private volatile java.util.function.Consumer<String> removed = id -> { };
+
+    /** Called with each status this replica changes (by {@link #update}), and each target the fleet drops. */
+    public void listen(java.util.function.Consumer<TargetStatus> changed, java.util.function.Consumer<String> removed) {
+        this.changed = changed;
+        this.removed = removed;
+    }
 
     public StatusBoard(List<Target> targets) {
         follow(targets);
@@ -29,13 +37,26 @@ public final class StatusBoard {
             statuses.computeIfAbsent(t.id(), id -> TargetStatus.initial(t.cluster().name(), t.release().name(),
                     t.release().namespace(), t.release().source()));
         }
+        List<String> gone = statuses.keySet().stream().filter(id -> !next.contains(id)).toList();
         statuses.keySet().retainAll(next);
         order = List.copyOf(next);
+        gone.forEach(removed);
     }
 
     /** Changes a target's status; nothing when the target has left the fleet meanwhile. */
     public void update(Target target, UnaryOperator<TargetStatus> change) {
-        statuses.computeIfPresent(target.id(), (id, old) -> change.apply(old));
+        TargetStatus after = statuses.computeIfPresent(target.id(), (id, old) -> change.apply(old));
+        if (after != null) {
+            changed.accept(after);
+        }
+    }
+
+    /**
+     * Takes a target's status as another replica, which holds the target, reported it (see
+     * {@code SharedStatuses}); nothing when the target is not in this replica's fleet. Not a change of this replica's.
+     */
+    public void adopt(TargetStatus status) {
+        statuses.computeIfPresent(status.cluster() + "/" + status.release(), (id, old) -> status);
     }
 
     public TargetStatus get(String targetId) {

@@ -213,4 +213,72 @@ class HighAvailabilityIT {
             first.close();
         }
     }
+
+    /** A target's status as a replica's API answers it (its suspension aside, which is per replica). */
+    private static JsonObject view(DriftlessService replica, String target) throws Exception {
+        JsonObject status = new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + replica.httpPort() + "/api/v1/targets/" + target)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        status.remove("suspended");
+        return status;
+    }
+
+    private static JsonObject fleetView(DriftlessService replica) throws Exception {
+        JsonObject all = new JsonObject();
+        for (String target : TARGETS) {
+            all.put(target, view(replica, target));
+        }
+        return all;
+    }
+
+    /**
+     * Either replica answers for the whole fleet, with the same status for every target, whichever holds it; after
+     * one replica stops, the other shows the targets it took over as they were (history included) and goes on
+     * from there.
+     */
+    @Test
+    void everyTargetLooksTheSameThroughEitherReplicaBeforeAndAfterAHandOver() throws Exception {
+        DriftlessService first = replica("first");
+        DriftlessService second = replica("second");
+        boolean firstStopped = false;
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> held(first) == 2 && held(second) == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream().allMatch(t -> holdsSynced(first, second, t)));
+            await("both replicas show the same fleet").atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(fleetView(first)).isEqualTo(fleetView(second)));
+            JsonObject before = fleetView(second);
+            for (String target : TARGETS) {
+                assertThat(before.getJsonObject(target).getString("syncState")).as(target).isEqualTo("Synced");
+            }
+            List<String> firsts = new java.util.ArrayList<>();
+            for (String target : TARGETS) {
+                if (holds(first, target)) {
+                    firsts.add(target);
+                }
+            }
+
+            first.close();
+            firstStopped = true;
+            await().atMost(Duration.ofSeconds(20)).until(() -> held(second) == 4);
+            for (String target : firsts) {
+                JsonObject after = view(second, target);
+                assertThat(after.getString("syncState")).isEqualTo("Synced");
+                assertThat(after.getJsonArray("history").getList()).as(target + ": its history came along")
+                        .containsAll(before.getJsonObject(target).getJsonArray("history").getList());
+            }
+        } finally {
+            if (!firstStopped) {
+                first.close();
+            }
+            second.close();
+        }
+    }
+
+    private static boolean holdsSynced(DriftlessService first, DriftlessService second, String target) {
+        try {
+            return synced(holds(first, target) ? first : second, target);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
