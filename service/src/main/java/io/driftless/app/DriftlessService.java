@@ -153,8 +153,9 @@ public final class DriftlessService implements AutoCloseable {
         io.driftless.render.helm.HelmSandbox helm = new io.driftless.render.helm.HelmSandbox(
                 settings.stateDir().resolve("renderer"), settings.helm());
         TargetSyncer syncer = new TargetSyncer(io.driftless.render.ChartCatalogue.all(
-                settings.stateDir().resolve("charts"), settings.env(), helm), clusters, board, metrics,
-                Clock.systemUTC(), notifier::send);
+                settings.stateDir().resolve("charts"), settings.env(), helm),
+                io.driftless.cluster.KubeTargetCluster.forTargets(clusters), board, metrics, Clock.systemUTC(),
+                notifier::send);
         DriftlessService[] self = new DriftlessService[1];
         io.driftless.fleet.Suspensions suspensions = new io.driftless.fleet.Suspensions(settings.stateDir());
         HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,

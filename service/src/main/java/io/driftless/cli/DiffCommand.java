@@ -69,7 +69,8 @@ public final class DiffCommand implements Callable<Integer> {
         ArrayNode answers = ServiceClient.JSON.createArrayNode();
         try (local; var clusters = new io.driftless.cluster.ClusterConnections(local.fleet.clusters());
              var metrics = new io.driftless.telemetry.Metrics()) {
-            var syncer = new io.driftless.reconcile.TargetSyncer(local.charts, clusters,
+            var syncer = new io.driftless.reconcile.TargetSyncer(local.charts,
+                    io.driftless.cluster.KubeTargetCluster.forTargets(clusters),
                     new io.driftless.status.StatusBoard(local.fleet.targets()), metrics, java.time.Clock.systemUTC(),
                     notice -> { });
             for (io.driftless.config.Target t : local.fleet.targets()) {

@@ -50,6 +50,21 @@ public final class KubeTargetCluster implements TargetCluster {
         this.user = user;
     }
 
+    /**
+     * Each target's cluster as its tenant sees it: its requests made as the tenant's ServiceAccount where it has
+     * one, else as Driftless itself; one per cluster and user.
+     */
+    public static java.util.function.Function<io.driftless.config.Target, TargetCluster> forTargets(
+            ClusterConnections clusters) {
+        Map<String, TargetCluster> sides = new java.util.concurrent.ConcurrentHashMap<>();
+        return target -> {
+            var account = target.release().tenant().serviceAccount();
+            String user = account == null ? null : account.username();
+            return sides.computeIfAbsent(target.cluster().name() + "|" + user,
+                    k -> new KubeTargetCluster(target.cluster().name(), clusters, user));
+        };
+    }
+
     /** Driftless's own client: its records and discovery. */
     private KubernetesClient client() {
         return clusters.client(name);

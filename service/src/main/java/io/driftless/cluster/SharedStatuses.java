@@ -124,7 +124,7 @@ public final class SharedStatuses implements AutoCloseable {
                 json = JSON.writeValueAsString(new TargetStatus(status.cluster(), status.release(), status.namespace(),
                         status.source(), status.syncState(), status.revision(), status.attemptedRevision(),
                         status.lastSync(), status.lastSuccess(), status.outOfSync(), status.summary(),
-                        status.lastError(), status.warnings(), java.util.List.of(), java.util.List.of(),
+                        status.failure(), status.warnings(), java.util.List.of(), java.util.List.of(),
                         status.health(), status.healthDetails(), status.history()));
             }
             ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName(name(id)).withNamespace(ha.namespace())

@@ -1,6 +1,7 @@
 package io.driftless.fleet;
 
 import io.driftless.status.TargetStatus;
+import io.driftless.status.Failure;
 import io.driftless.status.StatusBoard;
 import io.driftless.reconcile.TargetSyncer;
 
@@ -215,7 +216,8 @@ public final class FleetVerticle extends VerticleBase {
         }).compose(fetched -> this.<TargetStatus[]>track(target, () -> {
             TargetStatus before = board.get(target.id());
             if (fetched instanceof SourceException e) {
-                return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), e.getMessage())};
+                return new TargetStatus[] {before, syncer.fail(target, new Failure(Failure.Stage.SOURCE,
+                        e.getMessage()))};
             }
             return new TargetStatus[] {before, syncer.sync(target, () -> newest((Snapshot) fetched), write)};
         })).onComplete(done -> {
@@ -329,26 +331,32 @@ public final class FleetVerticle extends VerticleBase {
             }
             runs.add(this.<TargetStatus[]>track(target, () -> {
                 TargetStatus before = board.get(target.id());
-                if (before == null || !current(target) || suspended(target)) {
-                    return null; // the target left the fleet, changed while this sync waited, or is suspended
+                if (before == null) {
+                    return null; // the target left the fleet while this sync waited
                 }
-                if (fetchError != null) {
-                    return new TargetStatus[] {before, syncer.fail(target, null, clock.instant(), fetchError)};
+                if (fetchError != null && current(target) && !suspended(target)) {
+                    return new TargetStatus[] {before, syncer.fail(target, new Failure(Failure.Stage.SOURCE,
+                            fetchError))};
                 }
-                boolean newCommit = !newest(snapshot).commit().equals(before.revision());
-                boolean changedLive = dirty.remove(target.id());
-                boolean healing = target.release().syncPolicy().selfHeal() && before.outOfSync() > 0;
-                boolean covered = clusters.watches().covers(target.cluster().name(), target.release().name());
-                if (!newCommit && !changedLive && !healing && before.lastError() == null && covered) {
-                    return new TargetStatus[] {before, before}; // nothing changed in Git or in the cluster: no work
+                SyncDecision decision = fetchError != null ? new SyncDecision(SyncDecision.Kind.SKIP, "not fetched")
+                        : SyncDecision.afterFetch(new SyncDecision.Facts(current(target), suspended(target),
+                        !newest(snapshot).commit().equals(before.revision()), dirty.remove(target.id()),
+                        before.outOfSync() > 0, target.release().syncPolicy().selfHeal(), before.failing(),
+                        clusters.watches().covers(target.cluster().name(), target.release().name())));
+                switch (decision.kind()) {
+                    case SKIP:
+                        return null;
+                    case NONE:
+                        return new TargetStatus[] {before, before};
+                    case ADVANCE:
+                        TargetStatus advanced = syncer.advance(target, newest(snapshot));
+                        if (advanced != null) {
+                            return new TargetStatus[] {before, advanced}; // a commit that leaves this target alone
+                        }
+                        return syncBlocking(target, snapshot, true, false);
+                    default:
+                        return syncBlocking(target, snapshot, decision.kind() == SyncDecision.Kind.SYNC, false);
                 }
-                if (newCommit && !changedLive && before.outOfSync() == 0 && covered) {
-                    TargetStatus advanced = syncer.advance(target, newest(snapshot));
-                    if (advanced != null) {
-                        return new TargetStatus[] {before, advanced}; // a commit that leaves this target alone
-                    }
-                }
-                return syncBlocking(target, snapshot, newCommit, false);
             }).map(pair -> {
                 if (pair == null) {
                     return null;
@@ -372,15 +380,16 @@ public final class FleetVerticle extends VerticleBase {
                     : syncer.sync(target, snapshot, true)};
         }
         TargetStatus after = live ? syncer.syncUnlessFailing(target, snapshot, false) : syncer.sync(target, snapshot, false);
-        if (target.release().syncPolicy().selfHeal() && after.outOfSync() > 0 && after.lastError() == null) {
-            if (heals.tryHeal(target.id(), clock.instant())) {
-                after = live ? syncer.syncUnlessFailing(target, snapshot, true) : syncer.sync(target, snapshot, true);
-            } else {
-                Instant next = heals.nextHeal(target.id());
-                LOG.warn("target={} selfHeal paused until {}: the drift keeps coming back", target.id(), next);
-                long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis());
-                vertx.runOnContext(v -> vertx.setTimer(delay, id -> liveChanged(target)));
-            }
+        boolean selfHeal = target.release().syncPolicy().selfHeal();
+        SyncDecision heal = SyncDecision.afterCompare(selfHeal, after.outOfSync() > 0, after.failing(),
+                selfHeal && after.outOfSync() > 0 && !after.failing() && heals.tryHeal(target.id(), clock.instant()));
+        if (heal.kind() == SyncDecision.Kind.HEAL) {
+            after = live ? syncer.syncUnlessFailing(target, snapshot, true) : syncer.sync(target, snapshot, true);
+        } else if (heal.kind() == SyncDecision.Kind.WAIT) {
+            Instant next = heals.nextHeal(target.id());
+            LOG.warn("target={} selfHeal paused until {}: the drift keeps coming back", target.id(), next);
+            long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis());
+            vertx.runOnContext(v -> vertx.setTimer(delay, id -> liveChanged(target)));
         }
         return new TargetStatus[] {before, after};
     }
@@ -523,7 +532,7 @@ public final class FleetVerticle extends VerticleBase {
                 return;
             }
             Snapshot snapshot = snapshots.get(target.release().source());
-            if (!current(target) || snapshot == null || board.get(target.id()).lastError() != null
+            if (!current(target) || snapshot == null || board.get(target.id()).failing()
                     || !dirty.remove(target.id())) {
                 // not fetched yet (the first poll syncs it), failing (its status keeps the error until a poll
                 // or retry succeeds), or a sync already covered the change

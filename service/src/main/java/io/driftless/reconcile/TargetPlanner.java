@@ -31,7 +31,6 @@ import io.driftless.render.Chart;
 import io.driftless.render.ChartCatalogue;
 import io.driftless.render.Values;
 import io.driftless.source.Snapshot;
-import io.driftless.telemetry.Metrics;
 
 /**
  * What a target's sync would do at a commit: read the values layers, render (cached per target and
@@ -41,7 +40,7 @@ public final class TargetPlanner {
 
     /** The inputs and the outcome of planning one target. */
     record Planned(Chart.Rendered rendered, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
-                   InventoryStore.Inventory inventory, Plan plan) {
+                   InventoryStore.Inventory inventory, Plan plan, SyncOutcome.Render render) {
 
         /**
          * The inventory to record after this plan ran: what it keeps, and, while a prune stays blocked by its
@@ -74,15 +73,13 @@ public final class TargetPlanner {
 
     private final ChartCatalogue charts;
     private final Function<Target, TargetCluster> clusters;
-    private final Metrics metrics;
     private final Clock clock;
     private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
 
     /** @param clusters each target's cluster, as its tenant sees it */
-    TargetPlanner(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Metrics metrics, Clock clock) {
+    TargetPlanner(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock) {
         this.charts = charts;
         this.clusters = clusters;
-        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -93,7 +90,8 @@ public final class TargetPlanner {
      * @throws KubernetesClientException the cluster cannot be read
      */
     Planned plan(Target target, Snapshot snapshot, boolean cache) {
-        Chart.Rendered rendered = render(target, snapshot, cache);
+        SyncOutcome.Render[] ran = new SyncOutcome.Render[1];
+        Chart.Rendered rendered = render(target, snapshot, cache, ran);
         Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target),
                 target.release().adopt());
         KindScopes scopes = scopes(rendered, clusters.apply(target));
@@ -105,7 +103,7 @@ public final class TargetPlanner {
         Plan outside = Tenancy.refuse(target.release().tenant(), target.cluster(), desired);
         Plan invalid = outside != null ? outside : Planner.refuseInvalid(desired);
         if (invalid != null) {
-            return new Planned(rendered, desired, null, InventoryStore.Inventory.EMPTY, invalid); // cluster not read
+            return new Planned(rendered, desired, null, InventoryStore.Inventory.EMPTY, invalid, ran[0]); // not read
         }
         TargetCluster cluster = clusters.apply(target);
         InventoryStore.Inventory inventory = cluster.loadInventory(target.release().namespace(), target.release().name());
@@ -119,7 +117,7 @@ public final class TargetPlanner {
         Plan plan = Planner.plan(owner, desired, live, inventory.objects(), inventory.held(),
                 !snapshot.commit().equals(inventory.hooksRevision()), target.release().syncPolicy(),
                 target.release().ignoreDifferences());
-        return new Planned(rendered, desired, live, inventory, plan);
+        return new Planned(rendered, desired, live, inventory, plan, ran[0]);
     }
 
     /**
@@ -207,16 +205,17 @@ public final class TargetPlanner {
     /**
      * Whether a later commit leaves the target where the applied one did: the render of the applied commit is
      * cached, has no hooks, and the target's inputs (values files, chart folder) are the same objects in Git at
-     * both commits. Then the cached render stands for the later commit too.
+     * both commits. Reads only.
      */
     boolean sameInputs(Target target, String applied, Snapshot later) {
         CachedRender cached = renders.get(target.id());
-        if (cached == null || !cached.commit().equals(applied) || cached.hooks()
-                || !cached.inputs().equals(inputs(target, later))) {
-            return false;
-        }
-        renders.put(target.id(), cached.at(later.commit()));
-        return true;
+        return cached != null && cached.commit().equals(applied) && !cached.hooks()
+                && cached.inputs().equals(inputs(target, later));
+    }
+
+    /** Lets the cached render stand for a later commit that {@link #sameInputs} found to render the same. */
+    void carryOver(Target target, Snapshot later) {
+        renders.computeIfPresent(target.id(), (id, cached) -> cached.at(later.commit()));
     }
 
     /** A chart's reads of live Secrets, limited to the namespaces the target's tenant may write to. */
@@ -240,7 +239,8 @@ public final class TargetPlanner {
         return inputs.toString();
     }
 
-    private Chart.Rendered render(Target target, Snapshot snapshot, boolean cache) {
+    /** @param ran set to the engine and time of a render that ran (not one taken from the cache) */
+    private Chart.Rendered render(Target target, Snapshot snapshot, boolean cache, SyncOutcome.Render[] ran) {
         CachedRender cached = renders.get(target.id());
         if (cached != null && cached.commit().equals(snapshot.commit())) {
             return cached.rendered();
@@ -259,7 +259,7 @@ public final class TargetPlanner {
         Chart.Rendered rendered = charts.render(r.chart(), new Chart.Release(r.name(), r.namespace(),
                 r.chart().version(), charts.engine(r.chart()).readsLiveSecrets() ? tenantsOwn(target, cluster.secrets())
                 : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers, snapshot::files);
-        metrics.rendered(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
+        ran[0] = new SyncOutcome.Render(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
                 : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {
             renders.put(target.id(), new CachedRender(snapshot.commit(), inputs, rendered,

@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param syncState  Unknown (not synced yet), Synced, OutOfSync (drift, not applied), Failed
  * @param revision   the commit last applied successfully
- * @param lastError  why the last attempt failed (located: file:line, object, source), or null
+ * @param failure    why the last attempt failed: its stage and its message (located: file:line, object, source), or
+ *                   null
  * @param changes    the last ChangeSet, one line per object that was not unchanged
  * @param health     Unknown, Healthy, Progressing, Degraded or Missing (the worst object's, as last read)
  * @param healthDetails one line per object that is not healthy, with what it means for users when known
@@ -16,10 +17,20 @@ import java.util.List;
  */
 public record TargetStatus(String cluster, String release, String namespace, String source, SyncState syncState,
                            String revision, String attemptedRevision, Instant lastSync, Instant lastSuccess,
-                           long outOfSync, String summary, String lastError, List<String> warnings,
+                           long outOfSync, String summary, Failure failure, List<String> warnings,
                            List<io.driftless.apply.ChangeSet.Entry> changes, List<Drift> drift, String health,
                            List<String> healthDetails,
                            List<SyncRecord> history) {
+
+    /** The message of the last attempt's failure, or null when it did not fail. */
+    public String lastError() {
+        return failure == null ? null : failure.message();
+    }
+
+    /** Whether the last attempt failed (or was refused). */
+    public boolean failing() {
+        return failure != null;
+    }
 
     /** How many syncs {@code history} keeps. */
     public static final int HISTORY = 20;
@@ -42,7 +53,7 @@ public record TargetStatus(String cluster, String release, String namespace, Str
     /** The same status with another health (a status change of a live object, no sync). */
     public TargetStatus withHealth(String newHealth, List<String> details) {
         return new TargetStatus(cluster, release, namespace, source, syncState, revision, attemptedRevision, lastSync,
-                lastSuccess, outOfSync, summary, lastError, warnings, changes, drift, newHealth, List.copyOf(details),
+                lastSuccess, outOfSync, summary, failure, warnings, changes, drift, newHealth, List.copyOf(details),
                 history);
     }
 
@@ -52,7 +63,7 @@ public record TargetStatus(String cluster, String release, String namespace, Str
      */
     public TargetStatus advancedTo(String commit, Instant at) {
         return new TargetStatus(cluster, release, namespace, source, syncState, commit, commit, at, at, outOfSync,
-                summary, lastError, warnings, changes, drift, health, healthDetails, history);
+                summary, failure, warnings, changes, drift, health, healthDetails, history);
     }
 
     public static TargetStatus initial(String cluster, String release, String namespace, String source) {
@@ -68,13 +79,13 @@ public record TargetStatus(String cluster, String release, String namespace, Str
             return withHistory(before.history());
         }
         List<SyncRecord> next = new java.util.ArrayList<>();
-        next.add(new SyncRecord(lastSync, attemptedRevision, result, syncState, summary, lastError));
+        next.add(new SyncRecord(lastSync, attemptedRevision, result, syncState, summary, lastError()));
         next.addAll(before.history().subList(0, Math.min(before.history().size(), HISTORY - 1)));
         return withHistory(List.copyOf(next));
     }
 
     private TargetStatus withHistory(List<SyncRecord> h) {
         return new TargetStatus(cluster, release, namespace, source, syncState, revision, attemptedRevision, lastSync,
-                lastSuccess, outOfSync, summary, lastError, warnings, changes, drift, health, healthDetails, h);
+                lastSuccess, outOfSync, summary, failure, warnings, changes, drift, health, healthDetails, h);
     }
 }

@@ -63,7 +63,9 @@ class FleetLifecycleIT {
                  ShardLeases leases = new ShardLeases(HighAvailability.SINGLE, "one", clusters, shard -> { })) {
                 StatusBoard board = new StatusBoard(fleet.targets());
                 FleetVerticle verticle = new FleetVerticle(new LiveFleet(fleet), clusters, leases, Map.of("values", source),
-                        new TargetSyncer(ChartRegistry.builtin(), clusters, board, metrics, Clock.systemUTC()), board,
+                        new TargetSyncer(io.driftless.render.ChartCatalogue.of(ChartRegistry.builtin()),
+                                io.driftless.cluster.KubeTargetCluster.forTargets(clusters), board, metrics,
+                                Clock.systemUTC(), notice -> { }), board,
                         metrics, Clock.systemUTC(), 2);
                 vertx.deployVerticle(verticle).await();
                 await().atMost(Duration.ofSeconds(30)).until(() -> board.get("dev/prefect").syncState() == SyncState.Synced);

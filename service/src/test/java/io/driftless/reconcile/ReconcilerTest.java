@@ -59,8 +59,8 @@ class ReconcilerTest {
                 """.formatted(tmp.resolve("values")).getBytes(StandardCharsets.UTF_8), tmp);
         target = fleet.targets().get(0);
         source = new GitSource(fleet.sources().get(0), tmp.resolve("cache"), Map.of());
-        syncer = new TargetSyncer(ChartRegistry.builtin(), name -> cluster, new StatusBoard(fleet.targets()), metrics,
-                Clock.systemUTC(), notices::add);
+        syncer = new TargetSyncer(io.driftless.render.ChartCatalogue.of(ChartRegistry.builtin()), t -> cluster,
+                new StatusBoard(fleet.targets()), metrics, Clock.systemUTC(), notices::add);
     }
 
     @AfterEach

@@ -21,7 +21,8 @@ class NoticesTest {
     private static TargetStatus status(SyncState state, String revision, String attempted, long outOfSync, String error,
                                        List<ChangeSet.Entry> changes, List<Drift> drift) {
         return new TargetStatus("prod", "prefect", "prefect", "values", state, revision, attempted, NOW, NOW,
-                outOfSync, "1 created, 0 configured, 9 unchanged, 0 pruned", error, List.of(), changes, drift,
+                outOfSync, "1 created, 0 configured, 9 unchanged, 0 pruned", error == null ? null
+                : new Failure(Failure.Stage.VALUES, error), List.of(), changes, drift,
                 "Healthy", List.of(), List.of());
     }
 

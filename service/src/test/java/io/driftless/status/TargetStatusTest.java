@@ -11,7 +11,8 @@ class TargetStatusTest {
 
     private static TargetStatus status(SyncState state, String commit, int second, String error) {
         return new TargetStatus("prod", "prefect", "prefect", "values", state, commit, commit,
-                Instant.ofEpochSecond(second), null, 0, "summary " + second, error, List.of(), List.of(), List.of(),
+                Instant.ofEpochSecond(second), null, 0, "summary " + second, error == null ? null
+                : new Failure(Failure.Stage.VALUES, error), List.of(), List.of(), List.of(),
                 "Healthy", List.of(), List.of());
     }
 

@@ -18,6 +18,8 @@ import io.driftless.status.StatusBoard;
 import io.driftless.status.TargetStatus;
 import io.driftless.reconcile.TargetSyncer;
 import io.driftless.notify.Notice;
+import io.driftless.cluster.KubeTargetCluster;
+import io.driftless.render.ChartCatalogue;
 import io.driftless.render.ChartRegistry;
 import io.driftless.source.GitSource;
 import io.driftless.telemetry.Metrics;
@@ -65,8 +67,8 @@ public final class OneTarget implements AutoCloseable {
 
     /** A syncer as a fresh process has it (empty render cache). */
     public TargetSyncer newSyncer() {
-        return new TargetSyncer(ChartRegistry.builtin(), clusters, new StatusBoard(fleet.targets()), metrics,
-                Clock.systemUTC(), notices::add);
+        return new TargetSyncer(ChartCatalogue.of(ChartRegistry.builtin()), KubeTargetCluster.forTargets(clusters),
+                new StatusBoard(fleet.targets()), metrics, Clock.systemUTC(), notices::add);
     }
 
     /** The syncer the next {@link #sync()} uses. */

@@ -114,6 +114,15 @@ public record ReleaseSpec(String name, String namespace, ChartRef chart, String 
                              boolean recreateOnImmutableChange, boolean serverSideApply) {
         public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, false, false, true, 50, false, false, false);
 
+        /**
+         * This policy for a target that left the fleet with {@code pruneRemovedTargets}: prune everything it owns
+         * (its volume-claim rule kept), with no share limit, no dry run and no namespace to create.
+         */
+        public SyncPolicy pruningEverything() {
+            return new SyncPolicy(true, false, true, false, false, 100, prunePersistentVolumeClaims, false,
+                    serverSideApply);
+        }
+
         public SyncPolicy(boolean prune, boolean selfHeal, boolean allowEmpty, boolean dryRun, boolean createNamespace,
                           int maxPrunePercent, boolean prunePersistentVolumeClaims, boolean recreateOnImmutableChange) {
             this(prune, selfHeal, allowEmpty, dryRun, createNamespace, maxPrunePercent, prunePersistentVolumeClaims,

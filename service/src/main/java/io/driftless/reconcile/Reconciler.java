@@ -1,0 +1,258 @@
+package io.driftless.reconcile;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.driftless.apply.ChangeSet;
+import io.driftless.cluster.ClusterErrors;
+import io.driftless.cluster.InventoryStore;
+import io.driftless.cluster.TargetCluster;
+import io.driftless.config.ConfigException;
+import io.driftless.config.Problem;
+import io.driftless.config.ReleaseSpec;
+import io.driftless.config.Target;
+import io.driftless.health.Health;
+import io.driftless.model.ObjectRef;
+import io.driftless.model.Tracking;
+import io.driftless.plan.Action;
+import io.driftless.plan.Plan;
+import io.driftless.plan.Planner;
+import io.driftless.render.Chart;
+import io.driftless.render.ChartCatalogue;
+import io.driftless.render.RenderException;
+import io.driftless.source.Snapshot;
+import io.driftless.source.SourceException;
+import io.driftless.status.Drift;
+import io.driftless.status.Failure;
+import io.driftless.status.SyncResult;
+
+/**
+ * One target at one commit, as a function: read the values, render (cached per target and commit), read the live
+ * objects and the inventory, plan, and, when asked to write, apply and record the inventory; answers a
+ * {@link SyncOutcome}. It keeps no status, metric or notice: the reporter does. A values, render, Git or policy
+ * failure stops before anything is written, so the last good state stays applied.
+ */
+public final class Reconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+    private final TargetPlanner planner;
+    private final Function<Target, TargetCluster> clusters;
+    private final Clock clock;
+
+    /** @param clusters each target's cluster, as its tenant sees it */
+    public Reconciler(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock) {
+        this.planner = new TargetPlanner(charts, clusters, clock);
+        this.clusters = clusters;
+        this.clock = clock;
+    }
+
+    TargetPlanner planner() {
+        return planner;
+    }
+
+    TargetCluster cluster(Target target) {
+        return clusters.apply(target);
+    }
+
+    /**
+     * @param write    false to compare and report only (a dry run: drift is shown, nothing is written)
+     * @param stopping whether a shutdown began: an apply stops at the next object boundary
+     */
+    public SyncOutcome reconcile(Target target, Snapshot snapshot, boolean write, BooleanSupplier stopping) {
+        Instant started = clock.instant();
+        TargetCluster side = clusters.apply(target);
+        String unavailable = side.unavailable(started);
+        if (unavailable != null) {
+            return SyncOutcome.failed(target, snapshot.commit(), started, clock.instant(),
+                    new Failure(Failure.Stage.CLUSTER, unavailable), null);
+        }
+        SyncOutcome.Render render = null;
+        try {
+            TargetPlanner.Planned planned = planner.plan(target, snapshot, true);
+            render = planned.render();
+            Plan plan = planned.plan();
+            List<String> warnings = planned.rendered().warnings();
+            if (plan.isRefused()) {
+                return new SyncOutcome(target, snapshot.commit(), started, clock.instant(), SyncResult.REFUSED, plan,
+                        null, planned.live() == null ? null : health(side, planned, null), warnings,
+                        new Failure(Failure.Stage.POLICY, plan.refused().message()), render);
+            }
+            ReleaseSpec.SyncPolicy policy = target.release().syncPolicy();
+            if (!write || policy.dryRun() || plan.outOfSync() == 0) {
+                if (write && !policy.dryRun()) {
+                    saveIfChanged(side, target, snapshot, planned, planned.next(Set.of(), snapshot.commit(), true));
+                }
+                return new SyncOutcome(target, snapshot.commit(), started, clock.instant(), SyncResult.SUCCESS, plan,
+                        null, health(side, planned, null), warnings, null, render);
+            }
+            if (policy.createNamespace()) {
+                side.ensureNamespaces(target.id(), namespaces(target, planned.desired()));
+            }
+            InventoryStore.Inventory ahead = recordAhead(side, target, snapshot, plan, planned.inventory());
+            ChangeSet changes = side.apply(target.id(), plan, target.release().ignoreDifferences(),
+                    policy.serverSideApply(), stopping);
+            Set<ObjectRef> pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
+                    .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
+            // every hook of this commit ran (or none was needed) once the whole apply succeeded
+            boolean hooksDone = !changes.failed() && !changes.interrupted();
+            InventoryStore.Inventory next = planned.next(pruned, snapshot.commit(), hooksDone);
+            if (!next.equals(ahead)) {
+                side.saveInventory(target.release().namespace(), target.release().name(), snapshot.commit(), next,
+                        !ahead.equals(InventoryStore.Inventory.EMPTY));
+            }
+            Failure failure = changes.failed() ? new Failure(Failure.Stage.APPLY, changes.entries().stream()
+                    .filter(e -> e.outcome() == ChangeSet.Outcome.FAILED).map(ChangeSet.Entry::toString)
+                    .collect(Collectors.joining("; "))) : changes.interrupted() ? new Failure(Failure.Stage.APPLY,
+                    "interrupted by shutdown with " + changes.leftForNextStart() + " object(s) not applied; the "
+                            + "inventory is consistent and they are applied at the next start") : null;
+            return new SyncOutcome(target, snapshot.commit(), started, clock.instant(), failure == null
+                    ? SyncResult.SUCCESS : SyncResult.FAILURE, plan, changes, health(side, planned, changes), warnings,
+                    failure, render);
+        } catch (RuntimeException | StackOverflowError e) {
+            return SyncOutcome.failed(target, snapshot.commit(), started, clock.instant(), failure(target, e), render);
+        }
+    }
+
+    private static void saveIfChanged(TargetCluster side, Target target, Snapshot snapshot,
+                                      TargetPlanner.Planned planned, InventoryStore.Inventory next) {
+        if (!next.equals(planned.inventory())) {
+            side.saveInventory(target.release().namespace(), target.release().name(), snapshot.commit(), next,
+                    !planned.inventory().equals(InventoryStore.Inventory.EMPTY));
+        }
+    }
+
+    /**
+     * Records the objects the plan is about to create before it creates any, so that a process killed
+     * mid-apply leaves none it does not know about: after a restart they are the target's to keep or prune,
+     * even when the next commit no longer renders them. Answers the inventory now recorded.
+     */
+    private static InventoryStore.Inventory recordAhead(TargetCluster side, Target target, Snapshot snapshot, Plan plan,
+                                                        InventoryStore.Inventory inventory) {
+        Set<ObjectRef> creating = plan.changes().stream().filter(c -> c.action() == Action.CREATE)
+                .map(c -> c.ref()).collect(Collectors.toCollection(TreeSet::new));
+        if (inventory.objects().containsAll(creating)) {
+            return inventory;
+        }
+        Set<ObjectRef> objects = new TreeSet<>(inventory.objects());
+        objects.addAll(creating);
+        Set<ObjectRef> held = new TreeSet<>(inventory.held());
+        held.addAll(creating);
+        InventoryStore.Inventory ahead = new InventoryStore.Inventory(objects, held, inventory.hooksRevision());
+        side.saveInventory(target.release().namespace(), target.release().name(), snapshot.commit(), ahead,
+                !inventory.equals(InventoryStore.Inventory.EMPTY));
+        return ahead;
+    }
+
+    /**
+     * Deletes what a target that left the fleet put into its cluster (the fleet's {@code pruneRemovedTargets}):
+     * every object of its inventory, by the release's prune rules (ownership, volume claims, keep annotations)
+     * but with no share limit, since the fleet asked for all of them to go. The inventory keeps what a rule kept
+     * and is deleted when nothing is left. Answers what happened, in one line.
+     */
+    public String retire(Target target, BooleanSupplier stopping) {
+        try {
+            TargetCluster side = clusters.apply(target);
+            String namespace = target.release().namespace();
+            InventoryStore.Inventory inventory = side.loadInventory(namespace, target.release().name());
+            Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
+            ReleaseSpec.SyncPolicy everything = target.release().syncPolicy().pruningEverything();
+            Plan plan = Planner.plan(owner, List.of(), side.read(inventory.objects(), owner.labelValue()),
+                    inventory.objects(), inventory.objects(), false, everything, List.of());
+            ChangeSet changes = side.apply(target.id(), plan, List.of(), everything.serverSideApply(), stopping);
+            Set<ObjectRef> pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)
+                    .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
+            Set<ObjectRef> left = plan.nextInventory(pruned);
+            side.saveInventory(namespace, target.release().name(), "removed from the fleet", left.isEmpty()
+                    ? InventoryStore.Inventory.EMPTY : new InventoryStore.Inventory(left, left,
+                    inventory.hooksRevision()), !inventory.equals(InventoryStore.Inventory.EMPTY));
+            return "pruned " + pruned.size() + " object(s)" + (left.isEmpty() ? "" : ", kept " + left.size()
+                    + " (" + plan.changes().stream().filter(c -> left.contains(c.ref())).map(c -> c.ref() + ": "
+                    + c.reason()).collect(Collectors.joining("; ")) + ")");
+        } catch (RuntimeException e) {
+            return "not pruned: " + failure(target, e).message();
+        }
+    }
+
+    /**
+     * What a sync at this snapshot would do (for a pull request's ref, say): reads the cluster, writes nothing,
+     * and leaves the render cache alone.
+     */
+    public Preview preview(Target target, Snapshot snapshot) {
+        String cluster = target.cluster().name();
+        String release = target.release().name();
+        try {
+            TargetPlanner.Planned planned = planner.plan(target, snapshot, false);
+            Plan plan = planned.plan();
+            if (plan.isRefused()) {
+                return new Preview(cluster, release, snapshot.commit(), Preview.Result.Refused, 0, List.of(),
+                        planned.rendered().warnings(), plan.refused().message());
+            }
+            return new Preview(cluster, release, snapshot.commit(), plan.outOfSync() > 0 ? Preview.Result.OutOfSync
+                    : Preview.Result.Synced, plan.outOfSync(), Drift.of(plan), planned.rendered().warnings(), null);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Preview(cluster, release, snapshot.commit(), Preview.Result.Failed, 0, List.of(), List.of(),
+                    failure(target, e).message());
+        }
+    }
+
+    /**
+     * An error no stage expected (a bug, or input nothing anticipated): logged once with its stack trace under an
+     * id, and reported by that id and type only, since its text may quote what it read.
+     */
+    private static String unexpected(Target target, Throwable e) {
+        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        LOG.error("target={} sync failed unexpectedly (error id {})", target.id(), id, e);
+        return "unexpected " + e.getClass().getSimpleName() + " (error id " + id + "); the service log has the "
+                + "details, and nothing was written after it";
+    }
+
+    /**
+     * A values, render, Git or cluster error, typed by its stage, in the one line the status shows; anything else is
+     * {@link Failure.Stage#UNEXPECTED}, logged under an id.
+     */
+    static Failure failure(Target target, Throwable e) {
+        if (e instanceof ConfigException c) {
+            return new Failure(Failure.Stage.VALUES, c.problems().stream().map(Problem::toString)
+                    .collect(Collectors.joining("; ")));
+        }
+        if (e instanceof RenderException || e instanceof SourceException) {
+            return new Failure(e instanceof RenderException ? Failure.Stage.RENDER : Failure.Stage.SOURCE,
+                    String.valueOf(e.getMessage()).replace('\n', ';'));
+        }
+        return ClusterErrors.describe(target.cluster().name(), e).map(m -> new Failure(Failure.Stage.CLUSTER, m))
+                .orElseGet(() -> new Failure(Failure.Stage.UNEXPECTED, unexpected(target, e)));
+    }
+
+    /** Health of the rendered objects from the live state read at the start of this sync. */
+    private static Health.Report health(TargetCluster side, TargetPlanner.Planned planned, ChangeSet changes) {
+        Set<ObjectRef> touched = changes == null ? Set.of() : changes.entries().stream()
+                .filter(e -> e.outcome() == ChangeSet.Outcome.CREATED || e.outcome() == ChangeSet.Outcome.CONFIGURED)
+                .map(ChangeSet.Entry::ref).collect(Collectors.toSet());
+        return Health.assess(planned.desired().stream().filter(d -> !Planner.isHook(d)).map(Planner::refOf).toList(),
+                planned.live(), touched, planned.rendered().healthHints(), side.pods());
+    }
+
+    /** The release's namespace and every other namespace its objects go to (a chart's namespace override). */
+    private static Set<String> namespaces(Target target, List<Map<String, Object>> desired) {
+        Set<String> namespaces = new TreeSet<>();
+        namespaces.add(target.release().namespace());
+        desired.forEach(d -> {
+            Object ns = io.driftless.render.Tree.asMap(d.get("metadata")).get("namespace");
+            if (ns instanceof String s && !s.isEmpty()) {
+                namespaces.add(s);
+            }
+        });
+        return namespaces;
+    }
+}
