@@ -12,10 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,19 +77,12 @@ public final class FleetVerticle extends VerticleBase {
     private final Metrics metrics;
     private final Clock clock;
     private final int parallelism;
-    private final Set<String> polling = ConcurrentHashMap.newKeySet();
-    private final Set<String> repoll = ConcurrentHashMap.newKeySet();
-    private final Map<String, Long> timers = new ConcurrentHashMap<>();
     private Workers workers;
     /** Targets with an owned object changed since their last sync, and those waiting out the debounce. */
-    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    private final Set<String> debouncing = ConcurrentHashMap.newKeySet();
-    private final Set<String> healthPending = ConcurrentHashMap.newKeySet();
-    /** The last fetched snapshot of each source, which live changes are compared against. */
-    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private LiveChanges changes;
+    /** Each source's fetches, and its newest snapshot, which live changes are compared against. */
+    private SourcePolls polls;
     private final HealBudget heals = new HealBudget();
-    /** Each source's last fetch: the commit and when, or the error of a fetch that failed. */
-    private final Map<String, SourceState> sourceStates = new ConcurrentHashMap<>();
 
     /** A source's last fetch, for the API: {@code revision} and {@code lastFetch} of the last good one. */
     public record SourceState(String revision, Instant lastFetch, String lastError) {
@@ -100,10 +90,8 @@ public final class FleetVerticle extends VerticleBase {
 
     /** The last fetch of each source, by name. */
     public Map<String, SourceState> sourceStates() {
-        return Map.copyOf(sourceStates);
+        return polls == null ? Map.of() : polls.states();
     }
-    /** Changes to owned objects within this time are compared once. */
-    static final Duration DEBOUNCE = Duration.ofMillis(250);
     /** How long a shutdown waits for syncs in progress to reach an object boundary. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private ClusterProbes probes;
@@ -135,6 +123,9 @@ public final class FleetVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         workers = new Workers(vertx, live.get(), parallelism);
+        polls = new SourcePolls(vertx, sources, workers, metrics, clock, () -> stopping, this::syncTargets);
+        changes = new LiveChanges(vertx, () -> stopping, t -> current(t) && mine(t), this::compareLive,
+                this::refreshHealth);
         vertx.eventBus().<String>consumer(REFRESH, msg -> {
             if (!sources.containsKey(msg.body())) {
                 msg.fail(404, "unknown source '" + msg.body() + "'");
@@ -144,7 +135,7 @@ public final class FleetVerticle extends VerticleBase {
             msg.reply("refreshing");
         });
         vertx.eventBus().<JsonObject>consumer(SYNC, this::forcedSync);
-        Previews previews = new Previews(live, sources, syncer, workers, snapshots::get, () -> stopping);
+        Previews previews = new Previews(live, sources, syncer, workers, polls::latest, () -> stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
         vertx.eventBus().<String>consumer(COMPARE, previews::compare);
         vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> {
@@ -152,7 +143,7 @@ public final class FleetVerticle extends VerticleBase {
                     .filter(t -> Shards.of(t.id(), leases.shards()) == msg.body()).toList();
             // compared in full, even at a commit this replica synced before: another replica may have written
             // since, and this replica exports the targets' gauges again only from a sync
-            taken.forEach(t -> dirty.add(t.id()));
+            taken.forEach(changes::markDirty);
             taken.stream().map(t -> t.release().source()).distinct().forEach(this::poll);
         });
         context = vertx.getOrCreateContext();
@@ -161,9 +152,9 @@ public final class FleetVerticle extends VerticleBase {
             if (target != null) {
                 context.runOnContext(v -> {
                     if (Watches.STATUS_CHANGED.equals(change.event())) {
-                        statusChanged(target);
+                        changes.statusChanged(target);
                     } else {
-                        liveChanged(target);
+                        changes.changed(target);
                     }
                 });
             }
@@ -172,7 +163,7 @@ public final class FleetVerticle extends VerticleBase {
             LOG.info("cluster={} reachable again; comparing its targets", cluster);
             // what changed there while it was away was seen by nobody: compare each target, whatever the caches say
             List<Target> returned = live.targets().stream().filter(t -> t.cluster().name().equals(cluster)).toList();
-            returned.forEach(t -> dirty.add(t.id()));
+            returned.forEach(changes::markDirty);
             returned.stream().map(t -> t.release().source()).distinct().forEach(this::poll);
         }));
         sources.keySet().forEach(this::poll);
@@ -203,24 +194,17 @@ public final class FleetVerticle extends VerticleBase {
             return;
         }
         boolean write = !msg.body().getBoolean("dryRun", false);
-        GitSource source = sources.get(target.release().source());
-        // the fetch runs on the fetch pool, so a slow Git server never holds the cluster's sync threads
-        this.<Object>track(() -> {
-            try {
-                Snapshot snapshot = source.fetch();
-                remember(snapshot);
-                return snapshot;
-            } catch (SourceException e) {
-                return e;
+        polls.fetchNow(target.release().source()).transform(fetch -> {
+            if (fetch.failed() && !(fetch.cause() instanceof SourceException)) {
+                return Future.<TargetStatus[]>failedFuture(fetch.cause());
             }
-        }).compose(fetched -> this.<TargetStatus[]>track(target, () -> {
-            TargetStatus before = board.get(target.id());
-            if (fetched instanceof SourceException e) {
-                return new TargetStatus[] {before, syncer.fail(target, new Failure(Failure.Stage.SOURCE,
-                        e.getMessage()))};
-            }
-            return new TargetStatus[] {before, syncer.sync(target, () -> newest((Snapshot) fetched), write)};
-        })).onComplete(done -> {
+            return this.<TargetStatus[]>track(target, () -> {
+                TargetStatus before = board.get(target.id());
+                return new TargetStatus[] {before, fetch.failed()
+                        ? syncer.fail(target, new Failure(Failure.Stage.SOURCE, fetch.cause().getMessage()))
+                        : syncer.sync(target, () -> polls.newest(fetch.result()), write)};
+            });
+        }).onComplete(done -> {
             if (done.failed()) {
                 msg.fail(500, String.valueOf(done.cause().getMessage()));
                 return;
@@ -264,7 +248,9 @@ public final class FleetVerticle extends VerticleBase {
     public Future<?> stop() {
         stopping = true;
         syncer.stopWriting();
-        timers.values().forEach(vertx::cancelTimer);
+        if (polls != null) {
+            polls.stop();
+        }
         if (probes != null) {
             probes.close();
         }
@@ -272,55 +258,7 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     private void poll(String sourceName) {
-        if (stopping || !sources.containsKey(sourceName)) {
-            return; // shutting down, or the source left the fleet
-        }
-        if (!polling.add(sourceName)) {
-            // a fetch is running; it may have read the remote before this push, or checked the shards before
-            // this one was taken: fetch again once it ends
-            repoll.add(sourceName);
-            return;
-        }
-        Long timer = timers.remove(sourceName);
-        if (timer != null) {
-            vertx.cancelTimer(timer);
-        }
-        GitSource source = sources.get(sourceName);
-        Instant started = clock.instant();
-        this.<Snapshot>track(source::fetch)
-                .compose(snapshot -> {
-                    metrics.fetchFinished(sourceName, "success", Duration.between(started, clock.instant()));
-                    metrics.fetchedAt(sourceName, clock.instant().getEpochSecond());
-                    metrics.sourceRevision(sourceName, snapshot.shortCommit());
-                    sourceStates.put(sourceName, new SourceState(snapshot.commit(), clock.instant(), null));
-                    remember(snapshot);
-                    return syncTargets(sourceName, snapshot, null);
-                }, failure -> {
-                    metrics.fetchFinished(sourceName, "failure", Duration.between(started, clock.instant()));
-                    String message = failure instanceof SourceException ? failure.getMessage()
-                            : "source " + sourceName + ": " + failure;
-                    LOG.warn("source={} fetch failed, clusters left untouched: {}", sourceName, message);
-                    sourceStates.compute(sourceName, (k, was) -> new SourceState(was == null ? null : was.revision(),
-                            was == null ? null : was.lastFetch(), message));
-                    return syncTargets(sourceName, null, message);
-                })
-                .onComplete(done -> {
-                    polling.remove(sourceName);
-                    if (repoll.remove(sourceName)) {
-                        poll(sourceName);
-                    } else {
-                        schedule(source);
-                    }
-                });
-    }
-
-    private void schedule(GitSource source) {
-        if (sources.get(source.spec().name()) != source) {
-            return; // the source left the fleet, or was replaced, while it was fetched
-        }
-        long interval = source.spec().pollInterval().toMillis();
-        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10));
-        timers.put(source.spec().name(), vertx.setTimer(interval + jitter, id -> poll(source.spec().name())));
+        polls.poll(sourceName);
     }
 
     private Future<Void> syncTargets(String sourceName, Snapshot snapshot, String fetchError) {
@@ -340,7 +278,7 @@ public final class FleetVerticle extends VerticleBase {
                 }
                 SyncDecision decision = fetchError != null ? new SyncDecision(SyncDecision.Kind.SKIP, "not fetched")
                         : SyncDecision.afterFetch(new SyncDecision.Facts(current(target), suspended(target),
-                        !newest(snapshot).commit().equals(before.revision()), dirty.remove(target.id()),
+                        !polls.newest(snapshot).commit().equals(before.revision()), changes.takeDirty(target),
                         before.outOfSync() > 0, target.release().syncPolicy().selfHeal(), before.failing(),
                         clusters.watches().covers(target.cluster().name(), target.release().name())));
                 switch (decision.kind()) {
@@ -349,7 +287,7 @@ public final class FleetVerticle extends VerticleBase {
                     case NONE:
                         return new TargetStatus[] {before, before};
                     case ADVANCE:
-                        TargetStatus advanced = syncer.advance(target, newest(snapshot));
+                        TargetStatus advanced = syncer.advance(target, polls.newest(snapshot));
                         if (advanced != null) {
                             return new TargetStatus[] {before, advanced}; // a commit that leaves this target alone
                         }
@@ -374,7 +312,7 @@ public final class FleetVerticle extends VerticleBase {
      */
     private TargetStatus[] syncBlocking(Target target, Snapshot fetched, boolean newCommit, boolean live) {
         TargetStatus before = board.get(target.id());
-        java.util.function.Supplier<Snapshot> snapshot = () -> newest(fetched);
+        java.util.function.Supplier<Snapshot> snapshot = () -> polls.newest(fetched);
         if (newCommit) {
             return new TargetStatus[] {before, live ? syncer.syncUnlessFailing(target, snapshot, true)
                     : syncer.sync(target, snapshot, true)};
@@ -389,19 +327,9 @@ public final class FleetVerticle extends VerticleBase {
             Instant next = heals.nextHeal(target.id());
             LOG.warn("target={} selfHeal paused until {}: the drift keeps coming back", target.id(), next);
             long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis());
-            vertx.runOnContext(v -> vertx.setTimer(delay, id -> liveChanged(target)));
+            vertx.runOnContext(v -> vertx.setTimer(delay, id -> changes.changed(target)));
         }
         return new TargetStatus[] {before, after};
-    }
-
-    /** Keeps a source's newest fetch (by fetch order): what queued syncs of its targets use once they run. */
-    private void remember(Snapshot snapshot) {
-        snapshots.merge(snapshot.source(), snapshot, Snapshot::later);
-    }
-
-    /** The newest fetch of the snapshot's source: the snapshot itself unless a later fetch was remembered. */
-    private Snapshot newest(Snapshot snapshot) {
-        return Snapshot.later(snapshot, snapshots.get(snapshot.source()));
     }
 
     private boolean suspended(Target target) {
@@ -414,87 +342,16 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     /**
-     * Applies a reloaded fleet on this verticle's context: removed targets stop (and, when the new fleet says
-     * {@code pruneRemovedTargets}, their objects are pruned first, while their cluster is still connected),
-     * the new fleet is what polls, live changes, previews and the API see from then on, sources and clusters
-     * join and leave, and the sources of every added or changed target are fetched now. Other targets go on as
-     * they were. Answers one line per removed target.
+     * Applies a reloaded fleet on this verticle's context (see {@link Reconfiguration}); answers one line per
+     * removed target.
      *
      * @param opened the GitSources of the added and changed sources, already opened
      */
     public Future<List<String>> reconfigure(Fleet next, FleetChange change, Map<String, GitSource> opened) {
         io.vertx.core.Promise<List<String>> done = io.vertx.core.Promise.promise();
-        context.runOnContext(v -> {
-            List<Future<String>> removals = new ArrayList<>();
-            for (Target t : change.removedTargets()) {
-                if (!next.pruneRemovedTargets()) {
-                    removals.add(Future.succeededFuture(t.id() + ": removed from the fleet; its objects are left "
-                            + "in place (pruneRemovedTargets is false)"));
-                } else if (!mine(t)) {
-                    removals.add(Future.succeededFuture(t.id() + ": removed from the fleet; the replica holding its "
-                            + "shard prunes it"));
-                } else {
-                    removals.add(track(t, () -> t.id() + ": removed from the fleet; " + syncer.retire(t)));
-                }
-            }
-            live.set(next);
-            board.follow(next.targets());
-            change.addedTargets().forEach(t -> metrics.target(t.cluster().name(), t.release().name()));
-            List<String> replaced = new ArrayList<>(change.removedSources());
-            replaced.addAll(change.changedSources());
-            for (String name : replaced) {
-                Long timer = timers.remove(name);
-                if (timer != null) {
-                    vertx.cancelTimer(timer);
-                }
-                snapshots.remove(name);
-                GitSource old = sources.remove(name);
-                if (old != null) {
-                    track(() -> {
-                        old.close(); // after a fetch in progress
-                        return null;
-                    });
-                }
-            }
-            change.removedSources().forEach(metrics::forgetSource);
-            opened.forEach((name, source) -> {
-                sources.put(name, source);
-                metrics.source(name);
-            });
-            for (String name : change.addedClusters()) {
-                clusters.add(cluster(next, name));
-                workers.add(name);
-            }
-            change.changedClusters().forEach(name -> clusters.add(cluster(next, name)));
-            Future.join(removals).onComplete(r -> {
-                List<String> report = new ArrayList<>();
-                for (int i = 0; i < removals.size(); i++) {
-                    Target t = change.removedTargets().get(i);
-                    report.add(removals.get(i).succeeded() ? removals.get(i).result()
-                            : t.id() + ": removed from the fleet; pruning failed: " + removals.get(i).cause());
-                    syncer.forget(t);
-                    metrics.removeTarget(t.cluster().name(), t.release().name());
-                    dirty.remove(t.id());
-                }
-                for (String name : change.removedClusters()) {
-                    clusters.remove(name);
-                    workers.remove(name);
-                    metrics.forgetCluster(name);
-                }
-                List<Target> touched = new ArrayList<>(change.addedTargets());
-                touched.addAll(change.changedTargets());
-                touched.forEach(t -> dirty.add(t.id()));
-                java.util.Set<String> fetch = new java.util.LinkedHashSet<>(opened.keySet());
-                touched.forEach(t -> fetch.add(t.release().source()));
-                fetch.forEach(this::poll);
-                done.complete(report);
-            });
-        });
+        context.runOnContext(v -> new Reconfiguration(live, board, metrics, clusters, workers, sources, polls, changes,
+                syncer, this::mine, this::poll).apply(next, change, opened).onComplete(done));
         return done.future();
-    }
-
-    private static io.driftless.config.ClusterSpec cluster(Fleet fleet, String name) {
-        return fleet.clusters().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** Whether this replica holds the target's shard (always, without high availability). */
@@ -502,48 +359,24 @@ public final class FleetVerticle extends VerticleBase {
         return leases.holds(Shards.of(target.id(), leases.shards()));
     }
 
-    /** Only an owned object's status changed: assess the target's health again soon, from the caches. */
-    private void statusChanged(Target target) {
-        if (stopping || !current(target) || !mine(target) || !healthPending.add(target.id())) {
-            return;
-        }
-        vertx.setTimer(DEBOUNCE.toMillis(), id -> {
-            healthPending.remove(target.id());
-            if (stopping) {
-                return;
-            }
-            this.<TargetStatus[]>track(target, () -> new TargetStatus[] {board.get(target.id()),
-                    syncer.refreshHealth(target)}).onSuccess(pair -> publish(pair[0], pair[1]));
-        });
+    /** A status of the target's objects changed: its health again, from the caches. */
+    private void refreshHealth(Target target) {
+        this.<TargetStatus[]>track(target, () -> new TargetStatus[] {board.get(target.id()),
+                syncer.refreshHealth(target)}).onSuccess(pair -> publish(pair[0], pair[1]));
     }
 
-    /** An owned object changed in the cluster: compare its target soon (changes within the debounce are one). */
-    private void liveChanged(Target target) {
-        if (stopping || !current(target) || !mine(target) || suspended(target)) {
+    /** An owned object of the target changed and settled: compare it (and heal, with selfHeal). */
+    private void compareLive(Target target) {
+        Snapshot snapshot = polls.latest(target.release().source());
+        if (suspended(target) || snapshot == null || board.get(target.id()).failing()
+                || !snapshot.commit().equals(board.get(target.id()).revision())) {
+            // suspended; not fetched yet (the first poll syncs it); failing (its status keeps the error until a
+            // poll or retry succeeds); or a stored snapshot older than the commit applied: a live change never
+            // applies a commit
             return;
         }
-        dirty.add(target.id());
-        if (!debouncing.add(target.id())) {
-            return;
-        }
-        vertx.setTimer(DEBOUNCE.toMillis(), id -> {
-            debouncing.remove(target.id());
-            if (stopping) {
-                return;
-            }
-            Snapshot snapshot = snapshots.get(target.release().source());
-            if (!current(target) || snapshot == null || board.get(target.id()).failing()
-                    || !dirty.remove(target.id())) {
-                // not fetched yet (the first poll syncs it), failing (its status keeps the error until a poll
-                // or retry succeeds), or a sync already covered the change
-                return;
-            }
-            if (!snapshot.commit().equals(board.get(target.id()).revision())) {
-                return; // a live change never applies a commit: a stored snapshot may be older than the one applied
-            }
-            this.<TargetStatus[]>track(target, () -> syncBlocking(target, snapshot, false, true))
-                    .onSuccess(pair -> publish(pair[0], pair[1]));
-        });
+        this.<TargetStatus[]>track(target, () -> syncBlocking(target, snapshot, false, true))
+                .onSuccess(pair -> publish(pair[0], pair[1]));
     }
 
     private void publish(TargetStatus before, TargetStatus s) {

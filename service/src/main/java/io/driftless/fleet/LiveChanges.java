@@ -1,0 +1,89 @@
+package io.driftless.fleet;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import io.driftless.config.Target;
+import io.vertx.core.Vertx;
+
+/**
+ * Changes seen in the clusters, per target: which targets had an owned object change since their last sync
+ * ("dirty", which the next sync compares in full), and the debounce that turns a burst of changes into one compare
+ * ({@link #DEBOUNCE}), or a burst of status changes into one health check.
+ */
+final class LiveChanges {
+
+    /** Changes to owned objects within this time are compared once. */
+    static final Duration DEBOUNCE = Duration.ofMillis(250);
+
+    private final Vertx vertx;
+    private final BooleanSupplier stopping;
+    private final Predicate<Target> watched;
+    private final Consumer<Target> compare;
+    private final Consumer<Target> health;
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final Set<String> debouncing = ConcurrentHashMap.newKeySet();
+    private final Set<String> healthPending = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param watched whether a target's changes matter here (in the fleet as it is, held by this replica)
+     * @param compare compares a dirty target once its changes settled
+     * @param health  assesses a target's health again once its status changes settled
+     */
+    LiveChanges(Vertx vertx, BooleanSupplier stopping, Predicate<Target> watched, Consumer<Target> compare,
+                Consumer<Target> health) {
+        this.vertx = vertx;
+        this.stopping = stopping;
+        this.watched = watched;
+        this.compare = compare;
+        this.health = health;
+    }
+
+    /** An owned object of the target changed: it is dirty, and compared after the debounce. */
+    void changed(Target target) {
+        if (stopping.getAsBoolean() || !watched.test(target)) {
+            return;
+        }
+        dirty.add(target.id());
+        if (!debouncing.add(target.id())) {
+            return;
+        }
+        vertx.setTimer(DEBOUNCE.toMillis(), id -> {
+            debouncing.remove(target.id());
+            if (!stopping.getAsBoolean() && watched.test(target) && dirty.remove(target.id())) {
+                compare.accept(target); // else a sync covered the change meanwhile
+            }
+        });
+    }
+
+    /** Only an owned object's status changed: its health is assessed after the debounce. */
+    void statusChanged(Target target) {
+        if (stopping.getAsBoolean() || !watched.test(target) || !healthPending.add(target.id())) {
+            return;
+        }
+        vertx.setTimer(DEBOUNCE.toMillis(), id -> {
+            healthPending.remove(target.id());
+            if (!stopping.getAsBoolean()) {
+                health.accept(target);
+            }
+        });
+    }
+
+    /** Marks a target to be compared in full at its next sync (a cluster that came back, a shard taken). */
+    void markDirty(Target target) {
+        dirty.add(target.id());
+    }
+
+    /** Whether the target was dirty; it is not any more. */
+    boolean takeDirty(Target target) {
+        return dirty.remove(target.id());
+    }
+
+    void forget(Target target) {
+        dirty.remove(target.id());
+    }
+}
