@@ -152,7 +152,7 @@ public final class DriftlessService implements AutoCloseable {
         }
         io.driftless.render.helm.HelmSandbox helm = new io.driftless.render.helm.HelmSandbox(
                 settings.stateDir().resolve("renderer"), settings.helm());
-        TargetSyncer syncer = new TargetSyncer(io.driftless.render.ChartCatalogue.all(
+        TargetSyncer syncer = new TargetSyncer(io.driftless.source.ChartRepositories.catalogue(
                 settings.stateDir().resolve("charts"), settings.env(), helm),
                 io.driftless.cluster.KubeTargetCluster.forTargets(clusters), board, metrics, Clock.systemUTC(),
                 notifier::send);

@@ -40,7 +40,7 @@ final class LocalFleet implements AutoCloseable {
     LocalFleet(Path fleetFile, Path cacheDir) throws IOException {
         this.temporary = cacheDir == null;
         this.cache = temporary ? Files.createTempDirectory("driftless-") : cacheDir;
-        this.charts = ChartCatalogue.all(cache.resolve("charts"), env, io.driftless.render.helm.HelmSandbox.shared());
+        this.charts = io.driftless.source.ChartRepositories.catalogue(cache.resolve("charts"), env, io.driftless.render.helm.HelmSandbox.shared());
         try {
             if (FleetLoader.fleetSource(fleetFile).isPresent()) {
                 throw new CliException(fleetFile + " points to a fleet in Git (fleetSource): use that file, in a "

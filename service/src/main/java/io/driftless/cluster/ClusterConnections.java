@@ -131,7 +131,7 @@ public final class ClusterConnections implements Closeable {
                 }
             }
             case IN_CLUSTER -> new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build().close();
-            default -> new KubernetesClientBuilder().withConfig(kubeconfig(spec, allowExec)).build().close();
+            default -> new KubernetesClientBuilder().withConfig(Kubeconfigs.config(spec, allowExec)).build().close();
         }
     }
 
@@ -211,7 +211,7 @@ public final class ClusterConnections implements Closeable {
 
             @Override
             public void afterConnectionFailure(HttpRequest request, Throwable failure) {
-                if (untrusted(failure)) {
+                if (Kubeconfigs.untrusted(failure)) {
                     rereadTrust(cluster);
                 }
                 reachability.computeIfPresent(cluster, (c, before) -> before.failed(failure.getClass().getSimpleName()
@@ -220,17 +220,6 @@ public final class ClusterConnections implements Closeable {
                 observer.observed(cluster, verb(request), null);
             }
         };
-    }
-
-    /** Whether a connection failed because the server's certificate is not trusted (a rotated CA, say). */
-    private static boolean untrusted(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertPathValidatorException
-                    || String.valueOf(t.getMessage()).contains("PKIX")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -254,9 +243,9 @@ public final class ClusterConnections implements Closeable {
         Thread reader = new Thread(() -> {
             try {
                 Config fresh = spec.connection() == ClusterSpec.Connection.IN_CLUSTER ? Config.autoConfigure(null)
-                        : kubeconfig(spec, allowExec);
+                        : Kubeconfigs.config(spec, allowExec);
                 KubernetesClient current = clients.get(cluster);
-                if (current == null || caOf(current.getConfiguration()).equals(caOf(fresh))) {
+                if (current == null || Kubeconfigs.caOf(current.getConfiguration()).equals(Kubeconfigs.caOf(fresh))) {
                     return;
                 }
                 KubernetesClient next = build(spec, fresh);
@@ -278,18 +267,6 @@ public final class ClusterConnections implements Closeable {
         }, "driftless-trust-" + cluster);
         reader.setDaemon(true);
         reader.start();
-    }
-
-    /** The CA a configuration trusts: its data, or its file's content. */
-    private static String caOf(Config config) {
-        if (config.getCaCertData() != null) {
-            return config.getCaCertData();
-        }
-        try {
-            return config.getCaCertFile() == null ? "" : Files.readString(Path.of(config.getCaCertFile()));
-        } catch (java.io.IOException e) {
-            return "";
-        }
     }
 
     private static String verb(HttpRequest request) {
@@ -350,7 +327,7 @@ public final class ClusterConnections implements Closeable {
             case IN_CLUSTER:
                 return build(spec, Config.autoConfigure(null));
             default:
-                return build(spec, kubeconfig(spec, allowExec));
+                return build(spec, Kubeconfigs.config(spec, allowExec));
         }
     }
 
@@ -370,75 +347,6 @@ public final class ClusterConnections implements Closeable {
         config.setRequestRetryBackoffLimit(5);
         config.setRequestRetryBackoffInterval(200);
         return config;
-    }
-
-    private static Config kubeconfig(ClusterSpec spec, boolean allowExec) {
-        try {
-            if (spec.kubeconfig() == null) {
-                return Config.autoConfigure(spec.context());
-            }
-            String text = Files.readString(Path.of(spec.kubeconfig()));
-            if (!looksLikeKubeconfig(text)) {
-                throw new IllegalStateException(notAKubeconfig(spec));
-            }
-            String runs = allowExec ? null : commandOrProvider(text);
-            if (runs != null) {
-                throw new IllegalStateException("cluster '" + spec.name() + "': " + spec.kubeconfig() + " " + runs
-                        + "; Driftless runs no command and no auth provider a kubeconfig names unless started with "
-                        + "--allow-kubeconfig-exec");
-            }
-            return Config.fromKubeconfig(spec.context(), text, spec.kubeconfig());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cluster '" + spec.name() + "': cannot read kubeconfig "
-                    + spec.kubeconfig() + " (" + e.getClass().getSimpleName() + ")", e);
-        } catch (RuntimeException e) {
-            if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("cluster '"
-                    + spec.name() + "': " + spec.kubeconfig() + " ")) {
-                throw e;
-            }
-            // the parser's message quotes the file, which may be anything (a key, a password file): never repeat it
-            throw new IllegalStateException(notAKubeconfig(spec) + (spec.context() == null ? ""
-                    : ", or has no context '" + spec.context() + "'"));
-        }
-    }
-
-    private static String notAKubeconfig(ClusterSpec spec) {
-        return "cluster '" + spec.name() + "': " + spec.kubeconfig() + " is not a readable kubeconfig (a YAML "
-                + "document of kind Config with clusters, contexts and users)";
-    }
-
-    /**
-     * What a kubeconfig's users would run or call for credentials: an exec plugin (a command run at load and at
-     * every refresh) or an auth provider; null when none does. Only names are told, never the rest of the file.
-     */
-    static String commandOrProvider(String text) {
-        Object doc = io.driftless.config.SafeYaml.parse("kubeconfig", text).value();
-        Object users = doc instanceof Map<?, ?> m ? m.get("users") : null;
-        if (users instanceof List<?> list) {
-            for (int i = 0; i < list.size(); i++) {
-                Object user = list.get(i) instanceof Map<?, ?> u ? u.get("user") : null;
-                if (user instanceof Map<?, ?> fields) {
-                    if (fields.get("exec") != null) {
-                        return "has users[" + i + "].user.exec (a credential plugin: a command)";
-                    }
-                    if (fields.get("auth-provider") != null) {
-                        return "has users[" + i + "].user.auth-provider";
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    /** A kubeconfig is a YAML mapping of kind Config; anything else is refused before a parser quotes it. */
-    private static boolean looksLikeKubeconfig(String text) {
-        try {
-            Object doc = io.driftless.config.SafeYaml.parse("kubeconfig", text).value();
-            return doc instanceof Map<?, ?> m && (m.get("kind") == null || "Config".equals(m.get("kind")))
-                    && (m.containsKey("clusters") || m.containsKey("contexts"));
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.driftless.apply.Applier;
 import io.driftless.apply.ChangeSet;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.health.Health;

@@ -262,11 +262,18 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     private Future<Void> syncTargets(String sourceName, Snapshot snapshot, String fetchError) {
+        List<Target> ours = live.targets().stream().filter(t -> t.release().source().equals(sourceName) && mine(t))
+                .toList();
+        // chart archives from chart repositories are a source's concern: fetched on the fetch pool, not in a render
+        return snapshot == null ? queueSyncs(ours, snapshot, fetchError) : track(() -> {
+            ours.forEach(syncer::prepare);
+            return null;
+        }).transform(prepared -> queueSyncs(ours, snapshot, fetchError));
+    }
+
+    private Future<Void> queueSyncs(List<Target> ours, Snapshot snapshot, String fetchError) {
         List<Future<TargetStatus>> runs = new ArrayList<>();
-        for (Target target : live.targets()) {
-            if (!target.release().source().equals(sourceName) || !mine(target)) {
-                continue;
-            }
+        for (Target target : ours) {
             runs.add(this.<TargetStatus[]>track(target, () -> {
                 TargetStatus before = board.get(target.id());
                 if (before == null) {

@@ -46,15 +46,24 @@ public final class Reconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
+    private final ChartCatalogue charts;
     private final TargetPlanner planner;
     private final Function<Target, TargetCluster> clusters;
     private final Clock clock;
 
     /** @param clusters each target's cluster, as its tenant sees it */
     public Reconciler(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock) {
+        this.charts = charts;
         this.planner = new TargetPlanner(charts, clusters, clock);
         this.clusters = clusters;
         this.clock = clock;
+    }
+
+    /** Fetches what the target's chart needs from elsewhere (a repository's archive), before its sync runs. */
+    public void prepare(Target target) {
+        if (target.release().chart() != null) {
+            charts.prepare(target.release().chart());
+        }
     }
 
     TargetPlanner planner() {

@@ -125,6 +125,11 @@ public final class TargetSyncer {
         return reconciler.preview(target, snapshot);
     }
 
+    /** Fetches what the target's chart needs from elsewhere, outside its lock (see {@link Reconciler#prepare}). */
+    public void prepare(Target target) {
+        reconciler.prepare(target);
+    }
+
     /** Forgets a target that left the fleet: its lock and its cached render. */
     public void forget(Target target) {
         synchronized (lock(target)) {

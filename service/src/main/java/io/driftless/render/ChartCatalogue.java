@@ -14,8 +14,9 @@ import io.driftless.render.helm.HelmCharts;
 /**
  * Every way a release is rendered, behind one call: the builtin charts (the fast path: microsecond renders,
  * file:line validation of values, live-password reuse, upstream template bugs fixed), Helm charts in the values
- * repository (rendered by the Helm library itself) and folders of plain manifests. Each render's output is
- * cached per target and commit by the caller.
+ * repository (rendered by the Helm library itself) and folders of plain manifests; with chart repositories too
+ * where the service makes it ({@code ChartRepositories#catalogue}). Each render's output is cached per target and
+ * commit by the caller.
  */
 public final class ChartCatalogue {
 
@@ -37,20 +38,17 @@ public final class ChartCatalogue {
         return new ChartCatalogue(List.of(builtin, new HelmCharts(), new ManifestFolder()));
     }
 
-    /**
-     * Every engine: Helm renders in {@code sandbox}; chart repositories keep their archives under {@code charts} and
-     * read credentials from env.
-     */
-    public static ChartCatalogue all(java.nio.file.Path charts, java.util.Map<String, String> env,
-                                     io.driftless.render.helm.HelmSandbox sandbox) {
-        HelmCharts helm = new HelmCharts(sandbox);
-        return new ChartCatalogue(List.of(ChartRegistry.builtin(), helm, new ManifestFolder(),
-                new io.driftless.source.ChartRepositories(charts, env, helm)));
-    }
-
     /** The builtin charts, Helm charts and manifest folders. */
     public static ChartCatalogue standard() {
         return of(ChartRegistry.builtin());
+    }
+
+    /** Fetches what rendering the reference needs from elsewhere ({@link ChartEngine#prepare}). */
+    public void prepare(ReleaseSpec.ChartRef ref) {
+        ChartEngine engine = engines.get(ref.kind());
+        if (engine != null) {
+            engine.prepare(ref);
+        }
     }
 
     /** The engine of a reference's kind. */

@@ -16,6 +16,13 @@ public interface ChartEngine {
         return List.of();
     }
 
+    /**
+     * Fetches what a render of the reference will need from elsewhere (a chart repository's archive), so that the
+     * render itself does no network I/O; by default nothing. Failures are left for the render to report.
+     */
+    default void prepare(ReleaseSpec.ChartRef ref) {
+    }
+
     /** Whether it reads live Secrets (to reuse generated passwords): only then does a render get a lookup. */
     default boolean readsLiveSecrets() {
         return false;

@@ -14,7 +14,7 @@ import io.driftless.config.SafeYaml;
  * A folder of plain manifests (pure): every {@code *.yaml}, {@code *.yml} and {@code *.json} under it, each
  * possibly with several documents, read with the limits of values files; other files are left alone.
  */
-final class ManifestFolder implements ChartEngine {
+public final class ManifestFolder implements ChartEngine {
 
     @Override
     public io.driftless.config.ReleaseSpec.ChartRef.Kind kind() {

@@ -84,6 +84,18 @@ public final class ChartRepositories implements ChartEngine {
         this.fetch = new HttpFetch(tls);
     }
 
+    /**
+     * Every chart engine: the builtin charts, Helm charts and manifest folders of the values repository, and chart
+     * repositories; Helm renders in {@code sandbox}, archives are kept under {@code charts}, credentials read from
+     * {@code env}.
+     */
+    public static ChartCatalogue catalogue(Path charts, Map<String, String> env,
+                                           io.driftless.render.helm.HelmSandbox sandbox) {
+        HelmCharts helm = new HelmCharts(sandbox);
+        return new ChartCatalogue(List.of(io.driftless.render.ChartRegistry.builtin(), helm,
+                new io.driftless.render.ManifestFolder(), new ChartRepositories(charts, env, helm)));
+    }
+
     @Override
     public ReleaseSpec.ChartRef.Kind kind() {
         return ReleaseSpec.ChartRef.Kind.REPOSITORY;

@@ -148,7 +148,10 @@ class LeaseOutageIT {
                     && RELEASES.stream().noneMatch(r -> at(a, r, commit) || at(b, r, commit)));
 
             leases.up();
-            await().atMost(Duration.ofSeconds(40)).until(() -> held(a) + held(b) == 4);
+            // the replicas' watches of the shared statuses (on the lease cluster) were cut with it: the in-memory API
+            // server, closing a cut watch, may block its event loop for up to a minute (its watch executor's
+            // awaitTermination), and the lease rounds wait with it; a real API server does not
+            await().atMost(Duration.ofSeconds(120)).until(() -> held(a) + held(b) == 4);
             a.refresh("values");
             b.refresh("values");
             await().atMost(Duration.ofSeconds(30)).until(() -> RELEASES.stream()

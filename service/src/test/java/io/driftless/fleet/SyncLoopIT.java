@@ -194,6 +194,7 @@ class SyncLoopIT {
 
         TargetStatus s = status("prod/prefect");
         assertThat(s.syncState()).isEqualTo(SyncState.Failed);
+        assertThat(s.failure().stage()).isEqualTo(io.driftless.status.Failure.Stage.VALUES);
         assertThat(s.lastError()).contains("releases/prefect/env/prod.yaml:5");
         assertThat(s.revision()).isEqualTo(good);
         assertThat(versions(prod)).isEqualTo(before);
@@ -215,6 +216,7 @@ class SyncLoopIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> status("prod/prefect").syncState() == SyncState.Failed);
 
         TargetStatus s = status("prod/prefect");
+        assertThat(s.failure().stage()).isEqualTo(io.driftless.status.Failure.Stage.SOURCE);
         assertThat(s.lastError()).contains("source values").contains("fetch from").doesNotContain(GitHttpServer.PASSWORD);
         assertThat(s.revision()).isEqualTo(good);
         assertThat(versions(prod)).isEqualTo(before);

@@ -204,6 +204,7 @@ class RealTenancyIT {
                 }
                 TargetStatus attack = service.board().get("real/team-a-app");
                 assertThat(attack.syncState()).isEqualTo(SyncState.Failed);
+                assertThat(attack.failure().stage()).isEqualTo(io.driftless.status.Failure.Stage.POLICY);
                 assertThat(attack.history()).last().satisfies(h -> assertThat(h.result())
                         .isEqualTo(io.driftless.status.SyncResult.REFUSED));
                 assertThat(attack.lastError()).startsWith("outside tenant team-a, nothing written: ").contains(
@@ -269,6 +270,8 @@ class RealTenancyIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/team-a-app")
                         .lastError() != null && service.board().get("real/team-a-app").lastError()
                         .contains("escalate"));
+                assertThat(service.board().get("real/team-a-app").failure().stage())
+                        .isEqualTo(io.driftless.status.Failure.Stage.APPLY);
                 assertThat(service.board().get("real/team-a-app").lastError())
                         .contains("RoleBinding/team-a/escalate", "HTTP 403",
                                 "system:serviceaccount:team-a:driftless-deployer");

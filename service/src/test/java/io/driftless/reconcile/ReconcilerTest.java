@@ -115,6 +115,7 @@ class ReconcilerTest {
         cluster.refuse.add("prefect-server");
         TargetStatus failed = sync();
         assertThat(failed.syncState()).isEqualTo(SyncState.Failed);
+        assertThat(failed.failure().stage()).isEqualTo(io.driftless.status.Failure.Stage.APPLY);
         assertThat(failed.lastError()).contains("prefect-server failed (refused)");
         assertThat(cluster.inventories.get("prefect/prefect").objects()).extracting(ObjectRef::kind)
                 .contains("ServiceAccount");

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 public final class FleetLoader {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern CHART_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern URL_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
     static final Duration DEFAULT_POLL = Duration.ofSeconds(30);
     static final Duration MIN_POLL = Duration.ofSeconds(1);
@@ -110,11 +109,11 @@ public final class FleetLoader {
         List<ReleaseSpec> releases = new ArrayList<>();
         List<String> tenantOf = new ArrayList<>();
         eachItem(root, "releases", c -> {
-            releases.add(release(c, base));
+            releases.add(Releases.release(c, base));
             tenantOf.add(c.string("tenant", null));
         });
         List<NotifierSpec> notifiers = new ArrayList<>();
-        eachItem(root, "notifications", c -> notifiers.add(notifier(c)));
+        eachItem(root, "notifications", c -> notifiers.add(Notifiers.notifier(c)));
         boolean pruneRemovedTargets = root.bool("pruneRemovedTargets", false);
         HighAvailability ha = HighAvailability.SINGLE;
         Cursor h = root.child("highAvailability");
@@ -182,45 +181,6 @@ public final class FleetLoader {
                     + "nothing to sync" : "no release selects any declared cluster: there is nothing to sync"));
         }
         return fleet;
-    }
-
-    private static NotifierSpec notifier(Cursor c) {
-        c.allowOnly("name", "url", "urlEnv", "format", "events", "tokenEnv");
-        String name = dnsLabel(c, "name", 63);
-        String url = c.string("url", null);
-        String urlEnv = c.string("urlEnv", null);
-        if (count(url, urlEnv) != 1) {
-            c.problem(null, "set exactly one of url or urlEnv (keep URLs that carry a secret, like Slack's, in urlEnv)");
-        }
-        if (url != null && !url.startsWith("https://") && !url.startsWith("http://")) {
-            c.problem("url", "'" + url + "' must be an http:// or https:// URL");
-        }
-        String tokenEnv = c.string("tokenEnv", null);
-        if (url != null && url.startsWith("http://") && tokenEnv != null && !Urls.isLoopback(url)) {
-            c.problem("tokenEnv", "a token over plain http:// would travel unencrypted; use https://");
-        }
-        String format = c.string("format", "json");
-        NotifierSpec.Format parsed = switch (format) {
-            case "json" -> NotifierSpec.Format.JSON;
-            case "slack" -> NotifierSpec.Format.SLACK;
-            case "alertmanager" -> NotifierSpec.Format.ALERTMANAGER;
-            default -> {
-                c.problem("format", "unknown format '" + format + "'; expected json, slack or alertmanager");
-                yield NotifierSpec.Format.JSON;
-            }
-        };
-        List<NoticeType> events = new ArrayList<>();
-        for (Object e : c.list("events")) {
-            NoticeType type = NoticeType.named(String.valueOf(e));
-            if (type == null) {
-                c.problem("events", "unknown event '" + e + "'; expected some of "
-                        + java.util.Arrays.toString(NoticeType.values()));
-            } else {
-                events.add(type);
-            }
-        }
-        return new NotifierSpec(name, url, urlEnv, parsed, events.isEmpty() ? NotifierSpec.DEFAULT_EVENTS
-                : List.copyOf(events), tokenEnv, c.origin());
     }
 
     interface ItemReader {
@@ -317,7 +277,7 @@ public final class FleetLoader {
     }
 
     /** Credentials of an HTTP(S) or SSH server: from environment variables or files, never inline. */
-    private static SourceSpec.GitAuth auth(Cursor a, String url, boolean ssh, Path base) {
+    static SourceSpec.GitAuth auth(Cursor a, String url, boolean ssh, Path base) {
         a.allowOnly("username", "usernameEnv", "passwordEnv", "passwordFile", "tokenEnv", "tokenFile",
                 "sshKeyFile", "knownHostsFile");
         String sshKey = a.string("sshKeyFile", null);
@@ -352,25 +312,7 @@ public final class FleetLoader {
      * A chart repository's chart name, as Helm allows it: it names the chart in the repository's index and in the
      * registry's path, so nothing that reads as a path (a {@code /}, {@code .} or {@code ..}).
      */
-    private static String chartName(Cursor ch) {
-        String name = ch.required("name");
-        if (name != null && (!CHART_NAME.matcher(name).matches() || name.equals(".") || name.equals(".."))) {
-            ch.problem("name", "'" + name + "' is not a chart name (letters, digits, '-', '_' and '.'; not '.' or "
-                    + "'..')");
-        }
-        return name;
-    }
-
-    /** A chart repository's chart version: any text Helm takes, but not a path. */
-    private static String chartVersion(Cursor ch) {
-        String version = ch.required("version");
-        if (version != null && (version.contains("/") || version.contains(".."))) {
-            ch.problem("version", "'" + version + "' must not contain '/' or '..'");
-        }
-        return version;
-    }
-
-    private static int count(String... values) {
+    static int count(String... values) {
         int n = 0;
         for (String v : values) {
             if (v != null && !v.isBlank()) {
@@ -399,113 +341,6 @@ public final class FleetLoader {
         return new ClusterSpec(name, connection, kubeconfig, context, Map.copyOf(labels), c.origin());
     }
 
-    private static ReleaseSpec release(Cursor c, Path base) {
-        c.allowOnly("name", "namespace", "chart", "source", "values", "clusters", "syncPolicy", "ignoreDifferences",
-                "tenant", "adopt");
-        String name = dnsLabel(c, "name", 53);
-        String namespace = dnsLabel(c, "namespace", 63);
-        ReleaseSpec.ChartRef chart = null;
-        Cursor ch = c.child("chart");
-        if (ch == null) {
-            c.problem("chart", "is required, e.g. {name: prefect-server, version: 2026.8.18172642}");
-        } else {
-            ch.allowOnly("name", "version", "path", "manifests", "repository", "auth");
-            String path = ch.string("path", null);
-            String manifests = ch.string("manifests", null);
-            String repository = ch.string("repository", null);
-            if (count(path, manifests, repository) > 1 || (path != null || manifests != null)
-                    && ch.string("name", null) != null) {
-                ch.problem(null, "set one of name and version (a builtin chart), path (a Helm chart in the values "
-                        + "repository), repository, name and version (a chart repository) or manifests (a folder "
-                        + "of manifests in the values repository)");
-            }
-            Cursor auth = ch.child("auth");
-            if (auth != null && repository == null) {
-                ch.problem("auth", "credentials are for a chart repository (repository:)");
-            }
-            if (repository != null) {
-                if (!repository.startsWith("https://") && !repository.startsWith("http://")
-                        && !repository.startsWith("oci://")) {
-                    ch.problem("repository", "'" + repository + "' must be an https:// (or http://) URL of a chart "
-                            + "repository, or oci://registry/path of an OCI registry");
-                } else if (Urls.hasUserInfo(repository)) {
-                    ch.problem("repository", "carries credentials in its user part; use auth: with passwordEnv, "
-                            + "passwordFile, tokenEnv or tokenFile");
-                }
-                chart = new ReleaseSpec.ChartRef(chartName(ch), chartVersion(ch), null, null,
-                        repository.replaceAll("/+$", ""), auth == null ? SourceSpec.GitAuth.NONE
-                        : auth(auth, repository, false, base));
-            } else if (path != null || manifests != null) {
-                if (manifests != null && ch.string("version", null) != null) {
-                    ch.problem("version", "a folder of manifests has no version");
-                }
-                chart = new ReleaseSpec.ChartRef(null, ch.string("version", null),
-                        path == null ? null : checkedPath(ch, "path", path),
-                        manifests == null ? null : checkedPath(ch, "manifests", manifests));
-            } else {
-                chart = new ReleaseSpec.ChartRef(ch.required("name"), ch.required("version"));
-            }
-        }
-        String source = c.required("source");
-        List<ReleaseSpec.ValuesLayer> layers = new ArrayList<>();
-        List<Object> items = c.list("values");
-        for (int i = 0; i < items.size(); i++) {
-            Object item = items.get(i);
-            if (item instanceof String s) {
-                layers.add(new ReleaseSpec.ValuesLayer(checkedPath(c, "values[" + i + "]", s), false,
-                        c.originOf("values[" + i + "]")));
-                continue;
-            }
-            Cursor l = c.item("values", i, item);
-            if (l != null) {
-                l.allowOnly("path", "optional");
-                String p = l.required("path");
-                layers.add(new ReleaseSpec.ValuesLayer(p == null ? null : checkedPath(l, "path", p),
-                        l.bool("optional", false), l.origin()));
-            }
-        }
-        ReleaseSpec.ClusterSelector selector = selector(c.child("clusters"));
-        ReleaseSpec.SyncPolicy policy = ReleaseSpec.SyncPolicy.DEFAULT;
-        Cursor sp = c.child("syncPolicy");
-        if (sp != null) {
-            sp.allowOnly("prune", "selfHeal", "allowEmpty", "dryRun", "createNamespace", "maxPrunePercent",
-                    "prunePersistentVolumeClaims", "recreateOnImmutableChange", "serverSideApply");
-            ReleaseSpec.SyncPolicy d = ReleaseSpec.SyncPolicy.DEFAULT;
-            policy = new ReleaseSpec.SyncPolicy(sp.bool("prune", d.prune()), sp.bool("selfHeal", d.selfHeal()),
-                    sp.bool("allowEmpty", d.allowEmpty()), sp.bool("dryRun", d.dryRun()),
-                    sp.bool("createNamespace", d.createNamespace()),
-                    sp.integer("maxPrunePercent", d.maxPrunePercent(), 1, 100),
-                    sp.bool("prunePersistentVolumeClaims", d.prunePersistentVolumeClaims()),
-                    sp.bool("recreateOnImmutableChange", d.recreateOnImmutableChange()),
-                    sp.bool("serverSideApply", d.serverSideApply()));
-        }
-        List<ReleaseSpec.IgnoreRule> ignores = new ArrayList<>();
-        List<Object> rules = c.list("ignoreDifferences");
-        for (int i = 0; i < rules.size(); i++) {
-            Cursor r = c.item("ignoreDifferences", i, rules.get(i));
-            if (r == null) {
-                continue;
-            }
-            r.allowOnly("kind", "name", "jsonPointers", "managedFieldsManagers");
-            List<String> pointers = r.list("jsonPointers").stream().map(String::valueOf).toList();
-            List<String> managers = r.list("managedFieldsManagers").stream().map(String::valueOf).toList();
-            for (String pointer : pointers) {
-                if (!pointer.startsWith("/") || pointer.length() < 2) {
-                    r.problem("jsonPointers", "'" + pointer + "' is not a JSON pointer to a field, e.g. /spec/replicas");
-                }
-            }
-            if (pointers.isEmpty() && managers.isEmpty()) {
-                r.problem("jsonPointers", "give jsonPointers or managedFieldsManagers (or both)");
-            }
-            ignores.add(new ReleaseSpec.IgnoreRule(r.string("kind", null), r.string("name", null), pointers, managers));
-        }
-        if (chart != null && chart.kind() == ReleaseSpec.ChartRef.Kind.MANIFESTS && !layers.isEmpty()) {
-            c.problem("values", "a folder of manifests takes no values (they are applied as they are)");
-        }
-        return new ReleaseSpec(name, namespace, chart, source, List.copyOf(layers), selector, policy, List.copyOf(ignores),
-                c.origin(), TenantSpec.ADMIN, c.bool("adopt", false));
-    }
-
     /** {@code names} and/or {@code matchLabels}; every cluster when absent. */
     static ReleaseSpec.ClusterSelector selector(Cursor sel) {
         if (sel == null) {
@@ -517,7 +352,7 @@ public final class FleetLoader {
     }
 
     /** Values paths are repository-relative: no absolute paths, no escaping with '..'. */
-    private static String checkedPath(Cursor c, String key, String path) {
+    static String checkedPath(Cursor c, String key, String path) {
         String p = path.trim();
         if (p.isEmpty() || p.startsWith("/") || p.contains("\\")
                 || List.of(p.split("/")).contains("..")) {
@@ -526,7 +361,7 @@ public final class FleetLoader {
         return p;
     }
 
-    private static String expandHome(String path) {
+    static String expandHome(String path) {
         if (path.equals("~") || path.startsWith("~/")) {
             return System.getProperty("user.home") + path.substring(1);
         }

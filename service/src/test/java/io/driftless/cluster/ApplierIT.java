@@ -1,4 +1,4 @@
-package io.driftless.apply;
+package io.driftless.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.driftless.apply.ChangeSet;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.model.ObjectRef;
 import io.driftless.plan.Plan;

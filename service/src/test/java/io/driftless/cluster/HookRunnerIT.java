@@ -1,4 +1,4 @@
-package io.driftless.apply;
+package io.driftless.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.driftless.apply.ChangeSet;
 import io.driftless.plan.Action;
 import io.driftless.plan.PlannedChange;
 import io.driftless.plan.Planner;

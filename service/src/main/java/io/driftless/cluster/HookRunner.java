@@ -1,12 +1,12 @@
-package io.driftless.apply;
+package io.driftless.cluster;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.driftless.apply.ChangeSet;
 import io.driftless.diff.Patches;
-import io.driftless.cluster.LiveReader;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
 import io.driftless.plan.Hooks;

@@ -1,4 +1,4 @@
-package io.driftless.apply;
+package io.driftless.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.driftless.cluster.LiveReader;
+import io.driftless.apply.ChangeSet;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.diff.Differ;
 import io.driftless.diff.Ignores;
