@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.spec.InvalidKeySpecException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -25,7 +26,10 @@ import javax.crypto.spec.PBEKeySpec;
  * they authenticate with HTTP basic ({@code NAME:password}) or a bearer token. The single credential of
  * {@code DRIFTLESS_API_AUTH} or {@code --api-auth-file} ({@code user:password} or a token) is an admin. Reads
  * need a viewer unless anonymous reads are allowed. Secrets are compared in constant time and never logged; a
- * credential once verified is remembered by its digest, so PBKDF2's cost is paid once.
+ * credential once verified is remembered by its digest, so PBKDF2's cost is paid once, and one found wrong is
+ * remembered for {@link #REJECTED_FOR}, so repeating a wrong guess costs nothing. Both are forgotten with this
+ * object when the credentials are reloaded. A check that derives a key ({@link #costly}) takes a fraction of a
+ * second of CPU: the HTTP API makes those on workers ({@link CredentialChecks}), never on its event loop.
  */
 public final class ApiCredentials {
 
@@ -51,11 +55,17 @@ public final class ApiCredentials {
 
     public static final ApiCredentials NONE = new ApiCredentials(null, List.of(), false);
     static final int ITERATIONS = 600_000;
+    /** How long a credential found wrong (after a key derivation) is answered 401 without deriving again. */
+    static final Duration REJECTED_FOR = Duration.ofSeconds(60);
+    /** At most this many verified, and as many rejected, credentials are remembered. */
+    private static final int REMEMBERED = 10_000;
 
     private final String secret;
     private final List<User> users;
     private final boolean anonymousRead;
     private final Map<String, Role> verified = new ConcurrentHashMap<>();
+    /** Credentials found wrong, by digest, with when that is forgotten ({@link System#nanoTime()}). */
+    private final Map<String, Long> rejected = new ConcurrentHashMap<>();
 
     private ApiCredentials(String secret, List<User> users, boolean anonymousRead) {
         this.secret = secret;
@@ -150,45 +160,103 @@ public final class ApiCredentials {
                 + " may not do this; it needs " + needed));
     }
 
+    /**
+     * Whether {@link #check} of this header would derive a key (PBKDF2): a well-formed credential of users-file
+     * users that is neither the admin credential nor remembered as verified or as wrong.
+     */
+    boolean costly(String authorization, Role needed) {
+        if (needed == Role.viewer && anonymousRead || !configured() || authorization == null) {
+            return false;
+        }
+        String key = digest(authorization);
+        if (verified.containsKey(key) || rejectedLately(key, System.nanoTime())) {
+            return false;
+        }
+        Presented presented = Presented.of(authorization);
+        return presented != null && !admin(presented) && !candidates(presented).isEmpty();
+    }
+
+    /** The key under which a credential is remembered: the SHA-256 of its Authorization header. */
+    static String digest(String authorization) {
+        return io.driftless.model.Sha256.hex(authorization.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What an Authorization header presents: a basic {@code user:password} (or other text), or a bearer token. */
+    private record Presented(boolean basic, String value) {
+
+        static Presented of(String authorization) {
+            if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+                try {
+                    return new Presented(true, new String(Base64.getDecoder().decode(authorization.substring(6)
+                            .strip()), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+            return authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? new Presented(false, authorization.substring(7).strip()) : null;
+        }
+
+        /** The secret compared with a user's hash: the password of {@code user:password}, or the token. */
+        String password() {
+            return basic ? value.substring(value.indexOf(':') + 1) : value;
+        }
+    }
+
+    private boolean admin(Presented presented) {
+        return secret != null && (presented.basic() == secret.contains(":")) && MessageDigest.isEqual(
+                secret.getBytes(StandardCharsets.UTF_8), presented.value().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The users whose hash the credential is compared with: the named one (basic), or every user (a token). */
+    private List<User> candidates(Presented presented) {
+        if (!presented.basic()) {
+            return users;
+        }
+        if (!presented.value().contains(":")) {
+            return List.of();
+        }
+        String name = presented.value().substring(0, presented.value().indexOf(':'));
+        return users.stream().filter(u -> u.name().equals(name)).toList();
+    }
+
     private Role role(String authorization) {
-        String key = io.driftless.model.Sha256.hex(authorization.getBytes(StandardCharsets.UTF_8));
+        String key = digest(authorization);
         Role known = verified.get(key);
-        if (known != null) {
+        long now = System.nanoTime();
+        if (known != null || rejectedLately(key, now)) {
             return known;
         }
-        String presented;
-        boolean basic = authorization.regionMatches(true, 0, "Basic ", 0, 6);
-        if (basic) {
-            try {
-                presented = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
-                        StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        } else if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            presented = authorization.substring(7).strip();
-        } else {
+        Presented presented = Presented.of(authorization);
+        if (presented == null) {
             return null;
         }
-        Role role = null;
-        if (secret != null && (basic == secret.contains(":")) && MessageDigest.isEqual(
-                secret.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
-            role = Role.admin;
-        } else if (basic && presented.contains(":")) {
-            String name = presented.substring(0, presented.indexOf(':'));
-            String password = presented.substring(presented.indexOf(':') + 1);
-            role = users.stream().filter(u -> u.name().equals(name) && matches(u.hash(), password)).map(User::role)
+        Role role = admin(presented) ? Role.admin : null;
+        List<User> candidates = role == null ? candidates(presented) : List.of();
+        if (role == null) {
+            role = candidates.stream().filter(u -> matches(u.hash(), presented.password())).map(User::role)
                     .findFirst().orElse(null);
-        } else if (!basic) {
-            role = users.stream().filter(u -> matches(u.hash(), presented)).map(User::role).findFirst().orElse(null);
         }
         if (role != null) {
-            if (verified.size() > 10_000) {
+            if (verified.size() > REMEMBERED) {
                 verified.clear();
             }
             verified.put(key, role);
+        } else if (!candidates.isEmpty()) {
+            if (rejected.size() > REMEMBERED) {
+                rejected.values().removeIf(until -> until - now < 0);
+                if (rejected.size() > REMEMBERED) {
+                    rejected.clear();
+                }
+            }
+            rejected.put(key, now + REJECTED_FOR.toNanos());
         }
         return role;
+    }
+
+    private boolean rejectedLately(String key, long now) {
+        Long until = rejected.get(key);
+        return until != null && until - now > 0;
     }
 
     /** The users-file hash of a password or token: {@code pbkdf2-sha256$ITERATIONS$SALT$KEY}. */

@@ -31,8 +31,16 @@ final class ClientLimits {
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
     boolean blocked(String client, long nowNanos) {
+        return blocked(client, nowNanos, 0);
+    }
+
+    /**
+     * Whether the client is at its limit counting {@code pending} events that may yet be recorded (credential
+     * checks still running on a worker), so that concurrent attempts cannot pass the limit before they are counted.
+     */
+    boolean blocked(String client, long nowNanos, int pending) {
         Window w = windows.get(client);
-        return w != null && !expired(w, nowNanos) && w.failures() >= limit;
+        return (w == null || expired(w, nowNanos) ? 0 : w.failures()) + pending >= limit;
     }
 
     void record(String client, long nowNanos) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.driftless.api.ApiCredentials;
+import io.driftless.api.ApiServices;
 import io.driftless.api.HttpApiVerticle;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.cluster.SharedStatuses;
@@ -158,22 +159,23 @@ public final class DriftlessService implements AutoCloseable {
                 notifier::send);
         DriftlessService[] self = new DriftlessService[1];
         io.driftless.fleet.Suspensions suspensions = new io.driftless.fleet.Suspensions(settings.stateDir());
-        HttpApiVerticle api = new HttpApiVerticle(settings.httpHost(), settings.httpPort(), board, metrics,
-                () -> live.get().sources(), settings.env(), settings.apiCredentials(), () -> clusters.reachability().stream().map(r -> io.driftless.api.Views.Cluster.of(r,
-                        clusters.watches().watchedKinds(r.cluster()))).toList(),
-                () -> Map.of("identity", leases.identity(), "shards", leases.holdings()))
-                .holding(id -> leases.holds(Shards.of(id, leases.shards())))
-                .reportingFleet(() -> self[0] == null ? Map.of() : self[0].fleetStatus.get())
-                .suspending(suspensions);
-        if (settings.tls() != null) {
-            api.withTls(settings.tls().cert(), settings.tls().key());
-        }
         leases.onLoss(shard -> live.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
                 .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
         SharedStatuses shared = shareStatuses(fleet, clusters, leases, board, vertx);
         FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,
                 Clock.systemUTC(), settings.parallelism()).suspending(suspensions);
-        api.reportingSources(fleetVerticle::sourceStates);
+        HttpApiVerticle.Endpoint endpoint = settings.tls() == null
+                ? HttpApiVerticle.Endpoint.plain(settings.httpHost(), settings.httpPort())
+                : new HttpApiVerticle.Endpoint(settings.httpHost(), settings.httpPort(), settings.tls().cert(),
+                        settings.tls().key());
+        ApiServices.Reports reports = new ApiServices.Reports(fleetVerticle::sourceStates,
+                () -> clusters.reachability().stream().map(r -> io.driftless.api.Views.Cluster.of(r,
+                        clusters.watches().watchedKinds(r.cluster()))).toList(),
+                () -> Map.of("identity", leases.identity(), "shards", leases.holdings()),
+                () -> self[0] == null ? Map.of() : self[0].fleetStatus.get(),
+                id -> leases.holds(Shards.of(id, leases.shards())));
+        HttpApiVerticle api = new HttpApiVerticle(endpoint, new ApiServices(board, suspensions, metrics,
+                () -> live.get().sources(), settings.env(), reports), settings.apiCredentials());
         try {
             vertx.deployVerticle(api).await();
             vertx.deployVerticle(fleetVerticle).await();

@@ -64,6 +64,34 @@ class ApiCredentialsTest {
                 + "(ROLE viewer, operator or admin; HASH from driftless hash-password; NAME without ':')");
     }
 
+    /**
+     * Only a users-file credential neither verified nor refused lately costs a key derivation (the API makes those
+     * on workers); a wrong one is remembered, so guessing it again costs nothing, until the credentials are reloaded.
+     */
+    @Test
+    void onlyUnknownUserCredentialsCostAKeyDerivationAndWrongOnesAreRemembered(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("users");
+        Files.writeString(file, "otto operator " + ApiCredentials.hash("o-token-1234", 1000) + "\n");
+        ApiCredentials users = ApiCredentials.of("admin:pw").withUsers(ApiCredentials.readUsers(file));
+        assertThat(users.costly(null, Role.viewer)).isFalse();
+        assertThat(users.costly("Basic %%%", Role.viewer)).as("unreadable").isFalse();
+        assertThat(users.costly(basic("admin:pw"), Role.admin)).as("the admin credential").isFalse();
+        assertThat(users.costly(basic("nobody:pw"), Role.viewer)).as("no such user").isFalse();
+        assertThat(users.costly(basic("otto:guess"), Role.viewer)).isTrue();
+        assertThat(users.costly("Bearer guess", Role.viewer)).isTrue();
+        assertThat(users.withAnonymousRead(true).costly("Bearer guess", Role.viewer)).isFalse();
+
+        assertThat(refusal(users, "Bearer guess", Role.viewer)).contains("401 wrong credentials");
+        assertThat(users.costly("Bearer guess", Role.viewer)).as("remembered as wrong").isFalse();
+        assertThat(refusal(users, "Bearer guess", Role.viewer)).contains("401 wrong credentials");
+        assertThat(refusal(users, "Bearer o-token-1234", Role.operator)).isEmpty();
+        assertThat(users.costly("Bearer o-token-1234", Role.operator)).as("remembered as verified").isFalse();
+
+        ApiCredentials reloaded = ApiCredentials.of("admin:pw").withUsers(ApiCredentials.readUsers(file));
+        assertThat(reloaded.costly("Bearer guess", Role.viewer)).as("a reload forgets").isTrue();
+        assertThat(ApiCredentials.REJECTED_FOR).isEqualTo(java.time.Duration.ofSeconds(60));
+    }
+
     @Test
     void withoutCredentialsReadsAndWritesAreRefusedWithWhatToSet() {
         assertThat(ApiCredentials.of(null).configured()).isFalse();

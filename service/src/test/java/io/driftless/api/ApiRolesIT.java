@@ -43,7 +43,8 @@ class ApiRolesIT {
     void viewersReadOperatorsWriteAndEveryoneIsLimited() throws Exception {
         Path users = tmp.resolve("users");
         Files.writeString(users, "vera viewer " + ApiCredentials.hash("v-pass", 1000) + "\n"
-                + "otto operator " + ApiCredentials.hash("o-token-5678", 1000) + "\n");
+                + "otto operator " + ApiCredentials.hash("o-token-5678", 1000) + "\n"
+                + "paula operator " + ApiCredentials.hash("p-token-9012", 1000) + "\n");
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
             try (DriftlessService service = OneRelease.startSynced(git, tmp,
@@ -59,13 +60,22 @@ class ApiRolesIT {
                 assertThat(call("POST", base + "/api/v1/targets/dev/prefect/suspend", "vera:v-pass")).isEqualTo(403);
                 assertThat(call("POST", base + "/api/v1/targets/dev/prefect/sync", "o-token-5678")).isEqualTo(200);
 
+                // an operator's credential verified on a worker for the first time: the body is read afterwards
+                String padded = "{\"ref\": \"main\", \"source\": \"nope\"" + " ".repeat(60_000) + "}";
+                HttpResponse<String> preview = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/preview"))
+                        .header("Authorization", "Bearer p-token-9012").POST(HttpRequest.BodyPublishers.ofString(padded))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(preview.statusCode()).as(preview.body()).isEqualTo(404);
+                assertThat(preview.body()).contains("unknown source 'nope'");
+
                 int refused = 0;
                 for (int i = 0; i < ClientLimits.EXPENSIVE + 5; i++) {
                     if (call("GET", base + "/api/v1/targets/dev/prefect/diff", "vera:v-pass") == 429) {
                         refused++;
                     }
                 }
-                assertThat(refused).as("diffs refused past the limit (one sync counted already)").isEqualTo(6);
+                assertThat(refused).as("diffs refused past the limit (one sync and one preview counted already)")
+                        .isEqualTo(7);
                 assertThat(call("GET", base + "/api/v1/targets", "vera:v-pass")).as("cheap reads go on").isEqualTo(200);
             }
         }

@@ -1,0 +1,184 @@
+package io.driftless.api;
+
+import static io.driftless.api.Answers.failed;
+import static io.driftless.api.Answers.json;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.driftless.config.SourceSpec;
+import io.driftless.fleet.FleetVerticle;
+import io.driftless.reconcile.Preview;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * What operators do through {@code /api/v1} (and viewers' diffs): refresh a source, suspend or resume a target,
+ * sync one now, compare one with its cluster, preview a ref. The work happens in the fleet verticle (over the
+ * event bus); the suspension file is written, and large answers are made, on workers.
+ */
+final class OperationRoutes {
+
+    private final Vertx vertx;
+    private final ApiServices services;
+    private final Guards guards;
+    private final Answers answers;
+
+    OperationRoutes(Vertx vertx, ApiServices services, Guards guards, Answers answers) {
+        this.vertx = vertx;
+        this.services = services;
+        this.guards = guards;
+        this.answers = answers;
+    }
+
+    void install(Router router) {
+        router.post("/api/v1/sources/:source/refresh").handler(guards.requires(ApiCredentials.Role.operator))
+                .handler(this::refresh);
+        for (String verb : List.of("suspend", "resume")) {
+            router.post("/api/v1/targets/:cluster/:release/" + verb).handler(guards.requires(ApiCredentials.Role.operator))
+                    .handler(ctx -> suspend(ctx, verb.equals("suspend")));
+        }
+        router.post("/api/v1/targets/:cluster/:release/sync").handler(guards.requires(ApiCredentials.Role.operator))
+                .handler(guards::limited)
+                .handler(ctx -> syncNow(ctx, "true".equals(ctx.queryParams().get("dryRun"))));
+        // compares at the last fetched commit and changes nothing: a viewer may, as often as the limit allows
+        router.get("/api/v1/targets/:cluster/:release/diff").handler(guards::limited).handler(this::diff);
+        // credentials first: a body is read only for a caller who may send one
+        router.post("/api/v1/preview").handler(guards.requires(ApiCredentials.Role.operator)).handler(guards::limited);
+        router.post("/api/v1/preview").handler(BodyHandler.create().setBodyLimit(64 * 1024)
+                .setHandleFileUploads(false)).handler(this::preview);
+    }
+
+    private static String target(RoutingContext ctx) {
+        return ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
+    }
+
+    private void refresh(RoutingContext ctx) {
+        String name = ctx.pathParam("source");
+        if (!services.sourcesByName().containsKey(name)) {
+            json(ctx, 404, Map.of("error", "no such source '" + name + "'"));
+            return;
+        }
+        vertx.eventBus().request(FleetVerticle.REFRESH, name);
+        json(ctx, 202, Map.of("source", name, "status", "refreshing"));
+    }
+
+    /** Records the suspension (a file write) on a worker and answers the target. */
+    private void suspend(RoutingContext ctx, boolean suspend) {
+        String id = target(ctx);
+        answers.later(ctx, () -> {
+            if (services.board().get(id) == null) {
+                return new Answers.Reply(404, Map.of("error", "no such target"));
+            }
+            services.suspensions().set(id, suspend);
+            return new Answers.Reply(200, services.view(services.board().get(id)));
+        });
+    }
+
+    private static DeliveryOptions answerWithin() {
+        return new DeliveryOptions().setSendTimeout(Connections.answerWithin().toMillis());
+    }
+
+    /** One target's drift at its source's last fetched commit: no fetch, and no status, history or metric changes. */
+    private void diff(RoutingContext ctx) {
+        String id = target(ctx);
+        vertx.eventBus().<JsonObject>request(FleetVerticle.COMPARE, id, answerWithin()).onComplete(reply -> {
+            if (reply.failed()) {
+                failed(ctx, reply.cause());
+                return;
+            }
+            answers.later(ctx, () -> {
+                Views.PreviewOf p = Views.PreviewOf.of(preview(reply.result().body()));
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("target", id);
+                out.put("revision", p.revision());
+                out.put("result", p.result());
+                out.put("outOfSync", p.outOfSync());
+                out.put("drift", p.changes());
+                if (p.error() != null) {
+                    out.put("error", p.error());
+                }
+                return new Answers.Reply(200, out);
+            });
+        });
+    }
+
+    /** Fetches and syncs (or, for a dry run, compares) one target now and answers its status. */
+    private void syncNow(RoutingContext ctx, boolean dryRun) {
+        String id = target(ctx);
+        vertx.eventBus().<String>request(FleetVerticle.SYNC, new JsonObject().put("target", id).put("dryRun", dryRun),
+                answerWithin()).onComplete(reply -> {
+                    if (reply.failed() && reply.cause() instanceof ReplyException e
+                            && e.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT) {
+                        // the sync goes on; its outcome shows in the target's status
+                        json(ctx, 202, Map.of("target", id, "status", "syncing; GET /api/v1/targets/" + id
+                                + " shows the outcome"));
+                    } else if (reply.succeeded()) {
+                        String synced = reply.result().body();
+                        answers.later(ctx, () -> new Answers.Reply(200, services.view(services.board().get(synced))));
+                    } else {
+                        failed(ctx, reply.cause());
+                    }
+                });
+    }
+
+    /**
+     * {@code {"ref": "feature-x", "source": "values"}} (source may be left out when there is one): what syncing
+     * every target of that source at the ref would do, without writing anything; the check a pull request needs.
+     */
+    private void preview(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null || !(body.getValue("ref") instanceof String ref) || ref.isBlank()) {
+            json(ctx, 400, Map.of("error", "expected a JSON body {\"ref\": \"<branch, tag, commit or refs/...>\", "
+                    + "\"source\": \"<name>\"}"));
+            return;
+        }
+        Map<String, SourceSpec> known = services.sourcesByName();
+        String source = body.getString("source", known.size() == 1 ? known.keySet().iterator().next() : null);
+        if (source == null) {
+            json(ctx, 400, Map.of("error", "name the source: one of " + new java.util.TreeSet<>(known.keySet())));
+            return;
+        }
+        vertx.eventBus().<JsonArray>request(FleetVerticle.PREVIEW,
+                new JsonObject().put("source", source).put("ref", ref.strip()), answerWithin()).onComplete(reply -> {
+                    if (reply.failed()) {
+                        failed(ctx, reply.cause());
+                        return;
+                    }
+                    answers.later(ctx, () -> {
+                        Map<String, Object> out = new LinkedHashMap<>();
+                        out.put("source", source);
+                        out.put("ref", ref.strip());
+                        out.put("targets", reply.result().body().stream()
+                                .map(t -> Views.PreviewOf.of(preview((JsonObject) t))).toList());
+                        return new Answers.Reply(200, out);
+                    });
+                });
+    }
+
+    /**
+     * A {@link Preview} as the fleet verticle sent it over the event bus (as JSON, the fleet package's contract),
+     * read back on a worker.
+     */
+    private static Preview preview(JsonObject json) {
+        try {
+            return Answers.JSON.readValue(json.encode(), Preview.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable preview from the fleet verticle", e);
+        }
+    }
+}
