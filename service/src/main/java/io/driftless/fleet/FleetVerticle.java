@@ -33,11 +33,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Schedules the fleet: polls each source on its interval (plus jitter), and after every fetch syncs the
- * source's targets, each cluster's on its own bounded worker pool (a slow cluster cannot hold the others'
- * threads); informer changes compare single targets. Each target's work is serialized; different targets run
- * in parallel. Only targets of the shards this replica holds are synced. Publishes every target's new status
- * on {@link #SYNCED}.
+ * Schedules the fleet: after every fetch of a source ({@link SourcePolls}) each of its targets gets what its
+ * {@link SyncDecision} says, on its cluster's bounded worker pool (a slow cluster cannot hold the others'
+ * threads); changes seen in the clusters compare single targets ({@link LiveChanges}); a reloaded fleet is applied
+ * by {@link Reconfiguration}. Only the shards this replica holds are synced. Publishes each new status on
+ * {@link #SYNCED}.
  */
 public final class FleetVerticle extends VerticleBase {
 

@@ -216,14 +216,15 @@ class FleetReloadIT {
     }
 
     /** The target's status once no sync has touched it for a second (the echoes of its own writes compared). */
-    private static TargetStatus settled(DriftlessService service, String target) throws InterruptedException {
-        while (true) {
-            TargetStatus before = service.board().get(target);
-            Thread.sleep(1000);
-            if (service.board().get(target).lastSync().equals(before.lastSync())) {
-                return before;
-            }
-        }
+    private static TargetStatus settled(DriftlessService service, String target) {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> last = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        await("no sync of " + target + " for a second").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    java.time.Instant now = service.board().get(target).lastSync();
+                    return now.equals(last.getAndSet(now));
+                });
+        return service.board().get(target);
     }
 
     private static JsonNode fleetStatus(DriftlessService service) throws Exception {
