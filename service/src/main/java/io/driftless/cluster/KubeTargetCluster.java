@@ -17,7 +17,7 @@ import io.driftless.health.Health;
 import io.driftless.model.ObjectNames;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
-import io.driftless.notify.Notice;
+import io.driftless.status.Notice;
 import io.driftless.plan.Plan;
 import io.driftless.render.Chart;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

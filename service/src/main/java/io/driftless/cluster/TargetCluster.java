@@ -11,7 +11,7 @@ import io.driftless.apply.ChangeSet;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.health.Health;
 import io.driftless.model.ObjectRef;
-import io.driftless.notify.Notice;
+import io.driftless.status.Notice;
 import io.driftless.plan.Plan;
 import io.driftless.render.Chart;
 

@@ -1,5 +1,6 @@
 package io.driftless.notify;
 
+import io.driftless.status.Notice;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

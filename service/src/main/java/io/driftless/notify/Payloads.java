@@ -1,5 +1,6 @@
 package io.driftless.notify;
 
+import io.driftless.status.Notice;
 import java.util.List;
 
 import io.driftless.config.NotifierSpec;

@@ -18,7 +18,7 @@ import io.driftless.cluster.TargetCluster;
 import io.driftless.config.NoticeType;
 import io.driftless.config.Target;
 import io.driftless.health.Health;
-import io.driftless.notify.Notice;
+import io.driftless.status.Notice;
 import io.driftless.plan.Action;
 import io.driftless.plan.Plan;
 import io.driftless.plan.PlannedChange;

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 
 import io.driftless.cluster.TargetCluster;
 import io.driftless.config.Target;
-import io.driftless.notify.Notice;
+import io.driftless.status.Notice;
 import io.driftless.render.ChartCatalogue;
 import io.driftless.source.Snapshot;
 import io.driftless.status.Failure;

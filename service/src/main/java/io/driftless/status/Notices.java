@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 
 import io.driftless.config.NoticeType;
-import io.driftless.notify.Notice;
 
 /**
  * Which notices a sync causes, from the target's status before and after it. Transitions only: a drift

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.driftless.config.NotifierSpec;
-import io.driftless.notify.Notice;
+import io.driftless.status.Notice;
 import io.driftless.notify.Payloads;
 import io.driftless.testing.OneTarget;
 import io.fabric8.kubernetes.api.model.Secret;

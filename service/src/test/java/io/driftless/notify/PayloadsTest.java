@@ -1,5 +1,6 @@
 package io.driftless.notify;
 
+import io.driftless.status.Notice;
 import io.driftless.config.NoticeType;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -16,7 +16,7 @@ import io.driftless.cluster.TargetCluster;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.health.Health;
 import io.driftless.model.ObjectRef;
-import io.driftless.notify.Notice;
+import io.driftless.status.Notice;
 import io.driftless.plan.Action;
 import io.driftless.plan.Plan;
 import io.driftless.plan.PlannedChange;

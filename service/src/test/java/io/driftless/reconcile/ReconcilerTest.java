@@ -20,7 +20,7 @@ import io.driftless.config.FleetLoader;
 import io.driftless.config.NoticeType;
 import io.driftless.config.Target;
 import io.driftless.model.ObjectRef;
-import io.driftless.notify.Notice;
+import io.driftless.status.Notice;
 import io.driftless.plan.PruneBlock;
 import io.driftless.render.ChartRegistry;
 import io.driftless.source.GitSource;

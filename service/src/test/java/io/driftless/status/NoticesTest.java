@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import io.driftless.apply.ChangeSet;
 import io.driftless.diff.FieldDrift;
 import io.driftless.model.ObjectRef;
-import io.driftless.notify.Notice;
+import io.driftless.status.Notice;
 
 class NoticesTest {
 

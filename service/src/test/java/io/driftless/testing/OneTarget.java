@@ -17,7 +17,7 @@ import io.driftless.config.Target;
 import io.driftless.status.StatusBoard;
 import io.driftless.status.TargetStatus;
 import io.driftless.reconcile.TargetSyncer;
-import io.driftless.notify.Notice;
+import io.driftless.status.Notice;
 import io.driftless.cluster.KubeTargetCluster;
 import io.driftless.render.ChartCatalogue;
 import io.driftless.render.ChartRegistry;

@@ -1,4 +1,4 @@
-package io.driftless.notify;
+package io.driftless.status;
 
 import java.time.Instant;
 import java.util.List;
