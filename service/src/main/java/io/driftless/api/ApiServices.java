@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 import io.driftless.config.SourceSpec;
 import io.driftless.fleet.FleetVerticle;
-import io.driftless.fleet.Suspensions;
+import io.driftless.status.Suspensions;
 import io.driftless.status.StatusBoard;
 import io.driftless.status.TargetStatus;
 import io.driftless.telemetry.Metrics;

@@ -82,17 +82,18 @@ public final class DriftlessService implements AutoCloseable {
     private final Notifier notifier;
     private final ShardLeases leases;
     private final io.driftless.render.helm.HelmSandbox helm;
-    private final SharedStatuses shared;
+    /** What shares the fleet's state between replicas under high availability (statuses, suspensions). */
+    private final List<AutoCloseable> sharing;
     private final HttpApiVerticle api;
     private final int httpPort;
 
     private DriftlessService(Vertx vertx, LiveFleet live, FleetVerticle fleetVerticle, Settings settings,
                              ClusterConnections clusters, Map<String, GitSource> sources, StatusBoard board,
                              Metrics metrics, Notifier notifier, ShardLeases leases,
-                             io.driftless.render.helm.HelmSandbox helm, SharedStatuses shared, HttpApiVerticle api,
+                             io.driftless.render.helm.HelmSandbox helm, List<AutoCloseable> sharing, HttpApiVerticle api,
                              int httpPort) {
         this.helm = helm;
-        this.shared = shared;
+        this.sharing = sharing;
         this.api = api;
         this.live = live;
         this.fleetVerticle = fleetVerticle;
@@ -158,10 +159,20 @@ public final class DriftlessService implements AutoCloseable {
                 io.driftless.cluster.KubeTargetCluster.forTargets(clusters), board, metrics, Clock.systemUTC(),
                 notifier::send);
         DriftlessService[] self = new DriftlessService[1];
-        io.driftless.fleet.Suspensions suspensions = new io.driftless.fleet.Suspensions(settings.stateDir());
+        io.driftless.status.Suspensions suspensions = io.driftless.status.Suspensions.inFile(settings.stateDir());
+        List<AutoCloseable> sharing = new java.util.ArrayList<>();
+        if (fleet.highAvailability().enabled()) { // kept in the cluster, so they follow a target's shard
+            var opened = io.driftless.cluster.SharedSuspensions.open(fleet.highAvailability(), clusters,
+                    suspensions.all());
+            suspensions = opened.suspensions();
+            sharing.add(opened.store());
+        }
         leases.onLoss(shard -> live.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
                 .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
         SharedStatuses shared = shareStatuses(fleet, clusters, leases, board, vertx);
+        if (shared != null) {
+            sharing.add(shared);
+        }
         FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,
                 Clock.systemUTC(), settings.parallelism()).suspending(suspensions);
         HttpApiVerticle.Endpoint endpoint = settings.tls() == null
@@ -182,9 +193,7 @@ public final class DriftlessService implements AutoCloseable {
         } catch (Exception e) { // await() rethrows checked failures such as BindException unchanged
             vertx.close().await();
             helm.close();
-            if (shared != null) {
-                shared.close();
-            }
+            closeAll(sharing);
             leases.close();
             sources.values().forEach(GitSource::close);
             notifier.close();
@@ -196,7 +205,7 @@ public final class DriftlessService implements AutoCloseable {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
         self[0] = new DriftlessService(vertx, live, fleetVerticle, settings, clusters, sources, board, metrics,
-                notifier, leases, helm, shared, api, api.actualPort());
+                notifier, leases, helm, sharing, api, api.actualPort());
         return self[0];
     }
 
@@ -225,6 +234,17 @@ public final class DriftlessService implements AutoCloseable {
             }
         }, shared::remove);
         return shared;
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(DriftlessService.class).warn("shutdown: {} did not close: {}",
+                        part.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     /** What was applied by a reload: the change, and one line per removed target. */
@@ -370,9 +390,7 @@ public final class DriftlessService implements AutoCloseable {
                     + "within 40 s; stopping anyway");
         }
         helm.close();
-        if (shared != null) {
-            shared.close();
-        }
+        closeAll(sharing);
         leases.close();
         notifier.close();
         sources.values().forEach(GitSource::close);

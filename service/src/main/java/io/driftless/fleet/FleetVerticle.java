@@ -3,6 +3,7 @@ package io.driftless.fleet;
 import io.driftless.status.TargetStatus;
 import io.driftless.status.Failure;
 import io.driftless.status.StatusBoard;
+import io.driftless.status.Suspensions;
 import io.driftless.reconcile.TargetSyncer;
 
 import java.time.Clock;

@@ -42,6 +42,7 @@ import io.vertx.core.json.JsonObject;
 class HighAvailabilityIT {
 
     private static final List<String> TARGETS = List.of("shared/one", "shared/two", "shared/three", "shared/four");
+    private static final String ADMIN = "the-admin-token";
 
     @TempDir
     Path tmp;
@@ -80,7 +81,7 @@ class HighAvailabilityIT {
 
     private DriftlessService replica(String name) {
         return DriftlessService.start(fleet, new DriftlessService.Settings(tmp.resolve("state-" + name), "127.0.0.1", 0,
-                2, Map.of("PW", GitHttpServer.PASSWORD, "DRIFTLESS_IDENTITY", name)),
+                2, Map.of("PW", GitHttpServer.PASSWORD, "DRIFTLESS_IDENTITY", name, "DRIFTLESS_API_AUTH", ADMIN)),
                 new ClusterConnections(fleet.clusters()));
     }
 
@@ -279,6 +280,63 @@ class HighAvailabilityIT {
             return synced(holds(first, target) ? first : second, target);
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static int suspend(DriftlessService replica, String target) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + replica.httpPort() + "/api/v1/targets/" + target + "/suspend"))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                .header("X-Driftless-Request", "1").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /**
+     * A target suspended through the replica that does not hold it stays suspended on the one that does, and after
+     * its shard moves: the suspensions live in the cluster, not in a replica's state folder.
+     */
+    @Test
+    void aSuspensionMadeThroughEitherReplicaHoldsWhereverTheTargetsShardIs() throws Exception {
+        DriftlessService first = replica("first");
+        DriftlessService second = replica("second");
+        boolean firstStopped = false;
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> held(first) == 2 && held(second) == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream().allMatch(t -> holdsSynced(first, second, t)));
+            String target = TARGETS.stream().filter(t -> holdsSynced(first, second, t)).filter(t -> {
+                try {
+                    return holds(first, t);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).findFirst().orElseThrow();
+            String applied = first.board().get(target).revision();
+            assertThat(suspend(second, target)).as("suspended through the replica that does not hold it")
+                    .isEqualTo(200);
+
+            String commit = git.commit("more replicas", Map.of("values.yaml",
+                    "sqlite:\n  enabled: true\npostgresql:\n  enabled: false\nserver:\n  replicaCount: 1\n"
+                            + "  env: [{name: GREETING, value: suspended}]\n"));
+            first.refresh("values");
+            second.refresh("values");
+            String other = TARGETS.stream().filter(t -> !t.equals(target)).findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(30)).until(() -> commit.equals(first.board().get(other).revision()));
+            assertThat(first.board().get(target).revision()).as("the holder leaves the suspended target alone")
+                    .isEqualTo(applied);
+
+            first.close();
+            firstStopped = true;
+            await().atMost(Duration.ofSeconds(20)).until(() -> held(second) == 4);
+            second.refresh("values");
+            await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream().filter(t -> !t.equals(target))
+                    .allMatch(t -> commit.equals(second.board().get(t).revision())));
+            assertThat(second.board().get(target).revision()).as("suspended after its shard moved too")
+                    .isEqualTo(applied);
+        } finally {
+            if (!firstStopped) {
+                first.close();
+            }
+            second.close();
         }
     }
 }
