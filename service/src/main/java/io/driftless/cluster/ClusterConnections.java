@@ -41,29 +41,42 @@ public final class ClusterConnections implements Closeable {
     /**
      * Whether a cluster's API server answers.
      *
-     * @param reachable        false after a request got no answer (connection refused, timeout, TLS failure)
+     * @param reachable        false once there is evidence nothing answers: a connection refused, a name that does
+     *                         not resolve or a TLS failure at once, else {@link #EVIDENCE} requests in a row without an
+     *                         answer (one slow answer given up on is no outage)
      * @param lastContact      when it last answered anything, or null
      * @param lastError        why the last request got no answer, while unreachable
      * @param unreachableSince when it stopped answering, while unreachable
      * @param retryAt          before this, syncs of its targets fail at once instead of waiting for timeouts;
      *                         the wait doubles with the outage, from 15 s up to 5 minutes
+     * @param unanswered       requests in a row that got no answer
      */
     public record Reachability(String cluster, boolean reachable, Instant lastContact, String lastError,
-                               Instant unreachableSince, Instant retryAt) {
+                               Instant unreachableSince, Instant retryAt, int unanswered) {
 
         static final Duration MIN_BACKOFF = Duration.ofSeconds(15);
         static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+        static final int EVIDENCE = 3;
 
         static Reachability answered(String cluster, Instant at) {
-            return new Reachability(cluster, true, at, null, null, null);
+            return new Reachability(cluster, true, at, null, null, null, 0);
         }
 
+        /** A request that got no answer, definitive evidence (a refused connection, say). */
         Reachability failed(String error, Instant at) {
+            return failed(error, at, true);
+        }
+
+        /** @param definitive whether this one failure shows the server is not there (else it takes a few) */
+        Reachability failed(String error, Instant at, boolean definitive) {
+            if (reachable && !definitive && unanswered + 1 < EVIDENCE) {
+                return new Reachability(cluster, true, lastContact, null, null, null, unanswered + 1);
+            }
             Instant since = reachable ? at : unreachableSince;
             Duration outage = Duration.between(since, at);
             Duration wait = outage.compareTo(MIN_BACKOFF) < 0 ? MIN_BACKOFF
                     : outage.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : outage;
-            return new Reachability(cluster, false, lastContact, error, since, at.plus(wait));
+            return new Reachability(cluster, false, lastContact, error, since, at.plus(wait), unanswered + 1);
         }
 
         /** Whether a sync should skip this cluster now rather than wait for its requests to time out. */
@@ -115,7 +128,7 @@ public final class ClusterConnections implements Closeable {
         }
         KubernetesClient client = connect(spec);
         specs.put(spec.name(), spec);
-        reachability.put(spec.name(), new Reachability(spec.name(), true, null, null, null, null));
+        reachability.put(spec.name(), new Reachability(spec.name(), true, null, null, null, null, 0));
         clients.put(spec.name(), client);
     }
 
@@ -216,7 +229,7 @@ public final class ClusterConnections implements Closeable {
                 }
                 reachability.computeIfPresent(cluster, (c, before) -> before.failed(failure.getClass().getSimpleName()
                         + (failure.getMessage() == null ? "" : ": " + failure.getMessage().lines().findFirst().orElse("")),
-                        Instant.now()));
+                        Instant.now(), nobodyThere(failure)));
                 observer.observed(cluster, verb(request), null);
             }
         };
@@ -267,6 +280,17 @@ public final class ClusterConnections implements Closeable {
         }, "driftless-trust-" + cluster);
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** A failure that shows the server is not there: refused, unresolvable, unroutable, or a TLS handshake. */
+    private static boolean nobodyThere(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof javax.net.ssl.SSLHandshakeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String verb(HttpRequest request) {

@@ -32,4 +32,21 @@ class ReachabilityTest {
         assertThat(back.backingOff(T0.plusSeconds(201))).isFalse();
         assertThat(back.lastError()).isNull();
     }
+
+    @Test
+    void oneRequestWithoutAnAnswerIsNoOutageThreeInARowAre() {
+        ClusterConnections.Reachability up = ClusterConnections.Reachability.answered("prod", T0);
+        ClusterConnections.Reachability once = up.failed("HttpTimeoutException: request timed out", T0, false);
+        assertThat(once.reachable()).as("one slow answer given up on").isTrue();
+        assertThat(once.backingOff(T0)).isFalse();
+        ClusterConnections.Reachability twice = once.failed("HttpTimeoutException", T0.plusSeconds(10), false);
+        assertThat(twice.reachable()).isTrue();
+        ClusterConnections.Reachability thrice = twice.failed("HttpTimeoutException", T0.plusSeconds(20), false);
+        assertThat(thrice.reachable()).isFalse();
+        assertThat(thrice.unreachableSince()).isEqualTo(T0.plusSeconds(20));
+        assertThat(ClusterConnections.Reachability.answered("prod", T0).failed("x", T0, false).failed("y", T0, false)
+                .unanswered()).isEqualTo(2);
+        assertThat(up.failed("ConnectException: Connection refused", T0, true).reachable())
+                .as("a refused connection is evidence enough").isFalse();
+    }
 }

@@ -103,6 +103,10 @@ class ApiFaultsIT extends FaultyFleetTest {
         assertThat(fleet.status("alpha").lastError()).isNull();
         assertThat(fleet.deploymentRound("alpha")).isEqualTo("1");
         assertThat(fleet.service.clusters().reachability("dev").reachable()).isTrue();
+        for (String release : FaultyFleet.RELEASES) { // one late answer is no outage: no other target failed for it
+            assertThat(fleet.status(release).history()).as(release).noneMatch(h -> h.result()
+                    == io.driftless.status.SyncResult.FAILURE);
+        }
         assertThat(fleet.get("/healthz").statusCode()).isEqualTo(200);
         fleet.assertConsistent(FaultyFleet.round(1));
     }
