@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 
 /**
  * Runs one hook as Helm does: the previous run is deleted first (before-hook-creation), the hook is created,
@@ -71,12 +70,8 @@ final class HookRunner {
             return new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, change.reason());
         }
         Duration timeout = timeout(desired);
-        Job job;
-        try {
-            job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name())
-                    .waitUntilCondition(j -> j == null || condition(j, "Complete") != null
-                            || condition(j, "Failed") != null, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
+        Job job = finished(ref, timeout);
+        if (job != null && !finished(job)) {
             return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "hook did not finish within "
                     + timeout.toSeconds() + "s; it keeps running and the sync is retried");
         }
@@ -107,6 +102,29 @@ final class HookRunner {
         return label != null && owner != null && live.getLabels() != null && live.getAnnotations() != null
                 && label.equals(live.getLabels().get(Tracking.TARGET_LABEL))
                 && owner.equals(live.getAnnotations().get(Tracking.OWNER_ANNOTATION));
+    }
+
+    /**
+     * The Job once it completed or failed (or null once it is gone), read every second at most (sooner at first):
+     * a read cannot miss a change the way a watch that started a moment too late can; the Job as it was last read
+     * when the time is up.
+     */
+    private Job finished(ObjectRef ref, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 100;
+        while (true) {
+            Job job = client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name()).get();
+            if (finished(job) || System.nanoTime() > deadline) {
+                return job;
+            }
+            try {
+                Thread.sleep(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return job;
+            }
+            pause = Math.min(1000, pause * 2);
+        }
     }
 
     private static boolean finished(Job job) {
