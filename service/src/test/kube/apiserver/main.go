@@ -12,6 +12,11 @@
 // processes (logs in <dir>/<name>.log), registers one fake Node (kwok-node-0),
 // and prints READY only once that Node is Ready.
 //
+// With --keep it restarts a control plane an earlier run left in --dir: the
+// same certificates, tokens and ports, and etcd's data as it was (every object,
+// its uid and resourceVersion), as a node's control plane comes back after a
+// reboot. Without it every start begins from nothing.
+//
 // It stops cleanly (children, then kube-apiserver, then etcd) on SIGTERM or
 // SIGINT, when its standard input reaches EOF (unless --exit-on-stdin-eof=false),
 // and when its parent process goes away (the parent pid changes; checked every
@@ -72,6 +77,7 @@ type options struct {
 	dir            string
 	port           int
 	etcdPort       int
+	keep           bool
 	exitOnStdinEOF bool
 	components     string
 	kwokConfig     string
@@ -93,6 +99,7 @@ func main() {
 	flag.StringVar(&o.dir, "dir", "", "working folder: certificates, tokens, kubeconfigs, etcd data, component logs (required)")
 	flag.IntVar(&o.port, "port", 0, "kube-apiserver secure port on 127.0.0.1 (0 = pick a free one)")
 	flag.IntVar(&o.etcdPort, "etcd-port", 0, "etcd client port on 127.0.0.1 (0 = pick a free one); the peer port is always picked free")
+	flag.BoolVar(&o.keep, "keep", false, "restart what an earlier run left in --dir (certificates, tokens, ports, etcd data) instead of starting afresh")
 	flag.BoolVar(&o.exitOnStdinEOF, "exit-on-stdin-eof", true, "shut down when standard input reaches EOF (the parent closed its pipe or died)")
 	flag.StringVar(&o.components, "components", "", "folder holding kube-controller-manager, kube-scheduler and kwok: start them too, create a fake Node and wait for it to be Ready")
 	flag.StringVar(&o.kwokConfig, "kwok-config", "", "kwok configuration (stages) passed to kwok --config (with --components; default: kwok.yaml beside the binaries' folder)")
@@ -160,13 +167,28 @@ func run(o options) int {
 		logf("%v", err)
 		return 1
 	}
-	if o.port == 0 {
-		o.port = freePort()
+	var kept *ports
+	if o.keep {
+		if kept, err = readPorts(dir); err != nil {
+			logf("--keep: %v (was the folder started before?)", err)
+			return 1
+		}
+	} else {
+		kept = &ports{APIServer: o.port, Etcd: o.etcdPort}
+		if kept.APIServer == 0 {
+			kept.APIServer = freePort()
+		}
+		if kept.Etcd == 0 {
+			kept.Etcd = freePort()
+		}
+		kept.EtcdPeer = freePort()
+		if err := kept.write(dir); err != nil {
+			logf("%v", err)
+			return 1
+		}
 	}
-	if o.etcdPort == 0 {
-		o.etcdPort = freePort()
-	}
-	peerPort := freePort()
+	o.port, o.etcdPort = kept.APIServer, kept.Etcd
+	peerPort := kept.EtcdPeer
 
 	// Creating the command installs the apiserver's SIGTERM/SIGINT handler
 	// (genericapiserver.SetupSignalContext); RequestShutdown needs it.
@@ -198,7 +220,12 @@ func run(o options) int {
 		}
 	}()
 
-	pki, err := writePKI(dir)
+	var pki *pki
+	if o.keep {
+		pki, err = readPKI(dir)
+	} else {
+		pki, err = writePKI(dir)
+	}
 	if err != nil {
 		logf("pki: %v", err)
 		return 1
@@ -209,7 +236,7 @@ func run(o options) int {
 		return 1
 	}
 
-	etcd, err := startEtcd(dir, o.etcdPort, peerPort)
+	etcd, err := startEtcd(dir, o.etcdPort, peerPort, o.keep)
 	if err != nil {
 		logf("etcd: %v", err)
 		return 1
@@ -308,13 +335,15 @@ func freePort() int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func startEtcd(dir string, clientPort, peerPort int) (*embed.Etcd, error) {
+func startEtcd(dir string, clientPort, peerPort int, keep bool) (*embed.Etcd, error) {
 	cfg := embed.NewConfig()
 	cfg.Name = "driftless-test"
 	cfg.Dir = filepath.Join(dir, "etcd")
-	// Every start generates new certificates and tokens: old data is of no use.
-	if err := os.RemoveAll(cfg.Dir); err != nil {
-		return nil, err
+	// A fresh start generates new certificates and tokens: old data is of no use.
+	if !keep {
+		if err := os.RemoveAll(cfg.Dir); err != nil {
+			return nil, err
+		}
 	}
 	cu, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", clientPort))
 	pu, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", peerPort))
@@ -323,7 +352,7 @@ func startEtcd(dir string, clientPort, peerPort int) (*embed.Etcd, error) {
 	cfg.ListenPeerUrls = []url.URL{*pu}
 	cfg.AdvertisePeerUrls = []url.URL{*pu}
 	cfg.InitialCluster = cfg.Name + "=" + pu.String()
-	cfg.UnsafeNoFsync = true // throw-away test data
+	cfg.UnsafeNoFsync = !keep // throw-away test data, unless a restart is to find it
 	cfg.LogLevel = "error"
 	cfg.LogOutputs = []string{filepath.Join(dir, "etcd.log")}
 	e, err := embed.StartEtcd(cfg)
@@ -342,7 +371,60 @@ func startEtcd(dir string, clientPort, peerPort int) (*embed.Etcd, error) {
 	}
 }
 
+// ports are the loopback ports of a control plane, kept in <dir>/ports.json
+// for a restart with --keep.
+type ports struct {
+	APIServer int `json:"apiserver"`
+	Etcd      int `json:"etcd"`
+	EtcdPeer  int `json:"etcdPeer"`
+}
+
+func (p *ports) write(dir string) error {
+	b, _ := json.Marshal(p)
+	return os.WriteFile(filepath.Join(dir, "ports.json"), b, 0o600)
+}
+
+func readPorts(dir string) (*ports, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "ports.json"))
+	if err != nil {
+		return nil, err
+	}
+	var p ports
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("ports.json: %w", err)
+	}
+	if p.APIServer == 0 || p.Etcd == 0 || p.EtcdPeer == 0 {
+		return nil, fmt.Errorf("ports.json: a port is missing: %s", b)
+	}
+	return &p, nil
+}
+
 // ---- certificates, keys, tokens, kubeconfigs ----
+
+// users are the static-token users: name, file stem, groups.
+var users = []struct{ name, file, groups string }{
+	{"admin", "admin", "system:masters"},
+	{driftlessSAUser, "driftless", "system:serviceaccounts,system:serviceaccounts:driftless,system:authenticated"},
+	{"system:kube-controller-manager", "controller-manager", ""},
+	{"system:kube-scheduler", "scheduler", ""},
+}
+
+// readPKI reads back what writePKI wrote into dir (for --keep).
+func readPKI(dir string) (*pki, error) {
+	ca, err := os.ReadFile(filepath.Join(dir, "ca.crt"))
+	if err != nil {
+		return nil, err
+	}
+	p := &pki{caPEM: ca, tokens: map[string]string{}}
+	for _, u := range users {
+		t, err := os.ReadFile(filepath.Join(dir, u.file+".token"))
+		if err != nil {
+			return nil, err
+		}
+		p.tokens[u.file] = strings.TrimSpace(string(t))
+	}
+	return p, nil
+}
 
 type pki struct {
 	caPEM  []byte
@@ -409,12 +491,6 @@ func writePKI(dir string) (*pki, error) {
 		"sa.pub":        pemBlock("PUBLIC KEY", saPub),
 	}
 	// Static tokens: token,user,uid,"group1,group2"
-	users := []struct{ name, file, groups string }{
-		{"admin", "admin", "system:masters"},
-		{driftlessSAUser, "driftless", "system:serviceaccounts,system:serviceaccounts:driftless,system:authenticated"},
-		{"system:kube-controller-manager", "controller-manager", ""},
-		{"system:kube-scheduler", "scheduler", ""},
-	}
 	var csv strings.Builder
 	for _, u := range users {
 		t := randomToken()
@@ -549,7 +625,8 @@ func (c *child) stop() {
 }
 
 func startChild(dir, name, bin string, args ...string) (*child, error) {
-	logFile, err := os.Create(filepath.Join(dir, name+".log"))
+	// appended to: a restart (--keep) adds to the earlier run's log
+	logFile, err := os.OpenFile(filepath.Join(dir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, err
 	}

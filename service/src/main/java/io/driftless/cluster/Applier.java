@@ -47,6 +47,9 @@ public final class Applier {
     /** Why objects are skipped once a shutdown began. */
     public static final String SHUTTING_DOWN = "Driftless is shutting down";
 
+    /** Requests in a row without an answer after which an apply stops (as {@link ClusterConnections} decides). */
+    private static final int UNANSWERED_IN_A_ROW = 3;
+
     private final KubernetesClient client;
     private final List<ReleaseSpec.IgnoreRule> ignores;
     private final boolean serverSideApply;
@@ -81,6 +84,7 @@ public final class Applier {
         int leftForNextStart = 0;
         boolean shuttingDown = false;
         Integer failedWave = null;
+        int unanswered = 0;
         for (PlannedChange change : plan.changes()) {
             boolean writes = change.action() != Action.UNCHANGED && change.action() != Action.SKIP;
             if (stoppedBy == null && writes && stopping.getAsBoolean()) {
@@ -105,7 +109,16 @@ public final class Applier {
                 entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.SKIPPED,
                         "hook not run: an earlier object failed to apply");
             } else {
-                entry = applyOne(change);
+                try {
+                    entry = applyOne(change);
+                    unanswered = 0;
+                } catch (NoAnswer e) {
+                    entry = new ChangeSet.Entry(change.ref(), ChangeSet.Outcome.FAILED, e.getMessage());
+                    if (e.nobodyThere || ++unanswered == UNANSWERED_IN_A_ROW) {
+                        // writing on would only wait out the client's retries once per object
+                        stoppedBy = "the API server stopped answering; retried at the next sync";
+                    }
+                }
             }
             boolean preHook = change.action() == Action.HOOK && !objectsStarted;
             objectsStarted |= change.action() != Action.HOOK;
@@ -146,11 +159,14 @@ public final class Applier {
             return isDefinition(ref) && (entry.outcome() == ChangeSet.Outcome.CREATED
                     || entry.outcome() == ChangeSet.Outcome.CONFIGURED) ? established(entry) : entry;
         } catch (KubernetesClientException e) {
+            if (e.getCode() <= 0 && ClusterErrors.answerless(e)) {
+                throw new NoAnswer(e);
+            }
             if (e.getCode() == 404 && change.action() == Action.CREATE && "Not Found".equals(statusMessage(e))) {
                 return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, "HTTP 404: the cluster does not serve "
                         + ref.apiVersion() + " " + ref.kind() + " (is its CustomResourceDefinition installed?)");
             }
-            return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, describe(e));
+            return new ChangeSet.Entry(ref, ChangeSet.Outcome.FAILED, ClusterErrors.describe(e));
         } catch (RuntimeException e) {
             // the object's outcome is unknown, the rest of the plan still runs and the inventory is recorded
             LOG.error("object={} action=failed unexpectedly", ref, e);
@@ -301,11 +317,6 @@ public final class Applier {
         return String.join(", ", paths) + more;
     }
 
-    private static String describe(KubernetesClientException e) {
-        String message = statusMessage(e);
-        return "HTTP " + e.getCode() + ": " + (message == null ? "no message" : message.lines().findFirst().orElse(""));
-    }
-
     private static String statusMessage(KubernetesClientException e) {
         return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : e.getMessage();
@@ -313,5 +324,15 @@ public final class Applier {
 
     private ObjectDiff diff(ObjectRef ref, Map<String, Object> desired, Map<String, Object> live) {
         return Ignores.apply(ignores, Differ.diff(ref, desired, live));
+    }
+
+    /** A request that got no HTTP answer (after the client's retries): the API server is gone or too slow. */
+    private static final class NoAnswer extends RuntimeException {
+        final boolean nobodyThere;
+
+        NoAnswer(KubernetesClientException e) {
+            super(ClusterErrors.describe(e), null, false, false);
+            this.nobodyThere = ClusterConnections.nobodyThere(e);
+        }
     }
 }

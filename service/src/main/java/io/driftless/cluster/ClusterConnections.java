@@ -283,7 +283,7 @@ public final class ClusterConnections implements Closeable {
     }
 
     /** A failure that shows the server is not there: refused, unresolvable, unroutable, or a TLS handshake. */
-    private static boolean nobodyThere(Throwable failure) {
+    static boolean nobodyThere(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
                     || t instanceof java.net.NoRouteToHostException || t instanceof javax.net.ssl.SSLHandshakeException) {

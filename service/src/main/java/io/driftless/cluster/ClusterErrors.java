@@ -25,7 +25,7 @@ public final class ClusterErrors {
         return Optional.empty();
     }
 
-    private static String describe(KubernetesClientException e) {
+    static String describe(KubernetesClientException e) {
         if (e.getCode() <= 0 && !answerless(e)) { // the client refused the request itself: its own reason
             return "the request was not made: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
         }
@@ -46,7 +46,7 @@ public final class ClusterErrors {
     }
 
     /** Whether an exception without an HTTP status came from the connection (refused, timed out, TLS). */
-    private static boolean answerless(Throwable e) {
+    static boolean answerless(Throwable e) {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException) {
                 return true;

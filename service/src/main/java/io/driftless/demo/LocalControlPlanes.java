@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.driftless.config.SafeYaml;
 import io.driftless.render.Tree;
@@ -33,11 +35,16 @@ public final class LocalControlPlanes implements AutoCloseable {
     /** How long a control plane may take to answer. */
     private static final long START_SECONDS = 120;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final Path bin;
+    private final List<String> apiserverArgs;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Path> dirs = new LinkedHashMap<>();
     private final Map<String, Path> adminKubeconfigs = new LinkedHashMap<>();
     private final Map<String, String> urls = new LinkedHashMap<>();
 
-    private LocalControlPlanes() {
+    private LocalControlPlanes(Path bin, List<String> apiserverArgs) {
+        this.bin = bin;
+        this.apiserverArgs = List.copyOf(apiserverArgs);
     }
 
     /**
@@ -48,51 +55,82 @@ public final class LocalControlPlanes implements AutoCloseable {
      */
     public static LocalControlPlanes start(Path bin, Path dir, List<String> clusters, List<String> apiserverArgs,
                                            PrintStream out) throws Exception {
-        LocalControlPlanes planes = new LocalControlPlanes();
+        LocalControlPlanes planes = new LocalControlPlanes(bin, apiserverArgs);
         Runtime.getRuntime().addShutdownHook(new Thread(planes::close, "driftless-control-planes"));
         try {
             for (String name : clusters) {
                 Path clusterDir = dir.resolve(name);
                 Files.createDirectories(clusterDir);
+                planes.dirs.put(name, clusterDir);
                 out.println("  starting cluster " + name + " (kube-apiserver, etcd, controllers, kwok) ...");
-                List<String> command = new ArrayList<>(List.of(bin.resolve("kube-apiserver-launcher").toString(),
-                        "--dir", clusterDir.toString(), "--components", bin.toString()));
-                apiserverArgs.forEach(a -> command.add("--apiserver-arg=" + a));
-                Path log = clusterDir.resolve("kube-apiserver.log");
-                Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
-                planes.processes.add(p);
-                BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8));
-                String ready;
-                try {
-                    ready = CompletableFuture.supplyAsync(() -> {
-                        try {
-                            for (String line; (line = lines.readLine()) != null; ) {
-                                if (line.startsWith("READY ")) {
-                                    return line;
-                                }
-                            }
-                            return null;
-                        } catch (IOException e) {
-                            return null;
-                        }
-                    }).get(START_SECONDS, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    ready = null;
-                }
-                if (ready == null) {
-                    throw new IllegalStateException("cluster " + name + " did not start within " + START_SECONDS
-                            + " s; its log (" + log + ") ends with:\n" + tail(log));
-                }
-                String[] parts = ready.split(" ");
-                planes.adminKubeconfigs.put(name, Path.of(parts[1]));
-                planes.urls.put(name, parts[2]);
+                planes.launch(name, false);
             }
         } catch (Exception e) {
             planes.close();
             throw e;
         }
         return planes;
+    }
+
+    /**
+     * Stops one cluster's control plane as a node shutting down would (its clients' connections and watches
+     * end); {@link #restart} brings it back with its data.
+     */
+    public synchronized void stop(String cluster) {
+        Process p = processes.remove(cluster);
+        if (p != null) {
+            stop(p);
+        }
+    }
+
+    /**
+     * Starts a stopped cluster's control plane again from its folder: the same URL, credentials and etcd data
+     * (objects keep their uids and resourceVersions), as after a reboot.
+     */
+    public synchronized void restart(String cluster) throws Exception {
+        if (processes.containsKey(cluster)) {
+            throw new IllegalStateException("cluster " + cluster + " is running");
+        }
+        launch(cluster, true);
+    }
+
+    private synchronized void launch(String name, boolean keep) throws IOException, InterruptedException,
+            ExecutionException {
+        Path clusterDir = dirs.get(name);
+        List<String> command = new ArrayList<>(List.of(bin.resolve("kube-apiserver-launcher").toString(),
+                "--dir", clusterDir.toString(), "--components", bin.toString()));
+        if (keep) {
+            command.add("--keep");
+        }
+        apiserverArgs.forEach(a -> command.add("--apiserver-arg=" + a));
+        Path log = clusterDir.resolve("kube-apiserver.log");
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        processes.put(name, p);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String ready;
+        try {
+            ready = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        if (line.startsWith("READY ")) {
+                            return line;
+                        }
+                    }
+                    return null;
+                } catch (IOException e) {
+                    return null;
+                }
+            }).get(START_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            ready = null;
+        }
+        if (ready == null) {
+            throw new IllegalStateException("cluster " + name + " did not start within " + START_SECONDS
+                    + " s; its log (" + log + ") ends with:\n" + tail(log));
+        }
+        String[] parts = ready.split(" ");
+        adminKubeconfigs.put(name, Path.of(parts[1]));
+        urls.put(name, parts[2]);
     }
 
     /**
@@ -184,18 +222,20 @@ public final class LocalControlPlanes implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            try {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        processes.values().forEach(Process::destroy);
+        processes.values().forEach(LocalControlPlanes::stop);
         processes.clear();
+    }
+
+    /** Stops a launcher (SIGTERM: it stops its children, kube-apiserver, then etcd), killing it after 30 s. */
+    private static void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

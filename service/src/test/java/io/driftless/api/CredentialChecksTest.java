@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +14,7 @@ import io.driftless.api.ApiCredentials.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 
 /** Key derivations run on workers, at most {@link CredentialChecks#ADMITTED} admitted; one per credential. */
 class CredentialChecksTest {
@@ -23,8 +26,21 @@ class CredentialChecksTest {
             CredentialChecks checks = new CredentialChecks(vertx);
             ApiCredentials users = ApiCredentials.NONE.withUsers(List.of(
                     new ApiCredentials.User("otto", Role.operator, ApiCredentials.hash("o-token", 1000))));
+            // The checks' threads are held busy until every check is asked, so no derivation can finish (and free
+            // its place) before the last check is counted: the pool is shared by name.
+            WorkerExecutor pool = vertx.createSharedWorkerExecutor("driftless-api-credentials",
+                    CredentialChecks.CONCURRENT);
+            CountDownLatch hold = new CountDownLatch(1);
+            CountDownLatch held = new CountDownLatch(CredentialChecks.CONCURRENT);
+            for (int i = 0; i < CredentialChecks.CONCURRENT; i++) {
+                pool.executeBlocking(() -> {
+                    held.countDown();
+                    return hold.await(30, TimeUnit.SECONDS);
+                }, false);
+            }
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
             Promise<List<Future<Optional<ApiCredentials.Refusal>>>> asked = Promise.promise();
-            vertx.runOnContext(v -> { // all at once on one event loop: none is done before the last is asked
+            vertx.runOnContext(v -> {
                 List<Future<Optional<ApiCredentials.Refusal>>> all = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     all.add(checks.check(users, "Bearer o-token", Role.operator));
@@ -35,6 +51,7 @@ class CredentialChecksTest {
                 asked.complete(all);
             });
             List<Future<Optional<ApiCredentials.Refusal>>> all = asked.future().await();
+            hold.countDown();
             Future.join(new ArrayList<>(all)).otherwiseEmpty().await();
             assertThat(all.subList(0, 3)).as("one credential, one derivation shared by three requests")
                     .allMatch(f -> f.succeeded() && f.result().isEmpty());
