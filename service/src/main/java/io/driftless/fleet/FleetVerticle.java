@@ -95,6 +95,8 @@ public final class FleetVerticle extends VerticleBase {
     }
     /** How long a shutdown waits for syncs in progress to reach an object boundary. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** How often a health check the caches could not answer is tried (a second apart). */
+    private static final int HEALTH_TRIES = 30;
     private ClusterProbes probes;
     /** Set when a shutdown begins: no timer, message or informer change starts work after it. */
     private volatile boolean stopping;
@@ -322,15 +324,15 @@ public final class FleetVerticle extends VerticleBase {
         TargetStatus before = board.get(target.id());
         java.util.function.Supplier<Snapshot> snapshot = () -> polls.newest(fetched);
         if (newCommit) {
-            return new TargetStatus[] {before, live ? syncer.syncUnlessFailing(target, snapshot, true)
+            return new TargetStatus[] {before, live ? syncer.syncIfApplied(target, snapshot, true)
                     : syncer.sync(target, snapshot, true)};
         }
-        TargetStatus after = live ? syncer.syncUnlessFailing(target, snapshot, false) : syncer.sync(target, snapshot, false);
+        TargetStatus after = live ? syncer.syncIfApplied(target, snapshot, false) : syncer.sync(target, snapshot, false);
         boolean selfHeal = target.release().syncPolicy().selfHeal();
         SyncDecision heal = SyncDecision.afterCompare(selfHeal, after.outOfSync() > 0, after.failing(),
                 selfHeal && after.outOfSync() > 0 && !after.failing() && heals.tryHeal(target.id(), clock.instant()));
         if (heal.kind() == SyncDecision.Kind.HEAL) {
-            after = live ? syncer.syncUnlessFailing(target, snapshot, true) : syncer.sync(target, snapshot, true);
+            after = live ? syncer.syncIfApplied(target, snapshot, true) : syncer.sync(target, snapshot, true);
         } else if (heal.kind() == SyncDecision.Kind.WAIT) {
             Instant next = heals.nextHeal(target.id());
             LOG.warn("target={} selfHeal paused until {}: the drift keeps coming back", target.id(), next);
@@ -369,19 +371,34 @@ public final class FleetVerticle extends VerticleBase {
 
     /** A status of the target's objects changed: its health again, from the caches. */
     private void refreshHealth(Target target) {
+        refreshHealth(target, HEALTH_TRIES);
+    }
+
+    /**
+     * When the caches cannot tell yet (a watch started by the sync that wrote the objects is still filling), the
+     * health is asked again a second later, a few times: the status change that prompted it may be the last one
+     * (a Job that completed during its first sync).
+     */
+    private void refreshHealth(Target target, int tries) {
         this.<TargetStatus[]>track(target, () -> new TargetStatus[] {board.get(target.id()),
-                syncer.refreshHealth(target)}).onSuccess(pair -> publish(pair[0], pair[1]));
+                syncer.refreshHealth(target).orElse(null)}).onSuccess(pair -> {
+                    if (pair[1] != null) {
+                        publish(pair[0], pair[1]);
+                    } else if (tries > 1) {
+                        vertx.setTimer(1000, id -> {
+                            if (!stopping && current(target) && mine(target)) {
+                                refreshHealth(target, tries - 1);
+                            }
+                        });
+                    }
+                });
     }
 
     /** An owned object of the target changed and settled: compare it (and heal, with selfHeal). */
     private void compareLive(Target target) {
         Snapshot snapshot = polls.latest(target.release().source());
-        if (suspended(target) || snapshot == null || board.get(target.id()).failing()
-                || !snapshot.commit().equals(board.get(target.id()).revision())) {
-            // suspended; not fetched yet (the first poll syncs it); failing (its status keeps the error until a
-            // poll or retry succeeds); or a stored snapshot older than the commit applied: a live change never
-            // applies a commit
-            return;
+        if (suspended(target) || snapshot == null) {
+            return; // suspended, or not fetched yet (the first poll syncs it); the rest is checked under its lock
         }
         this.<TargetStatus[]>track(target, () -> syncBlocking(target, snapshot, false, true))
                 .onSuccess(pair -> publish(pair[0], pair[1]));

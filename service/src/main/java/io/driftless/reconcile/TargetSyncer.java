@@ -57,15 +57,18 @@ public final class TargetSyncer {
     }
 
     /**
-     * As {@link #sync}, but while the target's last attempt failed it does nothing and answers the current
-     * status: a change seen in the cluster does not hide a source, values or render error, which only the next
-     * attempt at the source clears.
+     * As {@link #sync}, for a change seen in the cluster: it does nothing and answers the current status while the
+     * target's last attempt failed (a change seen in the cluster does not hide a source, values or render error,
+     * which only the next attempt at the source clears), or when the commit applied is not the snapshot's (a live
+     * change never applies a commit). Checked once the lock is held: a change seen during the target's first sync
+     * is compared once that sync recorded its commit, not dropped.
      */
-    public TargetStatus syncUnlessFailing(Target target, Supplier<Snapshot> snapshot, boolean write) {
+    public TargetStatus syncIfApplied(Target target, Supplier<Snapshot> snapshot, boolean write) {
         synchronized (lock(target)) {
             TargetStatus current = board.get(target.id());
-            return current.failing() ? current : reporter.record(reconciler.reconcile(target, snapshot.get(), write,
-                    () -> stopping));
+            Snapshot at = snapshot.get();
+            return current.failing() || !at.commit().equals(current.revision()) ? current
+                    : reporter.record(reconciler.reconcile(target, at, write, () -> stopping));
         }
     }
 
@@ -99,17 +102,19 @@ public final class TargetSyncer {
     /**
      * A status of an owned object changed (a Deployment became available, a Pod crash-loops): the target's health
      * is assessed again from the watch caches, without rendering, diffing or calling the API server, and recorded
-     * when it changed. A failing target, or one whose applied commit is not the cached render's, keeps its health
-     * until its next sync.
+     * when it changed. A failing target, or one not applied yet, keeps its health until its next sync.
+     *
+     * @return the status, or empty when the caches cannot tell yet (a watch of one of its kinds is still filling,
+     *         an object just written is not in it yet, or the render of the applied commit is not cached)
      */
-    public TargetStatus refreshHealth(Target target) {
+    public java.util.Optional<TargetStatus> refreshHealth(Target target) {
         synchronized (lock(target)) {
             TargetStatus current = board.get(target.id());
             if (current.failing() || current.revision() == null) {
-                return current;
+                return java.util.Optional.of(current);
             }
             return reconciler.planner().healthFromCache(target, current.revision())
-                    .map(report -> reporter.health(target, report)).orElse(current);
+                    .map(report -> reporter.health(target, report));
         }
     }
 

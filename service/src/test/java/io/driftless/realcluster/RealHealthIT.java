@@ -3,13 +3,20 @@ package io.driftless.realcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.driftless.app.DriftlessService;
+import io.driftless.config.FleetLoader;
+import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
+import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneTarget;
 import io.driftless.testing.RealCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,6 +70,35 @@ class RealHealthIT {
                     .getSpec().getReplicas()).isEqualTo(2);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> "Healthy".equals(t.compare().health()));
+        }
+    }
+
+    /**
+     * The demo's legacy release, whose tenant Job kwok completes within a second of its creation, while the first
+     * sync is still applying: the running service must show the target Healthy from its watches alone (no compare,
+     * no poll: the poll interval is an hour).
+     */
+    @Test
+    void aJobThatCompletesDuringTheFirstSyncLeavesTheTargetHealthy(RealCluster.ControlPlane plane) throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("legacy", Map.of("values.yaml", Files.readString(Path.of("../sync-config/examples/values-repo/"
+                    + "releases/prefect-server-legacy/values.yaml"))));
+            byte[] fleet = """
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters: [{name: real, kubeconfig: %s}]
+                    releases:
+                      - {name: prefect-v1, namespace: legacy, chart: {name: prefect-server-legacy, version: 2022.09.23},
+                         source: values, values: [values.yaml], syncPolicy: {createNamespace: true}}
+                    """.formatted(git.url(), GitHttpServer.USER, plane.kubeconfig()).getBytes(StandardCharsets.UTF_8);
+            try (DriftlessService service = DriftlessService.start(FleetLoader.parse("fleet.yaml", fleet, tmp),
+                    new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
+                            Map.of("PW", GitHttpServer.PASSWORD)))) {
+                TargetStatus healthy = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> service.board().get("real/prefect-v1"),
+                                s -> s.syncState() == SyncState.Synced && "Healthy".equals(s.health()));
+                assertThat(healthy.healthDetails()).isEmpty();
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.driftless.status.SyncState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.driftless.app.DriftlessService;
 import io.driftless.cluster.ClusterConnections;
 import io.driftless.config.Fleet;
+import io.driftless.config.FleetLoader;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
 import io.driftless.testing.RealCluster;
@@ -58,6 +60,46 @@ class RealWatchIT {
                 assertThat(admin.namespaces().withName("watched").get()).isNotNull();
                 await().atMost(Duration.ofSeconds(30)).until(() -> 
                         service.board().get("real/prefect").syncState() == SyncState.Synced);
+            }
+        }
+    }
+
+    /**
+     * A hand edit made while the first sync is still writing (the edited object was written early, the sync goes
+     * on for seconds): the change is seen then, and compared once that sync recorded its commit, so it is healed
+     * without a poll. It used to be dropped: the target had no applied commit yet when the change came.
+     */
+    @Test
+    void aHandEditDuringTheFirstSyncIsHealedOnceTheSyncEnds(RealCluster.ControlPlane plane) throws Exception {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            many.append("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-").append(i)
+                    .append("}\ndata: {key: value-").append(i).append("}\n");
+        }
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("origin"));
+             KubernetesClient admin = plane.admin()) {
+            git.start(0);
+            git.commit("many", Map.of("many/config-maps.yaml", many.toString()));
+            byte[] fleet = """
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters: [{name: real, kubeconfig: %s}]
+                    releases:
+                      - {name: early, namespace: early-edit, chart: {manifests: many}, source: values,
+                         syncPolicy: {selfHeal: true, createNamespace: true}}
+                    """.formatted(git.url(), GitHttpServer.USER, plane.kubeconfig()).getBytes(StandardCharsets.UTF_8);
+            try (DriftlessService service = DriftlessService.start(FleetLoader.parse("fleet.yaml", fleet, tmp),
+                    new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
+                            Map.of("PW", GitHttpServer.PASSWORD)))) {
+                var cm0 = admin.configMaps().inNamespace("early-edit").withName("cm-0");
+                await("cm-0 written by the first sync").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(10)).until(() -> cm0.get() != null);
+                cm0.edit(cm -> { cm.getData().put("key", "by hand"); return cm; });
+                assertThat(service.board().get("real/early").revision()).as("the first sync is still writing")
+                        .isNull();
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        service.board().get("real/early").syncState() == SyncState.Synced);
+                await("the edit healed without a poll").atMost(Duration.ofSeconds(30))
+                        .until(() -> "value-0".equals(cm0.get().getData().get("key")));
             }
         }
     }
