@@ -33,7 +33,7 @@ import io.driftless.render.helm.HelmCharts;
 /**
  * Helm charts from chart repositories ({@code index.yaml} over HTTPS) and OCI registries ({@code oci://},
  * as {@code helm push} stores them), credentials from the environment or a file as for Git sources: each chart
- * version is downloaded once, checked against the digest the index gives, checked to be a chart, and kept in the
+ * version is downloaded once, checked against the digest the index must give, checked to be a chart, and kept in the
  * state folder with its checksum, so it is never downloaded again; then rendered as a chart in the values
  * repository is. A repository that cannot be reached fails the target with what went wrong, and the last good
  * state stays applied.
@@ -104,7 +104,7 @@ public final class ChartRepositories implements ChartEngine {
     @Override
     public Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
                                  ChartCatalogue.Files files) {
-        return helm.render(ref, release, layers, unpack(ref, archive(ref)));
+        return helm.render(ref, release, layers, chart(ref, archive(ref)));
     }
 
     /**
@@ -126,7 +126,7 @@ public final class ChartRepositories implements ChartEngine {
                 }
             }
             byte[] downloaded = download(ref);
-            verify(ref, downloaded);
+            chart(ref, downloaded);
             Files.createDirectories(cache);
             keep(file, downloaded);
             keep(checksum, (sha256(downloaded) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -148,14 +148,17 @@ public final class ChartRepositories implements ChartEngine {
     }
 
     /**
-     * Refuses what is not a chart before anything of it is written: a gzipped tar that unpacks within the limits
-     * of {@link #unpack} and holds a {@code Chart.yaml} in its chart folder.
+     * The chart's files; refuses what is not a chart, downloaded (before anything of it is written) or kept: a
+     * gzipped tar that unpacks within the limits of {@link #unpack} and holds a {@code Chart.yaml} in its chart
+     * folder.
      */
-    private static void verify(ReleaseSpec.ChartRef ref, byte[] archive) {
-        if (!unpack(ref, archive).containsKey("Chart.yaml")) {
+    private static SortedMap<String, byte[]> chart(ReleaseSpec.ChartRef ref, byte[] archive) {
+        SortedMap<String, byte[]> files = unpack(ref, archive);
+        if (!files.containsKey("Chart.yaml")) {
             throw new SourceException(where(ref) + ": the archive holds no Chart.yaml in its chart folder, so it is "
                     + "not a Helm chart; refusing it");
         }
+        return files;
     }
 
     private byte[] download(ReleaseSpec.ChartRef ref) {
@@ -169,6 +172,10 @@ public final class ChartRepositories implements ChartEngine {
         if (!(urls instanceof List<?> list) || list.isEmpty()) {
             throw new SourceException(where(ref) + ": the index lists no URL for this version");
         }
+        if (!(entry.get("digest") instanceof String digest) || digest.isBlank()) {
+            throw new SourceException(where(ref) + ": the index gives no digest for this version, so its archive "
+                    + "cannot be checked; refusing it (helm repo index writes one)");
+        }
         URI chart = repository.resolve(uri(ref, String.valueOf(list.get(0))));
         if ("https".equals(repository.getScheme()) && "http".equalsIgnoreCase(chart.getScheme())) {
             throw new SourceException(where(ref) + ": the index gives the archive's URL as plain http ("
@@ -176,8 +183,7 @@ public final class ChartRepositories implements ChartEngine {
         }
         // credentials go to the repository's own scheme, host and port only, as Helm does without --pass-credentials
         byte[] archive = get(ref, chart, MAX_CHART_BYTES, repository);
-        Object digest = entry.get("digest");
-        if (digest != null && !String.valueOf(digest).equalsIgnoreCase(sha256(archive))) {
+        if (!digest.equalsIgnoreCase(sha256(archive))) {
             throw new SourceException(where(ref) + ": the archive's SHA-256 is " + sha256(archive) + ", the index "
                     + "says " + digest + "; refusing it");
         }

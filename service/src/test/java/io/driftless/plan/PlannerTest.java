@@ -345,11 +345,64 @@ class PlannerTest {
         assertThat(plan.isRefused()).isTrue();
         assertThat(plan.changes()).isEmpty();
         assertThat(plan.refused().message()).isEqualTo("invalid objects, nothing written: "
-                + "Service/data/Web_1: metadata.name 'Web_1' is not a valid DNS label (lower case letters, digits and "
-                + "'-', at most 63 characters); "
+                + "Service/data/Web_1: metadata.name 'Web_1' is not a valid DNS-1035 label (lower case letters, digits "
+                + "and '-', starting with a letter, at most 63 characters); "
                 + "ConfigMap/data/settings: label tier: value 'front end' is not a valid label value (a string of at "
                 + "most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric); "
                 + "Service/data/web: rendered twice");
+    }
+
+    @Test
+    void checksEachKindsNamesByTheApiServersRuleForThatKind() {
+        Map<String, Object> clusterRole = desired("rbac.authorization.k8s.io/v1", "ClusterRole", "system:foo");
+        ((Map<String, Object>) clusterRole.get("metadata")).remove("namespace");
+        Map<String, Object> clusterBinding = desired("rbac.authorization.k8s.io/v1", "ClusterRoleBinding",
+                "system:foo:Viewer_1");
+        ((Map<String, Object>) clusterBinding.get("metadata")).remove("namespace");
+        List<Map<String, Object>> accepted = List.of(clusterRole, clusterBinding,
+                desired("rbac.authorization.k8s.io/v1", "RoleBinding", "system:existing"),
+                desired("rbac.authorization.k8s.io/v1", "Role", "system::leader-locking@x"),
+                desired("v1", "ConfigMap", "kube-root-ca.crt"), desired("v1", "Secret", "tls.example.com"),
+                desired("v1", "ServiceAccount", "a.b"), desired("apps/v1", "Deployment", "web.v2"),
+                desired("v1", "Service", "web-2"));
+        Plan plan = Planner.plan(OWNER, accepted, Map.of(), Set.of(), POLICY);
+        assertThat(plan.isRefused()).as("%s", plan.refused()).isFalse();
+
+        Plan refused = Planner.plan(OWNER, List.of(desired("rbac.authorization.k8s.io/v1", "RoleBinding", "a/b"),
+                desired("rbac.authorization.k8s.io/v1", "Role", ".."),
+                desired("rbac.authorization.k8s.io/v1", "Role", "100%"),
+                desired("rbac.authorization.k8s.io/v1", "RoleBinding", "victim?dryRun=All"),
+                desired("rbac.authorization.k8s.io/v1", "ClusterRole", "victim#x"),
+                desired("rbac.authorization.k8s.io/v1", "Role", "a b"),
+                desired("v1", "ConfigMap", "system:x"), desired("apps/v1", "Deployment", "system:x"),
+                desired("example.com/v1", "Role", "system:x"), desired("v1", "Service", "1web"),
+                desired("v1", "Service", "web.v2")), Map.of(), Set.of(), POLICY);
+        assertThat(refused.refused().message()).isEqualTo("invalid objects, nothing written: "
+                + "RoleBinding/data/a/b: metadata.name 'a/b' is not a valid name for RBAC (any characters but '/' and "
+                + "'%'; not '.' or '..'); "
+                + "Role/data/..: metadata.name '..' is not a valid name for RBAC (any characters but '/' and '%'; not "
+                + "'.' or '..'); "
+                + "Role/data/100%: metadata.name '100%' is not a valid name for RBAC (any characters but '/' and '%'; "
+                + "not '.' or '..'); "
+                + "RoleBinding/data/victim?dryRun=All: metadata.name 'victim?dryRun=All' is not a valid name here: the "
+                + "API server takes it, but its '?' would change the request path it is sent in (use letters, digits "
+                + "and -._~!$&'()*+,;=:@); "
+                + "ClusterRole/data/victim#x: metadata.name 'victim#x' is not a valid name here: the API server takes "
+                + "it, but its '#' would change the request path it is sent in (use letters, digits and "
+                + "-._~!$&'()*+,;=:@); "
+                + "Role/data/a b: metadata.name 'a b' is not a valid name here: the API server takes it, but its "
+                + "character U+0020 would change the request path it is sent in (use letters, digits and "
+                + "-._~!$&'()*+,;=:@); "
+                + "ConfigMap/data/system:x: metadata.name 'system:x' is not a valid DNS subdomain (lower case "
+                + "letters, digits, '-' and '.', at most 253 characters); "
+                + "Deployment/data/system:x: metadata.name 'system:x' is not a valid DNS subdomain (lower case "
+                + "letters, digits, '-' and '.', at most 253 characters); "
+                + "Role/data/system:x: metadata.name 'system:x' is not a valid DNS subdomain (lower case letters, "
+                + "digits, '-' and '.', at most 253 characters); "
+                + "Service/data/1web: metadata.name '1web' is not a valid DNS-1035 label (lower case letters, digits "
+                + "and '-', starting with a letter, at most 63 characters); "
+                + "Service/data/web.v2: metadata.name 'web.v2' is not a valid DNS-1035 label (lower case letters, "
+                + "digits and '-', starting with a letter, at most 63 characters)");
     }
 
     @Test

@@ -59,6 +59,7 @@ import io.driftless.app.DriftlessService;
 import io.driftless.config.FleetLoader;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SourceSpec;
+import io.driftless.render.Chart;
 import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
 import io.driftless.testing.GitHttpServer;
@@ -230,14 +231,18 @@ class ChartRepositoriesIT {
         elsewhere.stop(0);
     }
 
-    /** The repository's index: webapp, moved (whose archive a test redirects) and a chart named to climb. */
+    /**
+     * The repository's index: webapp (1.0.0 without a digest), moved (whose archive a test redirects) and a chart
+     * named to climb.
+     */
     private byte[] index() {
         return """
                 apiVersion: v1
                 entries:
                   webapp:
                     - {name: webapp, version: 1.2.0, digest: %1$s, urls: [archives/webapp-1.2.0.tgz]}
-                    - {name: webapp, version: 1.1.0, urls: [archives/webapp-1.1.0.tgz]}
+                    - {name: webapp, version: 1.1.0, digest: %1$s, urls: [archives/webapp-1.1.0.tgz]}
+                    - {name: webapp, version: 1.0.0, urls: [archives/webapp-1.2.0.tgz]}
                   moved:
                     - {name: moved, version: 1.2.0, digest: %1$s, urls: [archives/moved-1.2.0.tgz]}
                   "../../x":
@@ -345,9 +350,13 @@ class ChartRepositoriesIT {
                 .isInstanceOf(SourceException.class).hasMessage("chart " + repository() + "/webapp@1.2.0: HTTP 401 "
                         + "for " + repository() + "/index.yaml").hasMessageNotContaining("guess");
         assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("b"), env).archive(ref("9.9.9", "GOOD")))
-                .hasMessageEndingWith("the repository has no version 9.9.9 of webapp; it has [1.2.0, 1.1.0]");
+                .hasMessageEndingWith("the repository has no version 9.9.9 of webapp; it has [1.2.0, 1.1.0, 1.0.0]");
         assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("c"), env).archive(ref("1.1.0", "GOOD")))
                 .hasMessageEndingWith("HTTP 404 for " + repository() + "/archives/webapp-1.1.0.tgz");
+        assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("n"), env).archive(ref("1.0.0", "GOOD")))
+                .hasMessage("chart " + repository() + "/webapp@1.0.0: the index gives no digest for this version, so "
+                        + "its archive cannot be checked; refusing it (helm repo index writes one)");
+        assertThat(requests).as("not downloaded").doesNotContainKey("/stable/archives/webapp-1.2.0.tgz");
         archive = new byte[] {1, 2, 3};
         assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("d"), env).archive(ref("1.2.0", "GOOD")))
                 .hasMessageContaining("the archive's SHA-256 is").hasMessageContaining("refusing it");
@@ -516,6 +525,19 @@ class ChartRepositoriesIT {
                 assertThat(files.filter(Files::isRegularFile)).as(r.getKey()).isEmpty();
             }
         }
+    }
+
+    @Test
+    void aKeptArchiveThatIsNotAChartIsRefusedNamingTheChartNotAPath() throws IOException {
+        Path cache = Files.createDirectories(tmp.resolve("kept"));
+        byte[] broken = tgz(Map.of("webapp/values.yaml", "a: 1\n".getBytes(StandardCharsets.UTF_8)));
+        String key = ChartRepositories.sha256((repository() + "\nwebapp\n1.2.0").getBytes(StandardCharsets.UTF_8));
+        Files.write(cache.resolve(key + ".tgz"), broken);
+        Files.writeString(cache.resolve(key + ".tgz.sha256"), ChartRepositories.sha256(broken) + "\n");
+        assertThatThrownBy(() -> new ChartRepositories(cache, Map.of("GOOD", PASSWORD)).render(ref("1.2.0", "GOOD"),
+                new Chart.Release("shop", "shop", "1.2.0"), List.of(), null))
+                .hasMessage("chart " + repository() + "/webapp@1.2.0: the archive holds no Chart.yaml in its chart "
+                        + "folder, so it is not a Helm chart; refusing it");
     }
 
     @Test

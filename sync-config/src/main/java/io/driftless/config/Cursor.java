@@ -69,17 +69,47 @@ final class Cursor {
         if (v == null) {
             return fallback;
         }
+        String text = text(key(name), v);
+        return text == null ? fallback : text;
+    }
+
+    /**
+     * A scalar as the text it was written as, or null after a problem at {@code path} when YAML read it as something
+     * else: unquoted yes, no, on, off are booleans, 1.10 is the number 1.1, 0777 the number 511 (octal), 0x1F 31 and
+     * 1:30 90 (sexagesimal), so the text written is lost.
+     */
+    private String text(String path, Object v) {
         if (v instanceof Map || v instanceof List) {
-            problem(name, "expected a string, found " + SafeYaml.typeName(v));
-            return fallback;
+            problems.add(doc.problem(path, "expected a string, found " + SafeYaml.typeName(v)));
+            return null;
         }
         if (v instanceof Boolean || v instanceof Double) {
-            // YAML reads unquoted yes, no, on, off as booleans and 1.10 as 1.1: the text written is lost
-            problem(name, "expected a string, found the " + (v instanceof Boolean ? "boolean " : "number ") + v
-                    + "; quote it to mean the text");
-            return fallback;
+            problems.add(doc.problem(path, "expected a string, found the " + (v instanceof Boolean ? "boolean "
+                    : "number ") + v + "; quote it to mean the text"));
+            return null;
+        }
+        String written = doc.writtenAs(path).orElse(null);
+        if (written != null) {
+            problems.add(doc.problem(path, "expected a string, found " + written + ", which YAML reads as the "
+                    + "number " + v + "; quote it to mean the text"));
+            return null;
         }
         return String.valueOf(v);
+    }
+
+    /** A list of texts ({@link #text}); an item that is no text is reported and left out. */
+    List<String> strings(String name) {
+        List<String> out = new ArrayList<>();
+        List<Object> items = list(name);
+        for (int i = 0; i < items.size(); i++) {
+            String text = items.get(i) == null ? null : text(key(name) + "[" + i + "]", items.get(i));
+            if (items.get(i) == null) {
+                problems.add(doc.problem(key(name) + "[" + i + "]", "expected a string, found null"));
+            } else if (text != null) {
+                out.add(text);
+            }
+        }
+        return out;
     }
 
     String required(String name) {
@@ -110,6 +140,11 @@ final class Cursor {
     Integer integer(String name, Integer fallback, int min, int max) {
         Object v = map.get(name);
         if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Integer && doc.writtenAs(key(name)).isPresent()) {
+            problem(name, "found " + doc.writtenAs(key(name)).get() + ", which YAML reads as the number " + v
+                    + "; write the number in decimal");
             return fallback;
         }
         if (v instanceof Integer i && i >= min && i <= max) {
@@ -149,13 +184,33 @@ final class Cursor {
             return out;
         }
         m.forEach((k, val) -> {
-            if (val instanceof Map || val instanceof List || val == null) {
+            if (!(k instanceof String)) {
+                problem(name, "the key " + k + " is " + SafeYaml.typeName(k) + " to YAML; quote it to mean the "
+                        + "text");
+            } else if (val == null) {
                 problem(name + "." + k, "expected a string value");
             } else {
-                out.put(String.valueOf(k), String.valueOf(val));
+                String text = text(key(name) + "." + k, val);
+                if (text != null) {
+                    out.put((String) k, text);
+                }
             }
         });
         return out;
+    }
+
+    /** A mapping of Kubernetes labels: every key and value checked as the API server checks them. */
+    Map<String, String> labels(String name) {
+        Map<String, String> labels = stringMap(name);
+        labels.forEach((k, v) -> {
+            if (!Labels.isKey(k)) {
+                problem(name + "." + k, "'" + k + "' is not a Kubernetes label key (" + Labels.KEY_RULE + ")");
+            }
+            if (!Labels.isValue(v)) {
+                problem(name + "." + k, "'" + v + "' is not a Kubernetes label value (" + Labels.VALUE_RULE + ")");
+            }
+        });
+        return labels;
     }
 
     /** A child mapping, or null (with a problem when present but not a mapping). */

@@ -266,8 +266,8 @@ public final class FleetLoader {
         Cursor v = c.child("verifyCommits");
         if (v != null) {
             v.allowOnly("publicKeys");
-            for (Object key : v.list("publicKeys")) {
-                trustedKeys.add(base.resolve(expandHome(String.valueOf(key))).normalize().toString());
+            for (String key : v.strings("publicKeys")) {
+                trustedKeys.add(base.resolve(expandHome(key)).normalize().toString());
             }
             if (trustedKeys.isEmpty()) {
                 v.problem("publicKeys", "list at least one file of OpenPGP public keys (gpg --export --armor KEYID)");
@@ -337,7 +337,7 @@ public final class FleetLoader {
         if (kubeconfig != null) {
             kubeconfig = base.resolve(expandHome(kubeconfig)).normalize().toString();
         }
-        Map<String, String> labels = c.stringMap("labels");
+        Map<String, String> labels = c.labels("labels");
         return new ClusterSpec(name, connection, kubeconfig, context, Map.copyOf(labels), c.origin());
     }
 
@@ -347,8 +347,8 @@ public final class FleetLoader {
             return ReleaseSpec.ClusterSelector.ALL;
         }
         sel.allowOnly("names", "matchLabels");
-        List<String> names = sel.list("names").stream().map(String::valueOf).toList();
-        return new ReleaseSpec.ClusterSelector(names, Map.copyOf(sel.stringMap("matchLabels")));
+        List<String> names = sel.strings("names");
+        return new ReleaseSpec.ClusterSelector(names, Map.copyOf(sel.labels("matchLabels")));
     }
 
     /** Values paths are repository-relative: no absolute paths, no escaping with '..'. */

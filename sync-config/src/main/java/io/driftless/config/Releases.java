@@ -106,8 +106,8 @@ final class Releases {
                 continue;
             }
             r.allowOnly("kind", "name", "jsonPointers", "managedFieldsManagers");
-            List<String> pointers = r.list("jsonPointers").stream().map(String::valueOf).toList();
-            List<String> managers = r.list("managedFieldsManagers").stream().map(String::valueOf).toList();
+            List<String> pointers = r.strings("jsonPointers");
+            List<String> managers = r.strings("managedFieldsManagers");
             for (String pointer : pointers) {
                 if (!pointer.startsWith("/") || pointer.length() < 2) {
                     r.problem("jsonPointers", "'" + pointer + "' is not a JSON pointer to a field, e.g. /spec/replicas");

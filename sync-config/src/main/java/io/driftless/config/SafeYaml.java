@@ -11,22 +11,27 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.ReaderException;
-import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Parses untrusted YAML (fleet files, values files from Git): safe constructor only, no
@@ -48,8 +53,23 @@ public final class SafeYaml {
     private SafeYaml() {
     }
 
-    /** A parsed document: its plain Java value and the line of each key path. */
-    public record Document(String file, Object value, Map<String, Integer> lines) {
+    /**
+     * A parsed document: its plain Java value, the line of each key path, and the text of each whole number that
+     * YAML 1.1 reads otherwise than it is written ({@code 0777} is 511, {@code 0x1F} 31, {@code 1:30} 90).
+     */
+    public record Document(String file, Object value, Map<String, Integer> lines, Map<String, String> numerals) {
+
+        public Document(String file, Object value, Map<String, Integer> lines) {
+            this(file, value, lines, Map.of());
+        }
+
+        /**
+         * The text a whole number at this key path was written as, when YAML read it as another number (an octal,
+         * hexadecimal, binary or sexagesimal numeral, a sign or underscores); empty for text and plain decimals.
+         */
+        public java.util.Optional<String> writtenAs(String path) {
+            return java.util.Optional.ofNullable(numerals.get(path));
+        }
 
         /** Line of a key path, falling back to the nearest enclosing key; 0 when unknown. */
         public int lineOf(String path) {
@@ -122,10 +142,9 @@ public final class SafeYaml {
 
     public static Document parse(String file, String text) {
         LoaderOptions options = loaderOptions();
-        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
-                new DumperOptions(), options);
+        Tracking parser = new Tracking(new ParserImpl(new StreamReader(new StringReader(text)), options));
         try {
-            Node root = yaml.compose(new StringReader(text));
+            Node root = new Composer(parser, new Resolver(), options).getSingleNode();
             return root == null ? new Document(file, null, Map.of()) : document(file, root, options);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -139,7 +158,49 @@ public final class SafeYaml {
             throw new ConfigException(new Problem(file, lineAt(text, e.getPosition()), "", String.format(
                     "invalid YAML: special characters are not allowed (U+%04X)", e.getCodePoint())));
         } catch (YAMLException e) {
-            throw new ConfigException(new Problem(file, 0, "", "invalid YAML: " + clean(e.getMessage())));
+            throw new ConfigException(new Problem(file, parser.line(), "", "invalid YAML: " + clean(e.getMessage())));
+        }
+    }
+
+    /**
+     * A parser that remembers where its last event was: the composer refuses too many aliases and too deep a nesting
+     * without a position, right after it took (or looked at) the event that went over the limit.
+     */
+    private static final class Tracking implements Parser {
+        private final Parser parser;
+        private Mark mark;
+
+        Tracking(Parser parser) {
+            this.parser = parser;
+        }
+
+        /** The 1-based line of the last event taken or looked at; 0 before the first. */
+        int line() {
+            return mark == null ? 0 : mark.getLine() + 1;
+        }
+
+        private Event seen(Event event) {
+            if (event != null) {
+                mark = event.getStartMark();
+            }
+            return event;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            boolean is = parser.checkEvent(choice);
+            seen(parser.peekEvent());
+            return is;
+        }
+
+        @Override
+        public Event peekEvent() {
+            return seen(parser.peekEvent());
+        }
+
+        @Override
+        public Event getEvent() {
+            return seen(parser.getEvent());
         }
     }
 
@@ -160,11 +221,12 @@ public final class SafeYaml {
         }
         LoaderOptions options = loaderOptions();
         options.setCodePointLimit(maxBytes);
-        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
-                new DumperOptions(), options);
+        Tracking parser = new Tracking(new ParserImpl(new StreamReader(new StringReader(text)), options));
+        Composer composer = new Composer(parser, new Resolver(), options);
         List<Document> out = new java.util.ArrayList<>();
         try {
-            for (Node root : yaml.composeAll(new StringReader(text))) {
+            while (composer.checkNode()) {
+                Node root = composer.getNode();
                 Document doc = root == null ? null : document(file, root, options);
                 if (doc != null && doc.value() != null) {
                     out.add(doc);
@@ -176,19 +238,20 @@ public final class SafeYaml {
             throw new ConfigException(new Problem(file, mark == null ? 0 : mark.getLine() + 1, "", "invalid YAML: "
                     + clean(e.getProblem() != null ? e.getProblem() : e.getMessage())));
         } catch (YAMLException e) {
-            throw new ConfigException(new Problem(file, 0, "", "invalid YAML: " + clean(e.getMessage())));
+            throw new ConfigException(new Problem(file, parser.line(), "", "invalid YAML: " + clean(e.getMessage())));
         }
     }
 
     /** One composed document: its lines indexed (nodes counted, duplicate keys refused), then its value built. */
     private static Document document(String file, Node root, LoaderOptions options) {
         Map<String, Integer> lines = new HashMap<>();
-        String duplicate = new Indexer(file, lines).index(root, "");
+        Map<String, String> numerals = new HashMap<>();
+        String duplicate = new Indexer(file, lines, numerals).index(root, "");
         if (duplicate != null) {
             throw new ConfigException(new Problem(file, lines.get(duplicate), duplicate,
                     "duplicate key (an earlier line sets it too)"));
         }
-        return new Document(file, new TreeConstructor(options).build(root), lines);
+        return new Document(file, new TreeConstructor(options).build(root), lines, numerals);
     }
 
     private static String clean(String message) {
@@ -206,18 +269,26 @@ public final class SafeYaml {
         return options;
     }
 
-    /** Records the line of every key path, counting nodes as aliases expand them. */
+    /** A whole number as YAML writes it in decimal: what reads back as the text written. */
+    private static final Pattern DECIMAL = Pattern.compile("0|-?[1-9][0-9]*");
+
+    /**
+     * Records the line of every key path and the text of every whole number written otherwise than in decimal,
+     * counting nodes as aliases expand them.
+     */
     private static final class Indexer {
         private final String file;
         private final Map<String, Integer> lines;
+        private final Map<String, String> numerals;
         /** The collections being indexed, outermost first: an alias to one of them would never end. */
         private final java.util.Set<Node> open =
                 java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         private int nodes;
 
-        Indexer(String file, Map<String, Integer> lines) {
+        Indexer(String file, Map<String, Integer> lines, Map<String, String> numerals) {
             this.file = file;
             this.lines = lines;
+            this.numerals = numerals;
         }
 
         /** @return the first duplicated key path, or null */
@@ -228,6 +299,11 @@ public final class SafeYaml {
                         + "what they refer to); refusing to read it"));
             }
             lines.putIfAbsent(path, node.getStartMark().getLine() + 1);
+            if (node instanceof ScalarNode scalar && Tag.INT.equals(scalar.getTag())
+                    && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN
+                    && !DECIMAL.matcher(scalar.getValue()).matches()) {
+                numerals.put(path, scalar.getValue());
+            }
             if (!(node instanceof ScalarNode) && !open.add(node)) {
                 throw new ConfigException(new Problem(file, lines.get(path), path,
                         "an alias refers to a mapping or list that contains it, so the document never ends; "

@@ -29,7 +29,7 @@ final class Tenants {
                 s.problem(null, "set one of name (a source of the fleet) or repository (a chart repository URL, "
                         + "* and ** allowed)");
             }
-            List<String> paths = s.list("paths").stream().map(String::valueOf).toList();
+            List<String> paths = s.strings("paths");
             if (repository != null && !paths.isEmpty()) {
                 s.problem("paths", "a chart repository has no paths");
             }
@@ -38,7 +38,7 @@ final class Tenants {
         List<TenantSpec.Destination> destinations = new ArrayList<>();
         FleetLoader.eachItem(c, "destinations", d -> {
             d.allowOnly("clusters", "namespaces");
-            List<String> namespaces = d.list("namespaces").stream().map(String::valueOf).toList();
+            List<String> namespaces = d.strings("namespaces");
             if (namespaces.isEmpty()) {
                 d.problem("namespaces", "list the namespaces (globs such as team-a-*) the tenant's releases may "
                         + "write to");

@@ -515,4 +515,100 @@ class FleetLoaderTest {
         assertThat(problems(TENANTS.replace("{group: \"\", kind: Namespace}", "{kind: Namespace}")))
                 .anySatisfy(p -> assertThat(p).contains("tenants[1].clusterResources[0].group: is required"));
     }
+
+    @Test
+    void refusesTextThatYamlReadsAsAnotherNumberAndAsksToQuoteIt() {
+        String fleet = """
+                sources:
+                  - {name: values, url: https://git.example.com/values.git, ref: 0x1F}
+                clusters:
+                  - {name: dev, embedded: true, labels: {env: 010}}
+                releases:
+                  - name: 0777
+                    namespace: 1:30
+                    chart: {name: prefect-server, version: 0777}
+                    source: values
+                    clusters: {names: [dev, 0o7, 017], matchLabels: {env: 010}}
+                highAvailability: {cluster: dev, shards: 010}
+                """;
+        assertThat(problems(fleet)).containsExactlyInAnyOrder(
+                "fleet.yaml:2: sources[0].ref: expected a string, found 0x1F, which YAML reads as the number 31; "
+                        + "quote it to mean the text",
+                "fleet.yaml:4: clusters[0].labels.env: expected a string, found 010, which YAML reads as the number 8; "
+                        + "quote it to mean the text",
+                "fleet.yaml:6: releases[0].name: expected a string, found 0777, which YAML reads as the number 511; "
+                        + "quote it to mean the text",
+                "fleet.yaml:7: releases[0].namespace: expected a string, found 1:30, which YAML reads as the number "
+                        + "90; quote it to mean the text",
+                "fleet.yaml:8: releases[0].chart.version: expected a string, found 0777, which YAML reads as the "
+                        + "number 511; quote it to mean the text",
+                "fleet.yaml:10: releases[0].clusters.names[2]: expected a string, found 017, which YAML reads as the "
+                        + "number 15; quote it to mean the text",
+                "fleet.yaml:10: releases[0].clusters.names: unknown cluster '0o7'",
+                "fleet.yaml:10: releases[0].clusters.matchLabels.env: expected a string, found 010, which YAML reads "
+                        + "as the number 8; quote it to mean the text",
+                "fleet.yaml:11: highAvailability.shards: found 010, which YAML reads as the number 8; write the "
+                        + "number in decimal");
+        Fleet quoted = parse(fleet.replace("0x1F", "'0x1F'").replace("010", "'010'").replace("0777", "'0777'")
+                .replace("1:30", "'1-30'").replace(", 0o7, 017", "").replace("shards: '010'", "shards: 10"));
+        assertThat(quoted.sources().get(0).ref()).isEqualTo("0x1F");
+        assertThat(quoted.releases().get(0).name()).isEqualTo("0777");
+        assertThat(quoted.releases().get(0).chart().version()).isEqualTo("0777");
+        assertThat(quoted.clusters().get(0).labels()).containsEntry("env", "010");
+        assertThat(quoted.highAvailability().shards()).isEqualTo(10);
+        assertThat(parse(VALID.replace("name: prefect\n", "name: 1\n")).releases().get(0).name())
+                .as("a decimal reads back as written").isEqualTo("1");
+    }
+
+    @Test
+    void clusterLabelsAreKubernetesLabelKeysAndValues() {
+        String fleet = """
+                sources: [{name: values, url: https://git.example.com/values.git}]
+                clusters:
+                  - name: dev
+                    embedded: true
+                    labels:
+                      env: ../prod
+                      Bad Key: x
+                      example.com/tier: front
+                      -leading: y
+                      empty: ""
+                      a/b/c: z
+                      long: %s
+                      ok: yes
+                releases:
+                  - name: prefect
+                    namespace: prefect
+                    chart: {name: prefect-server, version: 2026.8.18172642}
+                    source: values
+                    clusters: {matchLabels: {"region/": eu, tier: "front end"}}
+                """.formatted("x".repeat(64));
+        assertThat(problems(fleet)).containsExactlyInAnyOrder(
+                "fleet.yaml:6: clusters[0].labels.env: '../prod' is not a Kubernetes label value (at most 63 "
+                        + "letters, digits, '-', '_' or '.', starting and ending with a letter or digit; or empty)",
+                "fleet.yaml:7: clusters[0].labels.Bad Key: 'Bad Key' is not a Kubernetes label key (an optional "
+                        + "DNS subdomain and '/', then at most 63 letters, digits, '-', '_' or '.', starting and "
+                        + "ending with a letter or digit)",
+                "fleet.yaml:9: clusters[0].labels.-leading: '-leading' is not a Kubernetes label key (an optional "
+                        + "DNS subdomain and '/', then at most 63 letters, digits, '-', '_' or '.', starting and "
+                        + "ending with a letter or digit)",
+                "fleet.yaml:11: clusters[0].labels.a/b/c: 'a/b/c' is not a Kubernetes label key (an optional "
+                        + "DNS subdomain and '/', then at most 63 letters, digits, '-', '_' or '.', starting and "
+                        + "ending with a letter or digit)",
+                "fleet.yaml:12: clusters[0].labels.long: '" + "x".repeat(64) + "' is not a Kubernetes label value "
+                        + "(at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; "
+                        + "or empty)",
+                "fleet.yaml:13: clusters[0].labels.ok: expected a string, found the boolean true; quote it to mean "
+                        + "the text",
+                "fleet.yaml:19: releases[0].clusters.matchLabels.region/: 'region/' is not a Kubernetes label key "
+                        + "(an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' or '.', "
+                        + "starting and ending with a letter or digit)",
+                "fleet.yaml:19: releases[0].clusters.matchLabels.tier: 'front end' is not a Kubernetes label value "
+                        + "(at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; "
+                        + "or empty)");
+        Fleet fine = parse(VALID.replace("labels: {env: dev}", "labels: {env: dev, example.com/tier: front, "
+                + "empty: \"\", x_y.z: A-1}"));
+        assertThat(fine.clusters().get(0).labels()).containsEntry("example.com/tier", "front").containsEntry("empty", "")
+                .containsEntry("x_y.z", "A-1");
+    }
 }

@@ -81,4 +81,60 @@ class SafeYamlTest {
         }
         assertThat(SafeYaml.parse("v.yaml", big.toString()).asMap().get("items")).asList().hasSize(50_000);
     }
+
+    @Test
+    void tooManyAliasesAreReportedAtTheLineOfTheAliasOverTheLimit() {
+        StringBuilder doc = new StringBuilder("base: &base [x]\n"); // line 1
+        for (int i = 1; i <= 60; i++) {
+            doc.append("k").append(i).append(": *base\n"); // alias i on line i + 1
+        }
+        assertThatThrownBy(() -> SafeYaml.parse("values.yaml", doc.toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("values.yaml:52: ")
+                .hasMessageContaining("Number of aliases for non-scalar nodes exceeds the specified max=50");
+    }
+
+    @Test
+    void nestingDeeperThanTheLimitIsReportedAtTheLineWhereItGoesTooDeep() {
+        StringBuilder block = new StringBuilder("top:\n"); // the mapping that starts on line N is N deep
+        for (int i = 1; i < 100; i++) {
+            block.append(" ".repeat(i)).append("level").append(i).append(":\n");
+        }
+        block.append(" ".repeat(100)).append("bottom: true\n");
+        assertThatThrownBy(() -> SafeYaml.parse("values.yaml", block.toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("values.yaml:65: invalid YAML: Nesting Depth exceeded max 64");
+        String flow = "# deep\nlabels: {deep: " + "[".repeat(10_000) + "]".repeat(10_000) + "}\n";
+        assertThatThrownBy(() -> SafeYaml.parse("values.yaml", flow))
+                .hasMessage("values.yaml:2: invalid YAML: Nesting Depth exceeded max 64");
+        assertThatThrownBy(() -> SafeYaml.parseAll("manifests.yaml", "a: 1\n---\n" + block, SafeYaml.MAX_BYTES))
+                .hasMessage("manifests.yaml:67: invalid YAML: Nesting Depth exceeded max 64");
+    }
+
+    @Test
+    void remembersTheTextOfNumbersThatYamlReadsOtherwiseThanWritten() {
+        SafeYaml.Document doc = SafeYaml.parse("fleet.yaml", """
+                octal: 0777
+                hex: 0x1F
+                sexagesimal: 1:30
+                plus: +5
+                underscored: 1_000
+                plain: 8080
+                negative: -3
+                quoted: "0777"
+                list: [0o17, 12, 017]
+                """);
+        assertThat(doc.asMap()).containsEntry("octal", 511).containsEntry("hex", 31).containsEntry("sexagesimal", 90)
+                .containsEntry("quoted", "0777");
+        assertThat(doc.writtenAs("octal")).contains("0777");
+        assertThat(doc.writtenAs("hex")).contains("0x1F");
+        assertThat(doc.writtenAs("sexagesimal")).contains("1:30");
+        assertThat(doc.writtenAs("plus")).contains("+5");
+        assertThat(doc.writtenAs("underscored")).contains("1_000");
+        assertThat(doc.writtenAs("list[2]")).contains("017");
+        assertThat(doc.writtenAs("plain")).as("a decimal reads as written").isEmpty();
+        assertThat(doc.writtenAs("negative")).isEmpty();
+        assertThat(doc.writtenAs("quoted")).isEmpty();
+        assertThat(doc.writtenAs("list[1]")).isEmpty();
+    }
 }

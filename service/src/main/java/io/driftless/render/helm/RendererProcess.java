@@ -106,8 +106,8 @@ final class RendererProcess {
             request.write(requests);
             return RenderRequest.readAnswer(answers, request.maxOutput());
         } catch (IOException e) {
-            throw timedOut ? died("did not finish rendering within " + timeout.toMillis() + " ms (a template that "
-                    + "loops?); its process was stopped") : died(null);
+            throw timedOut ? died("did not finish rendering within " + timeout.toMillis() + " ms (the limit of one "
+                    + "render); its process was stopped") : died(null);
         } finally {
             deadline.cancel(false);
         }

@@ -107,8 +107,8 @@ class HelmChartsTest {
     void aRenderThatTakesTooLongIsKilledAndTheNextRenderGetsAFreshProcess() {
         Set<Long> before = sandbox.pids();
         assertThatThrownBy(() -> render("slow", null)).isInstanceOf(RenderException.class)
-                .hasMessage("chart charts/slow: Helm did not finish rendering within 5000 ms (a template that loops?); "
-                        + "its process was stopped; nothing was written");
+                .hasMessage("chart charts/slow: Helm did not finish rendering within 5000 ms (the limit of one "
+                        + "render); its process was stopped; nothing was written");
         assertThat(render("webapp", "1.2.0").objects()).isNotEmpty();
         assertThat(before).allSatisfy(pid -> assertThat(sandbox.pids()).doesNotContain(pid));
     }
