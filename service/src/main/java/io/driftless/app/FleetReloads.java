@@ -177,9 +177,21 @@ final class FleetReloads implements AutoCloseable {
         checks.execute(this::check);
     }
 
-    /** Reads the origin and applies its fleet when it changed; never throws (a scheduled check must go on). */
+    /**
+     * Reads the origin and applies its fleet when it changed. Never throws, whatever goes wrong (a scheduled task
+     * that throws is never run again, which would stop every later reload): an unexpected exception or error is a
+     * failed reload with its reason, logged once with its stack trace.
+     */
     void check() {
         Instant at = clock.instant();
+        try {
+            checkOnce(at);
+        } catch (Throwable e) { // NOPMD: the reload loop must survive anything a fleet makes the loader throw
+            unexpected(at, null, origin.describe(), e);
+        }
+    }
+
+    private void checkOnce(Instant at) {
         Read read;
         try {
             read = origin.read();
@@ -206,6 +218,9 @@ final class FleetReloads implements AutoCloseable {
         } catch (ConfigException e) {
             failed(at, read.revision(), e.problems().stream().map(Problem::toString).toList());
             return;
+        } catch (Throwable e) { // NOPMD: a loader bug a fleet file can reach must not stop the reloads
+            unexpected(at, read.revision(), read.fileName(), e);
+            return;
         }
         try {
             DriftlessService.Reloaded done = service.reload(next);
@@ -223,10 +238,31 @@ final class FleetReloads implements AutoCloseable {
         }
     }
 
+    /** A failed reload whose cause nobody expected: its reason is the exception, its stack trace is logged once. */
+    private void unexpected(Instant at, String badRevision, String where, Throwable e) {
+        List<String> problems = List.of(where + ": unexpected error while reloading the fleet: " + e);
+        boolean repeated = repeats(badRevision, problems);
+        failed(at, badRevision, problems);
+        if (!repeated) {
+            LOG.error("fleet reload from {}: unexpected error; the running fleet stays and reloads go on",
+                    origin.describe(), e);
+        }
+    }
+
+    /** Whether the last reload failed with exactly these problems (then it is not logged again). */
+    private boolean repeats(String badRevision, List<String> problems) {
+        Attempt was = last;
+        return was != null && "failed".equals(was.result()) && java.util.Objects.equals(was.revision(), badRevision)
+                && was.problems().equals(problems);
+    }
+
     private void failed(Instant at, String badRevision, List<String> problems) {
+        boolean repeated = repeats(badRevision, problems);
         record(new Attempt(at.toString(), "failed", badRevision, problems, null, List.of(), List.of()));
-        LOG.warn("fleet reload from {} failed; the running fleet stays:", origin.describe());
-        problems.forEach(p -> LOG.warn("  {}", p));
+        if (!repeated) { // the same failure on every check is logged once
+            LOG.warn("fleet reload from {} failed; the running fleet stays:", origin.describe());
+            problems.forEach(p -> LOG.warn("  {}", p));
+        }
     }
 
     private void record(Attempt attempt) {

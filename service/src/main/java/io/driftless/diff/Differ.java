@@ -19,11 +19,15 @@ public final class Differ {
     public static ObjectDiff diff(ObjectRef ref, Map<String, Object> desired, Map<String, Object> live) {
         List<FieldDrift> drifts = new ArrayList<>();
         boolean secret = "Secret".equals(ref.kind()) && ref.group().isEmpty();
-        Walk walk = new Walk(drifts, false);
+        boolean configMap = "ConfigMap".equals(ref.kind()) && ref.group().isEmpty();
+        Walk walk = new Walk(drifts, false, false);
         for (Map.Entry<String, Object> e : desired.entrySet()) {
             String key = Pointer.escape(e.getKey());
-            boolean data = secret && (e.getKey().equals("data") || e.getKey().equals("stringData"));
-            (data ? new Walk(drifts, true) : walk).value("/" + key, "/" + key, e.getValue(), live.get(e.getKey()));
+            boolean data = e.getKey().equals("data") || e.getKey().equals("stringData");
+            // a Secret's data is secret; a ConfigMap's entries named like credentials (envFrom) are too
+            Walk w = secret && data ? new Walk(drifts, true, false) : configMap && data ? new Walk(drifts, false, true)
+                    : walk;
+            w.value("/" + key, "/" + key, e.getValue(), live.get(e.getKey()));
         }
         drifts.replaceAll(d -> d.kind() == FieldDrift.Kind.MISSING ? d : ManagedFields.lastWriter(live, d.path())
                 .map(w -> new FieldDrift(d.kind(), d.path(), d.desiredPath(), d.desired(), d.live(), w))
@@ -31,7 +35,12 @@ public final class Differ {
         return new ObjectDiff(ref, List.copyOf(drifts));
     }
 
-    private record Walk(List<FieldDrift> out, boolean secret) {
+    /**
+     * @param secret         every value met is secret
+     * @param credentialKeys the entries of the mapping walked whose keys are named like credentials are secret
+     *                       (a ConfigMap's data)
+     */
+    private record Walk(List<FieldDrift> out, boolean secret, boolean credentialKeys) {
 
         @SuppressWarnings("unchecked")
         void value(String path, String desiredPath, Object desired, Object live) {
@@ -52,9 +61,12 @@ public final class Differ {
         }
 
         void map(String path, String desiredPath, Map<String, Object> desired, Map<String, Object> live) {
+            Walk plain = credentialKeys ? new Walk(out, secret, false) : this;
             for (Map.Entry<String, Object> e : desired.entrySet()) {
                 String key = Pointer.escape(e.getKey());
-                value(path + "/" + key, desiredPath + "/" + key, e.getValue(), live.get(e.getKey()));
+                Walk entry = credentialKeys && !secret && Redaction.isCredentialName(e.getKey())
+                        ? new Walk(out, true, false) : plain;
+                entry.value(path + "/" + key, desiredPath + "/" + key, e.getValue(), live.get(e.getKey()));
             }
         }
 
@@ -63,14 +75,21 @@ public final class Differ {
             if (key == null) {
                 for (int i = 0; i < desired.size(); i++) {
                     Object l = i < live.size() ? live.get(i) : null;
+                    // the argument after a credential flag ([--password, x]) is compared like a Secret's data
+                    Walk entry = !secret && i > 0 && (Redaction.isCredentialFlag(desired.get(i - 1))
+                            || i - 1 < live.size() && Redaction.isCredentialFlag(live.get(i - 1)))
+                            ? new Walk(out, true, false) : this;
                     if (l == null && desired.get(i) != null) {
-                        out.add(drift(FieldDrift.Kind.MISSING, path + "/-", desiredPath + "/" + i, desired.get(i), null));
+                        out.add(entry.drift(FieldDrift.Kind.MISSING, path + "/-", desiredPath + "/" + i,
+                                desired.get(i), null));
                     } else {
-                        value(path + "/" + i, desiredPath + "/" + i, desired.get(i), l);
+                        entry.value(path + "/" + i, desiredPath + "/" + i, desired.get(i), l);
                     }
                 }
                 for (int i = desired.size(); i < live.size(); i++) {
-                    out.add(drift(FieldDrift.Kind.EXTRA, path + "/" + i, null, null, live.get(i)));
+                    boolean afterFlag = !secret && i > 0 && Redaction.isCredentialFlag(live.get(i - 1));
+                    out.add((afterFlag ? new Walk(out, true, false) : this).drift(FieldDrift.Kind.EXTRA,
+                            path + "/" + i, null, null, live.get(i)));
                 }
                 return;
             }
@@ -83,7 +102,7 @@ public final class Differ {
                 } else {
                     // an env var that holds a credential is compared like a Secret's data
                     Walk entry = !secret && path.endsWith("/env") && Redaction.isCredentialName(id)
-                            ? new Walk(out, true) : this;
+                            ? new Walk(out, true, false) : this;
                     entry.value(path + "/" + at, desiredPath + "/" + i, d, live.get(at));
                 }
             }
@@ -100,8 +119,18 @@ public final class Differ {
             if (secret) {
                 return new FieldDrift(kind, path, desiredPath, redact(desired), redact(live));
             }
-            return new FieldDrift(kind, path, desiredPath, Redaction.credentialsRedacted(desired),
-                    Redaction.credentialsRedacted(live));
+            return new FieldDrift(kind, path, desiredPath, shown(desired), shown(live));
+        }
+
+        /** A value as drift shows it: credentials redacted, and with credentialKeys, entries named like them. */
+        private Object shown(Object value) {
+            if (credentialKeys && value instanceof Map<?, ?> m) {
+                Map<String, Object> out = new java.util.LinkedHashMap<>();
+                m.forEach((k, v) -> out.put(String.valueOf(k), Redaction.isCredentialName(k) ? redact(v)
+                        : Redaction.credentialsRedacted(v)));
+                return out;
+            }
+            return Redaction.credentialsRedacted(value);
         }
     }
 

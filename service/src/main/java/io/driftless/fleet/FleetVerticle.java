@@ -286,9 +286,14 @@ public final class FleetVerticle extends VerticleBase {
                     return new TargetStatus[] {before, syncer.fail(target, new Failure(Failure.Stage.SOURCE,
                             fetchError))};
                 }
+                // a target the fleet changed is applied in full, as a new commit is (the flag is kept for the target
+                // as it is now, not taken by work queued for the declaration it replaced)
+                boolean reconfigured = fetchError == null && current(target) && !suspended(target)
+                        && changes.takeReconfigured(target);
                 SyncDecision decision = fetchError != null ? new SyncDecision(SyncDecision.Kind.SKIP, "not fetched")
                         : SyncDecision.afterFetch(new SyncDecision.Facts(current(target), suspended(target),
-                        !polls.newest(snapshot).commit().equals(before.revision()), changes.takeDirty(target),
+                        reconfigured || !polls.newest(snapshot).commit().equals(before.revision()),
+                        changes.takeDirty(target),
                         before.outOfSync() > 0, target.release().syncPolicy().selfHeal(), before.failing(),
                         clusters.watches().covers(target.cluster().name(), target.release().name())));
                 switch (decision.kind()) {

@@ -28,6 +28,7 @@ final class LiveChanges {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final Set<String> debouncing = ConcurrentHashMap.newKeySet();
     private final Set<String> healthPending = ConcurrentHashMap.newKeySet();
+    private final Set<String> reconfigured = ConcurrentHashMap.newKeySet();
 
     /**
      * @param watched whether a target's changes matter here (in the fleet as it is, held by this replica)
@@ -83,7 +84,22 @@ final class LiveChanges {
         return dirty.remove(target.id());
     }
 
+    /**
+     * Marks a target the fleet changed (its values list, chart, namespace, tenant, ...): its next sync applies it in
+     * full, as a new commit would be, even at the commit already applied.
+     */
+    void markReconfigured(Target target) {
+        reconfigured.add(target.id());
+        dirty.add(target.id());
+    }
+
+    /** Whether the fleet changed the target since its last sync; it is not marked any more. */
+    boolean takeReconfigured(Target target) {
+        return reconfigured.remove(target.id());
+    }
+
     void forget(Target target) {
         dirty.remove(target.id());
+        reconfigured.remove(target.id());
     }
 }

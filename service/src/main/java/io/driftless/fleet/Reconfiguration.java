@@ -23,7 +23,8 @@ import io.vertx.core.Future;
  * clusters and sources on workers): removed targets stop (and, when the new fleet says {@code pruneRemovedTargets},
  * their objects are pruned first, while their cluster is still connected), the new fleet is what polls, live
  * changes, previews and the API see from then on, sources and clusters join and leave, and the sources of every
- * added or changed target are fetched now. Other targets go on as they were.
+ * added or changed target are fetched now; a changed target's cached render is dropped and its next sync applies it
+ * in full, even at the commit it already runs. Other targets go on as they were.
  */
 final class Reconfiguration {
 
@@ -112,7 +113,12 @@ final class Reconfiguration {
             }
             List<Target> touched = new ArrayList<>(change.addedTargets());
             touched.addAll(change.changedTargets());
-            touched.forEach(changes::markDirty);
+            change.addedTargets().forEach(changes::markDirty);
+            // what fed a changed target's render may have changed at the same commit: render and apply it again
+            change.changedTargets().forEach(t -> {
+                syncer.reconfigured(t);
+                changes.markReconfigured(t);
+            });
             Set<String> fetch = new LinkedHashSet<>(opened.keySet());
             touched.forEach(t -> fetch.add(t.release().source()));
             return workers.run(() -> { // closing a cluster stops its informers and client: off the loop

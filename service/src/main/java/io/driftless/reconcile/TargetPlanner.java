@@ -33,8 +33,8 @@ import io.driftless.render.Values;
 import io.driftless.source.Snapshot;
 
 /**
- * What a target's sync would do at a commit: read the values layers, render (cached per target and
- * commit), read the live objects and the inventory, plan. Reads only; writing is {@link TargetSyncer}'s job.
+ * What a target's sync would do at a commit: read the values layers, render (cached per target, as the fleet
+ * declares it, and commit), read the live objects and the inventory, plan. Reads only; writing is {@link TargetSyncer}'s job.
  */
 public final class TargetPlanner {
 
@@ -60,14 +60,17 @@ public final class TargetPlanner {
     /**
      * A render of a commit, with the objects it asks for (hooks aside), which health is assessed over.
      *
+     * @param target the target as the fleet declared it when it rendered (values list, chart, namespace, tenant,
+     *               cluster): a render of another declaration of the same target is never reused, so a fleet reload
+     *               that changes what feeds the render is rendered again, even at the same commit
      * @param inputs what the render read from Git (see {@link #inputs}): another commit with the same inputs
      *               renders the same objects
      * @param hooks  whether it has hooks (which run once per commit, so such a render is never carried over)
      */
-    private record CachedRender(String commit, String inputs, Chart.Rendered rendered, List<ObjectRef> objects,
-                                boolean hooks) {
+    private record CachedRender(Target target, String commit, String inputs, Chart.Rendered rendered,
+                                List<ObjectRef> objects, boolean hooks) {
         CachedRender at(String other) {
-            return new CachedRender(other, inputs, rendered, objects, hooks);
+            return new CachedRender(target, other, inputs, rendered, objects, hooks);
         }
     }
 
@@ -155,12 +158,18 @@ public final class TargetPlanner {
         renders.remove(target.id());
     }
 
+    /** The target's cached render, when it was made for this very declaration of the target. */
+    private CachedRender cached(Target target) {
+        CachedRender cached = renders.get(target.id());
+        return cached != null && cached.target().equals(target) ? cached : null;
+    }
+
     /**
      * Health from the watch caches alone, for the commit whose render is cached: no render, no diff and no API
      * call. Empty when that render is not cached or a kind of the target is not covered by a watch.
      */
     java.util.Optional<io.driftless.health.Health.Report> healthFromCache(Target target, String commit) {
-        CachedRender cached = renders.get(target.id());
+        CachedRender cached = cached(target);
         TargetCluster cluster = clusters.apply(target);
         if (cached == null || !cached.commit().equals(commit) || !cluster.covers(target.release().name())) {
             return java.util.Optional.empty();
@@ -204,18 +213,19 @@ public final class TargetPlanner {
 
     /**
      * Whether a later commit leaves the target where the applied one did: the render of the applied commit is
-     * cached, has no hooks, and the target's inputs (values files, chart folder) are the same objects in Git at
-     * both commits. Reads only.
+     * cached for the target as it is declared now, has no hooks, and the target's inputs (values files, chart
+     * folder) are the same objects in Git at both commits. Reads only.
      */
     boolean sameInputs(Target target, String applied, Snapshot later) {
-        CachedRender cached = renders.get(target.id());
+        CachedRender cached = cached(target);
         return cached != null && cached.commit().equals(applied) && !cached.hooks()
                 && cached.inputs().equals(inputs(target, later));
     }
 
     /** Lets the cached render stand for a later commit that {@link #sameInputs} found to render the same. */
     void carryOver(Target target, Snapshot later) {
-        renders.computeIfPresent(target.id(), (id, cached) -> cached.at(later.commit()));
+        renders.computeIfPresent(target.id(), (id, cached) -> cached.target().equals(target)
+                ? cached.at(later.commit()) : cached);
     }
 
     /** A chart's reads of live Secrets, limited to the namespaces the target's tenant may write to. */
@@ -241,7 +251,7 @@ public final class TargetPlanner {
 
     /** @param ran set to the engine and time of a render that ran (not one taken from the cache) */
     private Chart.Rendered render(Target target, Snapshot snapshot, boolean cache, SyncOutcome.Render[] ran) {
-        CachedRender cached = renders.get(target.id());
+        CachedRender cached = cached(target);
         if (cached != null && cached.commit().equals(snapshot.commit())) {
             return cached.rendered();
         }
@@ -262,7 +272,7 @@ public final class TargetPlanner {
         ran[0] = new SyncOutcome.Render(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
                 : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {
-            renders.put(target.id(), new CachedRender(snapshot.commit(), inputs, rendered,
+            renders.put(target.id(), new CachedRender(target, snapshot.commit(), inputs, rendered,
                     releaseObjects(rendered, target.release().namespace(), scopes(rendered, cluster)),
                     rendered.objects().stream().anyMatch(io.driftless.plan.Hooks::isHook)));
         }

@@ -135,6 +135,14 @@ public final class TargetSyncer {
         reconciler.prepare(target);
     }
 
+    /**
+     * The fleet changed the target (values list, chart, namespace, tenant, ...): its cached render no longer stands
+     * for it. Needs no lock (a render cached meanwhile for the old declaration is never used for the new one).
+     */
+    public void reconfigured(Target target) {
+        reconciler.planner().forget(target);
+    }
+
     /** Forgets a target that left the fleet: its lock and its cached render. */
     public void forget(Target target) {
         synchronized (lock(target)) {

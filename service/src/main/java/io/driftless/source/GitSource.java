@@ -3,10 +3,19 @@ package io.driftless.source;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -22,22 +31,55 @@ import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.driftless.config.GitRefs;
 import io.driftless.config.SourceSpec;
 
 /**
  * One Git source: a bare clone in the cache folder, fetched on demand; resolves the configured
  * branch, tag or commit and hands out snapshots of that commit.
+ *
+ * <p>Branch and tag tips are fetched one commit deep from remote sources; a local source ({@code file://} or a path)
+ * is fetched whole, since JGit's in-process transport cannot negotiate a shallow fetch once the cache holds more than
+ * 64 commits to offer (150 branches, say: "Expected ACK/NAK, got: shallow ..."), and its objects are on this machine
+ * anyway. One fetch takes at most {@link #FETCH_DEADLINE}, all its requests together. A cache that fetches keep
+ * failing into is recreated from the remote (at the 1st, 2nd, 4th, 8th, ... failure in a row, never after a
+ * deadline), so a cache that no fetch can recover from does not stay broken until someone wipes it.
  */
 public final class GitSource implements Closeable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(GitSource.class);
+    /** How long one network read may wait. */
     private static final int TIMEOUT_SECONDS = 30;
+    /**
+     * How long one fetch may take, every request of it together: a server that answers each request just within
+     * {@link #TIMEOUT_SECONDS} cannot hold a fetch (and every sync waiting for it) for minutes. A transfer still
+     * running then goes on in the background (a large first clone completes), and the next fetch waits for it.
+     */
+    public static final Duration FETCH_DEADLINE = Duration.ofSeconds(60);
     /** Where full refs fetched for a preview are kept. */
     private static final String PREVIEW_REFS = "refs/driftless/preview/";
+    /** The threads transfers run on, so that a fetch can stop waiting for one at its deadline. */
+    private static final ExecutorService TRANSFERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "driftless-git-transfer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final SourceSpec spec;
-    private final Repository repository;
+    private final File dir;
+    /** The cache; replaced when it is recreated (guarded by this source's lock). */
+    private volatile Repository repository;
     private final Map<String, String> env;
+    private final Duration deadline;
+    /** Whether the remote is on this machine (file:// or a path): fetched whole, never shallow. */
+    private final boolean local;
+    /** A transfer that outlived its fetch's deadline and goes on; the next fetch waits for it (this source's lock). */
+    private Future<?> abandoned;
+    /** Fetches in a row whose transfer failed (this source's lock). */
+    private int failures;
     private final CommitVerifier verifier;
     /** For ssh:// sources: the key file and known_hosts of this source only, never the user's ~/.ssh. */
     private final SshdSessionFactory ssh;
@@ -45,18 +87,44 @@ public final class GitSource implements Closeable {
     private long fetches;
 
     public GitSource(SourceSpec spec, Path cacheRoot, Map<String, String> env) {
+        this(spec, cacheRoot, env, FETCH_DEADLINE);
+    }
+
+    /** @param deadline how long one fetch may take ({@link #FETCH_DEADLINE}; tests shorten it) */
+    public GitSource(SourceSpec spec, Path cacheRoot, Map<String, String> env, Duration deadline) {
         this.spec = spec;
         this.env = env;
+        this.deadline = deadline;
+        this.local = isLocal(spec.url());
         this.verifier = spec.trustedKeys().isEmpty() ? null : CommitVerifier.load(spec.name(), spec.trustedKeys());
         this.ssh = SourceSpec.isSsh(spec.url()) ? sshSessions(cacheRoot.resolve(spec.name() + ".ssh").toFile()) : null;
-        File dir = cacheRoot.resolve(spec.name() + ".git").toFile();
+        this.dir = cacheRoot.resolve(spec.name() + ".git").toFile();
+        this.repository = open(dir);
+    }
+
+    private Repository open(File gitDir) {
         try {
-            this.repository = new FileRepositoryBuilder().setGitDir(dir).setBare().build();
-            if (!repository.getObjectDatabase().exists()) {
-                repository.create(true);
+            Repository r = new FileRepositoryBuilder().setGitDir(gitDir).setBare().build();
+            if (!r.getObjectDatabase().exists()) {
+                r.create(true);
             }
+            return r;
         } catch (IOException e) {
-            throw new SourceException("source " + spec.name() + ": cannot open cache " + dir + ": " + e.getMessage(), e);
+            throw new SourceException("source " + spec.name() + ": cannot open cache " + gitDir + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Whether a source URL names a repository on this machine (JGit's local transport). */
+    static boolean isLocal(String url) {
+        if (url == null || SourceSpec.isSsh(url)) {
+            return false;
+        }
+        try {
+            String scheme = new URIish(url).getScheme();
+            return scheme == null || "file".equalsIgnoreCase(scheme);
+        } catch (java.net.URISyntaxException e) {
+            return false;
         }
     }
 
@@ -90,28 +158,31 @@ public final class GitSource implements Closeable {
         }
         // branch and tag tips are all a sync reads: fetch them shallow; a commit id may be older, so fetch history
         boolean commitId = GitRefs.isCommitId(ref);
-        try (Git git = new Git(repository)) {
-            var fetch = git.fetch()
-                    .setRemote(new URIish(spec.url()).toString())
-                    .setRefSpecs(specs)
-                    .setCredentialsProvider(GitCredentials.provider(spec, env))
-                    .setTransportConfigCallback(transport -> {
-                        if (transport instanceof SshTransport sshTransport && ssh != null) {
-                            sshTransport.setSshSessionFactory(ssh);
-                        }
-                    })
-                    .setTimeout(TIMEOUT_SECONDS)
-                    .setRemoveDeletedRefs(true);
-            if (!commitId) {
-                fetch.setDepth(1);
-            } else if (!repository.getObjectDatabase().getShallowCommits().isEmpty()) {
-                fetch.setUnshallow(true);
+        long until = System.nanoTime() + deadline.toNanos();
+        if (local && shallow(repository)) {
+            // left shallow by an earlier version: a local cache is fetched whole, which a shallow one cannot be
+            LOG.info("source={} the cache is shallow; recreating it whole (a local source is never fetched shallow)",
+                    spec.name());
+            recreate(specs, commitId, until);
+        } else {
+            try {
+                transfer(repository, specs, commitId, until);
+                failures = 0;
+            } catch (SourceException e) {
+                failures++;
+                if (e instanceof Deadline || Integer.bitCount(failures) != 1) {
+                    throw e;
+                }
+                // the 1st, 2nd, 4th, ... failure in a row: maybe it is the cache that no fetch can get past
+                try {
+                    recreate(specs, commitId, until);
+                } catch (SourceException again) {
+                    e.addSuppressed(again);
+                    throw e; // the remote fails a fresh clone too: its error is the one to tell
+                }
+                LOG.warn("source={} fetch into the cache failed ({}); the cache was recreated from the remote",
+                        spec.name(), e.getMessage());
             }
-            fetch.call();
-        } catch (GitAPIException | java.net.URISyntaxException | org.eclipse.jgit.api.errors.JGitInternalException
-                 | IOException e) {
-            throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
-                    + rootMessage(e), e);
         }
         ObjectId commit;
         try {
@@ -134,6 +205,142 @@ public final class GitSource implements Closeable {
             }
         }
         return new Snapshot(spec.name(), repository, commit, ++fetches);
+    }
+
+    /** A fetch that did not finish within its deadline. */
+    private static final class Deadline extends SourceException {
+        Deadline(String message) {
+            super(message);
+        }
+    }
+
+    private static boolean shallow(Repository repository) {
+        try {
+            return !repository.getObjectDatabase().getShallowCommits().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs one JGit fetch into the repository on a transfer thread and waits for it until the deadline (first for a
+     * transfer an earlier fetch abandoned, which must end before another writes the same cache).
+     */
+    private void transfer(Repository into, List<RefSpec> specs, boolean commitId, long until) {
+        if (abandoned != null) {
+            try {
+                abandoned.get(remaining(until), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new Deadline("source " + spec.name() + ": fetch from " + redactedUrl() + " did not finish within "
+                        + deadline.toSeconds() + " s: an earlier fetch that ran out of time is still transferring");
+            } catch (ExecutionException e) {
+                // its failure was its own; this fetch starts afresh
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SourceException("source " + spec.name() + ": interrupted while waiting for a fetch", e);
+            }
+            abandoned = null;
+        }
+        Future<?> running = TRANSFERS.submit(() -> {
+            run(into, specs, commitId);
+            return null;
+        });
+        try {
+            running.get(remaining(until), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            abandoned = running;
+            throw new Deadline("source " + spec.name() + ": fetch from " + redactedUrl() + " did not finish within "
+                    + deadline.toSeconds() + " s (the server is too slow); it goes on in the background and the next "
+                    + "fetch waits for it");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SourceException failed) {
+                throw failed;
+            }
+            throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
+                    + rootMessage(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            abandoned = running;
+            Thread.currentThread().interrupt();
+            throw new SourceException("source " + spec.name() + ": interrupted while fetching", e);
+        }
+    }
+
+    private static long remaining(long until) {
+        return Math.max(0, until - System.nanoTime());
+    }
+
+    /** One JGit fetch; a remote source's branch and tag tips one commit deep, a local source whole. */
+    private void run(Repository into, List<RefSpec> specs, boolean commitId) {
+        try (Git git = new Git(into)) {
+            var fetch = git.fetch()
+                    .setRemote(new URIish(spec.url()).toString())
+                    .setRefSpecs(specs)
+                    .setCredentialsProvider(GitCredentials.provider(spec, env))
+                    .setTransportConfigCallback(transport -> {
+                        if (transport instanceof SshTransport sshTransport && ssh != null) {
+                            sshTransport.setSshSessionFactory(ssh);
+                        }
+                    })
+                    .setTimeout(TIMEOUT_SECONDS)
+                    .setRemoveDeletedRefs(true);
+            if (local) {
+                // whole: no depth, so no shallow negotiation (see the class comment)
+            } else if (!commitId) {
+                fetch.setDepth(1);
+            } else if (shallow(into)) {
+                fetch.setUnshallow(true);
+            }
+            fetch.call();
+        } catch (GitAPIException | java.net.URISyntaxException | org.eclipse.jgit.api.errors.JGitInternalException e) {
+            throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
+                    + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Replaces the cache with a fresh clone: fetched into a new folder first, which takes the cache's place only once
+     * that fetch succeeded (so a remote that fails leaves the cache as it was). Snapshots of the old cache that are
+     * still being read may fail to read once it is gone; the next fetch's snapshot reads the new one.
+     */
+    private void recreate(List<RefSpec> specs, boolean commitId, long until) {
+        File fresh = new File(dir.getPath() + ".new");
+        File old = new File(dir.getPath() + ".old");
+        deleteQuietly(fresh);
+        Repository next = open(fresh);
+        try {
+            transfer(next, specs, commitId, until);
+        } catch (SourceException e) {
+            if (!(e instanceof Deadline)) { // else a transfer still writes there; the next recreate clears it
+                next.close();
+                deleteQuietly(fresh);
+            }
+            throw e;
+        }
+        next.close();
+        Repository was = repository;
+        try {
+            deleteQuietly(old);
+            Files.move(dir.toPath(), old.toPath());
+            Files.move(fresh.toPath(), dir.toPath());
+        } catch (IOException e) {
+            throw new SourceException("source " + spec.name() + ": cannot replace the cache " + dir + ": "
+                    + e.getMessage(), e);
+        }
+        repository = open(dir);
+        was.close();
+        deleteQuietly(old);
+        failures = 0;
+    }
+
+    private static void deleteQuietly(File folder) {
+        if (!folder.exists()) {
+            return;
+        }
+        try (var files = Files.walk(folder.toPath())) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warn("cannot delete {}: {}", folder, e.getMessage());
+        }
     }
 
     private ObjectId resolve(String ref) {
@@ -213,9 +420,21 @@ public final class GitSource implements Closeable {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
-    /** Closes the repository, after a fetch in progress ends (fetches hold the same lock). */
+    /**
+     * Closes the repository, after a fetch in progress ends (fetches hold the same lock), and after a transfer a fetch
+     * left running at its deadline (waited for at most {@link #FETCH_DEADLINE} more).
+     */
     @Override
     public synchronized void close() {
+        if (abandoned != null) {
+            try {
+                abandoned.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // closed anyway
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (ssh != null) {
             ssh.close();
         }

@@ -204,6 +204,142 @@ class FleetReloadIT {
         }
     }
 
+    /**
+     * Issue 26: a fleet change to what feeds a render (here the release's values list) at the same commit is applied
+     * by the next sync, not hidden by the render cached for the old list; and a layer that is missing fails the
+     * target at once, instead of leaving it Synced until an unrelated commit.
+     */
+    @Test
+    void aChangedValuesListIsAppliedAtTheSameCommitAndABrokenLayerFailsAtOnce() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE,
+                    "debug.yaml", "server: {loggingLevel: DEBUG}\n"));
+            Path file = tmp.resolve("fleet.yaml");
+            Files.writeString(file, fleet(git, DEV, ""));
+            FleetReloads.Origin origin = FleetReloads.file(file, Duration.ofHours(1));
+            FleetReloads.Read first = origin.read();
+            try (DriftlessService service = DriftlessService.start(origin.parse(first), settings());
+                 FleetReloads reloads = new FleetReloads(origin, first.revision(), service, Clock.systemUTC())) {
+                awaitSynced(service, "dev/prefect");
+                settled(service, "dev/prefect");
+                KubernetesClient dev = service.clusters().client("dev");
+                assertThat(loggingLevel(dev)).isEqualTo("WARNING");
+                String commit = service.board().get("dev/prefect").revision();
+
+                Files.writeString(file, fleet(git, DEV, "").replace("values: [values.yaml]",
+                        "values: [values.yaml, debug.yaml]"));
+                reloads.check();
+                assertThat(fleetStatus(service).at("/lastReload/change").asText()).contains("targets changed: dev/prefect");
+                await("the new layer applied").atMost(Duration.ofSeconds(30)).until(() -> "DEBUG".equals(loggingLevel(dev)));
+                TargetStatus applied = awaitSynced(service, "dev/prefect");
+                assertThat(applied.revision()).as("the same commit").isEqualTo(commit);
+
+                Files.writeString(file, fleet(git, DEV, "").replace("values: [values.yaml]",
+                        "values: [values.yaml, debug.yaml, missing.yaml]"));
+                reloads.check();
+                await("the missing layer fails the target").atMost(Duration.ofSeconds(10)).until(() ->
+                        service.board().get("dev/prefect").syncState() == SyncState.Failed);
+                assertThat(service.board().get("dev/prefect").lastError()).contains("missing.yaml", "does not exist");
+                assertThat(loggingLevel(dev)).as("the last good state stays").isEqualTo("DEBUG");
+            }
+        }
+    }
+
+    private static String loggingLevel(KubernetesClient dev) {
+        return dev.apps().deployments().inNamespace("prefect").withName("prefect-server").get().getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("PREFECT_LOGGING_SERVER_LEVEL")).findFirst().orElseThrow().getValue();
+    }
+
+    /**
+     * Issue 26: a fleet that makes the loader throw something unexpected (a duration too large for a number) is a
+     * failed reload with its reason, and later reloads still happen: the reload loop survives any exception.
+     */
+    @Test
+    void aFleetThatBreaksTheLoaderIsAFailedReloadAndLaterReloadsStillHappen() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Path file = tmp.resolve("fleet.yaml");
+            Files.writeString(file, fleet(git, DEV, ""));
+            FleetReloads.Origin origin = FleetReloads.file(file, Duration.ofMillis(200));
+            FleetReloads.Read first = origin.read();
+            try (DriftlessService service = DriftlessService.start(origin.parse(first), settings());
+                 FleetReloads reloads = new FleetReloads(origin, first.revision(), service, Clock.systemUTC())
+                         .start()) {
+                awaitSynced(service, "dev/prefect");
+                Files.writeString(file, fleet(git, DEV, "").replace("pollInterval: 1h",
+                        "pollInterval: 99999999999999999999h"));
+                await("the failed reload").atMost(Duration.ofSeconds(10)).until(() ->
+                        "failed".equals(fleetStatus(service).at("/lastReload/result").asText()));
+                JsonNode status = fleetStatus(service);
+                assertThat(status.at("/lastReload/problems").toString()).contains(file + ":1",
+                        "sources[0].pollInterval", "99999999999999999999h");
+                assertThat(service.metrics().scrape()).contains("driftless_fleet_reload_failing 1.0");
+
+                // the loop goes on: a later, good fleet is applied without a restart
+                Files.writeString(file, fleet(git, DEV_AND_LAB, ""));
+                await("the next reload").atMost(Duration.ofSeconds(10)).until(() ->
+                        "applied".equals(fleetStatus(service).at("/lastReload/result").asText()));
+                awaitSynced(service, "lab/prefect");
+                assertThat(service.metrics().scrape()).contains("driftless_fleet_reload_failing 0.0");
+            }
+        }
+    }
+
+    /** Whatever a reload throws, the loop records it as a failed reload with its reason and keeps checking. */
+    @Test
+    void anyExceptionOfAReloadIsAFailedReloadAndTheLoopGoesOn() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("values", Map.of("values.yaml", OneRelease.EXTERNAL_DATABASE));
+            Path file = tmp.resolve("fleet.yaml");
+            Files.writeString(file, fleet(git, DEV, ""));
+            FleetReloads.Origin real = FleetReloads.file(file, Duration.ofMillis(200));
+            java.util.concurrent.atomic.AtomicBoolean explode = new java.util.concurrent.atomic.AtomicBoolean(true);
+            FleetReloads.Origin exploding = new FleetReloads.Origin() {
+                @Override
+                public String describe() {
+                    return real.describe();
+                }
+
+                @Override
+                public Duration interval() {
+                    return real.interval();
+                }
+
+                @Override
+                public FleetReloads.Read read() {
+                    return real.read();
+                }
+
+                @Override
+                public io.driftless.config.Fleet parse(FleetReloads.Read read) {
+                    if (explode.get()) {
+                        throw new StackOverflowError("deep inside the loader");
+                    }
+                    return real.parse(read);
+                }
+            };
+            FleetReloads.Read first = real.read();
+            try (DriftlessService service = DriftlessService.start(real.parse(first), settings());
+                 FleetReloads reloads = new FleetReloads(exploding, first.revision(), service, Clock.systemUTC())
+                         .start()) {
+                awaitSynced(service, "dev/prefect");
+                Files.writeString(file, fleet(git, DEV_AND_LAB, ""));
+                await("the failed reload").atMost(Duration.ofSeconds(10)).until(() ->
+                        "failed".equals(fleetStatus(service).at("/lastReload/result").asText()));
+                assertThat(fleetStatus(service).at("/lastReload/problems").toString())
+                        .contains("StackOverflowError", "deep inside the loader");
+                explode.set(false);
+                Files.writeString(file, fleet(git, DEV_AND_LAB, "") + "# touched\n");
+                await("the next reload").atMost(Duration.ofSeconds(10)).until(() ->
+                        "applied".equals(fleetStatus(service).at("/lastReload/result").asText()));
+            }
+        }
+    }
+
     private DriftlessService.Settings settings() {
         return new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
                 Map.of("PW", GitHttpServer.PASSWORD));

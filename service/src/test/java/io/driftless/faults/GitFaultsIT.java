@@ -121,6 +121,50 @@ class GitFaultsIT extends FaultyFleetTest {
         fleet.assertConsistent(FaultyFleet.round(1));
     }
 
+    /**
+     * Issue 26: forced syncs, webhooks and refreshes that arrive while a slow fetch runs do not each fetch again: they
+     * share the one fetch that runs right after it (the one in flight may have read the remote before their push).
+     */
+    @Test
+    void requestsDuringASlowFetchShareOneFetchInsteadOfEachFetchingAgain() throws Exception {
+        fleet.git.slow(Duration.ofSeconds(2));
+        String commit = fleet.commit(FaultyFleet.round(1));
+        int before = fleet.git.fetchesServed();
+        fleet.refresh();
+        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.git.fetchesServed() > before);
+        var syncs = List.of(fleet.post("/api/v1/targets/dev/alpha/sync"), fleet.post("/api/v1/targets/dev/beta/sync"),
+                fleet.post("/api/v1/targets/dev/alpha/sync"), fleet.post("/api/v1/targets/dev/beta/sync"));
+        fleet.refresh();
+        fleet.refresh();
+        for (var sync : syncs) {
+            HttpResponse<String> answer = sync.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        }
+        fleet.awaitApplied(commit);
+        assertThat(fleet.git.fetchesServed() - before).as("the fetch in flight and the one all requests shared")
+                .isEqualTo(2);
+        fleet.git.healthy();
+        fleet.assertConsistent(FaultyFleet.round(1));
+    }
+
+    /** Issue 26: one fetch has an overall deadline, however many slow requests it makes. */
+    @Test
+    void oneFetchEndsAtItsDeadlineAndTheTransferFinishesForTheNextFetch() throws Exception {
+        fleet.git.slow(Duration.ofSeconds(3)); // three requests: about 9 s in all, each well within the read timeout
+        fleet.commit(FaultyFleet.round(1));
+        io.driftless.config.SourceSpec spec = fleet.service.fleet().sources().get(0);
+        try (io.driftless.source.GitSource source = new io.driftless.source.GitSource(spec, tmp.resolve("deadline"),
+                Map.of("PW", io.driftless.testing.GitHttpServer.PASSWORD), Duration.ofSeconds(4))) {
+            // without a deadline this fetch succeeds once the slow server has answered every request
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(source::fetch))
+                    .isInstanceOf(io.driftless.source.SourceException.class)
+                    .hasMessageContaining("did not finish within 4 s");
+            fleet.git.healthy();
+            assertThat(source.fetch().commit()).as("the next fetch works").isEqualTo(fleet.git.repository()
+                    .resolve("refs/heads/main").name());
+        }
+    }
+
     @Test
     void aForcePushedHistoryIsFollowedAndOnlyWhatTheNewHeadNoLongerRendersIsPruned() throws Exception {
         String dropped = fleet.commit(WITH_INGRESS);

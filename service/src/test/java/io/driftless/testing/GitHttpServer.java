@@ -46,6 +46,7 @@ public final class GitHttpServer implements AutoCloseable {
     private volatile Duration slow = Duration.ZERO;
     private volatile boolean corruptPack;
     private final AtomicInteger faults = new AtomicInteger();
+    private final AtomicInteger fetches = new AtomicInteger();
 
     public GitHttpServer(Path dir) throws Exception {
         Files.createDirectories(dir);
@@ -100,6 +101,9 @@ public final class GitHttpServer implements AutoCloseable {
         return (request, response, chain) -> {
             HttpServletRequest req = (HttpServletRequest) request;
             HttpServletResponse res = (HttpServletResponse) response;
+            if ("GET".equals(req.getMethod()) && req.getRequestURI().endsWith("/info/refs")) {
+                fetches.incrementAndGet(); // every fetch starts with the ref advertisement
+            }
             Duration wait = slow;
             if (!wait.isZero()) {
                 faults.incrementAndGet();
@@ -229,6 +233,11 @@ public final class GitHttpServer implements AutoCloseable {
         down = false;
         slow = Duration.ZERO;
         corruptPack = false;
+    }
+
+    /** Fetches (and pushes) begun so far: authenticated requests for the ref advertisement. */
+    public int fetchesServed() {
+        return fetches.get();
     }
 
     /** Requests a fault was applied to so far (a slow answer, a 503 or garbage). */

@@ -154,6 +154,13 @@ final class Cursor {
         return fallback;
     }
 
+    /** The longest duration a fleet may give (a poll interval, a lease): a year, far beyond any sensible one. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+
+    /**
+     * A duration such as 30s, 5m or 1h, at most {@link #MAX_DURATION}; anything else (another shape, a number too
+     * large for any clock) is a problem with the key, never an exception.
+     */
     Duration duration(String name, Duration fallback) {
         Object v = map.get(name);
         if (v == null) {
@@ -164,13 +171,19 @@ final class Cursor {
             problem(name, "expected a duration such as 30s, 5m or 1h, found '" + v + "'");
             return fallback;
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+        String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
+        long unit = switch (m.group(2)) {
+            case "ms" -> 1L;
+            case "s" -> 1_000L;
+            case "m" -> 60_000L;
+            default -> 3_600_000L;
         };
+        // at most 12 digits: their product with the unit fits a long, and anything longer is far beyond a year
+        if (digits.length() > 12 || Long.parseLong(digits) * unit > MAX_DURATION.toMillis()) {
+            problem(name, "expected a duration of at most " + MAX_DURATION.toHours() + "h (a year), found '" + v + "'");
+            return fallback;
+        }
+        return Duration.ofMillis(Long.parseLong(digits) * unit);
     }
 
     Map<String, String> stringMap(String name) {

@@ -121,6 +121,32 @@ class FleetLoaderTest {
                 "fleet.yaml:12: releases[0].values[1]: placeholder {labels.env}: cluster 'dev' has no label 'env'");
     }
 
+    /** Issue 26: a duration too large for a number was an uncaught NumberFormatException, not a file:line problem. */
+    @Test
+    void aDurationTooLargeIsAProblemWithItsLineNotAnException() {
+        List<String> problems = problems("""
+                sources:
+                  - {name: a, url: https://git.example.com/a.git, pollInterval: 99999999999999999999h}
+                  - {name: b, url: https://git.example.com/b.git, pollInterval: 9999999999999999h}
+                  - {name: c, url: https://git.example.com/c.git, pollInterval: 9223372036854775807ms}
+                  - {name: d, url: https://git.example.com/d.git, pollInterval: 8761h}
+                  - {name: e, url: https://git.example.com/e.git, pollInterval: 0008760h}
+                clusters: [{name: dev, embedded: true}]
+                releases: []
+                highAvailability: {cluster: dev, leaseDuration: 99999999999999999999999s}
+                """);
+        assertThat(problems).containsExactlyInAnyOrder(
+                "fleet.yaml:2: sources[0].pollInterval: expected a duration of at most 8760h (a year), found "
+                        + "'99999999999999999999h'",
+                "fleet.yaml:3: sources[1].pollInterval: expected a duration of at most 8760h (a year), found "
+                        + "'9999999999999999h'",
+                "fleet.yaml:4: sources[2].pollInterval: expected a duration of at most 8760h (a year), found "
+                        + "'9223372036854775807ms'",
+                "fleet.yaml:5: sources[3].pollInterval: expected a duration of at most 8760h (a year), found '8761h'",
+                "fleet.yaml:9: highAvailability.leaseDuration: expected a duration of at most 8760h (a year), found "
+                        + "'99999999999999999999999s'");
+    }
+
     @Test
     void rejectsDuplicateKeysWithTheirLine() {
         assertThat(problems("sources: []\nclusters: []\nsources: []\n")).singleElement()

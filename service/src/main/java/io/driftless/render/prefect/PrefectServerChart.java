@@ -210,7 +210,7 @@ public final class PrefectServerChart implements Chart {
 
     /** Upstream writes ports unquoted, so a numeric string becomes a number; names stay strings. */
     static Object portValue(Object value) {
-        if (value instanceof String s && s.matches("\\d+")) {
+        if (value instanceof String s && s.matches("\\d{1,9}")) { // a longer one is refused by the validation
             return Integer.parseInt(s);
         }
         return value;

@@ -122,11 +122,14 @@ final class PrefectValidation {
     }
 
     private static int compare(Matcher m, int major, int minor, int patch) {
-        int[] have = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+        // a tag's numbers may be longer than an int holds (99999999999.1.1): compared as whole numbers
+        java.math.BigInteger[] have = {new java.math.BigInteger(m.group(1)), new java.math.BigInteger(m.group(2)),
+                new java.math.BigInteger(m.group(3))};
         int[] want = {major, minor, patch};
         for (int i = 0; i < 3; i++) {
-            if (have[i] != want[i]) {
-                return Integer.compare(have[i], want[i]);
+            int order = have[i].compareTo(java.math.BigInteger.valueOf(want[i]));
+            if (order != 0) {
+                return order;
             }
         }
         return 0;
@@ -169,18 +172,41 @@ final class PrefectValidation {
             v.integer(key, 0, Integer.MAX_VALUE);
         }
         Object port = v.get("service.targetPort");
-        if (!(port instanceof Integer) && !(port instanceof String s && s.matches("\\d+"))) {
+        if (!isPortNumber(port)) {
             v.fail("service.targetPort", "must be a port number (the container port and --port are derived from it); "
                     + "found '" + port + "'");
+        }
+        for (String key : List.of("service.port", "service.nodePort")) {
+            Object value = v.get(key);
+            if (value instanceof String s && !s.isEmpty() && !isPortNumber(s)) {
+                v.fail(key, "must be a port number from 1 to 65535; found '" + s + "'");
+            }
         }
         int i = 0;
         for (Object extra : v.list("service.extraPorts")) {
             if (!(extra instanceof Map<?, ?> m) || m.get("name") == null || m.get("port") == null
                     || m.get("targetPort") == null) {
                 v.fail("service.extraPorts[" + i + "]", "requires name, port and targetPort");
+            } else {
+                for (String key : List.of("port", "targetPort", "nodePort")) {
+                    Object value = m.get(key);
+                    boolean name = key.equals("targetPort") && value instanceof String s && !s.matches("\\d+");
+                    if (value != null && !name && !isPortNumber(value)) {
+                        v.fail("service.extraPorts[" + i + "]." + key, "must be a port number from 1 to 65535"
+                                + (key.equals("targetPort") ? " or a port name" : "") + "; found '" + value + "'");
+                    }
+                }
             }
             i++;
         }
+    }
+
+    /** A port number from 1 to 65535, written as a number or as its digits (never parsed past int's range). */
+    private static boolean isPortNumber(Object value) {
+        if (value instanceof Integer n) {
+            return n >= 1 && n <= 65535;
+        }
+        return value instanceof String s && s.matches("0*[1-9]\\d{0,4}") && Integer.parseInt(s) <= 65535;
     }
 
     private static void enumOf(ValueReader v, String key, Set<String> allowed) {
