@@ -47,6 +47,15 @@ final class Webhooks {
                 + "X-Gitlab-Token or X-Driftless-Signature");
     }
 
+    /** The headers that carry a proof, lower case. */
+    private static final java.util.List<String> PROOFS = java.util.List.of("x-gitlab-token", "x-hub-signature-256",
+            "x-driftless-signature", "x-gitea-signature", "x-gogs-signature");
+
+    /** Whether the request offers a proof at all (a wrong one is a guess at the secret; none is not). */
+    static boolean hasProof(Map<String, String> headers) {
+        return PROOFS.stream().anyMatch(headers::containsKey);
+    }
+
     /** A header's name as senders write it ({@code x-hub-signature-256} is {@code X-Hub-Signature-256}). */
     private static String display(String lowerCase) {
         StringBuilder out = new StringBuilder();
