@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -86,8 +87,8 @@ public final class ApiCredentials {
      * secret against it costs what checking a user's does.
      */
     private static String dummyHash(List<User> users) {
-        Map<String, Long> byIterations = users.stream().collect(java.util.stream.Collectors.groupingBy(
-                u -> u.hash().split("\\$")[1], java.util.stream.Collectors.counting()));
+        Map<String, Long> byIterations = users.stream().collect(Collectors.groupingBy(
+                u -> u.hash().split("\\$")[1], Collectors.counting()));
         String iterations = byIterations.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         byte[] salt = new byte[16];
         byte[] key = new byte[32];

