@@ -5,19 +5,39 @@ const view = document.getElementById('view');
 const targets = new Map();
 let filter = '';
 
+// Resolved by the first read the service answers: events are followed from then on (see follow()).
+let readable;
+const canRead = new Promise(resolve => { readable = resolve; });
+// Called when credentials are given (see nextCredentials()).
+let credentialsGiven = () => {};
+
 function authHeader() {
   const c = sessionStorage.getItem('driftless-auth');
-  // X-Requested-With: the service then answers 401 without a challenge, which would open the browser's prompt
-  return c ? { Authorization: c, 'X-Requested-With': 'XMLHttpRequest' } : { 'X-Requested-With': 'XMLHttpRequest' };
+  // X-Driftless-Request: a page of another site cannot send it, so the service takes writes only with it
+  return c ? { Authorization: c, 'X-Driftless-Request': '1' } : { 'X-Driftless-Request': '1' };
+}
+
+/** A promise resolved the next time credentials are given. */
+function nextCredentials() {
+  return new Promise(resolve => { credentialsGiven = resolve; });
 }
 
 async function api(method, path, body) {
+  const write = method !== 'GET';
   const response = await fetch(path, {
-    method, headers: { ...authHeader(), ...(body ? { 'content-type': 'application/json' } : {}) },
+    method, headers: { ...authHeader(), ...(write ? { 'Content-Type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
   const json = text ? JSON.parse(text) : null;
+  if (response.ok && !write) {
+    readable();
+  }
+  if (response.status === 401) {
+    // wrong credentials are sent once: each would count as a failed sign-in
+    sessionStorage.removeItem('driftless-auth');
+    document.getElementById('who').textContent = '';
+  }
   if (response.status === 401 || response.status === 403) {
     const error = new Error(json && json.error ? json.error : 'HTTP ' + response.status);
     error.status = response.status;
@@ -40,6 +60,7 @@ function login(why) {
         const secret = document.getElementById('login-password').value;
         sessionStorage.setItem('driftless-auth', user ? 'Basic ' + btoa(user + ':' + secret) : 'Bearer ' + secret);
         document.getElementById('who').textContent = user || 'token';
+        credentialsGiven();
         resolve(true);
       } else {
         resolve(false);
@@ -199,14 +220,26 @@ async function route() {
   }
 }
 
-/** Follows /api/v1/events (Server-Sent Events, read with fetch so that credentials go along). */
+/**
+ * Follows /api/v1/events (Server-Sent Events, read with fetch so that credentials go along), once a read has
+ * succeeded. A refusal (401, 403) is not asked again until new credentials are given: the service counts each
+ * request with wrong credentials as a failed sign-in, and a page that retried them would lock its user out.
+ */
 async function follow() {
+  await canRead;
+  let delay = 1000;
   for (;;) {
+    const given = nextCredentials();
     try {
       const response = await fetch('/api/v1/events', { headers: authHeader() });
+      if (response.status === 401 || response.status === 403) {
+        await given;
+        continue;
+      }
       if (!response.ok) {
         throw new Error('HTTP ' + response.status);
       }
+      delay = 1000;
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -227,9 +260,11 @@ async function follow() {
         }
       }
     } catch (e) {
-      // not signed in yet, or the service restarted: try again shortly
+      // the service restarted, or has too many streams open: try again later
+      delay = Math.min(delay * 2, 30000);
     }
-    await new Promise(resolve => setTimeout(resolve, 2000));
+    // a stream ends after a while (the service closes old ones): open the next one
+    await new Promise(resolve => setTimeout(resolve, delay));
   }
 }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -29,7 +30,9 @@ import javax.crypto.spec.PBEKeySpec;
  * credential once verified is remembered by its digest, so PBKDF2's cost is paid once, and one found wrong is
  * remembered for {@link #REJECTED_FOR}, so repeating a wrong guess costs nothing. Both are forgotten with this
  * object when the credentials are reloaded. A check that derives a key ({@link #costly}) takes a fraction of a
- * second of CPU: the HTTP API makes those on workers ({@link CredentialChecks}), never on its event loop.
+ * second of CPU: the HTTP API makes those on workers ({@link CredentialChecks}), never on its event loop. A basic
+ * credential naming no user costs a derivation too (against a dummy hash), so the time of an answer does not tell
+ * which names are users.
  */
 public final class ApiCredentials {
 
@@ -62,6 +65,11 @@ public final class ApiCredentials {
 
     private final String secret;
     private final List<User> users;
+    /**
+     * What a basic credential naming no user is compared with, so that it costs a key derivation as a known user's
+     * does (the answer's time would otherwise tell which names are users); never matches. Null without users.
+     */
+    private final User nobody;
     private final boolean anonymousRead;
     private final Map<String, Role> verified = new ConcurrentHashMap<>();
     /** Credentials found wrong, by digest, with when that is forgotten ({@link System#nanoTime()}). */
@@ -70,7 +78,25 @@ public final class ApiCredentials {
     private ApiCredentials(String secret, List<User> users, boolean anonymousRead) {
         this.secret = secret;
         this.users = List.copyOf(users);
+        this.nobody = users.isEmpty() ? null : new User("", null, dummyHash(this.users));
         this.anonymousRead = anonymousRead;
+    }
+
+    /**
+     * A hash no secret derives to (a random key), with as many iterations as most users' hashes have: checking a
+     * secret against it costs what checking a user's does.
+     */
+    private static String dummyHash(List<User> users) {
+        Map<String, Long> byIterations = users.stream().collect(Collectors.groupingBy(
+                u -> u.hash().split("\\$")[1], Collectors.counting()));
+        String iterations = byIterations.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        byte[] salt = new byte[16];
+        byte[] key = new byte[32];
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(salt);
+        random.nextBytes(key);
+        return "pbkdf2-sha256$" + iterations + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+                + Base64.getEncoder().encodeToString(key);
     }
 
     /** The single admin credential ({@code user:password} or a token); none when blank. */
@@ -203,21 +229,28 @@ public final class ApiCredentials {
         }
     }
 
+    /** Whether the credential is the admin's; compared by digest, so that the time taken says nothing of its length. */
     private boolean admin(Presented presented) {
         return secret != null && (presented.basic() == secret.contains(":")) && MessageDigest.isEqual(
-                secret.getBytes(StandardCharsets.UTF_8), presented.value().getBytes(StandardCharsets.UTF_8));
+                io.driftless.model.Sha256.hex(secret.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8),
+                io.driftless.model.Sha256.hex(presented.value().getBytes(StandardCharsets.UTF_8))
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The users whose hash the credential is compared with: the named one (basic), or every user (a token). */
+    /**
+     * The users whose hash the credential is compared with: the named one (basic), or every user (a token). A name
+     * that is no user's is compared with {@link #nobody}, at the same cost.
+     */
     private List<User> candidates(Presented presented) {
         if (!presented.basic()) {
             return users;
         }
-        if (!presented.value().contains(":")) {
+        if (!presented.value().contains(":") || nobody == null) {
             return List.of();
         }
         String name = presented.value().substring(0, presented.value().indexOf(':'));
-        return users.stream().filter(u -> u.name().equals(name)).toList();
+        List<User> named = users.stream().filter(u -> u.name().equals(name)).toList();
+        return named.isEmpty() ? List.of(nobody) : named;
     }
 
     private Role role(String authorization) {
@@ -234,8 +267,8 @@ public final class ApiCredentials {
         Role role = admin(presented) ? Role.admin : null;
         List<User> candidates = role == null ? candidates(presented) : List.of();
         if (role == null) {
-            role = candidates.stream().filter(u -> matches(u.hash(), presented.password())).map(User::role)
-                    .findFirst().orElse(null);
+            role = candidates.stream().filter(u -> matches(u.hash(), presented.password()) && u != nobody)
+                    .map(User::role).findFirst().orElse(null);
         }
         if (role != null) {
             if (verified.size() > REMEMBERED) {

@@ -1,6 +1,9 @@
 package io.driftless.api;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.http.HttpServerOptions;
@@ -27,6 +30,25 @@ final class Connections {
     /** How long a request may wait for the work it started before it is answered with what is known. */
     static Duration answerWithin() {
         return idleTimeout().multipliedBy(3).dividedBy(4);
+    }
+
+    /** TLS 1.2 and 1.3 only. */
+    static final Set<String> PROTOCOLS = new LinkedHashSet<>(List.of("TLSv1.3", "TLSv1.2"));
+    /**
+     * TLS 1.3's suites, and TLS 1.2's with an ephemeral (EC)DH key exchange (forward secrecy) and an AEAD cipher: no
+     * RSA key exchange, no CBC, no SHA-1 MAC.
+     */
+    static final List<String> CIPHER_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    /** HTTPS with {@link #PROTOCOLS} and {@link #CIPHER_SUITES} only; the caller adds the certificate. */
+    static HttpServerOptions secure(HttpServerOptions options) {
+        options.setSsl(true).setEnabledSecureTransportProtocols(PROTOCOLS);
+        CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+        return options;
     }
 
     static HttpServerOptions options() {

@@ -18,6 +18,9 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class Guards {
 
+    /** The challenge of a 401: a scheme no browser answers with a prompt of its own. */
+    static final String CHALLENGE = "Bearer realm=\"driftless\"";
+
     /** Who may call now (the credentials may be reloaded while the service runs). */
     private final Supplier<ApiCredentials> credentials;
     private final CredentialChecks checks;
@@ -33,9 +36,10 @@ final class Guards {
 
     /**
      * Lets the request through when it carries credentials of a role that covers {@code needed} (401 / 403
-     * otherwise, never echoing them). Failed attempts are logged (client address, never the credential) and a
-     * client that keeps failing is answered 429 until its window passes, without its credentials being checked;
-     * credentials still being verified count towards that limit. The request body waits (paused) meanwhile.
+     * otherwise, never echoing them). Wrong credentials are logged (client address, never the credential) and a
+     * client that keeps sending wrong ones is answered 429 until its window passes, without its credentials being
+     * checked; credentials still being verified count towards that limit, a request without any credential does
+     * not. The request body waits (paused) meanwhile.
      */
     Handler<RoutingContext> requires(ApiCredentials.Role needed) {
         return ctx -> {
@@ -93,13 +97,14 @@ final class Guards {
             return;
         }
         if (refusal.get().status() == 401) {
-            authFailures.record(client, System.nanoTime());
-            Answers.LOG.warn("api authentication refused: client={} request={} {} reason=\"{}\"", client,
-                    ctx.request().method(), ctx.request().path(), refusal.get().message());
-            if (!"XMLHttpRequest".equals(ctx.request().getHeader("x-requested-with"))) {
-                // a script (the web UI) asks for credentials itself; a browser's own prompt would block it
-                ctx.response().putHeader("www-authenticate", "Basic realm=\"driftless\"");
+            if (ctx.request().getHeader("authorization") != null) {
+                // a wrong credential is a guess; a request without any (a page that has not signed in yet) is not
+                authFailures.record(client, System.nanoTime());
+                Answers.LOG.warn("api authentication refused: client={} request={} {} reason=\"{}\"", client,
+                        ctx.request().method(), ctx.request().path(), refusal.get().message());
             }
+            // never Basic: a browser would prompt, keep what was typed, and send it with any site's requests to us
+            ctx.response().putHeader("www-authenticate", CHALLENGE);
         }
         json(ctx, refusal.get().status(), Map.of("error", refusal.get().message()));
     }

@@ -3,6 +3,7 @@ package io.driftless.api;
 import static io.driftless.api.Answers.json;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import io.vertx.core.Future;
@@ -16,17 +17,29 @@ import io.vertx.ext.web.handler.StaticHandler;
 /**
  * HTTP: health, readiness, Prometheus metrics, the web UI, and {@code /api/v1}: reads ({@link ReadRoutes}),
  * operations ({@link OperationRoutes}), events ({@link EventStream}) and push webhooks ({@link WebhookRoutes}),
- * behind credentials and limits ({@link Guards}). Nothing here blocks the event loop: key derivations, file writes
- * and large answers run on workers, so the probes answer whatever else is asked.
+ * behind credentials and limits ({@link Guards}), and what keeps browsers from being turned against it
+ * ({@link BrowserGuards}: the Host check, writes from no other site, strict answer headers). Nothing here blocks
+ * the event loop: key derivations, file writes and large answers run on workers, so the probes answer whatever else
+ * is asked.
  */
 public final class HttpApiVerticle extends VerticleBase {
 
     /**
      * Where the API listens: plain HTTP, or HTTPS with a PEM certificate (chain) and private key.
      *
-     * @param tlsCert null for plain HTTP
+     * @param tlsCert      null for plain HTTP
+     * @param allowedHosts host names requests may be addressed to besides the listen address and {@code localhost}
+     *                     (see {@link BrowserGuards.Hosts})
      */
-    public record Endpoint(String host, int port, Path tlsCert, Path tlsKey) {
+    public record Endpoint(String host, int port, Path tlsCert, Path tlsKey, List<String> allowedHosts) {
+
+        public Endpoint {
+            allowedHosts = List.copyOf(allowedHosts);
+        }
+
+        public Endpoint(String host, int port, Path tlsCert, Path tlsKey) {
+            this(host, port, tlsCert, tlsKey, List.of());
+        }
 
         public static Endpoint plain(String host, int port) {
             return new Endpoint(host, port, null, null);
@@ -60,7 +73,11 @@ public final class HttpApiVerticle extends VerticleBase {
         checks = new CredentialChecks(vertx);
         answers = new Answers(vertx);
         Guards guards = new Guards(() -> credentials, checks);
+        BrowserGuards browsers = new BrowserGuards(BrowserGuards.Hosts.of(endpoint.host(), endpoint.allowedHosts()));
+        EventStream events = new EventStream(vertx);
         Router router = Router.router(vertx);
+        router.route().handler(browsers::every);
+        router.route("/api/v1/*").handler(browsers::write);
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(ctx -> {
             boolean ready = services.board().allAttempted(services.reports().held());
@@ -71,7 +88,7 @@ public final class HttpApiVerticle extends VerticleBase {
                 services.metrics()::scrape));
         router.get("/api/v1/*").handler(guards.requires(ApiCredentials.Role.viewer));
         new ReadRoutes(services, answers).install(router);
-        router.get("/api/v1/events").handler(ctx -> EventStream.serve(vertx, ctx));
+        router.get("/api/v1/events").handler(events::serve);
         router.get("/ui").handler(ctx -> {
             if (ctx.request().path().equals("/ui")) {
                 ctx.redirect("/ui/");
@@ -87,7 +104,7 @@ public final class HttpApiVerticle extends VerticleBase {
         router.errorHandler(500, ctx -> Answers.internalError(ctx, ctx.failure()));
         HttpServerOptions options = Connections.options();
         if (endpoint.tlsCert() != null) {
-            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+            Connections.secure(options).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(endpoint.tlsCert().toString()).setKeyPath(endpoint.tlsKey().toString()));
         }
         server = vertx.createHttpServer(options);

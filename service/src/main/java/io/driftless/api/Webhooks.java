@@ -5,6 +5,7 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import javax.crypto.Mac;
@@ -22,29 +23,40 @@ final class Webhooks {
     record Verdict(boolean accepted, String reason) {
     }
 
+    /** The headers that carry a proof, lower case: the secret itself, an HMAC after {@code sha256=}, a bare HMAC. */
+    private static final String TOKEN = "x-gitlab-token";
+    private static final List<String> PREFIXED = List.of("x-hub-signature-256", "x-driftless-signature");
+    private static final List<String> BARE = List.of("x-gitea-signature", "x-gogs-signature");
+
     private Webhooks() {
     }
 
     /** @param headers request headers with lower-case names */
     static Verdict verify(Map<String, String> headers, byte[] body, String secret) {
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-        if (headers.containsKey("x-gitlab-token")) {
-            return verdict(MessageDigest.isEqual(key, headers.get("x-gitlab-token").getBytes(StandardCharsets.UTF_8)),
-                    "X-Gitlab-Token");
+        if (headers.containsKey(TOKEN)) {
+            return verdict(MessageDigest.isEqual(key, headers.get(TOKEN).getBytes(StandardCharsets.UTF_8)),
+                    display(TOKEN));
         }
-        for (String header : new String[] {"x-hub-signature-256", "x-driftless-signature"}) {
+        for (String header : PREFIXED) {
             if (headers.containsKey(header)) {
                 String value = headers.get(header);
                 return verdict(value.startsWith("sha256=") && matches(value.substring(7), body, key), display(header));
             }
         }
-        for (String header : new String[] {"x-gitea-signature", "x-gogs-signature"}) {
+        for (String header : BARE) {
             if (headers.containsKey(header)) {
                 return verdict(matches(headers.get(header), body, key), display(header));
             }
         }
         return new Verdict(false, "no signature: expected X-Hub-Signature-256, X-Gitea-Signature, X-Gogs-Signature, "
                 + "X-Gitlab-Token or X-Driftless-Signature");
+    }
+
+    /** Whether the request offers a proof at all (a wrong one is a guess at the secret; none is not). */
+    static boolean hasProof(Map<String, String> headers) {
+        return headers.containsKey(TOKEN) || PREFIXED.stream().anyMatch(headers::containsKey)
+                || BARE.stream().anyMatch(headers::containsKey);
     }
 
     /** A header's name as senders write it ({@code x-hub-signature-256} is {@code X-Hub-Signature-256}). */

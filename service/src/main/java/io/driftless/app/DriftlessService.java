@@ -36,13 +36,26 @@ public final class DriftlessService implements AutoCloseable {
      * @param helm                the limits of Helm renders (see {@link io.driftless.render.helm.HelmSandbox})
      * @param allowKubeconfigExec whether kubeconfig files may run credential commands (exec plugins) or use auth
      *                            providers
+     * @param allowedHosts        host names HTTP requests may name besides the listen address and localhost
+     *                            ({@code --allowed-host})
      */
     public record Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
                            ApiCredentials apiCredentials, Tls tls, io.driftless.render.helm.HelmSandbox.Limits helm,
-                           boolean allowKubeconfigExec) {
+                           boolean allowKubeconfigExec, java.util.List<String> allowedHosts) {
+
+        public Settings {
+            allowedHosts = java.util.List.copyOf(allowedHosts);
+        }
 
         /** A PEM certificate (chain) and its private key. */
         public record Tls(Path cert, Path key) {
+        }
+
+        public Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
+                        ApiCredentials apiCredentials, Tls tls, io.driftless.render.helm.HelmSandbox.Limits helm,
+                        boolean allowKubeconfigExec) {
+            this(stateDir, httpHost, httpPort, parallelism, env, apiCredentials, tls, helm, allowKubeconfigExec,
+                    java.util.List.of());
         }
 
         public Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
@@ -175,10 +188,9 @@ public final class DriftlessService implements AutoCloseable {
         }
         FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,
                 Clock.systemUTC(), settings.parallelism()).suspending(suspensions);
-        HttpApiVerticle.Endpoint endpoint = settings.tls() == null
-                ? HttpApiVerticle.Endpoint.plain(settings.httpHost(), settings.httpPort())
-                : new HttpApiVerticle.Endpoint(settings.httpHost(), settings.httpPort(), settings.tls().cert(),
-                        settings.tls().key());
+        HttpApiVerticle.Endpoint endpoint = new HttpApiVerticle.Endpoint(settings.httpHost(), settings.httpPort(),
+                settings.tls() == null ? null : settings.tls().cert(), settings.tls() == null ? null : settings.tls().key(),
+                settings.allowedHosts());
         ApiServices.Reports reports = new ApiServices.Reports(fleetVerticle::sourceStates,
                 () -> clusters.reachability().stream().map(r -> io.driftless.api.Views.Cluster.of(r,
                         clusters.watches().watchedKinds(r.cluster()))).toList(),

@@ -9,6 +9,12 @@ public final class ServiceOptions {
             description = "HTTP listen address; 0.0.0.0 in a container (default: $DRIFTLESS_HTTP_HOST or 127.0.0.1).")
     public String httpHost;
 
+    @Option(names = "--allowed-host", split = ",", paramLabel = "NAME", description = "A host name requests may "
+            + "be addressed to (repeatable, or comma-separated), e.g. the Ingress's host and the Service's DNS name; "
+            + "requests naming another are refused (421), against DNS rebinding. The listen address, and localhost, "
+            + "are always allowed; listening on 0.0.0.0 without --allowed-host, any name is.")
+    java.util.List<String> allowedHosts = new java.util.ArrayList<>();
+
     @Option(names = "--http-port", defaultValue = "${env:DRIFTLESS_HTTP_PORT:-8080}",
             description = "HTTP port (default: $DRIFTLESS_HTTP_PORT or 8080).")
     int httpPort;
@@ -89,6 +95,12 @@ public final class ServiceOptions {
                 throw new IllegalArgumentException("cannot read " + f);
             }
         }
+        for (String name : allowedHosts) {
+            if (!name.strip().matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\\.?")) {
+                throw new IllegalArgumentException("--allowed-host " + name + ": expected a host name, without scheme "
+                        + "or port (e.g. driftless.example.com)");
+            }
+        }
         if (helmTimeout < 1 || helmMemory < 64 || helmProcesses < 1) {
             throw new IllegalArgumentException("--helm-timeout must be at least 1, --helm-memory at least 64 and "
                     + "--helm-processes at least 1");
@@ -97,6 +109,6 @@ public final class ServiceOptions {
                 tlsCert == null ? null : new DriftlessService.Settings.Tls(tlsCert, tlsKey),
                 new io.driftless.render.helm.HelmSandbox.Limits(java.time.Duration.ofSeconds(helmTimeout), helmMemory,
                         io.driftless.render.helm.HelmSandbox.Limits.DEFAULT.maxOutput(), helmProcesses),
-                allowKubeconfigExec);
+                allowKubeconfigExec, allowedHosts);
     }
 }

@@ -83,12 +83,17 @@ final class ServiceClient {
     }
 
     JsonNode post(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()), path);
+        return send(write(path).POST(HttpRequest.BodyPublishers.noBody()), path);
     }
 
     JsonNode post(String path, JsonNode body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), path);
+        return send(write(path).POST(HttpRequest.BodyPublishers.ofString(body.toString())), path);
+    }
+
+    /** A write: the service takes one only with a JSON type and X-Driftless-Request, which no other site can send. */
+    private HttpRequest.Builder write(String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("X-Driftless-Request", "1");
     }
 
     private URI uri(String path) {

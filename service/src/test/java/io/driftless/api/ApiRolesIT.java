@@ -32,6 +32,9 @@ class ApiRolesIT {
     private int call(String method, String url, String credentials) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).method(method,
                 HttpRequest.BodyPublishers.noBody());
+        if (!method.equals("GET")) { // what the web UI and the CLI send with a write
+            request.header("Content-Type", "application/json").header("X-Driftless-Request", "1");
+        }
         if (credentials != null) {
             request.header("Authorization", credentials.contains(":") ? "Basic " + Base64.getEncoder()
                     .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)) : "Bearer " + credentials);
@@ -63,7 +66,8 @@ class ApiRolesIT {
                 // an operator's credential verified on a worker for the first time: the body is read afterwards
                 String padded = "{\"ref\": \"main\", \"source\": \"nope\"" + " ".repeat(60_000) + "}";
                 HttpResponse<String> preview = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/preview"))
-                        .header("Authorization", "Bearer p-token-9012").POST(HttpRequest.BodyPublishers.ofString(padded))
+                        .header("Authorization", "Bearer p-token-9012").header("Content-Type", "application/json")
+                        .header("X-Driftless-Request", "1").POST(HttpRequest.BodyPublishers.ofString(padded))
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(preview.statusCode()).as(preview.body()).isEqualTo(404);
                 assertThat(preview.body()).contains("unknown source 'nope'");

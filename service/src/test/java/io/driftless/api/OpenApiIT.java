@@ -87,7 +87,8 @@ class OpenApiIT {
     private static String call(String method, String url) throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
                 .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Basic "
-                        + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8))).build(),
+                        + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json").header("X-Driftless-Request", "1").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(method + " " + url + ": " + answer.body()).isEqualTo(200);
         return answer.body();

@@ -185,6 +185,7 @@ final class FaultyFleet implements AutoCloseable {
         return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
                 .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:"
                         + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json").header("X-Driftless-Request", "1")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 

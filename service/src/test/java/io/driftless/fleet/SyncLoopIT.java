@@ -274,6 +274,7 @@ class SyncLoopIT {
 
     private HttpResponse<String> post(String path, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                .header("Content-Type", "application/json").header("X-Driftless-Request", "1")
                 .POST(HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -365,7 +366,8 @@ class SyncLoopIT {
 
     private HttpResponse<String> postJson(String path, String body, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json").header("X-Driftless-Request", "1")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

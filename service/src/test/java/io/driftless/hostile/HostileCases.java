@@ -41,7 +41,7 @@ final class HostileCases {
     /** Generators that change the repository rather than a file's bytes, or need the running test's resources. */
     static final Set<String> TEST_GENERATORS = Set.of("symlink-out-of-repository", "symlinked-values-folder",
             "values-path-is-a-folder", "values-file-deleted", "kubeconfig-is-a-secret-file", "cluster-on-a-closed-port",
-            "oversized-chunked-body", "oversized-signature-header");
+            "oversized-chunked-body", "oversized-signature-header", "repeated-from-one-client");
     private static final Set<String> BYTE_GENERATORS = Set.of("latin1-bytes", "utf16-bytes", "nul-byte", "alias-bomb",
             "many-nodes", "huge-file", "deep-flow-nesting", "deep-block-nesting", "fleet-latin1-bytes",
             "fleet-alias-bomb", "fleet-huge-file", "fleet-10000-releases", "fleet-10000-releases-last-repeated",

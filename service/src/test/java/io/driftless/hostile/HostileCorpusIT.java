@@ -41,6 +41,7 @@ import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.Kubeconfigs;
+import io.driftless.testing.RawHttp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -73,6 +74,8 @@ class HostileCorpusIT {
     private static final List<String> BYSTANDERS = List.of("dev/bystander", "dev/hooked", "dev/spread");
     private static final List<String> NAMESPACES = List.of("victim", "bystander", "toggle", "hooked", "spread");
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** How often a {@code repeated-from-one-client} webhook case is sent: past the per-client limit on failed proofs. */
+    private static final int REPEATED = 20;
 
     @TempDir
     static Path tmp;
@@ -333,7 +336,7 @@ class HostileCorpusIT {
 
         byte[] body = c.generator() == null ? input(c) : switch (c.generator()) {
             case "oversized-chunked-body" -> new byte[2 * HostileCases.OVERSIZED_WEBHOOK];
-            case "oversized-signature-header" -> HostileCases.file("webhook/push.json");
+            case "oversized-signature-header", "repeated-from-one-client" -> HostileCases.file("webhook/push.json");
             default -> input(c);
         };
         Map<String, String> headers = new LinkedHashMap<>();
@@ -341,12 +344,38 @@ class HostileCorpusIT {
         if ("oversized-signature-header".equals(c.generator())) {
             headers.put("X-Hub-Signature-256", "sha256=" + "0".repeat(20 * 1024));
         }
-        HttpResponse<String> answer = post(c.source(), headers, body, "oversized-chunked-body".equals(c.generator()));
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(c.status());
-        if (!c.expect().isEmpty()) {
-            assertThat(answer.body()).contains(c.expect());
+        int status;
+        String answered;
+        if ("repeated-from-one-client".equals(c.generator())) {
+            // sent again and again from an address of its own, so the throttling hits that client only
+            List<Integer> codes = new ArrayList<>();
+            RawHttp.Answer last = null;
+            Map<String, String> sent = new LinkedHashMap<>(headers);
+            sent.putIfAbsent("Content-Type", "application/json");
+            for (int i = 0; i < REPEATED; i++) {
+                last = RawHttp.send("127.0.0.2", service.httpPort(), "POST", "/api/v1/webhooks/" + c.source(), sent, body);
+                codes.add(last.status());
+            }
+            assertThat(codes.get(0)).as("the first attempt is answered: %s", codes).isEqualTo(401);
+            status = last.status();
+            answered = last.body();
+        } else {
+            HttpResponse<String> answer = post(c.source(), headers, body, "oversized-chunked-body".equals(c.generator()));
+            status = answer.statusCode();
+            answered = answer.body();
         }
-        c.absent().forEach(a -> assertThat(answer.body()).doesNotContain(a));
+        assertThat(status).as(answered).isEqualTo(c.status());
+        if (!c.expect().isEmpty()) {
+            assertThat(answered).contains(c.expect());
+        }
+        c.absent().forEach(a -> assertThat(answered).doesNotContain(a));
+        if (c.status() == 202) { // a push proven as it came: it alone fetches the pending commit
+            await().atMost(WAIT).until(() -> pending.equals(status("hooked").attemptedRevision()));
+            assertThat(status("hooked").syncState()).isEqualTo(SyncState.Synced);
+            assertThat(metric(hooked)).isEqualTo(hookedFetches + 1);
+            assertThat(metric(values)).as("no fetch of another source").isEqualTo(valuesFetches);
+            return;
+        }
         assertThat(metric(hooked)).as("no fetch").isEqualTo(hookedFetches);
         assertThat(metric(values)).as("no fetch").isEqualTo(valuesFetches);
         assertThat(status("hooked").attemptedRevision()).as("nothing synced").isNotEqualTo(pending);
@@ -367,7 +396,7 @@ class HostileCorpusIT {
                 .header("Content-Type", "application/json")
                 .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
                         : HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
+        headers.forEach(request::setHeader); // a case may give its own Content-Type
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

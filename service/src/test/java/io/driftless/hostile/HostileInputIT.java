@@ -116,6 +116,9 @@ class HostileInputIT {
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        if (!method.equals("GET")) { // what the web UI and the CLI send with a write
+            request.header("Content-Type", "application/json").header("X-Driftless-Request", "1");
+        }
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

@@ -108,7 +108,7 @@ class HelmSandboxIT {
                 HttpResponse<String> preview = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                         base + "/api/v1/preview")).header("Authorization", "Basic " + java.util.Base64.getEncoder()
                         .encodeToString("admin:the-admin-password".getBytes(StandardCharsets.UTF_8)))
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header("X-Driftless-Request", "1")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"ref\": \"steal\"}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);

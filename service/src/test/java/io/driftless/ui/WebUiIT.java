@@ -112,6 +112,52 @@ class WebUiIT {
     }
 
     /**
+     * Issue 26, item 2: without anonymous reads, the UI used to retry {@code /api/v1/events} every 2 s without
+     * credentials while its sign-in dialog was open, each refusal a failed sign-in, so after 25 s the right password
+     * was answered 429. Now it does not follow events before it may read, and a request without credentials is no
+     * failed sign-in: after 25 s on the dialog the right password opens the grid, which then follows changes.
+     */
+    @Test
+    void waitingOnTheSignInDialogLocksNoOneOut() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            try (DriftlessService service = OneRelease.startSynced(git, tmp, ApiCredentials.of("admin:s3cret"), null)) {
+                String base = "http://127.0.0.1:" + service.httpPort();
+                WebDriver browser = chromium();
+                try {
+                    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+                    wait.ignoring(StaleElementReferenceException.class);
+                    browser.get(base + "/ui/");
+                    wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+                    Thread.sleep(25_000);
+                    Object polls = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                            "return performance.getEntriesByType('resource')"
+                                    + ".filter(e => e.name.includes('/api/v1/events')).length;");
+                    System.out.println("ui: requests for /api/v1/events in 25 s on the sign-in dialog: " + polls);
+                    signIn(browser, wait, "admin", "s3cret");
+                    wait.until(d -> text(d, "tr[data-target='dev/prefect'] .sync").equals("Synced"));
+                    assertThat(((Number) polls).intValue()).as("event requests without credentials").isLessThanOrEqualTo(1);
+
+                    service.clusters().client("dev").apps().deployments().inNamespace("prefect")
+                            .withName("prefect-server").edit(d -> {
+                                d.getSpec().setReplicas(3);
+                                return d;
+                            });
+                    wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("1"));
+                    List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                            .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                            .map(LogEntry::getMessage)
+                            .filter(m -> !m.contains("status of 401")) // the first read, before signing in
+                            .toList();
+                    assertThat(errors).as("console errors").isEmpty();
+                } finally {
+                    browser.quit();
+                }
+            }
+        }
+    }
+
+    /**
      * Measures (prints, asserts nothing about time) how long the grid takes with 2,000 targets: the UI's own files
      * served as the service serves them, and one list answer of 2,000 synthetic targets.
      */
