@@ -67,7 +67,7 @@ final class Output {
     }
 
     private static final Map<String, String> COLOURS = Map.of("Synced", "32", "Healthy", "32", "OutOfSync", "33",
-            "Progressing", "33", "Failed", "31", "Degraded", "31", "Missing", "31", "false", "31");
+            "Progressing", "33", "Failed", "31", "Degraded", "31", "Missing", "31", "false", "31", "Waiting", "36");
 
     private static String paint(String value, String cell) {
         String code = COLOURS.get(value);

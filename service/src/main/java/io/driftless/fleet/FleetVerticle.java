@@ -23,6 +23,7 @@ import io.driftless.cluster.ShardLeases;
 import io.driftless.cluster.Watches;
 import io.driftless.config.Fleet;
 import io.driftless.config.Target;
+import io.driftless.rollout.Gate;
 import io.driftless.source.GitSource;
 import io.driftless.source.Snapshot;
 import io.driftless.source.SourceException;
@@ -84,6 +85,9 @@ public final class FleetVerticle extends VerticleBase {
     /** Each source's fetches, and its newest snapshot, which live changes are compared against. */
     private SourcePolls polls;
     private final HealBudget heals = new HealBudget();
+    private final Rollouts rollouts = new Rollouts();
+    /** Whether held targets are to be asked again shortly (another target's state changed). */
+    private final java.util.concurrent.atomic.AtomicBoolean recheckQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A source's last fetch, for the API: {@code revision} and {@code lastFetch} of the last good one. */
     public record SourceState(String revision, Instant lastFetch, String lastError) {
@@ -197,6 +201,12 @@ public final class FleetVerticle extends VerticleBase {
             return;
         }
         boolean write = !msg.body().getBoolean("dryRun", false);
+        Gate window = gate(target, "", true);
+        if (write && !window.open()) {
+            msg.fail(409, "target " + target.id() + ": " + window.reason() + " (a window that allows manual syncs "
+                    + "says manualSync: true)");
+            return;
+        }
         polls.fetchNow(target.release().source()).transform(fetch -> {
             if (fetch.failed() && !(fetch.cause() instanceof SourceException)) {
                 return Future.<TargetStatus[]>failedFuture(fetch.cause());
@@ -296,11 +306,22 @@ public final class FleetVerticle extends VerticleBase {
                         changes.takeDirty(target),
                         before.outOfSync() > 0, target.release().syncPolicy().selfHeal(), before.failing(),
                         clusters.watches().covers(target.cluster().name(), target.release().name())));
+                String commit = fetchError == null ? polls.newest(snapshot).commit() : null;
+                Gate gate = commit == null ? Gate.OPEN : gate(target, commit, false);
+                decision = SyncDecision.gated(decision, gate);
+                if (gate.open()) {
+                    rollouts.released(target);
+                }
                 switch (decision.kind()) {
                     case SKIP:
                         return null;
                     case NONE:
                         return new TargetStatus[] {before, before};
+                    case WAIT:
+                        if (reconfigured) {
+                            changes.markReconfigured(target); // still to be applied in full once the gate opens
+                        }
+                        return new TargetStatus[] {before, hold(target, commit, gate)};
                     case ADVANCE:
                         TargetStatus advanced = syncer.advance(target, polls.newest(snapshot));
                         if (advanced != null) {
@@ -345,6 +366,45 @@ public final class FleetVerticle extends VerticleBase {
             vertx.runOnContext(v -> vertx.setTimer(delay, id -> changes.changed(target)));
         }
         return new TargetStatus[] {before, after};
+    }
+
+    /** What the rollout gates say about the target taking {@code commit} now. */
+    private Gate gate(Target target, String commit, boolean manual) {
+        return rollouts.gate(target, commit, manual, clock.instant(), live, board, release -> live.targets().stream()
+                .filter(t -> t.release().name().equals(release)).findFirst()
+                .map(t -> polls.latest(t.release().source())).map(Snapshot::commit).orElse(null));
+    }
+
+    /**
+     * Keeps the target on the commit it has while a gate holds the newer one: it is asked again when another
+     * target's state changes, and at the gate's time when only time holds it (a window's end, a wave's healthyFor).
+     */
+    private TargetStatus hold(Target target, String commit, Gate gate) {
+        rollouts.held(target);
+        if (gate.recheckAt() != null) {
+            long delay = Math.max(1, Duration.between(clock.instant(), gate.recheckAt()).toMillis() + 1);
+            vertx.setTimer(delay, id -> recheck(target));
+        }
+        return syncer.hold(target, commit, gate.reason());
+    }
+
+    /** Asks the gates again for a target they held, at its source's newest fetched commit. */
+    private void recheck(Target target) {
+        Snapshot snapshot = polls.latest(target.release().source());
+        if (!stopping && snapshot != null && current(target) && mine(target) && !suspended(target)) {
+            queueSyncs(List.of(target), snapshot, null);
+        }
+    }
+
+    /** Another target's state changed: the held targets are asked again, once for a burst of changes. */
+    private void recheckHeld() {
+        if (rollouts.heldTargets().isEmpty() || !recheckQueued.compareAndSet(false, true)) {
+            return;
+        }
+        vertx.setTimer(LiveChanges.DEBOUNCE.toMillis(), id -> {
+            recheckQueued.set(false);
+            rollouts.heldTargets().forEach(this::recheck);
+        });
     }
 
     private boolean suspended(Target target) {
@@ -415,6 +475,10 @@ public final class FleetVerticle extends VerticleBase {
                 || !Objects.equals(s.lastError(), before.lastError())
                 || !s.health().equals(before.health())
                 || s.changes() != before.changes() && !s.changes().isEmpty();
+        rollouts.observe(s, clock.instant());
+        if (changed) {
+            recheckHeld();
+        }
         vertx.eventBus().publish(SYNCED, new JsonObject().put("changed", changed)
                 .put("cluster", s.cluster()).put("release", s.release()).put("state", s.syncState().name())
                 .put("revision", s.attemptedRevision()).put("summary", s.summary()).put("error", s.lastError())

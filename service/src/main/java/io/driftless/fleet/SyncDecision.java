@@ -1,9 +1,11 @@
 package io.driftless.fleet;
 
+import io.driftless.rollout.Gate;
+
 /**
  * What a target needs after a fetch of its source or a change seen in its cluster, and why: the rules that keep a
- * quiet fleet quiet and a changed one converging. Pure: the facts in, the decision out. Rollout gates (waves,
- * windows, dependencies) are further reasons to decide {@link Kind#WAIT}.
+ * quiet fleet quiet and a changed one converging. Pure: the facts in, the decision out. Rollout gates (windows,
+ * dependencies, waves) are further reasons to decide {@link Kind#WAIT} ({@link #gated}).
  */
 public record SyncDecision(Kind kind, String reason) {
 
@@ -20,7 +22,7 @@ public record SyncDecision(Kind kind, String reason) {
         COMPARE,
         /** Write the drift a compare found back (selfHeal). */
         HEAL,
-        /** Not now: a self-heal that keeps being undone waits out its budget. */
+        /** Not now: a rollout gate holds a new commit, or a self-heal that keeps being undone waits out its budget. */
         WAIT
     }
 
@@ -58,6 +60,16 @@ public record SyncDecision(Kind kind, String reason) {
         return f.newCommit() ? new SyncDecision(Kind.SYNC, "a new commit")
                 : new SyncDecision(Kind.COMPARE, f.failing() ? "retrying the last attempt" : f.changedLive()
                 ? "an owned object changed" : healing ? "drift to heal" : "the watches do not cover it");
+    }
+
+    /**
+     * A new commit (to sync or to advance to) meets the rollout gates: one that holds it makes the decision
+     * {@link Kind#WAIT}, with the gate's reason. Any other decision is left as it is (a heal of the commit applied
+     * is no rollout).
+     */
+    public static SyncDecision gated(SyncDecision decided, Gate gate) {
+        boolean newCommit = decided.kind() == Kind.SYNC || decided.kind() == Kind.ADVANCE;
+        return newCommit && !gate.open() ? new SyncDecision(Kind.WAIT, gate.reason()) : decided;
     }
 
     /**

@@ -150,6 +150,19 @@ public final class SyncReporter {
         return board.get(target.id());
     }
 
+    /** A newer commit a rollout gate holds: recorded when the gate's reason changed; the applied commit stays. */
+    public TargetStatus held(Target target, String commit, String reason) {
+        TargetStatus current = board.get(target.id());
+        TargetStatus next = current.waiting(commit, reason);
+        if (current.syncState() == next.syncState() && next.summary().equals(current.summary())) {
+            return current;
+        }
+        board.update(target, old -> old.waiting(commit, reason));
+        LOG.info("target={} waiting commit={} reason=\"{}\"", target.id(), commit.substring(0,
+                Math.min(12, commit.length())), reason);
+        return board.get(target.id());
+    }
+
     /** A live status changed the target's health (no sync ran): recorded when it differs. */
     public TargetStatus health(Target target, Health.Report report) {
         TargetStatus current = board.get(target.id());

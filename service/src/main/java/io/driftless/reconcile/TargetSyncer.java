@@ -118,6 +118,13 @@ public final class TargetSyncer {
         }
     }
 
+    /** Records that a rollout gate holds a newer commit (see {@code io.driftless.rollout.Gates}). */
+    public TargetStatus hold(Target target, String commit, String reason) {
+        synchronized (lock(target)) {
+            return reporter.held(target, commit, reason);
+        }
+    }
+
     /** Deletes what a target that left the fleet put into its cluster (see {@link Reconciler#retire}). */
     public String retire(Target target) {
         synchronized (lock(target)) {

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What the status API shows for one target.
  *
- * @param syncState  Unknown (not synced yet), Synced, OutOfSync (drift, not applied), Failed
+ * @param syncState  Unknown (not synced yet), Synced, OutOfSync (drift, not applied), Failed, Waiting (a newer
+ *                   commit held by a gate; {@code summary} says which)
  * @param revision   the commit last applied successfully
  * @param failure    why the last attempt failed: its stage and its message (located: file:line, object, source), or
  *                   null
@@ -64,6 +65,13 @@ public record TargetStatus(String cluster, String release, String namespace, Str
     public TargetStatus advancedTo(String commit, Instant at) {
         return new TargetStatus(cluster, release, namespace, source, syncState, commit, commit, at, at, outOfSync,
                 summary, failure, warnings, changes, drift, health, healthDetails, history);
+    }
+
+    /** The same status with a newer commit held by a gate: the commit applied stays, the summary names the gate. */
+    public TargetStatus waiting(String commit, String reason) {
+        return new TargetStatus(cluster, release, namespace, source, SyncState.Waiting, revision, attemptedRevision,
+                lastSync, lastSuccess, outOfSync, "commit " + commit.substring(0, Math.min(12, commit.length()))
+                + " waits: " + reason, failure, warnings, changes, drift, health, healthDetails, history);
     }
 
     public static TargetStatus initial(String cluster, String release, String namespace, String source) {

@@ -64,6 +64,11 @@ final class Cursor {
         }
     }
 
+    /** The value under a key as YAML read it (a scalar, list or mapping), or null. */
+    Object raw(String name) {
+        return map.get(name);
+    }
+
     String string(String name, String fallback) {
         Object v = map.get(name);
         if (v == null) {

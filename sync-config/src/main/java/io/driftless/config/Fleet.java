@@ -5,11 +5,17 @@ import java.util.List;
 
 /**
  * The whole configuration: where values come from, which clusters exist, what runs where, who hears of it, and the
- * tenants that share it (none: one implicit admin tenant).
+ * tenants that share it (none: one implicit admin tenant), and the windows in which its targets sync automatically.
  */
 public record Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
                     List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets,
-                    List<TenantSpec> tenants) {
+                    List<TenantSpec> tenants, List<SyncWindow> syncWindows) {
+
+    public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
+                 List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets,
+                 List<TenantSpec> tenants) {
+        this(sources, clusters, releases, notifications, highAvailability, pruneRemovedTargets, tenants, List.of());
+    }
 
     public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
                  List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets) {

@@ -90,7 +90,7 @@ public final class FleetLoader {
         List<Problem> problems = new ArrayList<>();
         Cursor root = new Cursor(doc, "", doc.asMap(), problems);
         root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases", "notifications", "highAvailability",
-                "pruneRemovedTargets", "tenants");
+                "pruneRemovedTargets", "tenants", "syncWindows");
         String apiVersion = root.string("apiVersion", "driftless.io/v1alpha1");
         if (!"driftless.io/v1alpha1".equals(apiVersion)) {
             root.problem("apiVersion", "unsupported '" + apiVersion + "'; expected driftless.io/v1alpha1");
@@ -115,6 +115,7 @@ public final class FleetLoader {
         List<NotifierSpec> notifiers = new ArrayList<>();
         eachItem(root, "notifications", c -> notifiers.add(Notifiers.notifier(c)));
         boolean pruneRemovedTargets = root.bool("pruneRemovedTargets", false);
+        List<SyncWindow> windows = Deliveries.windows(root);
         HighAvailability ha = HighAvailability.SINGLE;
         Cursor h = root.child("highAvailability");
         if (h != null) {
@@ -168,9 +169,10 @@ public final class FleetLoader {
                 }
             }
         }
+        Deliveries.check(doc, problems, releases, clusters, windows);
         List<ReleaseSpec> owned = Tenants.assign(doc, problems, tenants, releases, tenantOf, sources, clusters);
         Fleet fleet = new Fleet(List.copyOf(sources), List.copyOf(clusters), owned, List.copyOf(notifiers), ha,
-                pruneRemovedTargets, List.copyOf(tenants));
+                pruneRemovedTargets, List.copyOf(tenants), List.copyOf(windows));
         problems.addAll(trust.problems(doc, fleet, base));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

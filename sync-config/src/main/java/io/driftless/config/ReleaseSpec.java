@@ -7,23 +7,25 @@ import java.util.Map;
  * A chart installed with layered values on every cluster its selector picks.
  *
  * @param tenant whose release it is ({@link TenantSpec#ADMIN} in a fleet without tenants)
- * @param adopt  whether it may take over live objects it renders that Driftless did not create
+ * @param adopt    whether it may take over live objects it renders that Driftless did not create
+ * @param delivery what its new commits wait for: dependencies and rollout waves
  */
 public record ReleaseSpec(String name, String namespace, ChartRef chart, String source,
                           List<ValuesLayer> values, ClusterSelector clusters, SyncPolicy syncPolicy,
-                          List<IgnoreRule> ignoreDifferences, Origin origin, TenantSpec tenant, boolean adopt) {
+                          List<IgnoreRule> ignoreDifferences, Origin origin, TenantSpec tenant, boolean adopt,
+                          Delivery delivery) {
 
     public ReleaseSpec(String name, String namespace, ChartRef chart, String source, List<ValuesLayer> values,
                        ClusterSelector clusters, SyncPolicy syncPolicy, List<IgnoreRule> ignoreDifferences,
                        Origin origin) {
         this(name, namespace, chart, source, values, clusters, syncPolicy, ignoreDifferences, origin,
-                TenantSpec.ADMIN, false);
+                TenantSpec.ADMIN, false, Delivery.NONE);
     }
 
     /** The same release, of another tenant. */
     ReleaseSpec withTenant(TenantSpec owner) {
         return new ReleaseSpec(name, namespace, chart, source, values, clusters, syncPolicy, ignoreDifferences, origin,
-                owner, adopt);
+                owner, adopt, delivery);
     }
 
     /**

@@ -637,4 +637,108 @@ class FleetLoaderTest {
         assertThat(fine.clusters().get(0).labels()).containsEntry("example.com/tier", "front").containsEntry("empty", "")
                 .containsEntry("x_y.z", "A-1");
     }
+
+    private static final String DELIVERY = """
+            sources: [{name: values, url: https://git.example.com/values.git}]
+            clusters:
+              - {name: dev, embedded: true, labels: {env: dev}}
+              - {name: prod, embedded: true, labels: {env: prod}}
+              - {name: lab, embedded: true, labels: {env: lab}}
+            releases:
+              - name: db
+                namespace: db
+                chart: {manifests: db}
+                source: values
+                clusters: {names: [dev, prod]}
+                dependsOn: [{release: app}]
+              - name: app
+                namespace: app
+                chart: {manifests: app}
+                source: values
+                dependsOn: [{release: db}, {release: cache}, {release: db, cluster: lab}, {release: db, cluster: mars}]
+                rollout:
+                  waves:
+                    - {name: canary, clusters: {matchLabels: {env: dev}}, maxParallel: 0%}
+                    - {name: prod, clusters: {names: [prod, dev]}, maxParallel: 25%}
+                    - {name: prod, clusters: {names: [prod]}, maxParallel: 3}
+                  healthyFor: 2m
+                  onDegraded: ignore
+            syncWindows:
+              - {kind: deny, schedule: "0 17 * * 8", duration: 64h, timeZone: Europe/Atlantis, releases: [nope]}
+              - {kind: sometimes, schedule: "0 9 * * 1-4", clusters: {names: [mars]}}
+            """;
+
+    @Test
+    void deliveryProblemsAreNamedAtTheirLine() {
+        assertThat(problems(DELIVERY)).containsExactlyInAnyOrder(
+                "fleet.yaml:20: releases[1].rollout.waves[0].maxParallel: expected a number of targets or a share "
+                        + "from 1% to 100%, found '0%'",
+                "fleet.yaml:22: releases[1].rollout.waves[2].name: duplicate name 'prod'",
+                "fleet.yaml:24: releases[1].rollout.onDegraded: expected halt or continue, found 'ignore'",
+                "fleet.yaml:26: syncWindows[0].schedule: '0 17 * * 8' is not a cron schedule (minute hour "
+                        + "day-of-month month day-of-week, e.g. \"0 17 * * 5\"): Value 8 not in range [0, 7]",
+                "fleet.yaml:26: syncWindows[0].timeZone: 'Europe/Atlantis' is not a time zone (e.g. Europe/Berlin "
+                        + "or UTC)",
+                "fleet.yaml:27: syncWindows[1].kind: expected allow or deny, found 'sometimes'",
+                "fleet.yaml:27: syncWindows[1].duration: is required, e.g. 8h",
+                "fleet.yaml:17: releases[1].dependsOn[0].release: 'db' does not run on cluster lab, which 'app' "
+                        + "selects; name the cluster it runs on (cluster: NAME) or \"*\"",
+                "fleet.yaml:17: releases[1].dependsOn[1].release: unknown release 'cache'; declared: [db, app]",
+                "fleet.yaml:17: releases[1].dependsOn[2].cluster: 'db' does not run on cluster lab",
+                "fleet.yaml:17: releases[1].dependsOn[3].cluster: unknown cluster 'mars'",
+                "fleet.yaml:19: releases[1].rollout.waves: cluster dev, which the release selects, is in more than "
+                        + "one wave [canary, prod]; each of its clusters must be in exactly one",
+                "fleet.yaml:19: releases[1].rollout.waves: cluster prod, which the release selects, is in more than "
+                        + "one wave [prod, prod]; each of its clusters must be in exactly one",
+                "fleet.yaml:19: releases[1].rollout.waves: cluster lab, which the release selects, is in no wave; "
+                        + "each of its clusters must be in exactly one",
+                "fleet.yaml:12: releases[0].dependsOn[0].release: a dependency cycle: db -> app -> db",
+                "fleet.yaml:26: syncWindows[0].releases: unknown release 'nope'",
+                "fleet.yaml:27: syncWindows[1].clusters: unknown cluster 'mars'");
+    }
+
+    @Test
+    void aValidDeliveryIsReadAsWritten() {
+        Fleet fleet = parse("""
+                sources: [{name: values, url: https://git.example.com/values.git}]
+                clusters:
+                  - {name: dev, embedded: true, labels: {env: dev}}
+                  - {name: prod, embedded: true, labels: {env: prod}}
+                releases:
+                  - name: db
+                    namespace: db
+                    chart: {manifests: db}
+                    source: values
+                  - name: app
+                    namespace: app
+                    chart: {manifests: app}
+                    source: values
+                    dependsOn: [{release: db}, {release: db, cluster: "*"}]
+                    rollout:
+                      waves:
+                        - {name: canary, clusters: {matchLabels: {env: dev}}}
+                        - {name: prod, clusters: {matchLabels: {env: prod}}, maxParallel: 25%}
+                      healthyFor: 2m
+                syncWindows:
+                  - {kind: deny, schedule: "0 17 * * 5", duration: 64h, timeZone: Europe/Berlin, manualSync: true,
+                     clusters: {matchLabels: {env: prod}}}
+                """);
+        Delivery app = fleet.releases().get(1).delivery();
+        assertThat(app.dependsOn()).extracting(Delivery.Dependency::release, Delivery.Dependency::cluster)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("db", null),
+                        org.assertj.core.groups.Tuple.tuple("db", "*"));
+        assertThat(app.waves()).extracting(Delivery.Wave::name).containsExactly("canary", "prod");
+        assertThat(app.waves().get(1).limit(8)).isEqualTo(2);
+        assertThat(app.waves().get(1).limit(3)).as("at least one").isEqualTo(1);
+        assertThat(app.waves().get(0).limit(5)).as("no maxParallel: the whole wave").isEqualTo(5);
+        assertThat(app.healthyFor()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(app.onDegraded()).isEqualTo(Delivery.OnDegraded.HALT);
+        assertThat(fleet.releases().get(0).delivery()).isEqualTo(Delivery.NONE);
+        SyncWindow w = fleet.syncWindows().get(0);
+        assertThat(w.kind()).isEqualTo(SyncWindow.Kind.DENY);
+        assertThat(w.timeZone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+        assertThat(w.manualSync()).isTrue();
+        assertThat(w.appliesTo("app", fleet.clusters().get(1))).isTrue();
+        assertThat(w.appliesTo("app", fleet.clusters().get(0))).isFalse();
+    }
 }

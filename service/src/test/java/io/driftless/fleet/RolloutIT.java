@@ -1,0 +1,188 @@
+package io.driftless.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.driftless.app.DriftlessService;
+import io.driftless.cluster.ClusterConnections;
+import io.driftless.config.Fleet;
+import io.driftless.config.FleetLoader;
+import io.driftless.status.SyncState;
+import io.driftless.status.TargetStatus;
+import io.driftless.testing.GitHttpServer;
+import io.driftless.testing.OneRelease;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * Progressive delivery in the running service, on in-memory clusters: a new commit goes wave by wave after the
+ * release it depends on, a Degraded canary halts it, and a deny window defers it to the window's end.
+ */
+class RolloutIT {
+
+    private static final String CLUSTERS = """
+            clusters:
+              - {name: dev-1, embedded: true, labels: {env: dev}}
+              - {name: stage-1, embedded: true, labels: {env: staging}}
+              - {name: stage-2, embedded: true, labels: {env: staging}}
+              - {name: prod-1, embedded: true, labels: {env: prod}}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private static String configMap(String name, String version) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\ndata: {version: \"" + version + "\"}\n";
+    }
+
+    private static String deployment() {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec: {containers: [{name: web, image: nginx:1.27}]}
+                """;
+    }
+
+    @Test
+    void aCommitGoesWaveByWaveAfterItsDependencyAndADegradedCanaryHaltsTheNextOne() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            git.commit("v1", Map.of("db/db.yaml", configMap("db", "1"), "app/app.yaml", configMap("app", "1")));
+            Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    """.formatted(git.url(), GitHttpServer.USER) + CLUSTERS + """
+                    releases:
+                      - {name: db, namespace: db, chart: {manifests: db}, source: values}
+                      - name: app
+                        namespace: app
+                        chart: {manifests: app}
+                        source: values
+                        dependsOn: [{release: db}]
+                        rollout:
+                          waves:
+                            - {name: canary, clusters: {matchLabels: {env: dev}}}
+                            - {name: staging, clusters: {matchLabels: {env: staging}}, maxParallel: 1}
+                            - {name: prod, clusters: {matchLabels: {env: prod}}}
+                          healthyFor: 1s
+                    """).getBytes(StandardCharsets.UTF_8), tmp);
+            ClusterConnections clusters = new ClusterConnections(fleet.clusters());
+            try (DriftlessService service = OneRelease.start(fleet, tmp, clusters)) {
+                List<String> apps = List.of("dev-1/app", "stage-1/app", "stage-2/app", "prod-1/app");
+                List<List<String>> waves = List.of(List.of("dev-1/app"), List.of("stage-1/app", "stage-2/app"),
+                        List.of("prod-1/app"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> apps.stream().allMatch(id ->
+                        service.board().get(id).syncState() == SyncState.Synced));
+                assertInOrder(service, waves);
+
+                String v2 = git.commit("v2", Map.of("app/app.yaml", configMap("app", "2")));
+                service.refresh("values");
+                await().atMost(Duration.ofSeconds(60)).until(() -> apps.stream().allMatch(id ->
+                        v2.equals(service.board().get(id).revision())));
+                assertInOrder(service, waves);
+
+                // the canary's Deployment never becomes available: the rollout stops before staging
+                String v3 = git.commit("v3", Map.of("app/web.yaml", deployment()));
+                service.refresh("values");
+                await().atMost(Duration.ofSeconds(30)).until(() -> v3.equals(service.board().get("dev-1/app")
+                        .revision()));
+                try (KubernetesClient dev = client(clusters, "dev-1")) {
+                    dev.apps().deployments().inNamespace("app").withName("web").editStatus(d -> {
+                        d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata()
+                                .getGeneration()).withConditions(new DeploymentCondition(null, null,
+                                "ReplicaSet web has timed out progressing.", "ProgressDeadlineExceeded", "False",
+                                "Progressing")).build());
+                        return d;
+                    });
+                }
+                TargetStatus halted = await().atMost(Duration.ofSeconds(30))
+                        .until(() -> service.board().get("stage-1/app"), s -> s.summary().contains("halted"));
+                assertThat(halted.syncState()).isEqualTo(SyncState.Waiting);
+                assertThat(halted.revision()).as("staging keeps the commit it has").isEqualTo(v2);
+                assertThat(halted.summary()).startsWith("commit " + v3.substring(0, 12)
+                        + " waits: the rollout halted: dev-1/app is Degraded (Deployment/app/web Degraded");
+                assertThat(service.board().get("prod-1/app").syncState()).isEqualTo(SyncState.Waiting);
+                assertThat(service.board().get("prod-1/app").revision()).isEqualTo(v2);
+            }
+        }
+    }
+
+    /** Each wave's targets synced after every target of the wave before it was Synced. */
+    private static void assertInOrder(DriftlessService service, List<List<String>> waves) {
+        Instant before = Instant.MIN;
+        for (List<String> wave : waves) {
+            Instant last = before;
+            for (String id : wave) {
+                Instant at = service.board().get(id).lastSuccess();
+                assertThat(at).as(id + " synced after the wave before it").isAfter(before);
+                last = at.isAfter(last) ? at : last;
+            }
+            before = last;
+        }
+    }
+
+    @Test
+    void aDenyWindowDefersACommitThatIsAppliedOnceTheWindowEnds() throws Exception {
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        if (now.getSecond() > 45) { // a window of the current minute: leave time for the service to start in it
+            Thread.sleep((61 - now.getSecond()) * 1000L);
+            now = ZonedDateTime.now(ZoneOffset.UTC);
+        }
+        Instant ends = now.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1).toInstant();
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            String v1 = git.commit("v1", Map.of("app/app.yaml", configMap("app", "1")));
+            Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters: [{name: prod-1, embedded: true, labels: {env: prod}}]
+                    releases:
+                      - {name: app, namespace: app, chart: {manifests: app}, source: values}
+                    syncWindows:
+                      - {kind: deny, schedule: "%d %d * * *", duration: 1m, clusters: {matchLabels: {env: prod}}}
+                    """).formatted(git.url(), GitHttpServer.USER, now.getMinute(), now.getHour())
+                    .getBytes(StandardCharsets.UTF_8), tmp);
+            try (DriftlessService service = OneRelease.start(fleet, tmp, new ClusterConnections(fleet.clusters()))) {
+                TargetStatus waiting = await().atMost(Duration.ofSeconds(30))
+                        .until(() -> service.board().get("prod-1/app"), s -> s.syncState() == SyncState.Waiting);
+                assertThat(waiting.summary()).isEqualTo("commit " + v1.substring(0, 12) + " waits: in a deny window "
+                        + "until " + ends);
+                Throwable refused = service.vertx().eventBus().request(FleetVerticle.SYNC,
+                        new io.vertx.core.json.JsonObject().put("target", "prod-1/app")).toCompletionStage()
+                        .toCompletableFuture().handle((answer, failure) -> failure).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(refused).as("a manual sync is refused: the window does not say manualSync")
+                        .hasMessageContaining("in a deny window");
+                TargetStatus synced = await().atMost(Duration.ofSeconds(90))
+                        .until(() -> service.board().get("prod-1/app"), s -> s.syncState() == SyncState.Synced);
+                assertThat(synced.revision()).isEqualTo(v1);
+                assertThat(synced.lastSuccess()).as("applied once the window ended, without a poll")
+                        .isAfterOrEqualTo(ends).isBefore(ends.plusSeconds(10));
+            }
+        }
+    }
+
+    private static KubernetesClient client(ClusterConnections clusters, String cluster) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl(clusters.embeddedUrls().get(cluster)).build()).build();
+    }
+}
