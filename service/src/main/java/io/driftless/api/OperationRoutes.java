@@ -23,7 +23,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * What operators do through {@code /api/v1} (and viewers' diffs): refresh a source, suspend or resume a target,
- * sync one now, compare one with its cluster, preview a ref. The work happens in the fleet verticle (over the
+ * sync one now, compare one with its cluster, preview a ref, see, resume or abort a release's rollout. The work happens in the fleet verticle (over the
  * event bus); the suspension file is written, and large answers are made, on workers.
  */
 final class OperationRoutes {
@@ -46,6 +46,11 @@ final class OperationRoutes {
         for (String verb : List.of("suspend", "resume")) {
             router.post("/api/v1/targets/:cluster/:release/" + verb).handler(guards.requires(ApiCredentials.Role.operator))
                     .handler(ctx -> suspend(ctx, verb.equals("suspend")));
+        }
+        router.get("/api/v1/releases/:release/rollout").handler(ctx -> rollout(ctx, "status"));
+        for (String verb : List.of("resume", "abort")) {
+            router.post("/api/v1/releases/:release/rollout/" + verb)
+                    .handler(guards.requires(ApiCredentials.Role.operator)).handler(ctx -> rollout(ctx, verb));
         }
         router.post("/api/v1/targets/:cluster/:release/sync").handler(guards.requires(ApiCredentials.Role.operator))
                 .handler(guards::limited)
@@ -82,6 +87,19 @@ final class OperationRoutes {
             services.suspensions().set(id, suspend);
             return new Answers.Reply(200, services.view(services.board().get(id)));
         });
+    }
+
+    /** Where a release's rollout stands, after resuming or aborting it when asked. */
+    private void rollout(RoutingContext ctx, String action) {
+        vertx.eventBus().<JsonObject>request(FleetVerticle.ROLLOUT, new JsonObject()
+                .put("release", ctx.pathParam("release")).put("action", action), answerWithin()).onComplete(reply -> {
+                    if (reply.failed()) {
+                        failed(ctx, reply.cause());
+                    } else {
+                        // the event bus copied the answer into JsonObjects and JsonArrays: read it back as plain JSON
+                        json(ctx, 200, reply.result().body().mapTo(Map.class));
+                    }
+                });
     }
 
     private static DeliveryOptions answerWithin() {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 io.driftless.cli.DiffCommand.class, io.driftless.cli.SyncCommand.class,
                 io.driftless.cli.HistoryCommand.class, io.driftless.cli.RefreshCommand.class,
                 io.driftless.cli.SuspendCommand.Suspend.class, io.driftless.cli.SuspendCommand.Resume.class,
+                io.driftless.cli.RolloutCommand.class,
                 io.driftless.cli.HashPasswordCommand.class,
                 RenderCommand.class,
                 io.driftless.cli.VersionCommand.class, io.driftless.cli.CompletionCommand.class,

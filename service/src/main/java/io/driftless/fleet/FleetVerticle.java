@@ -68,6 +68,11 @@ public final class FleetVerticle extends VerticleBase {
     public static final String COMPARE = "driftless.target.compare";
     /** Event-bus address told of a shard this replica has just taken (body: the shard number). */
     public static final String SHARD_ACQUIRED = "driftless.shard.acquired";
+    /**
+     * A release's rollout: {@code {"release": NAME, "action": "status" | "resume" | "abort"}}; replies with where its
+     * rollout of the newest commit stands (404 for an unknown release).
+     */
+    public static final String ROLLOUT = "driftless.release.rollout";
     private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
 
     private final LiveFleet live;
@@ -142,6 +147,7 @@ public final class FleetVerticle extends VerticleBase {
             msg.reply("refreshing");
         });
         vertx.eventBus().<JsonObject>consumer(SYNC, this::forcedSync);
+        vertx.eventBus().<JsonObject>consumer(ROLLOUT, this::rollout);
         Previews previews = new Previews(live, sources, syncer, workers, polls::latest, () -> stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
         vertx.eventBus().<String>consumer(COMPARE, previews::compare);
@@ -366,6 +372,33 @@ public final class FleetVerticle extends VerticleBase {
             vertx.runOnContext(v -> vertx.setTimer(delay, id -> changes.changed(target)));
         }
         return new TargetStatus[] {before, after};
+    }
+
+    /** Shows, resumes or aborts a release's rollout of its source's newest commit. */
+    private void rollout(Message<JsonObject> msg) {
+        String release = msg.body().getString("release");
+        Target any = live.targets().stream().filter(t -> t.release().name().equals(release)).findFirst().orElse(null);
+        if (any == null) {
+            msg.fail(404, "no such release '" + release + "'");
+            return;
+        }
+        Snapshot snapshot = polls.latest(any.release().source());
+        String commit = snapshot == null ? null : snapshot.commit();
+        String action = msg.body().getString("action", "status");
+        if (!action.equals("status")) {
+            if (commit == null) {
+                msg.fail(409, "release " + release + ": its source is not fetched yet");
+                return;
+            }
+            if (action.equals("resume")) {
+                rollouts.resume(release, commit);
+            } else {
+                rollouts.abort(release, commit);
+            }
+            LOG.info("release={} rollout {}d at commit={}", release, action, commit.substring(0, 12));
+            rollouts.heldTargets().stream().filter(t -> t.release().name().equals(release)).forEach(this::recheck);
+        }
+        msg.reply(new JsonObject(rollouts.status(release, commit, live, board)));
     }
 
     /** What the rollout gates say about the target taking {@code commit} now. */

@@ -23,6 +23,22 @@ final class Rollouts {
     private final Map<String, Target> held = new ConcurrentHashMap<>();
     /** The commit each target was let through to, until its status shows it tried it. */
     private final Map<String, String> started = new ConcurrentHashMap<>();
+    /** The commit whose rollout an operator resumed past a halt, by release. */
+    private final Map<String, String> resumed = new ConcurrentHashMap<>();
+    /** The commit whose rollout an operator aborted, by release. */
+    private final Map<String, String> aborted = new ConcurrentHashMap<>();
+
+    /** An operator resumes the release's rollout of {@code commit}: Degraded or failing targets no longer halt it. */
+    void resume(String release, String commit) {
+        resumed.put(release, commit);
+        aborted.remove(release, commit);
+    }
+
+    /** An operator aborts the release's rollout of {@code commit}: targets not reached keep what they have. */
+    void abort(String release, String commit) {
+        aborted.put(release, commit);
+        resumed.remove(release, commit);
+    }
 
     /** Notes a target's status: its health's start when it became Healthy, and that it tried the commit it got. */
     void observe(TargetStatus s, Instant now) {
@@ -54,8 +70,10 @@ final class Rollouts {
                     (s.syncState() == SyncState.Synced || s.syncState() == SyncState.Waiting) && !s.failing(),
                     s.failing(), s.health(), healthySince.get(id), s.healthDetails());
         };
+        String release = target.release().name();
         Gate gate = Gates.evaluate(new Gates.Facts(target, commit, manual, now, live.get().syncWindows(),
-                live.targets(), peers, commitOfRelease, false));
+                live.targets(), peers, commitOfRelease, commit.equals(resumed.get(release)),
+                commit.equals(aborted.get(release))));
         if (gate.open() && !manual && !commit.equals(board.get(target.id()).revision())) {
             started.put(target.id(), commit);
         }
@@ -73,5 +91,54 @@ final class Rollouts {
     /** The targets a gate holds now. */
     List<Target> heldTargets() {
         return List.copyOf(held.values());
+    }
+
+    /**
+     * Where the release's rollout of {@code commit} stands: Complete (every target Synced and Healthy at it),
+     * Halted, Aborted or Progressing, and each wave's targets with their state and what holds them.
+     */
+    Map<String, Object> status(String release, String commit, LiveFleet live, StatusBoard board) {
+        List<Target> targets = live.targets().stream().filter(t -> t.release().name().equals(release)).toList();
+        io.driftless.config.Delivery delivery = targets.get(0).release().delivery();
+        List<String> names = delivery.waves().isEmpty() ? List.of("all")
+                : delivery.waves().stream().map(io.driftless.config.Delivery.Wave::name).toList();
+        List<Map<String, Object>> waves = new java.util.ArrayList<>();
+        boolean complete = true;
+        boolean halted = false;
+        for (int i = 0; i < names.size(); i++) {
+            List<Map<String, Object>> members = new java.util.ArrayList<>();
+            for (Target t : targets) {
+                if (Math.max(0, delivery.waveOf(t.cluster())) != i) {
+                    continue;
+                }
+                TargetStatus s = board.get(t.id());
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("target", t.id());
+                m.put("syncState", s.syncState().name());
+                if (s.revision() != null) {
+                    m.put("revision", s.revision());
+                }
+                m.put("health", s.health());
+                if (s.syncState() == SyncState.Waiting) {
+                    m.put("waiting", s.summary());
+                    halted |= s.summary().contains("halted");
+                }
+                complete &= commit != null && commit.equals(s.revision()) && s.syncState() == SyncState.Synced
+                        && "Healthy".equals(s.health());
+                members.add(m);
+            }
+            waves.add(Map.of("name", names.get(i), "targets", members));
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("release", release);
+        if (commit != null) {
+            out.put("commit", commit);
+        }
+        boolean resumedHere = commit != null && commit.equals(resumed.get(release));
+        out.put("state", complete ? "Complete" : commit != null && commit.equals(aborted.get(release)) ? "Aborted"
+                : halted && !resumedHere ? "Halted" : "Progressing"); // a resumed halt shows until asked again
+        out.put("resumed", resumedHere);
+        out.put("waves", waves);
+        return out;
     }
 }

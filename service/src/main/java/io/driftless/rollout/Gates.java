@@ -58,20 +58,25 @@ public final class Gates {
      * @param peers    what is known of each target (by id), null when nothing yet
      * @param commitOf the newest commit of each release's source, by release name (null: not fetched yet)
      * @param resumed  whether an operator resumed the release's rollout at this commit past a Degraded target
+     * @param aborted  whether an operator aborted the release's rollout of this commit
      */
     public record Facts(Target target, String commit, boolean manual, Instant now, List<SyncWindow> windows,
                         List<Target> fleet, Function<String, Peer> peers, Function<String, String> commitOf,
-                        boolean resumed) {
+                        boolean resumed, boolean aborted) {
     }
 
     /**
-     * Windows, then dependencies, then waves: the first gate that holds the target. A sync an operator asked for
-     * meets the windows only: the operator chose this target and this commit.
+     * Windows, an abort, then dependencies, then waves: the first gate that holds the target. A sync an operator
+     * asked for meets the windows only: the operator chose this target and this commit.
      */
     public static Gate evaluate(Facts f) {
         Gate window = windows(f);
         if (!window.open() || f.manual()) {
             return window;
+        }
+        if (f.aborted()) {
+            return new Gate(Gate.Kind.HALTED, "the rollout of this commit was aborted; a newer commit starts a new "
+                    + "one", null);
         }
         Gate dependencies = dependencies(f);
         return dependencies.open() ? waves(f) : dependencies;

@@ -73,7 +73,8 @@ class OpenApiIT {
                         "GET /api/v1/targets/{cluster}/{release}/diff", "GET /api/v1/clusters", "GET /api/v1/shards",
                         "GET /api/v1/sources", "GET /api/v1/fleet", "POST /api/v1/targets/{cluster}/{release}/sync",
                         "POST /api/v1/targets/{cluster}/{release}/suspend",
-                        "POST /api/v1/targets/{cluster}/{release}/resume");
+                        "POST /api/v1/targets/{cluster}/{release}/resume", "GET /api/v1/releases/{release}/rollout",
+                        "POST /api/v1/releases/{release}/rollout/resume", "POST /api/v1/releases/{release}/rollout/abort");
                 assertThat(violations).isEmpty();
                 // and the check can fail: a wrong type, a missing required field, an undocumented field
                 assertThat(violations(doc, doc.at("/components/schemas/Cluster"), JSON.readTree(

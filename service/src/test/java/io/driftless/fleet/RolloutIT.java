@@ -88,7 +88,9 @@ class RolloutIT {
                           healthyFor: 1s
                     """).getBytes(StandardCharsets.UTF_8), tmp);
             ClusterConnections clusters = new ClusterConnections(fleet.clusters());
-            try (DriftlessService service = OneRelease.start(fleet, tmp, clusters)) {
+            try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
+                    tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD),
+                    io.driftless.api.ApiCredentials.of("admin:pw"), null), clusters)) {
                 List<String> apps = List.of("dev-1/app", "stage-1/app", "stage-2/app", "prod-1/app");
                 List<List<String>> waves = List.of(List.of("dev-1/app"), List.of("stage-1/app", "stage-2/app"),
                         List.of("prod-1/app"));
@@ -123,6 +125,26 @@ class RolloutIT {
                 assertThat(halted.summary()).startsWith("commit " + v3.substring(0, 12)
                         + " waits: the rollout halted: dev-1/app is Degraded (Deployment/app/web Degraded");
                 assertThat(service.board().get("prod-1/app").syncState()).isEqualTo(SyncState.Waiting);
+                assertThat(service.board().get("prod-1/app").revision()).isEqualTo(v2);
+                assertThat(cli(service, "status")).contains("release app: Halted at commit " + v3.substring(0, 12))
+                        .containsPattern("canary +dev-1/app +Synced +Degraded")
+                        .containsPattern("staging +stage-1/app +Waiting +Healthy +commit " + v3.substring(0, 12)
+                                + " waits: the rollout halted");
+
+                // resumed: staging goes past the Degraded canary, one target at a time
+                assertThat(cli(service, "resume")).contains("release app: Progressing at commit "
+                        + v3.substring(0, 12) + " (resumed)");
+                await().atMost(Duration.ofSeconds(30)).until(() -> v3.equals(service.board().get("stage-1/app")
+                        .revision()));
+                TargetStatus second = await().atMost(Duration.ofSeconds(30)).until(() ->
+                        service.board().get("stage-2/app"), s -> s.summary().contains("on their way"));
+                assertThat(second.revision()).as("stage-1's Deployment never becomes available here").isEqualTo(v2);
+
+                // aborted: the targets not reached keep v2 and say why
+                assertThat(cli(service, "abort")).contains("release app: Aborted at commit " + v3.substring(0, 12));
+                await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get("stage-2/app").summary()
+                        .contains("was aborted"));
+                assertThat(service.board().get("prod-1/app").summary()).contains("was aborted");
                 assertThat(service.board().get("prod-1/app").revision()).isEqualTo(v2);
             }
         }
@@ -179,6 +201,21 @@ class RolloutIT {
                         .isAfterOrEqualTo(ends).isBefore(ends.plusSeconds(10));
             }
         }
+    }
+
+    /** {@code driftless rollout ACTION app} against the service, as a table, with an admin's credentials. */
+    private String cli(DriftlessService service, String action) throws Exception {
+        Path token = tmp.resolve("token");
+        java.nio.file.Files.writeString(token, "admin:pw");
+        java.nio.file.Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rw-------"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = io.driftless.app.Main.run(new String[] {"rollout", action, "app", "--server",
+                "http://127.0.0.1:" + service.httpPort(), "--token-file", token.toString()},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        return out.toString();
     }
 
     private static KubernetesClient client(ClusterConnections clusters, String cluster) {

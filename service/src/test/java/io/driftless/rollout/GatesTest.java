@@ -82,8 +82,12 @@ class GatesTest {
     }
 
     private Gate gate(Fleet fleet, String id, Instant now, boolean manual, boolean resumed) {
+        return gate(fleet, id, now, manual, resumed, false);
+    }
+
+    private Gate gate(Fleet fleet, String id, Instant now, boolean manual, boolean resumed, boolean aborted) {
         return Gates.evaluate(new Gates.Facts(target(fleet, id), C, manual, now, fleet.syncWindows(),
-                fleet.targets(), peers::get, release -> C, resumed));
+                fleet.targets(), peers::get, release -> C, resumed, aborted));
     }
 
     private Gate gate(Fleet fleet, String id, Instant now) {
@@ -216,6 +220,12 @@ class GatesTest {
         assertThat(gate(halting, "prod-3/prefect-server", now).kind()).isEqualTo(Gate.Kind.HALTED);
         assertThat(gate(halting, "stage-1/prefect-server", now, false, true).open())
                 .as("resumed: the rollout goes past the Degraded canary").isTrue();
+        Gate aborted = gate(halting, "stage-1/prefect-server", now, false, true, true);
+        assertThat(aborted.kind()).isEqualTo(Gate.Kind.HALTED);
+        assertThat(aborted.reason()).isEqualTo("the rollout of this commit was aborted; a newer commit starts a new "
+                + "one");
+        assertThat(gate(halting, "stage-1/prefect-server", now, true, false, true).open())
+                .as("an operator's own sync of a target still goes").isTrue();
 
         peers.put("dev-1/prefect-server", new Gates.Peer(OLD, C, false, true, "Healthy", now, List.of()));
         assertThat(gate(halting, "stage-1/prefect-server", now).reason())
