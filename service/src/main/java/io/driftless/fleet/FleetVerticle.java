@@ -318,6 +318,10 @@ public final class FleetVerticle extends VerticleBase {
                 if (gate.open()) {
                     rollouts.released(target);
                 }
+                if (commit != null) {
+                    metrics.waiting(target.cluster().name(), target.release().name(), gate.open() ? null
+                            : gate.kind().name().toLowerCase(java.util.Locale.ROOT));
+                }
                 switch (decision.kind()) {
                     case SKIP:
                         return null;

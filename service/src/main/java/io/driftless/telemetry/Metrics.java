@@ -83,6 +83,9 @@ public final class Metrics implements AutoCloseable {
     public static final String NOTIFICATIONS = "driftless.notifications";
     public static final String FLEET_RELOADS = "driftless.fleet.reloads";
     public static final String FLEET_RELOAD_FAILING = "driftless.fleet.reload.failing";
+    public static final String WAITING = "driftless.target.waiting";
+    /** The rollout gates that can hold a target's newest commit, as {@link #WAITING}'s gate label. */
+    public static final List<String> GATES = List.of("window", "dependency", "wave", "halted");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -231,6 +234,20 @@ public final class Metrics implements AutoCloseable {
         }
     }
 
+    /** Which rollout gate holds the target's newest commit (1 for it, 0 for the others; null: none holds it). */
+    public void waiting(String cluster, String release, String gate) {
+        for (String each : GATES) {
+            gauges.computeIfAbsent(WAITING + "|" + cluster + "|" + release + "|" + each, k -> {
+                AtomicLong value = new AtomicLong();
+                Gauge.builder(WAITING, value, AtomicLong::get)
+                        .description("1 while this rollout gate (window, dependency, wave, halted) holds the "
+                                + "target's newest commit")
+                        .tags("cluster", cluster, "release", release, "gate", each).register(registry);
+                return value;
+            }).set(each.equals(gate) ? 1 : 0);
+        }
+    }
+
     public void fetchFinished(String source, String result, Duration took) {
         Counter.builder(FETCH).description("Git fetches by result")
                 .tags("source", source, "result", result).register(registry).increment();
@@ -290,7 +307,7 @@ public final class Metrics implements AutoCloseable {
      * rules sum them over the replicas.
      */
     public void forgetTarget(String cluster, String release) {
-        for (String name : List.of(OUT_OF_SYNC, IN_SYNC, LAST_SYNC, LAST_SUCCESS, HEALTH)) {
+        for (String name : List.of(OUT_OF_SYNC, IN_SYNC, LAST_SYNC, LAST_SUCCESS, HEALTH, WAITING)) {
             registry.find(name).tags("cluster", cluster, "release", release).gauges().forEach(registry::remove);
         }
         gauges.keySet().removeIf(k -> k.contains("|" + cluster + "|" + release + "|") || k.endsWith("|" + cluster

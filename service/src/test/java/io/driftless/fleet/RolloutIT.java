@@ -121,6 +121,9 @@ class RolloutIT {
                 TargetStatus halted = await().atMost(Duration.ofSeconds(30))
                         .until(() -> service.board().get("stage-1/app"), s -> s.summary().contains("halted"));
                 assertThat(halted.syncState()).isEqualTo(SyncState.Waiting);
+                assertThat(service.metrics().scrape()).contains("driftless_target_waiting{cluster=\"stage-1\","
+                        + "gate=\"halted\",release=\"app\"} 1.0", "driftless_target_waiting{cluster=\"stage-1\","
+                        + "gate=\"wave\",release=\"app\"} 0.0");
                 assertThat(halted.revision()).as("staging keeps the commit it has").isEqualTo(v2);
                 assertThat(halted.summary()).startsWith("commit " + v3.substring(0, 12)
                         + " waits: the rollout halted: dev-1/app is Degraded (Deployment/app/web Degraded");
@@ -134,15 +137,18 @@ class RolloutIT {
                 // resumed: staging goes past the Degraded canary, one target at a time
                 assertThat(cli(service, "resume")).contains("release app: Progressing at commit "
                         + v3.substring(0, 12) + " (resumed)");
-                await().atMost(Duration.ofSeconds(30)).until(() -> v3.equals(service.board().get("stage-1/app")
-                        .revision()));
-                TargetStatus second = await().atMost(Duration.ofSeconds(30)).until(() ->
-                        service.board().get("stage-2/app"), s -> s.summary().contains("on their way"));
-                assertThat(second.revision()).as("stage-1's Deployment never becomes available here").isEqualTo(v2);
+                List<String> staging = List.of("stage-1/app", "stage-2/app");
+                String first = await().atMost(Duration.ofSeconds(30)).until(() -> staging.stream()
+                        .filter(id -> v3.equals(service.board().get(id).revision())).findFirst().orElse(null),
+                        java.util.Objects::nonNull);
+                String second = staging.get(staging.indexOf(first) == 0 ? 1 : 0);
+                TargetStatus waits = await().atMost(Duration.ofSeconds(30)).until(() ->
+                        service.board().get(second), s -> s.summary().contains("on their way"));
+                assertThat(waits.revision()).as(first + "'s Deployment never becomes available here").isEqualTo(v2);
 
                 // aborted: the targets not reached keep v2 and say why
                 assertThat(cli(service, "abort")).contains("release app: Aborted at commit " + v3.substring(0, 12));
-                await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get("stage-2/app").summary()
+                await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get(second).summary()
                         .contains("was aborted"));
                 assertThat(service.board().get("prod-1/app").summary()).contains("was aborted");
                 assertThat(service.board().get("prod-1/app").revision()).isEqualTo(v2);
