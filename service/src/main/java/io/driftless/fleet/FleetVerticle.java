@@ -106,6 +106,12 @@ public final class FleetVerticle extends VerticleBase {
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     /** How often a health check the caches could not answer is tried (a second apart). */
     private static final int HEALTH_TRIES = 30;
+    /**
+     * How long a target may stay Progressing before its health is looked at again without a status change: a pod
+     * that starts crash-looping changes no status of an object Driftless watches.
+     */
+    static final Duration PROGRESSING_RECHECK = Duration.ofSeconds(15);
+    private final java.util.Set<String> progressing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ClusterProbes probes;
     /** Set when a shutdown begins: no timer, message or informer change starts work after it. */
     private volatile boolean stopping;
@@ -433,6 +439,24 @@ public final class FleetVerticle extends VerticleBase {
         }
     }
 
+    /**
+     * A target still Progressing {@link #PROGRESSING_RECHECK} after it was seen so has its health looked at again
+     * (and so on while it stays Progressing): a stuck pod then makes it Degraded, which halts a rollout.
+     */
+    private void recheckWhileProgressing(TargetStatus s) {
+        String id = s.cluster() + "/" + s.release();
+        if (stopping || !"Progressing".equals(s.health()) || !progressing.add(id)) {
+            return;
+        }
+        vertx.setTimer(PROGRESSING_RECHECK.toMillis(), timer -> {
+            progressing.remove(id);
+            TargetStatus now = board.get(id);
+            if (now != null && "Progressing".equals(now.health())) {
+                live.target(id).filter(t -> current(t) && mine(t)).ifPresent(this::refreshHealth);
+            }
+        });
+    }
+
     /** Another target's state changed: the held targets are asked again, once for a burst of changes. */
     private void recheckHeld() {
         if (rollouts.heldTargets().isEmpty() || !recheckQueued.compareAndSet(false, true)) {
@@ -516,6 +540,7 @@ public final class FleetVerticle extends VerticleBase {
         if (changed) {
             recheckHeld();
         }
+        recheckWhileProgressing(s);
         vertx.eventBus().publish(SYNCED, new JsonObject().put("changed", changed)
                 .put("cluster", s.cluster()).put("release", s.release()).put("state", s.syncState().name())
                 .put("revision", s.attemptedRevision()).put("summary", s.summary()).put("error", s.lastError())

@@ -115,6 +115,23 @@ public final class Health {
                     yield new Assessed(Status.Progressing, "generation " + generation + " not yet observed by its "
                             + "controller");
                 }
+                if ("Deployment".equals(kind) && status.containsKey("replicas")) {
+                    // as kubectl rollout status: old pods still available do not make the new template healthy
+                    long updated = number(status.get("updatedReplicas"), 0);
+                    long total = number(status.get("replicas"), 0);
+                    if (updated < wanted) {
+                        yield new Assessed(Status.Progressing, updated + "/" + wanted + " replicas updated");
+                    }
+                    if (total > updated) {
+                        yield new Assessed(Status.Progressing, (total - updated) + " old replica(s) pending "
+                                + "termination");
+                    }
+                }
+                if ("StatefulSet".equals(kind) && status.get("updateRevision") != null
+                        && !status.get("updateRevision").equals(status.get("currentRevision"))) {
+                    yield new Assessed(Status.Progressing, number(status.get("updatedReplicas"), 0) + "/" + wanted
+                            + " replicas updated to " + status.get("updateRevision"));
+                }
                 yield ready >= wanted ? new Assessed(Status.Healthy, "")
                         : new Assessed(Status.Progressing, ready + "/" + wanted + " replicas ready");
             }

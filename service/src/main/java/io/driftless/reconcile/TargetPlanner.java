@@ -165,8 +165,9 @@ public final class TargetPlanner {
     }
 
     /**
-     * Health from the watch caches alone, for the commit whose render is cached: no render, no diff and no API
-     * call. Empty when that render is not cached or a kind of the target is not covered by a watch.
+     * Health from the watch caches, for the commit whose render is cached: no render, no diff, and no API call but
+     * a list of the pods of a workload that is not ready (whether one is stuck). Empty when that render is not
+     * cached or a kind of the target is not covered by a watch.
      */
     java.util.Optional<io.driftless.health.Health.Report> healthFromCache(Target target, String commit) {
         CachedRender cached = cached(target);
@@ -187,7 +188,7 @@ public final class TargetPlanner {
             }
         }
         return java.util.Optional.of(io.driftless.health.Health.assess(refs, live, Set.of(),
-                cached.rendered().healthHints()));
+                cached.rendered().healthHints(), cluster.pods()));
     }
 
     /** The rendered objects' identities in the release's namespace, hooks aside (metadata copied, not the rest). */

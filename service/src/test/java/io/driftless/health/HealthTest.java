@@ -115,4 +115,26 @@ class HealthTest {
         assertThat(Health.assess(List.of(lb, ingress), addressed, Set.of(), Map.of()).status())
                 .isEqualTo(Health.Status.Healthy);
     }
+
+    @Test
+    void aDeploymentMidRolloutIsProgressingWhileItsOldPodsStillServe() {
+        Map<ObjectRef, Map<String, Object>> live = new LinkedHashMap<>();
+        live.put(TENANT, job("Complete", ""));
+        live.put(SVC, Tree.map());
+        // the new pod is not ready; the old one is still available: enough replicas, not the new template
+        live.put(WEB, Tree.map("metadata", Tree.map("name", "web", "generation", 4), "spec", Tree.map("replicas", 1),
+                "status", Tree.map("availableReplicas", 1, "observedGeneration", 4, "replicas", 2,
+                        "updatedReplicas", 1)));
+        assertThat(assess(live, Set.of()).messages())
+                .containsExactly("Deployment/prefect/web Progressing: 1 old replica(s) pending termination");
+        live.put(WEB, Tree.map("metadata", Tree.map("name", "web", "generation", 4), "spec", Tree.map("replicas", 3),
+                "status", Tree.map("availableReplicas", 3, "observedGeneration", 4, "replicas", 3,
+                        "updatedReplicas", 2)));
+        assertThat(assess(live, Set.of()).messages())
+                .containsExactly("Deployment/prefect/web Progressing: 2/3 replicas updated");
+        live.put(WEB, Tree.map("metadata", Tree.map("name", "web", "generation", 4), "spec", Tree.map("replicas", 3),
+                "status", Tree.map("availableReplicas", 3, "observedGeneration", 4, "replicas", 3,
+                        "updatedReplicas", 3)));
+        assertThat(assess(live, Set.of()).status()).isEqualTo(Health.Status.Healthy);
+    }
 }
