@@ -321,10 +321,8 @@ public final class FleetVerticle extends VerticleBase {
                 String commit = fetchError == null ? polls.newest(snapshot).commit() : null;
                 Gate gate = commit == null ? Gate.OPEN : gate(target, commit, false);
                 decision = SyncDecision.gated(decision, gate);
-                if (gate.open()) {
-                    rollouts.released(target);
-                }
-                if (commit != null) {
+                boolean wasHeld = gate.open() && rollouts.released(target);
+                if (!gate.open() || wasHeld) { // a target no gate ever held exports no waiting series
                     metrics.waiting(target.cluster().name(), target.release().name(), gate.open() ? null
                             : gate.kind().name().toLowerCase(java.util.Locale.ROOT));
                 }

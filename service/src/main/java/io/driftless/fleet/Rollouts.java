@@ -84,8 +84,9 @@ final class Rollouts {
         held.put(target.id(), target);
     }
 
-    void released(Target target) {
-        held.remove(target.id());
+    /** @return whether a gate held it until now */
+    boolean released(Target target) {
+        return held.remove(target.id()) != null;
     }
 
     /** The targets a gate holds now. */

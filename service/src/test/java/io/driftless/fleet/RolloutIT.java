@@ -24,6 +24,7 @@ import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
+import io.driftless.testing.TestCharts;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -49,20 +50,6 @@ class RolloutIT {
 
     private static String configMap(String name, String version) {
         return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\ndata: {version: \"" + version + "\"}\n";
-    }
-
-    private static String deployment() {
-        return """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web}
-                spec:
-                  replicas: 1
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata: {labels: {app: web}}
-                    spec: {containers: [{name: web, image: nginx:1.27}]}
-                """;
     }
 
     @Test
@@ -105,7 +92,7 @@ class RolloutIT {
                 assertInOrder(service, waves);
 
                 // the canary's Deployment never becomes available: the rollout stops before staging
-                String v3 = git.commit("v3", Map.of("app/web.yaml", deployment()));
+                String v3 = git.commit("v3", Map.of("app/web.yaml", TestCharts.webDeployment("{}")));
                 service.refresh("values");
                 await().atMost(Duration.ofSeconds(30)).until(() -> v3.equals(service.board().get("dev-1/app")
                         .revision()));

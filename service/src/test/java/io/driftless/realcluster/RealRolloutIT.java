@@ -22,6 +22,7 @@ import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.RealCluster;
+import io.driftless.testing.TestCharts;
 
 /**
  * A three-wave rollout over three real control planes, where controllers and kwok's kubelets decide health: a
@@ -37,19 +38,7 @@ class RealRolloutIT {
     Path tmp;
 
     private static String deployment(String version, boolean crash) {
-        return """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web}
-                spec:
-                  replicas: 1
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata:
-                      labels: {app: web}
-                      annotations: {version: "%s", driftless.io/kwok-crash: "%s"}
-                    spec: {containers: [{name: web, image: "nginx:1.27"}]}
-                """.formatted(version, crash);
+        return TestCharts.webDeployment("{version: \"" + version + "\", driftless.io/kwok-crash: \"" + crash + "\"}");
     }
 
     @Test

@@ -30,4 +30,19 @@ public final class TestCharts {
         }
         return files;
     }
+
+    /** A one-replica Deployment {@code web} whose pod template carries these annotations (a YAML flow mapping). */
+    public static String webDeployment(String podAnnotations) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}, annotations: %s}
+                    spec: {containers: [{name: web, image: "nginx:1.27"}]}
+                """.formatted(podAnnotations);
+    }
 }
