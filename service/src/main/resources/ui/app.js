@@ -133,6 +133,10 @@ async function showTarget(id) {
       · last sync ${esc(t.lastSync)}${t.suspended ? ' · <b>suspended</b>' : ''}</p>
     ${t.lastError ? `<p class="error">${esc(t.lastError)}</p>` : ''}
     ${t.warnings.map(w => `<p class="OutOfSync">warning: ${esc(w)}</p>`).join('')}
+    ${t.syncState === 'Waiting' ? `<p class="Waiting" id="waiting">${esc(t.summary)}</p>` : ''}
+    ${(t.windows || []).map(w => `<p class="muted window">${esc(w.kind)} window ${esc(w.schedule)}
+      (${esc(w.timeZone)}, ${esc(w.duration)}${w.manualSync ? ', manual syncs allowed' : ''}):
+      ${w.openUntil ? 'open until ' + esc(w.openUntil) : 'closed'}${w.nextOpening ? ', next opens ' + esc(w.nextOpening) : ''}</p>`).join('')}
     <div class="bar"><button id="sync">Sync</button> <button id="dry-run">Dry run</button>
       <button id="refresh">Refresh source</button> <span id="result"></span></div>
     <h2>Drift (${esc(t.outOfSync)})</h2>

@@ -40,14 +40,17 @@ public record ApiServices(StatusBoard board, Suspensions suspensions, Metrics me
      * @param shards       this replica's identity and who holds each shard, for {@code GET /api/v1/shards}
      * @param fleet        where the fleet comes from and how its last reload went, for {@code GET /api/v1/fleet}
      * @param held         which targets this replica holds (by id): readiness waits for their first syncs only
+     * @param windows      the sync windows that apply to a target (by id), as it shows them
      */
     public record Reports(Supplier<Map<String, FleetVerticle.SourceState>> sourceStates, Supplier<List<?>> clusters,
-                          Supplier<Object> shards, Supplier<Object> fleet, Predicate<String> held) {
+                          Supplier<Object> shards, Supplier<Object> fleet, Predicate<String> held,
+                          java.util.function.Function<String, List<Views.Window>> windows) {
     }
 
     /** A target as the API shows it. */
     Views.Target view(TargetStatus status) {
-        return Views.Target.of(status, suspensions.isSuspended(status.cluster() + "/" + status.release()));
+        String id = status.cluster() + "/" + status.release();
+        return Views.Target.of(status, suspensions.isSuspended(id), reports.windows().apply(id));
     }
 
     /** The running fleet's sources, by name. */

@@ -25,15 +25,34 @@ public final class Views {
                   String revision, String attemptedRevision, Instant lastSync, Instant lastSuccess, long outOfSync,
                   String summary, String lastError, List<String> warnings, List<Change> changes,
                   List<DriftItem> drift, String health, List<String> healthDetails,
-                  List<TargetStatus.SyncRecord> history, boolean suspended) {
+                  List<TargetStatus.SyncRecord> history, boolean suspended, List<Window> windows) {
 
-        /** @param suspended whether an operator suspended it: neither synced nor healed until resumed */
-        static Target of(TargetStatus s, boolean suspended) {
+        /**
+         * @param suspended whether an operator suspended it: neither synced nor healed until resumed
+         * @param windows   the sync windows that apply to it
+         */
+        static Target of(TargetStatus s, boolean suspended, List<Window> windows) {
             return new Target(s.cluster(), s.release(), s.namespace(), s.source(), s.syncState(), s.revision(),
                     s.attemptedRevision(), s.lastSync(), s.lastSuccess(), s.outOfSync(), s.summary(), s.lastError(),
                     s.warnings(), s.changes().stream().map(Change::of).toList(),
                     s.drift().stream().map(DriftItem::of).toList(), s.health(), s.healthDetails(), s.history(),
-                    suspended);
+                    suspended, windows);
+        }
+    }
+
+    /**
+     * A sync window that applies to a target: whether it is open now (until when) and when it opens next.
+     *
+     * @param kind     allow or deny
+     * @param openUntil the end of its opening now, or null when it is closed
+     */
+    public record Window(String kind, String schedule, String timeZone, String duration, boolean manualSync,
+                         Instant openUntil, Instant nextOpening) {
+
+        public static Window of(io.driftless.config.SyncWindow w, Instant now) {
+            return new Window(w.kind().name().toLowerCase(java.util.Locale.ROOT), w.schedule(), w.timeZone().getId(),
+                    w.duration().toString(), w.manualSync(), w.openSince(now).map(s -> s.plus(w.duration()))
+                    .orElse(null), w.nextOpening(now).orElse(null));
         }
     }
 

@@ -196,7 +196,11 @@ public final class DriftlessService implements AutoCloseable {
                         clusters.watches().watchedKinds(r.cluster()))).toList(),
                 () -> Map.of("identity", leases.identity(), "shards", leases.holdings()),
                 () -> self[0] == null ? Map.of() : self[0].fleetStatus.get(),
-                id -> leases.holds(Shards.of(id, leases.shards())));
+                id -> leases.holds(Shards.of(id, leases.shards())),
+                id -> live.target(id).map(t -> live.get().syncWindows().stream()
+                        .filter(w -> w.appliesTo(t.release().name(), t.cluster()))
+                        .map(w -> io.driftless.api.Views.Window.of(w, java.time.Instant.now())).toList())
+                        .orElse(List.of()));
         HttpApiVerticle api = new HttpApiVerticle(endpoint, new ApiServices(board, suspensions, metrics,
                 () -> live.get().sources(), settings.env(), reports), settings.apiCredentials());
         try {

@@ -72,9 +72,12 @@ public final class StatusBoard {
         return allAttempted(id -> true);
     }
 
-    /** True once every target this replica holds has been attempted at least once. */
+    /**
+     * True once every target this replica holds has been attempted at least once, or is held by a rollout gate (a
+     * window closed at start must not keep a replica unready for hours).
+     */
     public boolean allAttempted(java.util.function.Predicate<String> held) {
         return statuses.entrySet().stream().filter(e -> held.test(e.getKey()))
-                .allMatch(e -> e.getValue().lastSync() != null);
+                .allMatch(e -> e.getValue().lastSync() != null || e.getValue().syncState() == SyncState.Waiting);
     }
 }

@@ -182,6 +182,15 @@ class RolloutIT {
                         .until(() -> service.board().get("prod-1/app"), s -> s.syncState() == SyncState.Waiting);
                 assertThat(waiting.summary()).isEqualTo("commit " + v1.substring(0, 12) + " waits: in a deny window "
                         + "until " + ends);
+                String shown = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + service.httpPort() + "/api/v1/targets/prod-1/app"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                com.fasterxml.jackson.databind.JsonNode window = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(shown).path("windows").path(0);
+                assertThat(window.path("kind").asText()).isEqualTo("deny");
+                assertThat(window.path("openUntil").asText()).as("the API shows the open window and its end")
+                        .isEqualTo(ends.toString());
+                assertThat(Instant.parse(window.path("nextOpening").asText())).isAfter(ends);
                 Throwable refused = service.vertx().eventBus().request(FleetVerticle.SYNC,
                         new io.vertx.core.json.JsonObject().put("target", "prod-1/app")).toCompletionStage()
                         .toCompletableFuture().handle((answer, failure) -> failure).get(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -85,6 +85,9 @@ class PrometheusScrapeIT {
                          source: values, values: [values.yaml]}
                       - {name: broken, namespace: broken, chart: {name: prefect-server, version: 2026.8.18172642},
                          source: values, values: [broken.yaml], clusters: {names: [dev]}}
+                      - {name: gated, namespace: gated, chart: {name: prefect-server, version: 2026.8.18172642},
+                         source: values, values: [values.yaml], clusters: {names: [dev]},
+                         dependsOn: [{release: broken}]}
                       - {name: stale, namespace: stale, chart: {name: prefect-server, version: 2026.8.18172642},
                          source: gone, values: [values.yaml], clusters: {names: [prod]}}
                     notifications:
@@ -101,6 +104,8 @@ class PrometheusScrapeIT {
                 assertThat(service.board().get("prod/prefect").syncState()).isEqualTo(SyncState.Synced);
                 assertThat(service.board().get("lost/prefect").lastError()).startsWith("cluster lost: ");
                 assertThat(service.board().get("dev/broken").lastError()).startsWith("broken.yaml:3: invalid YAML");
+                assertThat(service.board().get("dev/gated").summary()).as("held by the release it depends on")
+                        .endsWith("waits: waiting for dev/broken (not at its newest commit)");
                 service.vertx().eventBus().request(FleetVerticle.SYNC, new JsonObject().put("target", "lost/prefect"))
                         .await();
                 assertThat(service.board().get("lost/prefect").lastError()).as("while backing off, a sync of the "
