@@ -112,6 +112,8 @@ public final class FleetVerticle extends VerticleBase {
      */
     static final Duration PROGRESSING_RECHECK = Duration.ofSeconds(15);
     private final java.util.Set<String> progressing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The time each held target is to be asked again at, while a timer for it is pending (one per instant). */
+    private final Map<String, Instant> timedRechecks = new java.util.concurrent.ConcurrentHashMap<>();
     private ClusterProbes probes;
     /** Set when a shutdown begins: no timer, message or informer change starts work after it. */
     private volatile boolean stopping;
@@ -422,9 +424,14 @@ public final class FleetVerticle extends VerticleBase {
      */
     private TargetStatus hold(Target target, String commit, Gate gate) {
         rollouts.held(target);
-        if (gate.recheckAt() != null) {
-            long delay = Math.max(1, Duration.between(clock.instant(), gate.recheckAt()).toMillis() + 1);
-            vertx.setTimer(delay, id -> recheck(target));
+        Instant at = gate.recheckAt();
+        // asked again for every other target's change, a held target keeps one timer for the same instant
+        if (at != null && !at.equals(timedRechecks.put(target.id(), at))) {
+            long delay = Math.max(1, Duration.between(clock.instant(), at).toMillis() + 1);
+            vertx.setTimer(delay, id -> {
+                timedRechecks.remove(target.id(), at);
+                recheck(target);
+            });
         }
         return syncer.hold(target, commit, gate.reason());
     }
