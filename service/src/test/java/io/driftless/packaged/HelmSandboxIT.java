@@ -95,7 +95,9 @@ class HelmSandboxIT {
                 }
                 assertThat(json(base + "/api/v1/targets/real/shop").path("syncState").asText()).as(log())
                         .isEqualTo("Synced");
-                assertThat(json(base + "/api/v1/targets/real/reader").path("syncState").asText()).isEqualTo("Synced");
+                assertThat(json(base + "/api/v1/targets/real/reader").path("syncState").asText())
+                        .as(json(base + "/api/v1/targets/real/reader").path("lastError").asText() + "\n" + log())
+                        .isEqualTo("Synced");
                 assertThat(admin.configMaps().inNamespace("team-a").withName("reader-stolen").get().getData())
                         .as("lookup read nothing").isEqualTo(Map.of("password", "", "found", "0"));
                 assertThat(json(base + "/api/v1/targets/real/loop").path("lastError").asText())
