@@ -174,9 +174,15 @@ public final class KubeTargetCluster implements TargetCluster {
             // whether it exists is Driftless's question (a tenant's account may read no cluster-scoped object);
             // creating it is the tenant's request
             if (client().namespaces().withName(namespace).get() == null) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                        .endMetadata().build()).create();
-                LOG.info("target={} object=Namespace/{} action=created", target, namespace);
+                try {
+                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                            .endMetadata().build()).create();
+                    LOG.info("target={} object=Namespace/{} action=created", target, namespace);
+                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                    if (e.getCode() != 409) { // 409: another target of the namespace created it a moment ago
+                        throw e;
+                    }
+                }
             }
         }
     }
