@@ -41,16 +41,19 @@ public record ApiServices(StatusBoard board, Suspensions suspensions, Metrics me
      * @param fleet        where the fleet comes from and how its last reload went, for {@code GET /api/v1/fleet}
      * @param held         which targets this replica holds (by id): readiness waits for their first syncs only
      * @param windows      the sync windows that apply to a target (by id), as it shows them
+     * @param pins         the pin of a rollback on a target (by id), null when none
      */
     public record Reports(Supplier<Map<String, FleetVerticle.SourceState>> sourceStates, Supplier<List<?>> clusters,
                           Supplier<Object> shards, Supplier<Object> fleet, Predicate<String> held,
-                          java.util.function.Function<String, List<Views.Window>> windows) {
+                          java.util.function.Function<String, List<Views.Window>> windows,
+                          java.util.function.Function<String, io.driftless.rollout.Pin> pins) {
     }
 
     /** A target as the API shows it. */
     Views.Target view(TargetStatus status) {
         String id = status.cluster() + "/" + status.release();
-        return Views.Target.of(status, suspensions.isSuspended(id), reports.windows().apply(id));
+        return Views.Target.of(status, suspensions.isSuspended(id), reports.windows().apply(id),
+                reports.pins().apply(id));
     }
 
     /** The running fleet's sources, by name. */

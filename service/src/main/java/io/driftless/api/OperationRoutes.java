@@ -23,8 +23,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * What operators do through {@code /api/v1} (and viewers' diffs): refresh a source, suspend or resume a target,
- * sync one now, compare one with its cluster, preview a ref, see, resume or abort a release's rollout. The work happens in the fleet verticle (over the
- * event bus); the suspension file is written, and large answers are made, on workers.
+ * sync one now, compare one with its cluster, preview a ref, see, resume or abort a release's rollout, roll a
+ * target or a release back to an earlier commit (a pin) and unpin it. The work happens in the fleet verticle (over
+ * the event bus); the suspension file is written, and large answers are made, on workers.
  */
 final class OperationRoutes {
 
@@ -51,6 +52,14 @@ final class OperationRoutes {
         for (String verb : List.of("resume", "abort")) {
             router.post("/api/v1/releases/:release/rollout/" + verb)
                     .handler(guards.requires(ApiCredentials.Role.operator)).handler(ctx -> rollout(ctx, verb));
+        }
+        for (String scope : List.of("/api/v1/targets/:cluster/:release", "/api/v1/releases/:release")) {
+            // credentials first: a body is read only for a caller who may send one
+            router.post(scope + "/rollback").handler(guards.requires(ApiCredentials.Role.operator));
+            router.post(scope + "/rollback").handler(BodyHandler.create().setBodyLimit(4 * 1024)
+                    .setHandleFileUploads(false)).handler(ctx -> pin(ctx, false));
+            router.post(scope + "/unpin").handler(guards.requires(ApiCredentials.Role.operator))
+                    .handler(ctx -> pin(ctx, true));
         }
         router.post("/api/v1/targets/:cluster/:release/sync").handler(guards.requires(ApiCredentials.Role.operator))
                 .handler(guards::limited)
@@ -87,6 +96,39 @@ final class OperationRoutes {
             services.suspensions().set(id, suspend);
             return new Answers.Reply(200, services.view(services.board().get(id)));
         });
+    }
+
+    /**
+     * Rolls a target (or every target of a release) back to an earlier commit it synced, {@code {"revision":
+     * COMMIT, "untilNewer": false}}, or unpins it; answers the targets.
+     */
+    private void pin(RoutingContext ctx, boolean unpin) {
+        JsonObject ask = ctx.pathParam("cluster") == null ? new JsonObject().put("release", ctx.pathParam("release"))
+                : new JsonObject().put("target", target(ctx));
+        if (!unpin) {
+            JsonObject body;
+            try {
+                body = ctx.body().asJsonObject();
+            } catch (RuntimeException e) {
+                body = null;
+            }
+            if (body == null || !(body.getValue("revision") instanceof String revision)
+                    || !(body.getValue("untilNewer", false) instanceof Boolean untilNewer)) {
+                json(ctx, 400, Map.of("error", "expected a JSON body {\"revision\": \"<commit it synced>\", "
+                        + "\"untilNewer\": false}"));
+                return;
+            }
+            ask.put("revision", revision).put("untilNewer", untilNewer);
+        }
+        vertx.eventBus().<JsonArray>request(FleetVerticle.PIN, ask.put("unpin", unpin), answerWithin())
+                .onComplete(reply -> {
+                    if (reply.failed()) {
+                        failed(ctx, reply.cause());
+                        return;
+                    }
+                    answers.later(ctx, () -> new Answers.Reply(200, reply.result().body().stream()
+                            .map(id -> services.view(services.board().get((String) id))).toList()));
+                });
     }
 
     /** Where a release's rollout stands, after resuming or aborting it when asked. */

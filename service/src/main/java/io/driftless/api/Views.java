@@ -25,18 +25,20 @@ public final class Views {
                   String revision, String attemptedRevision, Instant lastSync, Instant lastSuccess, long outOfSync,
                   String summary, String lastError, List<String> warnings, List<Change> changes,
                   List<DriftItem> drift, String health, List<String> healthDetails,
-                  List<TargetStatus.SyncRecord> history, boolean suspended, List<Window> windows) {
+                  List<TargetStatus.SyncRecord> history, boolean suspended, List<Window> windows,
+                  io.driftless.rollout.Pin pin) {
 
         /**
          * @param suspended whether an operator suspended it: neither synced nor healed until resumed
          * @param windows   the sync windows that apply to it
+         * @param pin       the earlier commit a rollback holds it at (null when none)
          */
-        static Target of(TargetStatus s, boolean suspended, List<Window> windows) {
+        static Target of(TargetStatus s, boolean suspended, List<Window> windows, io.driftless.rollout.Pin pin) {
             return new Target(s.cluster(), s.release(), s.namespace(), s.source(), s.syncState(), s.revision(),
                     s.attemptedRevision(), s.lastSync(), s.lastSuccess(), s.outOfSync(), s.summary(), s.lastError(),
                     s.warnings(), s.changes().stream().map(Change::of).toList(),
                     s.drift().stream().map(DriftItem::of).toList(), s.health(), s.healthDetails(), s.history(),
-                    suspended, windows);
+                    suspended, windows, pin);
         }
     }
 

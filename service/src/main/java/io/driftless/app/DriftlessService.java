@@ -180,6 +180,8 @@ public final class DriftlessService implements AutoCloseable {
             suspensions = opened.suspensions();
             sharing.add(opened.store());
         }
+        io.driftless.status.Ledger pins = ledger(fleet, clusters, settings, "pins", sharing);
+        io.driftless.status.Ledger rollouts = ledger(fleet, clusters, settings, "rollouts", sharing);
         leases.onLoss(shard -> live.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
                 .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
         SharedStatuses shared = shareStatuses(fleet, clusters, leases, board, vertx);
@@ -187,7 +189,7 @@ public final class DriftlessService implements AutoCloseable {
             sharing.add(shared);
         }
         FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,
-                Clock.systemUTC(), settings.parallelism()).suspending(suspensions);
+                Clock.systemUTC(), settings.parallelism()).suspending(suspensions).keeping(pins, rollouts);
         HttpApiVerticle.Endpoint endpoint = new HttpApiVerticle.Endpoint(settings.httpHost(), settings.httpPort(),
                 settings.tls() == null ? null : settings.tls().cert(), settings.tls() == null ? null : settings.tls().key(),
                 settings.allowedHosts());
@@ -200,7 +202,7 @@ public final class DriftlessService implements AutoCloseable {
                 id -> live.target(id).map(t -> live.get().syncWindows().stream()
                         .filter(w -> w.appliesTo(t.release().name(), t.cluster()))
                         .map(w -> io.driftless.api.Views.Window.of(w, java.time.Instant.now())).toList())
-                        .orElse(List.of()));
+                        .orElse(List.of()), id -> io.driftless.rollout.Pin.parse(pins.get(id).orElse(null)));
         HttpApiVerticle api = new HttpApiVerticle(endpoint, new ApiServices(board, suspensions, metrics,
                 () -> live.get().sources(), settings.env(), reports), settings.apiCredentials());
         try {
@@ -223,6 +225,23 @@ public final class DriftlessService implements AutoCloseable {
         self[0] = new DriftlessService(vertx, live, fleetVerticle, settings, clusters, sources, board, metrics,
                 notifier, leases, helm, sharing, api, api.actualPort());
         return self[0];
+    }
+
+    /**
+     * What operators decided, by key: in {@code <stateDir>/NAME.json} for one replica, in ConfigMap
+     * {@code driftless-NAME} of the Leases' cluster under high availability (what the file held is carried over).
+     */
+    private static io.driftless.status.Ledger ledger(Fleet fleet, ClusterConnections clusters, Settings settings,
+                                                     String name, List<AutoCloseable> sharing) {
+        io.driftless.status.Ledger inFile = io.driftless.status.Ledger.inFile(settings.stateDir()
+                .resolve(name + ".json"));
+        if (!fleet.highAvailability().enabled()) {
+            return inFile;
+        }
+        var opened = io.driftless.cluster.SharedLedger.open(fleet.highAvailability(), clusters, "driftless-" + name,
+                inFile.all());
+        sharing.add(opened.store());
+        return opened.ledger();
     }
 
     /**

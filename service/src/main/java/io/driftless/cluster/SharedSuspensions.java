@@ -3,16 +3,9 @@ package io.driftless.cluster;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.driftless.config.HighAvailability;
 import io.driftless.status.Suspensions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
@@ -23,9 +16,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  */
 public final class SharedSuspensions implements Suspensions.Store, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SharedSuspensions.class);
     static final String NAME = "driftless-suspensions";
-    private static final int CONFLICT_RETRIES = 5;
 
     private final HighAvailability ha;
     private final ClusterConnections clusters;
@@ -46,24 +37,7 @@ public final class SharedSuspensions implements Suspensions.Store, AutoCloseable
         SharedSuspensions store = new SharedSuspensions(ha, clusters);
         Suspensions suspensions = new Suspensions(store);
         carried.forEach(t -> suspensions.set(t, true));
-        store.informer = store.client().configMaps().inNamespace(ha.namespace()).withName(NAME).runnableInformer(0);
-        store.informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(ConfigMap cm) {
-                suspensions.replaced(targets(cm));
-            }
-
-            @Override
-            public void onUpdate(ConfigMap before, ConfigMap after) {
-                suspensions.replaced(targets(after));
-            }
-
-            @Override
-            public void onDelete(ConfigMap cm, boolean unknown) {
-                suspensions.replaced(Set.of());
-            }
-        });
-        store.informer.start();
+        store.informer = SharedConfigMaps.watch(ha, clusters, NAME, data -> suspensions.replaced(targets(data)));
         return new Opened(suspensions, store);
     }
 
@@ -71,47 +45,23 @@ public final class SharedSuspensions implements Suspensions.Store, AutoCloseable
     public record Opened(Suspensions suspensions, SharedSuspensions store) {
     }
 
-    private KubernetesClient client() {
-        return clusters.client(ha.cluster());
-    }
-
     @Override
     public Set<String> load() {
-        return targets(client().configMaps().inNamespace(ha.namespace()).withName(NAME).get());
+        return targets(SharedConfigMaps.read(ha, clusters, NAME));
     }
 
     @Override
     public void change(String target, boolean suspend) {
-        var configMaps = client().configMaps().inNamespace(ha.namespace());
-        for (int attempt = 1; ; attempt++) {
-            ConfigMap current = configMaps.withName(NAME).get();
-            Set<String> all = targets(current);
-            if (suspend ? !all.add(target) : !all.remove(target)) {
-                return;
-            }
-            ConfigMap next = new ConfigMapBuilder().withNewMetadata().withName(NAME).withNamespace(ha.namespace())
-                    .addToLabels("app.kubernetes.io/managed-by", "driftless").withResourceVersion(current == null ? null
-                            : current.getMetadata().getResourceVersion()).endMetadata()
-                    .addToData("targets", String.join("\n", all)).build();
-            try {
-                if (current == null) {
-                    configMaps.resource(next).create();
-                } else {
-                    configMaps.resource(next).update(); // carries the resourceVersion read: no lost update
-                }
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt >= CONFLICT_RETRIES) {
-                    throw e;
-                }
-                LOG.debug("suspensions changed meanwhile; reading them again");
-            }
-        }
+        SharedConfigMaps.change(ha, clusters, NAME, data -> {
+            Set<String> all = targets(data);
+            boolean changed = suspend ? all.add(target) : all.remove(target);
+            return changed ? java.util.Map.of("targets", String.join("\n", all)) : null;
+        });
     }
 
-    private static Set<String> targets(ConfigMap cm) {
+    private static Set<String> targets(java.util.Map<String, String> data) {
         Set<String> out = new TreeSet<>();
-        String lines = cm == null || cm.getData() == null ? null : cm.getData().get("targets");
+        String lines = data.get("targets");
         if (lines != null) {
             lines.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(out::add);
         }

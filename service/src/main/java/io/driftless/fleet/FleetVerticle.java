@@ -2,6 +2,7 @@ package io.driftless.fleet;
 
 import io.driftless.status.TargetStatus;
 import io.driftless.status.Failure;
+import io.driftless.status.Ledger;
 import io.driftless.status.StatusBoard;
 import io.driftless.status.Suspensions;
 import io.driftless.reconcile.TargetSyncer;
@@ -73,6 +74,11 @@ public final class FleetVerticle extends VerticleBase {
      * rollout of the newest commit stands (404 for an unknown release).
      */
     public static final String ROLLOUT = "driftless.release.rollout";
+    /**
+     * Rolls back or releases targets: {@code {"target": ID | "release": NAME, "revision": COMMIT, "untilNewer": bool,
+     * "unpin": bool}}; replies with the ids of the targets pinned or unpinned (see {@link Pins}).
+     */
+    public static final String PIN = "driftless.target.pin";
     private static final Logger LOG = LoggerFactory.getLogger(FleetVerticle.class);
 
     private final LiveFleet live;
@@ -90,7 +96,10 @@ public final class FleetVerticle extends VerticleBase {
     /** Each source's fetches, and its newest snapshot, which live changes are compared against. */
     private SourcePolls polls;
     private final HealBudget heals = new HealBudget();
-    private final Rollouts rollouts = new Rollouts();
+    private Ledger pinLedger = Ledger.inMemory();
+    private Ledger decisions = Ledger.inMemory();
+    private Rollouts rollouts;
+    private Pins pins;
     /** Whether held targets are to be asked again shortly (another target's state changed). */
     private final java.util.concurrent.atomic.AtomicBoolean recheckQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -126,6 +135,16 @@ public final class FleetVerticle extends VerticleBase {
         return this;
     }
 
+    /**
+     * Where the rollbacks' pins (by target) and the operators' decisions about rollouts (by release) are kept; by
+     * default in memory only.
+     */
+    public FleetVerticle keeping(Ledger pins, Ledger rolloutDecisions) {
+        this.pinLedger = pins;
+        this.decisions = rolloutDecisions;
+        return this;
+    }
+
     /** @param sources the fleet's sources by name; this verticle adds and removes them when the fleet is reloaded */
     public FleetVerticle(LiveFleet live, ClusterConnections clusters, ShardLeases leases, Map<String, GitSource> sources,
                          TargetSyncer syncer, StatusBoard board, Metrics metrics, Clock clock, int parallelism) {
@@ -144,6 +163,14 @@ public final class FleetVerticle extends VerticleBase {
     public Future<?> start() {
         workers = new Workers(vertx, live.get(), parallelism);
         polls = new SourcePolls(vertx, sources, workers, metrics, clock, () -> stopping, this::syncTargets);
+        context = vertx.getOrCreateContext();
+        rollouts = new Rollouts(decisions);
+        pins = new Pins(live, sources, board, pinLedger, workers, polls::latest,
+                t -> context.runOnContext(v -> recheck(t)), clock);
+        // a pin or a decision made through another replica: the targets it concerns are asked again here
+        pinLedger.onChange(id -> context.runOnContext(v -> live.target(id).ifPresent(this::recheck)));
+        decisions.onChange(release -> context.runOnContext(v -> rollouts.heldTargets().stream()
+                .filter(t -> t.release().name().equals(release)).forEach(this::recheck)));
         changes = new LiveChanges(vertx, () -> stopping, t -> current(t) && mine(t), this::compareLive,
                 this::refreshHealth);
         vertx.eventBus().<String>consumer(REFRESH, msg -> {
@@ -156,7 +183,9 @@ public final class FleetVerticle extends VerticleBase {
         });
         vertx.eventBus().<JsonObject>consumer(SYNC, this::forcedSync);
         vertx.eventBus().<JsonObject>consumer(ROLLOUT, this::rollout);
-        Previews previews = new Previews(live, sources, syncer, workers, polls::latest, () -> stopping);
+        vertx.eventBus().<JsonObject>consumer(PIN, pins::handle);
+        Previews previews = new Previews(live, sources, syncer, workers, polls::latest, pins::desired,
+                () -> stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
         vertx.eventBus().<String>consumer(COMPARE, previews::compare);
         vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> {
@@ -167,7 +196,6 @@ public final class FleetVerticle extends VerticleBase {
             taken.forEach(changes::markDirty);
             taken.stream().map(t -> t.release().source()).distinct().forEach(this::poll);
         });
-        context = vertx.getOrCreateContext();
         clusters.watches().listen(change -> {
             Target target = live.byLabel(change.cluster(), change.release());
             if (target != null) {
@@ -229,7 +257,7 @@ public final class FleetVerticle extends VerticleBase {
                 TargetStatus before = board.get(target.id());
                 return new TargetStatus[] {before, fetch.failed()
                         ? syncer.fail(target, new Failure(Failure.Stage.SOURCE, fetch.cause().getMessage()))
-                        : syncer.sync(target, () -> polls.newest(fetch.result()), write)};
+                        : syncer.sync(target, () -> pins.desired(target, polls.newest(fetch.result())), write)};
             });
         }).onComplete(done -> {
             if (done.failed()) {
@@ -314,14 +342,18 @@ public final class FleetVerticle extends VerticleBase {
                 // as it is now, not taken by work queued for the declaration it replaced)
                 boolean reconfigured = fetchError == null && current(target) && !suspended(target)
                         && changes.takeReconfigured(target);
+                // a pinned target takes the commit it is pinned to, as an operator asked (its windows still apply)
+                io.driftless.rollout.Pin pin = fetchError == null ? pins.holding(target,
+                        polls.newest(snapshot).commit()) : null;
+                String commit = fetchError != null ? null : pin != null ? pin.revision()
+                        : polls.newest(snapshot).commit();
                 SyncDecision decision = fetchError != null ? new SyncDecision(SyncDecision.Kind.SKIP, "not fetched")
                         : SyncDecision.afterFetch(new SyncDecision.Facts(current(target), suspended(target),
-                        reconfigured || !polls.newest(snapshot).commit().equals(before.revision()),
+                        reconfigured || !commit.equals(before.revision()),
                         changes.takeDirty(target),
                         before.outOfSync() > 0, target.release().syncPolicy().selfHeal(), before.failing(),
                         clusters.watches().covers(target.cluster().name(), target.release().name())));
-                String commit = fetchError == null ? polls.newest(snapshot).commit() : null;
-                Gate gate = commit == null ? Gate.OPEN : gate(target, commit, false);
+                Gate gate = commit == null ? Gate.OPEN : gate(target, commit, pin != null);
                 decision = SyncDecision.gated(decision, gate);
                 boolean wasHeld = gate.open() && rollouts.released(target);
                 if (!gate.open() || wasHeld) { // a target no gate ever held exports no waiting series
@@ -339,7 +371,7 @@ public final class FleetVerticle extends VerticleBase {
                         }
                         return new TargetStatus[] {before, hold(target, commit, gate)};
                     case ADVANCE:
-                        TargetStatus advanced = syncer.advance(target, polls.newest(snapshot));
+                        TargetStatus advanced = pin != null ? null : syncer.advance(target, polls.newest(snapshot));
                         if (advanced != null) {
                             return new TargetStatus[] {before, advanced}; // a commit that leaves this target alone
                         }
@@ -364,7 +396,7 @@ public final class FleetVerticle extends VerticleBase {
      */
     private TargetStatus[] syncBlocking(Target target, Snapshot fetched, boolean newCommit, boolean live) {
         TargetStatus before = board.get(target.id());
-        java.util.function.Supplier<Snapshot> snapshot = () -> polls.newest(fetched);
+        java.util.function.Supplier<Snapshot> snapshot = () -> pins.desired(target, polls.newest(fetched));
         if (newCommit) {
             return new TargetStatus[] {before, live ? syncer.syncIfApplied(target, snapshot, true)
                     : syncer.sync(target, snapshot, true)};
@@ -400,13 +432,21 @@ public final class FleetVerticle extends VerticleBase {
                 msg.fail(409, "release " + release + ": its source is not fetched yet");
                 return;
             }
-            if (action.equals("resume")) {
-                rollouts.resume(release, commit);
-            } else {
-                rollouts.abort(release, commit);
-            }
-            LOG.info("release={} rollout {}d at commit={}", release, action, commit.substring(0, 12));
-            rollouts.heldTargets().stream().filter(t -> t.release().name().equals(release)).forEach(this::recheck);
+            workers.run(() -> {
+                rollouts.decide(release, action.equals("resume") ? "resumed" : "aborted", commit);
+                return null;
+            }).onComplete(done -> {
+                if (done.failed()) {
+                    msg.fail(500, "release " + release + ": cannot record the " + action + ": "
+                            + done.cause().getMessage());
+                    return;
+                }
+                LOG.info("release={} rollout {}d at commit={}", release, action, commit.substring(0, 12));
+                rollouts.heldTargets().stream().filter(t -> t.release().name().equals(release))
+                        .forEach(this::recheck);
+                msg.reply(new JsonObject(rollouts.status(release, commit, live, board)));
+            });
+            return;
         }
         msg.reply(new JsonObject(rollouts.status(release, commit, live, board)));
     }

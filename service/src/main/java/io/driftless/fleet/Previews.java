@@ -28,12 +28,18 @@ final class Previews {
     private final TargetSyncer syncer;
     private final Workers workers;
     private final Function<String, Snapshot> lastFetch;
+    private final java.util.function.BiFunction<Target, Snapshot, Snapshot> desired;
     private final BooleanSupplier stopping;
     private final Set<String> comparing = ConcurrentHashMap.newKeySet();
 
-    /** @param lastFetch the newest snapshot of a source, by name, or null before its first fetch */
+    /**
+     * @param lastFetch the newest snapshot of a source, by name, or null before its first fetch
+     * @param desired   what a target is synced to at its source's newest snapshot (a pinned one: its pin's)
+     */
     Previews(LiveFleet fleet, Map<String, GitSource> sources, TargetSyncer syncer, Workers workers,
-             Function<String, Snapshot> lastFetch, BooleanSupplier stopping) {
+             Function<String, Snapshot> lastFetch, java.util.function.BiFunction<Target, Snapshot, Snapshot> desired,
+             BooleanSupplier stopping) {
+        this.desired = desired;
         this.fleet = fleet;
         this.sources = sources;
         this.syncer = syncer;
@@ -42,7 +48,7 @@ final class Previews {
         this.stopping = stopping;
     }
 
-    /** What syncing a target at its last fetched commit would do; reads the live state, writes nothing. */
+    /** What syncing a target at its last fetched commit (or its pin) would do; reads the live state, writes nothing. */
     void compare(Message<String> msg) {
         Target target = fleet.target(msg.body()).orElse(null);
         if (target == null) {
@@ -58,7 +64,7 @@ final class Previews {
             msg.fail(429, "a compare of " + target.id() + " is already running");
             return;
         }
-        workers.run(target, () -> syncer.preview(target, snapshot))
+        workers.run(target, () -> syncer.preview(target, desired.apply(target, snapshot)))
                 .onComplete(done -> {
                     comparing.remove(target.id());
                     if (done.succeeded()) {

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import io.driftless.config.Target;
 import io.driftless.rollout.Gate;
 import io.driftless.rollout.Gates;
+import io.driftless.status.Ledger;
 import io.driftless.status.StatusBoard;
 import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
@@ -23,21 +24,27 @@ final class Rollouts {
     private final Map<String, Target> held = new ConcurrentHashMap<>();
     /** The commit each target was let through to, until its status shows it tried it. */
     private final Map<String, String> started = new ConcurrentHashMap<>();
-    /** The commit whose rollout an operator resumed past a halt, by release. */
-    private final Map<String, String> resumed = new ConcurrentHashMap<>();
-    /** The commit whose rollout an operator aborted, by release. */
-    private final Map<String, String> aborted = new ConcurrentHashMap<>();
+    /**
+     * What operators decided about each release's rollout, by release: {@code resumed COMMIT} (past a halt) or
+     * {@code aborted COMMIT}, kept where every replica sees it.
+     */
+    private final Ledger decisions;
 
-    /** An operator resumes the release's rollout of {@code commit}: Degraded or failing targets no longer halt it. */
-    void resume(String release, String commit) {
-        resumed.put(release, commit);
-        aborted.remove(release, commit);
+    Rollouts(Ledger decisions) {
+        this.decisions = decisions;
     }
 
-    /** An operator aborts the release's rollout of {@code commit}: targets not reached keep what they have. */
-    void abort(String release, String commit) {
-        aborted.put(release, commit);
-        resumed.remove(release, commit);
+    /**
+     * An operator resumes ({@code resumed}: Degraded or failing targets no longer halt it) or aborts
+     * ({@code aborted}: targets not reached keep what they have) the release's rollout of {@code commit}. The
+     * ledger may write: on a worker.
+     */
+    void decide(String release, String decision, String commit) {
+        decisions.put(release, decision + " " + commit);
+    }
+
+    private boolean decided(String release, String decision, String commit) {
+        return commit != null && decisions.get(release).filter((decision + " " + commit)::equals).isPresent();
     }
 
     /** Notes a target's status: its health's start when it became Healthy, and that it tried the commit it got. */
@@ -72,8 +79,8 @@ final class Rollouts {
         };
         String release = target.release().name();
         Gate gate = Gates.evaluate(new Gates.Facts(target, commit, manual, now, live.get().syncWindows(),
-                live.targets(), peers, commitOfRelease, commit.equals(resumed.get(release)),
-                commit.equals(aborted.get(release))));
+                live.targets(), peers, commitOfRelease, decided(release, "resumed", commit),
+                decided(release, "aborted", commit)));
         if (gate.open() && !manual && !commit.equals(board.get(target.id()).revision())) {
             started.put(target.id(), commit);
         }
@@ -135,8 +142,8 @@ final class Rollouts {
         if (commit != null) {
             out.put("commit", commit);
         }
-        boolean resumedHere = commit != null && commit.equals(resumed.get(release));
-        out.put("state", complete ? "Complete" : commit != null && commit.equals(aborted.get(release)) ? "Aborted"
+        boolean resumedHere = decided(release, "resumed", commit);
+        out.put("state", complete ? "Complete" : decided(release, "aborted", commit) ? "Aborted"
                 : halted && !resumedHere ? "Halted" : "Progressing"); // a resumed halt shows until asked again
         out.put("resumed", resumedHere);
         out.put("waves", waves);

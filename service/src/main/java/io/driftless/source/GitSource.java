@@ -192,19 +192,44 @@ public final class GitSource implements Closeable {
                 forget(PREVIEW_REFS + ref.substring("refs/".length()));
             }
         }
-        if (verifier != null) {
-            try (RevWalk walk = new RevWalk(repository)) {
-                String untrusted = verifier.untrusted(walk.parseCommit(commit));
-                if (untrusted != null) {
-                    throw new SourceException("source " + spec.name() + ": refusing to sync " + ref + ": " + untrusted
-                            + " (verifyCommits is on)");
-                }
-            } catch (IOException e) {
-                throw new SourceException("source " + spec.name() + ": cannot read commit " + commit.getName() + ": "
-                        + e.getMessage(), e);
-            }
-        }
+        verify(ref, commit);
         return new Snapshot(spec.name(), repository, commit, ++fetches);
+    }
+
+    /**
+     * The snapshot of a commit this cache holds (one a target synced before), fetched only when the cache lacks it;
+     * checked as a fetched one is. Not newer than the last fetch.
+     */
+    public synchronized Snapshot at(String commitId) {
+        if (!GitRefs.isCommitId(commitId)) {
+            throw new SourceException("source " + spec.name() + ": '" + commitId + "' is not a commit id");
+        }
+        ObjectId commit = ObjectId.fromString(commitId);
+        try {
+            if (!repository.getObjectDatabase().has(commit)) {
+                return fetch(commitId);
+            }
+        } catch (IOException e) {
+            throw new SourceException("source " + spec.name() + ": cannot read its cache: " + e.getMessage(), e);
+        }
+        verify(commitId, commit);
+        return new Snapshot(spec.name(), repository, commit, fetches);
+    }
+
+    private void verify(String ref, ObjectId commit) {
+        if (verifier == null) {
+            return;
+        }
+        try (RevWalk walk = new RevWalk(repository)) {
+            String untrusted = verifier.untrusted(walk.parseCommit(commit));
+            if (untrusted != null) {
+                throw new SourceException("source " + spec.name() + ": refusing to sync " + ref + ": " + untrusted
+                        + " (verifyCommits is on)");
+            }
+        } catch (IOException e) {
+            throw new SourceException("source " + spec.name() + ": cannot read commit " + commit.getName() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** A fetch that did not finish within its deadline. */

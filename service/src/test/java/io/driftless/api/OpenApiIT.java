@@ -64,7 +64,10 @@ class OpenApiIT {
                             continue;
                         }
                         String url = base + path.getKey().replace("{cluster}", "dev").replace("{release}", "prefect");
-                        JsonNode answer = JSON.readTree(call(method.toUpperCase(), url));
+                        // a rollback names a commit the target synced: the one it has (pinned where it is)
+                        String body = path.getKey().endsWith("/rollback") ? "{\"revision\": \""
+                                + service.board().get("dev/prefect").revision() + "\"}" : null;
+                        JsonNode answer = JSON.readTree(call(method.toUpperCase(), url, body));
                         violations.addAll(violations(doc, schema, answer, method.toUpperCase() + " " + path.getKey()));
                         checked.add(method.toUpperCase() + " " + path.getKey());
                     }
@@ -74,7 +77,9 @@ class OpenApiIT {
                         "GET /api/v1/sources", "GET /api/v1/fleet", "POST /api/v1/targets/{cluster}/{release}/sync",
                         "POST /api/v1/targets/{cluster}/{release}/suspend",
                         "POST /api/v1/targets/{cluster}/{release}/resume", "GET /api/v1/releases/{release}/rollout",
-                        "POST /api/v1/releases/{release}/rollout/resume", "POST /api/v1/releases/{release}/rollout/abort");
+                        "POST /api/v1/releases/{release}/rollout/resume", "POST /api/v1/releases/{release}/rollout/abort",
+                        "POST /api/v1/targets/{cluster}/{release}/rollback", "POST /api/v1/targets/{cluster}/{release}/unpin",
+                        "POST /api/v1/releases/{release}/rollback", "POST /api/v1/releases/{release}/unpin");
                 assertThat(violations).isEmpty();
                 // and the check can fail: a wrong type, a missing required field, an undocumented field
                 assertThat(violations(doc, doc.at("/components/schemas/Cluster"), JSON.readTree(
@@ -86,8 +91,13 @@ class OpenApiIT {
     }
 
     private static String call(String method, String url) throws Exception {
+        return call(method, url, null);
+    }
+
+    private static String call(String method, String url, String body) throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Basic "
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).header("Authorization", "Basic "
                         + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json").header("X-Driftless-Request", "1").build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -205,19 +205,120 @@ class RolloutIT {
         }
     }
 
-    /** {@code driftless rollout ACTION app} against the service, as a table, with an admin's credentials. */
-    private String cli(DriftlessService service, String action) throws Exception {
+    @Test
+    void aRollbackPinsATargetHealsItToThePinnedCommitAndLeavesEverythingElseSyncing() throws Exception {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
+            git.start(0);
+            String v1 = git.commit("v1", Map.of("app/app.yaml", configMap("app", "1"),
+                    "other/other.yaml", configMap("other", "1")));
+            Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
+                    sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                    clusters:
+                      - {name: dev-1, embedded: true}
+                      - {name: prod-1, embedded: true}
+                    releases:
+                      - {name: app, namespace: app, chart: {manifests: app}, source: values, syncPolicy: {selfHeal: true}}
+                      - {name: other, namespace: other, chart: {manifests: other}, source: values}
+                    """).formatted(git.url(), GitHttpServer.USER).getBytes(StandardCharsets.UTF_8), tmp);
+            ClusterConnections clusters = new ClusterConnections(fleet.clusters());
+            try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
+                    tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD),
+                    io.driftless.api.ApiCredentials.of("admin:pw"), null), clusters)) {
+                awaitRevision(service, v1, "dev-1/app", "prod-1/app", "prod-1/other");
+                String v2 = git.commit("v2", Map.of("app/app.yaml", configMap("app", "2")));
+                service.refresh("values");
+                awaitRevision(service, v2, "dev-1/app", "prod-1/app");
+
+                CliRun refused = run(service, "rollback", "prod-1/app", "--to", "0123456789ab");
+                assertThat(refused.code()).isNotZero();
+                assertThat(refused.err()).contains("prod-1/app never synced commit 0123456789ab; it synced "
+                        + v2.substring(0, 12) + ", " + v1.substring(0, 12));
+
+                CliRun pinned = run(service, "rollback", "prod-1/app", "--to", v1.substring(0, 7));
+                assertThat(pinned.code()).as(pinned.err()).isZero();
+                assertThat(pinned.out()).containsPattern("prod-1 +app +" + v1.substring(0, 12) + " +false");
+                awaitRevision(service, v1, "prod-1/app");
+                try (KubernetesClient prod = client(clusters, "prod-1")) {
+                    assertThat(prod.configMaps().inNamespace("app").withName("app").get().getData())
+                            .containsEntry("version", "1");
+                    // drift is healed to the pinned commit, not to the newest
+                    prod.configMaps().inNamespace("app").withName("app").edit(cm -> {
+                        cm.getData().put("version", "drifted");
+                        return cm;
+                    });
+                    await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(prod.configMaps().inNamespace("app")
+                            .withName("app").get().getData().get("version")));
+                }
+                assertThat(service.board().get("dev-1/app").revision()).isEqualTo(v2);
+
+                // a newer commit reaches everything but the pinned target
+                String v3 = git.commit("v3", Map.of("app/app.yaml", configMap("app", "3"),
+                        "other/other.yaml", configMap("other", "3")));
+                service.refresh("values");
+                awaitRevision(service, v3, "dev-1/app", "prod-1/other");
+                assertThat(service.board().get("prod-1/app").revision()).isEqualTo(v1);
+                assertThat(service.board().get("prod-1/app").syncState()).isEqualTo(SyncState.Synced);
+                com.fasterxml.jackson.databind.JsonNode shown = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(get(service, "/api/v1/targets/prod-1/app"));
+                assertThat(shown.path("pin").path("revision").asText()).isEqualTo(v1);
+                assertThat(shown.path("pin").path("newestAtPin").asText()).isEqualTo(v2);
+
+                CliRun unpinned = run(service, "unpin", "prod-1/app");
+                assertThat(unpinned.code()).as(unpinned.err()).isZero();
+                awaitRevision(service, v3, "prod-1/app");
+                assertThat(get(service, "/api/v1/targets/prod-1/app")).doesNotContain("\"pin\"");
+
+                // release-wide, until the next commit: the fix lifts the pin by itself
+                CliRun release = run(service, "rollback", "app", "--to", v2, "--until-newer");
+                assertThat(release.code()).as(release.err()).isZero();
+                assertThat(release.out()).containsPattern("dev-1 +app +" + v2.substring(0, 12) + " +true")
+                        .containsPattern("prod-1 +app +" + v2.substring(0, 12) + " +true");
+                awaitRevision(service, v2, "dev-1/app", "prod-1/app");
+                String v4 = git.commit("v4", Map.of("app/app.yaml", configMap("app", "4")));
+                service.refresh("values");
+                awaitRevision(service, v4, "dev-1/app", "prod-1/app");
+                assertThat(get(service, "/api/v1/targets/dev-1/app")).doesNotContain("\"pin\"");
+                assertThat(java.nio.file.Files.readString(tmp.resolve("state/pins.json")))
+                        .as("the pins are kept in the state folder, so a restart keeps them").isEqualTo("{}");
+            }
+        }
+    }
+
+    private static void awaitRevision(DriftlessService service, String commit, String... targets) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> java.util.Arrays.stream(targets).map(service.board()::get)
+                .allMatch(s -> commit.equals(s.revision()) && s.syncState() == SyncState.Synced));
+    }
+
+    private static String get(DriftlessService service, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + service.httpPort() + path)).header("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private record CliRun(int code, String out, String err) {
+    }
+
+    /** A {@code driftless} command line against the service, with an admin's credentials. */
+    private CliRun run(DriftlessService service, String... args) throws Exception {
         Path token = tmp.resolve("token");
         java.nio.file.Files.writeString(token, "admin:pw");
         java.nio.file.Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString(
                 "rw-------"));
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        int code = io.driftless.app.Main.run(new String[] {"rollout", action, "app", "--server",
-                "http://127.0.0.1:" + service.httpPort(), "--token-file", token.toString()},
-                new java.io.PrintWriter(out), new java.io.PrintWriter(err));
-        assertThat(code).as(err.toString()).isZero();
-        return out.toString();
+        List<String> line = new java.util.ArrayList<>(List.of(args));
+        line.addAll(List.of("--server", "http://127.0.0.1:" + service.httpPort(), "--token-file", token.toString()));
+        int code = io.driftless.app.Main.run(line.toArray(String[]::new), new java.io.PrintWriter(out),
+                new java.io.PrintWriter(err));
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** {@code driftless rollout ACTION app} against the service, as a table, with an admin's credentials. */
+    private String cli(DriftlessService service, String action) throws Exception {
+        CliRun run = run(service, "rollout", action, "app");
+        assertThat(run.code()).as(run.err()).isZero();
+        return run.out();
     }
 
     private static KubernetesClient client(ClusterConnections clusters, String cluster) {
