@@ -260,7 +260,8 @@ public final class DriftlessService implements AutoCloseable {
             if (!held.test(id)) { // this replica's own statuses stay its own
                 board.adopt(status);
                 vertx.eventBus().publish(FleetVerticle.SYNCED, new io.vertx.core.json.JsonObject()
-                        .put("changed", true).put("cluster", status.cluster()).put("release", status.release()));
+                        .put("changed", true).put("cluster", status.cluster()).put("release", status.release())
+                        .put(FleetVerticle.FROM_PEER, true));
             }
         });
         board.listen(status -> {

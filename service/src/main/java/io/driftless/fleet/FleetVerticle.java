@@ -4,6 +4,7 @@ import io.driftless.status.TargetStatus;
 import io.driftless.status.Failure;
 import io.driftless.status.Ledger;
 import io.driftless.status.StatusBoard;
+import io.driftless.status.SyncState;
 import io.driftless.status.Suspensions;
 import io.driftless.reconcile.TargetSyncer;
 
@@ -49,6 +50,11 @@ public final class FleetVerticle extends VerticleBase {
      * changed: whether the state, the revision or the cluster changed).
      */
     public static final String SYNCED = "driftless.target.synced";
+    /**
+     * Marks a {@link #SYNCED} event of a status another replica wrote (high availability): the rollout gates of the
+     * targets this replica holds look at it too.
+     */
+    public static final String FROM_PEER = "fromPeer";
     /** Event-bus address that triggers an immediate fetch of a source (body: source name). */
     public static final String REFRESH = "driftless.source.refresh";
     /**
@@ -99,6 +105,7 @@ public final class FleetVerticle extends VerticleBase {
     private Ledger pinLedger = Ledger.inMemory();
     private Ledger decisions = Ledger.inMemory();
     private Rollouts rollouts;
+    private RolloutNotices rolloutNotices;
     private Pins pins;
     /** Whether held targets are to be asked again shortly (another target's state changed). */
     private final java.util.concurrent.atomic.AtomicBoolean recheckQueued = new java.util.concurrent.atomic.AtomicBoolean();
@@ -165,6 +172,7 @@ public final class FleetVerticle extends VerticleBase {
         polls = new SourcePolls(vertx, sources, workers, metrics, clock, () -> stopping, this::syncTargets);
         context = vertx.getOrCreateContext();
         rollouts = new Rollouts(decisions);
+        rolloutNotices = new RolloutNotices(decisions, metrics, syncer::announce);
         pins = new Pins(live, sources, board, pinLedger, workers, polls::latest,
                 t -> context.runOnContext(v -> recheck(t)), clock);
         // a pin or a decision made through another replica: the targets it concerns are asked again here
@@ -184,6 +192,16 @@ public final class FleetVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>consumer(SYNC, this::forcedSync);
         vertx.eventBus().<JsonObject>consumer(ROLLOUT, this::rollout);
         vertx.eventBus().<JsonObject>consumer(PIN, pins::handle);
+        vertx.eventBus().<JsonObject>consumer(SYNCED, msg -> {
+            if (msg.body().getBoolean(FROM_PEER, false)) {
+                TargetStatus peer = board.get(msg.body().getString("cluster") + "/" + msg.body().getString("release"));
+                if (peer != null) {
+                    rollouts.observe(peer, clock.instant());
+                }
+                recheckHeld(); // a wave held here may wait for a target another replica holds
+                rolloutChanged(msg.body().getString("release"));
+            }
+        });
         Previews previews = new Previews(live, sources, syncer, workers, polls::latest, pins::desired,
                 () -> stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
@@ -444,11 +462,11 @@ public final class FleetVerticle extends VerticleBase {
                 LOG.info("release={} rollout {}d at commit={}", release, action, commit.substring(0, 12));
                 rollouts.heldTargets().stream().filter(t -> t.release().name().equals(release))
                         .forEach(this::recheck);
-                msg.reply(new JsonObject(rollouts.status(release, commit, live, board)));
+                msg.reply(JsonObject.mapFrom(rollouts.status(release, commit, live, board)));
             });
             return;
         }
-        msg.reply(new JsonObject(rollouts.status(release, commit, live, board)));
+        msg.reply(JsonObject.mapFrom(rollouts.status(release, commit, live, board)));
     }
 
     /** What the rollout gates say about the target taking {@code commit} now. */
@@ -499,6 +517,26 @@ public final class FleetVerticle extends VerticleBase {
             if (now != null && "Progressing".equals(now.health())) {
                 live.target(id).filter(t -> current(t) && mine(t)).ifPresent(this::refreshHealth);
             }
+        });
+    }
+
+    /**
+     * A target of the release changed: where its rollout stands is looked at again, by the replica that holds its
+     * first target, which tells of a start, a halt or the end (see {@link RolloutNotices}).
+     */
+    private void rolloutChanged(String release) {
+        Target first = live.targets().stream().filter(t -> t.release().name().equals(release)).findFirst()
+                .orElse(null);
+        if (stopping || first == null || first.release().delivery().waves().isEmpty() || !mine(first)) {
+            return;
+        }
+        track(() -> {
+            Snapshot snapshot = polls.latest(first.release().source());
+            if (snapshot != null && current(first)) {
+                rolloutNotices.observe(() -> rollouts.status(release, snapshot.commit(), live, board), first,
+                        clock.instant());
+            }
+            return null;
         });
     }
 
@@ -584,6 +622,9 @@ public final class FleetVerticle extends VerticleBase {
         rollouts.observe(s, clock.instant());
         if (changed) {
             recheckHeld();
+        }
+        if (changed || s.syncState() == SyncState.Waiting && !s.summary().equals(before.summary())) {
+            rolloutChanged(s.release()); // a gate that holds it for another reason: a wave waits, or halted
         }
         recheckWhileProgressing(s);
         vertx.eventBus().publish(SYNCED, new JsonObject().put("changed", changed)

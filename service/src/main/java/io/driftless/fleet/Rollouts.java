@@ -1,11 +1,15 @@
 package io.driftless.fleet;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.driftless.config.Delivery;
 import io.driftless.config.Target;
 import io.driftless.rollout.Gate;
 import io.driftless.rollout.Gates;
@@ -102,51 +106,61 @@ final class Rollouts {
     }
 
     /**
-     * Where the release's rollout of {@code commit} stands: Complete (every target Synced and Healthy at it),
-     * Halted, Aborted or Progressing, and each wave's targets with their state and what holds them.
+     * Where a release's rollout of a commit stands.
+     *
+     * @param state Complete (every target Synced and Healthy at it), Aborted, Halted or Progressing
+     * @param resumed whether an operator resumed it past a halt
      */
-    Map<String, Object> status(String release, String commit, LiveFleet live, StatusBoard board) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record View(String release, String commit, String state, boolean resumed, List<Wave> waves) {
+
+        /** The wave a target that is neither done nor held is in, or the first not done; -1 when all are. */
+        int current() {
+            for (int i = 0; i < waves.size(); i++) {
+                if (!waves.get(i).done()) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** @param done whether every target of the wave is Synced and Healthy at the commit */
+    record Wave(String name, boolean done, List<Member> targets) {
+    }
+
+    /** @param waiting why a gate holds it (null: none does) */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Member(String target, String syncState, String revision, String health, String waiting) {
+    }
+
+    /** Where the release's rollout of {@code commit} (null: not fetched yet) stands, wave by wave. */
+    View status(String release, String commit, LiveFleet live, StatusBoard board) {
         List<Target> targets = live.targets().stream().filter(t -> t.release().name().equals(release)).toList();
-        io.driftless.config.Delivery delivery = targets.get(0).release().delivery();
+        Delivery delivery = targets.get(0).release().delivery();
         List<String> names = delivery.waves().isEmpty() ? List.of("all")
-                : delivery.waves().stream().map(io.driftless.config.Delivery.Wave::name).toList();
-        List<Map<String, Object>> waves = new java.util.ArrayList<>();
-        boolean complete = true;
+                : delivery.waves().stream().map(Delivery.Wave::name).toList();
+        List<Wave> waves = new ArrayList<>();
         boolean halted = false;
         for (int i = 0; i < names.size(); i++) {
-            List<Map<String, Object>> members = new java.util.ArrayList<>();
+            List<Member> members = new ArrayList<>();
+            boolean done = true;
             for (Target t : targets) {
                 if (Math.max(0, delivery.waveOf(t.cluster())) != i) {
                     continue;
                 }
                 TargetStatus s = board.get(t.id());
-                Map<String, Object> m = new java.util.LinkedHashMap<>();
-                m.put("target", t.id());
-                m.put("syncState", s.syncState().name());
-                if (s.revision() != null) {
-                    m.put("revision", s.revision());
-                }
-                m.put("health", s.health());
-                if (s.syncState() == SyncState.Waiting) {
-                    m.put("waiting", s.summary());
-                    halted |= s.summary().contains("halted");
-                }
-                complete &= commit != null && commit.equals(s.revision()) && s.syncState() == SyncState.Synced
+                String waiting = s.syncState() == SyncState.Waiting ? s.summary() : null;
+                halted |= waiting != null && waiting.contains("halted");
+                done &= commit != null && commit.equals(s.revision()) && s.syncState() == SyncState.Synced
                         && "Healthy".equals(s.health());
-                members.add(m);
+                members.add(new Member(t.id(), s.syncState().name(), s.revision(), s.health(), waiting));
             }
-            waves.add(Map.of("name", names.get(i), "targets", members));
+            waves.add(new Wave(names.get(i), done, members));
         }
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("release", release);
-        if (commit != null) {
-            out.put("commit", commit);
-        }
-        boolean resumedHere = decided(release, "resumed", commit);
-        out.put("state", complete ? "Complete" : decided(release, "aborted", commit) ? "Aborted"
-                : halted && !resumedHere ? "Halted" : "Progressing"); // a resumed halt shows until asked again
-        out.put("resumed", resumedHere);
-        out.put("waves", waves);
-        return out;
+        boolean complete = waves.stream().allMatch(Wave::done);
+        boolean resumed = decided(release, "resumed", commit);
+        return new View(release, commit, complete ? "Complete" : decided(release, "aborted", commit) ? "Aborted"
+                : halted && !resumed ? "Halted" : "Progressing", resumed, waves); // a resumed halt shows until asked
     }
 }

@@ -176,7 +176,7 @@ public final class SyncReporter {
     }
 
     /** Logs the notice, records it as a Kubernetes Event when the cluster answers, and sends it on. */
-    private void announce(Target target, Notice notice) {
+    void announce(Target target, Notice notice) {
         String line = "target={} notice={} revision={} message=\"{}\"";
         String revision = notice.revision() == null ? "-" : notice.revision().substring(0, Math.min(12,
                 notice.revision().length()));

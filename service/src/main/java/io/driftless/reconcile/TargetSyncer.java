@@ -119,6 +119,11 @@ public final class TargetSyncer {
     }
 
     /** Records that a rollout gate holds a newer commit (see {@code io.driftless.rollout.Gates}). */
+    /** Logs a notice, records it as a Kubernetes Event in the target's cluster and sends it on (blocking). */
+    public void announce(Target target, io.driftless.status.Notice notice) {
+        reporter.announce(target, notice);
+    }
+
     public TargetStatus hold(Target target, String commit, String reason) {
         synchronized (lock(target)) {
             return reporter.held(target, commit, reason);

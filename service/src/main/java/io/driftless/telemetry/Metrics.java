@@ -84,6 +84,9 @@ public final class Metrics implements AutoCloseable {
     public static final String FLEET_RELOADS = "driftless.fleet.reloads";
     public static final String FLEET_RELOAD_FAILING = "driftless.fleet.reload.failing";
     public static final String WAITING = "driftless.target.waiting";
+    public static final String ROLLOUT_STATE = "driftless.rollout.state";
+    public static final List<String> ROLLOUT_STATES = List.of("Progressing", "Halted", "Aborted", "Complete");
+    public static final String WAVE_DURATION = "driftless.rollout.wave.duration";
     /** The rollout gates that can hold a target's newest commit, as {@link #WAITING}'s gate label. */
     public static final List<String> GATES = List.of("window", "dependency", "wave", "halted");
 
@@ -246,6 +249,27 @@ public final class Metrics implements AutoCloseable {
                 return value;
             }).set(each.equals(gate) ? 1 : 0);
         }
+    }
+
+    /** Where a release's rollout of its newest commit stands (1 for it, 0 for the other states). */
+    public void rolloutState(String release, String state) {
+        for (String each : ROLLOUT_STATES) {
+            gauges.computeIfAbsent(ROLLOUT_STATE + "|" + release + "|" + each, k -> {
+                AtomicLong value = new AtomicLong();
+                Gauge.builder(ROLLOUT_STATE, value, AtomicLong::get)
+                        .description("1 for the state of the release's rollout of its newest commit (Progressing, "
+                                + "Halted, Aborted, Complete), 0 for the others")
+                        .tags("release", release, "state", each).register(registry);
+                return value;
+            }).set(each.equals(state) ? 1 : 0);
+        }
+    }
+
+    /** A wave of a release's rollout finished: every target Synced and Healthy, after the one before it. */
+    public void waveFinished(String release, String wave, Duration took) {
+        Timer.builder(WAVE_DURATION).description("Time from the wave before it finishing (or the rollout starting) "
+                + "to every target of the wave being Synced and Healthy").tags("release", release, "wave", wave)
+                .register(registry).record(took);
     }
 
     public void fetchFinished(String source, String result, Duration took) {

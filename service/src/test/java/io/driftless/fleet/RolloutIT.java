@@ -56,7 +56,7 @@ class RolloutIT {
     void aCommitGoesWaveByWaveAfterItsDependencyAndADegradedCanaryHaltsTheNextOne() throws Exception {
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
-            git.commit("v1", Map.of("db/db.yaml", configMap("db", "1"), "app/app.yaml", configMap("app", "1")));
+            String v1 = git.commit("v1", Map.of("db/db.yaml", configMap("db", "1"), "app/app.yaml", configMap("app", "1")));
             Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
                     sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
                     """.formatted(git.url(), GitHttpServer.USER) + CLUSTERS + """
@@ -82,13 +82,15 @@ class RolloutIT {
                 List<List<String>> waves = List.of(List.of("dev-1/app"), List.of("stage-1/app", "stage-2/app"),
                         List.of("prod-1/app"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> apps.stream().allMatch(id ->
-                        service.board().get(id).syncState() == SyncState.Synced));
+                        service.board().get(id).syncState() == SyncState.Synced
+                                && "Healthy".equals(service.board().get(id).health())));
                 assertInOrder(service, waves);
 
                 String v2 = git.commit("v2", Map.of("app/app.yaml", configMap("app", "2")));
                 service.refresh("values");
                 await().atMost(Duration.ofSeconds(60)).until(() -> apps.stream().allMatch(id ->
-                        v2.equals(service.board().get(id).revision())));
+                        v2.equals(service.board().get(id).revision())
+                                && "Healthy".equals(service.board().get(id).health())));
                 assertInOrder(service, waves);
 
                 // the canary's Deployment never becomes available: the rollout stops before staging
@@ -139,6 +141,30 @@ class RolloutIT {
                         .contains("was aborted"));
                 assertThat(service.board().get("prod-1/app").summary()).contains("was aborted");
                 assertThat(service.board().get("prod-1/app").revision()).isEqualTo(v2);
+
+                // one notice per rollout, not per target: Events in the first target's cluster
+                try (KubernetesClient dev = client(clusters, "dev-1")) {
+                    List<String> told = await().atMost(Duration.ofSeconds(10)).until(() -> dev.v1().events()
+                            .inNamespace("app").list().getItems().stream().filter(e -> e.getReason()
+                                    .startsWith("Rollout")).sorted(java.util.Comparator.comparing(
+                                            io.fabric8.kubernetes.api.model.Event::getFirstTimestamp))
+                            .map(e -> e.getReason() + " " + e.getMessage()).toList(), l -> l.size() >= 6);
+                    assertThat(told).hasSize(6);
+                    assertThat(told.get(0)).isEqualTo("RolloutStarted rollout of commit " + v1.substring(0, 12)
+                            + " started");
+                    assertThat(told.get(1)).startsWith("RolloutCompleted rollout of commit " + v1.substring(0, 12)
+                            + " complete: every target Synced and Healthy after ").containsPattern(
+                                    ": canary \\d+ s; staging \\d+ s; prod \\d+ s$");
+                    assertThat(told.get(2)).startsWith("RolloutStarted rollout of commit " + v2.substring(0, 12));
+                    assertThat(told.get(3)).startsWith("RolloutCompleted rollout of commit " + v2.substring(0, 12));
+                    assertThat(told.get(4)).startsWith("RolloutStarted rollout of commit " + v3.substring(0, 12));
+                    assertThat(told.get(5)).startsWith("RolloutHalted rollout of commit " + v3.substring(0, 12)
+                            + " halted: stage-1/app: commit " + v3.substring(0, 12) + " waits: the rollout halted");
+                }
+                assertThat(service.metrics().scrape()).contains(
+                        "driftless_rollout_state{release=\"app\",state=\"Aborted\"} 1.0",
+                        "driftless_rollout_state{release=\"app\",state=\"Halted\"} 0.0",
+                        "driftless_rollout_wave_duration_seconds_count{release=\"app\",wave=\"staging\"} 2");
             }
         }
     }
