@@ -213,7 +213,7 @@ final class OperationRoutes {
             json(ctx, 400, Map.of("error", "name the source: one of " + new java.util.TreeSet<>(known.keySet())));
             return;
         }
-        vertx.eventBus().<JsonArray>request(FleetVerticle.PREVIEW,
+        vertx.eventBus().<JsonObject>request(FleetVerticle.PREVIEW,
                 new JsonObject().put("source", source).put("ref", ref.strip()), answerWithin()).onComplete(reply -> {
                     if (reply.failed()) {
                         failed(ctx, reply.cause());
@@ -223,8 +223,10 @@ final class OperationRoutes {
                         Map<String, Object> out = new LinkedHashMap<>();
                         out.put("source", source);
                         out.put("ref", ref.strip());
-                        out.put("targets", reply.result().body().stream()
+                        out.put("targets", reply.result().body().getJsonArray("targets").stream()
                                 .map(t -> Views.PreviewOf.of(preview((JsonObject) t))).toList());
+                        out.put("rollouts", reply.result().body().getJsonArray("rollouts").getList().stream()
+                                .map(r -> ((JsonObject) r).mapTo(Map.class)).toList());
                         return new Answers.Reply(200, out);
                     });
                 });

@@ -36,6 +36,8 @@ public final class DiffCommand implements Callable<Integer> {
     ClientOptions options;
     @Spec
     CommandSpec spec;
+    /** With --revision against a service: the rollout that would take the ref, per release. */
+    private final ArrayNode plans = ServiceClient.JSON.createArrayNode();
 
     @Override
     public Integer call() throws java.io.IOException {
@@ -107,8 +109,10 @@ public final class DiffCommand implements Callable<Integer> {
             java.util.Set<String> sources = new java.util.LinkedHashSet<>();
             targets.forEach(t -> sources.add(client.get("/api/v1/targets/" + t).path("source").asText()));
             for (String source : sources) {
-                for (JsonNode p : client.post("/api/v1/preview", ServiceClient.JSON.createObjectNode()
-                        .put("ref", revision).put("source", source)).path("targets")) {
+                JsonNode preview = client.post("/api/v1/preview", ServiceClient.JSON.createObjectNode()
+                        .put("ref", revision).put("source", source));
+                preview.path("rollouts").forEach(plans::add);
+                for (JsonNode p : preview.path("targets")) {
                     String id = p.path("cluster").asText() + "/" + p.path("release").asText();
                     if (targets.contains(id)) {
                         answers.add(answer(id, p.path("revision").asText(), p.path("result").asText(),
@@ -145,10 +149,30 @@ public final class DiffCommand implements Callable<Integer> {
                                     + d.path("live") + " -> " + d.path("desired") : "");
                 }
             }
+            plans.forEach(plan -> printPlan(out, plan));
             out.flush();
         } else {
             Output.print(out, options.output, target != null && answers.size() == 1 ? answers.get(0) : answers,
                     List.of());
+        }
+    }
+
+    /**
+     * One release's rollout plan, a line per wave: {@code rollout of app at 1a2b3c4d5e6f: canary (1 at once):
+     * dev/app; prod (2 at once): prod-1/app [window: in a deny window until ...]}.
+     */
+    private static void printPlan(PrintWriter out, JsonNode plan) {
+        out.printf("rollout of %s at %s%s%s:%n", plan.path("release").asText(), plan.path("commit").asText()
+                .substring(0, 12), plan.path("waves").size() > 1 ? ", each wave Healthy for " + plan.path("healthyFor")
+                .asText() + " before the next" : "", plan.path("dependsOn").isEmpty() ? ""
+                : ", after " + String.join(", ", ServiceClient.JSON.convertValue(plan.path("dependsOn"),
+                        String[].class)));
+        for (JsonNode wave : plan.path("waves")) {
+            List<String> targets = new ArrayList<>();
+            wave.path("targets").forEach(t -> targets.add(t.path("target").asText() + (t.has("gate")
+                    ? " [" + t.path("gate").asText() + ": " + t.path("reason").asText() + "]" : "")));
+            out.printf("  %s (%d at once): %s%n", wave.path("name").asText(), wave.path("atOnce").asInt(),
+                    String.join(", ", targets));
         }
     }
 }

@@ -64,7 +64,8 @@ public final class FleetVerticle extends VerticleBase {
     public static final String SYNC = "driftless.target.sync";
     /**
      * Event-bus address that fetches a ref of a source and answers what syncing each of the source's targets at
-     * it would do, writing nothing (body: {@code {source, ref}}; reply: a JSON array of {@link Preview}s).
+     * it would do, writing nothing (body: {@code {source, ref}}; reply: {@code {targets, rollouts}}, a {@link
+     * Preview} per target and a {@link io.driftless.rollout.Gates.Plan} per release).
      */
     public static final String PREVIEW = "driftless.source.preview";
     /**
@@ -202,7 +203,7 @@ public final class FleetVerticle extends VerticleBase {
                 rolloutChanged(msg.body().getString("release"));
             }
         });
-        Previews previews = new Previews(live, sources, syncer, workers, polls::latest, pins::desired,
+        Previews previews = new Previews(live, sources, syncer, workers, polls::latest, pins::desired, this::plans,
                 () -> stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
         vertx.eventBus().<String>consumer(COMPARE, previews::compare);
@@ -471,9 +472,20 @@ public final class FleetVerticle extends VerticleBase {
 
     /** What the rollout gates say about the target taking {@code commit} now. */
     private Gate gate(Target target, String commit, boolean manual) {
-        return rollouts.gate(target, commit, manual, clock.instant(), live, board, release -> live.targets().stream()
-                .filter(t -> t.release().name().equals(release)).findFirst()
-                .map(t -> polls.latest(t.release().source())).map(Snapshot::commit).orElse(null));
+        return rollouts.gate(target, commit, manual, clock.instant(), live, board, this::newestCommit);
+    }
+
+    /** The newest fetched commit of a release's source (null: none yet). */
+    private String newestCommit(String release) {
+        return live.targets().stream().filter(t -> t.release().name().equals(release)).findFirst()
+                .map(t -> polls.latest(t.release().source())).map(Snapshot::commit).orElse(null);
+    }
+
+    /** The rollout plans of these targets' releases at {@code commit}, as the gates would meet them now. */
+    private List<io.driftless.rollout.Gates.Plan> plans(String commit, List<Target> targets) {
+        java.time.Instant now = clock.instant();
+        return io.driftless.rollout.Gates.plan(commit, targets, t -> rollouts.facts(t, commit, false, now, live, board,
+                this::newestCommit));
     }
 
     /**

@@ -29,17 +29,22 @@ final class Previews {
     private final Workers workers;
     private final Function<String, Snapshot> lastFetch;
     private final java.util.function.BiFunction<Target, Snapshot, Snapshot> desired;
+    private final java.util.function.BiFunction<String, java.util.List<Target>,
+            java.util.List<io.driftless.rollout.Gates.Plan>> plans;
     private final BooleanSupplier stopping;
     private final Set<String> comparing = ConcurrentHashMap.newKeySet();
 
     /**
      * @param lastFetch the newest snapshot of a source, by name, or null before its first fetch
      * @param desired   what a target is synced to at its source's newest snapshot (a pinned one: its pin's)
+     * @param plans     the rollout plans of some targets' releases at a commit
      */
     Previews(LiveFleet fleet, Map<String, GitSource> sources, TargetSyncer syncer, Workers workers,
              Function<String, Snapshot> lastFetch, java.util.function.BiFunction<Target, Snapshot, Snapshot> desired,
-             BooleanSupplier stopping) {
+             java.util.function.BiFunction<String, java.util.List<Target>,
+                     java.util.List<io.driftless.rollout.Gates.Plan>> plans, BooleanSupplier stopping) {
         this.desired = desired;
+        this.plans = plans;
         this.fleet = fleet;
         this.sources = sources;
         this.syncer = syncer;
@@ -75,7 +80,10 @@ final class Previews {
                 });
     }
 
-    /** Fetches a ref and answers, per target of the source, what syncing at it would do. */
+    /**
+     * Fetches a ref and answers, per target of the source, what syncing at it would do ({@code targets}), and per
+     * release the rollout that would take it ({@code rollouts}).
+     */
     void preview(Message<JsonObject> msg) {
         if (stopping.getAsBoolean()) {
             msg.fail(503, "Driftless is shutting down");
@@ -87,12 +95,16 @@ final class Previews {
             return;
         }
         String ref = msg.body().getString("ref");
+        java.util.List<Target> targets = fleet.targets().stream()
+                .filter(t -> t.release().source().equals(source.spec().name())).toList();
         workers.<Snapshot>run(() -> source.fetch(ref))
-                .compose(snapshot -> Future.all(fleet.targets().stream()
-                        .filter(t -> t.release().source().equals(source.spec().name()))
-                        .map(t -> workers.run(t, () -> syncer.preview(t, snapshot))).toList()))
-                .onSuccess(all -> msg.reply(new JsonArray(all.list().stream()
-                        .map(JsonObject::mapFrom).toList())))
+                .compose(snapshot -> Future.all(targets.stream()
+                        .map(t -> workers.run(t, () -> syncer.preview(t, snapshot))).toList())
+                        .map(all -> new JsonObject().put("targets", new JsonArray(all.list().stream()
+                                .map(JsonObject::mapFrom).toList())).put("rollouts", new JsonArray(
+                                        plans.apply(snapshot.commit(), targets).stream().map(JsonObject::mapFrom)
+                                                .toList()))))
+                .onSuccess(msg::reply)
                 .onFailure(e -> msg.fail(e instanceof SourceException ? 422 : 500, String.valueOf(e.getMessage())));
     }
 }

@@ -69,6 +69,16 @@ final class Rollouts {
      */
     synchronized Gate gate(Target target, String commit, boolean manual, Instant now, LiveFleet live,
                            StatusBoard board, Function<String, String> commitOfRelease) {
+        Gate gate = Gates.evaluate(facts(target, commit, manual, now, live, board, commitOfRelease));
+        if (gate.open() && !manual && !commit.equals(board.get(target.id()).revision())) {
+            started.put(target.id(), commit);
+        }
+        return gate;
+    }
+
+    /** What the gates know when the target would take {@code commit} now. */
+    Gates.Facts facts(Target target, String commit, boolean manual, Instant now, LiveFleet live, StatusBoard board,
+                      Function<String, String> commitOfRelease) {
         Function<String, Gates.Peer> peers = id -> {
             TargetStatus s = board.get(id);
             if (s == null) {
@@ -82,13 +92,8 @@ final class Rollouts {
                     s.failing(), s.health(), healthySince.get(id), s.healthDetails());
         };
         String release = target.release().name();
-        Gate gate = Gates.evaluate(new Gates.Facts(target, commit, manual, now, live.get().syncWindows(),
-                live.targets(), peers, commitOfRelease, decided(release, "resumed", commit),
-                decided(release, "aborted", commit)));
-        if (gate.open() && !manual && !commit.equals(board.get(target.id()).revision())) {
-            started.put(target.id(), commit);
-        }
-        return gate;
+        return new Gates.Facts(target, commit, manual, now, live.get().syncWindows(), live.targets(), peers,
+                commitOfRelease, decided(release, "resumed", commit), decided(release, "aborted", commit));
     }
 
     void held(Target target) {

@@ -206,6 +206,63 @@ public final class Gates {
         return Gate.OPEN;
     }
 
+    /**
+     * A release's rollout of a commit as a preview shows it: its waves in order, with how many of each go at once,
+     * how long each must stay Healthy before the next, the releases it waits for, and per target the window or
+     * dependency that would hold it now.
+     *
+     * @param dependsOn its dependencies as written: {@code release} (same cluster), {@code release@cluster} or
+     *                  {@code release@*}
+     */
+    public record Plan(String release, String commit, List<PlanWave> waves, String healthyFor, String onDegraded,
+                       List<String> dependsOn) {
+    }
+
+    /** @param atOnce how many of its targets may be on their way at once */
+    public record PlanWave(String name, int atOnce, List<PlanTarget> targets) {
+    }
+
+    /** @param gate {@code window} or {@code dependency} when one would hold it now, else null (with no reason) */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record PlanTarget(String target, String gate, String reason) {
+    }
+
+    /**
+     * The rollout plan of each release of {@code targets} at {@code commit}: the facts are the fleet's now (windows,
+     * the dependencies' states at their newest commits), as {@link #evaluate} would meet them.
+     *
+     * @param facts the facts of a decision about one target at the commit (not manual)
+     */
+    public static List<Plan> plan(String commit, List<Target> targets, Function<Target, Facts> facts) {
+        java.util.Map<String, List<Target>> byRelease = new java.util.LinkedHashMap<>();
+        targets.forEach(t -> byRelease.computeIfAbsent(t.release().name(), k -> new ArrayList<>()).add(t));
+        List<Plan> out = new ArrayList<>();
+        byRelease.forEach((release, members) -> {
+            Delivery delivery = members.get(0).release().delivery();
+            List<String> names = delivery.waves().isEmpty() ? List.of("all")
+                    : delivery.waves().stream().map(Delivery.Wave::name).toList();
+            List<PlanWave> waves = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                List<PlanTarget> in = new ArrayList<>();
+                for (Target t : members) {
+                    if (Math.max(0, delivery.waveOf(t.cluster())) == i) {
+                        Facts f = facts.apply(t);
+                        Gate window = windows(f);
+                        Gate held = window.open() ? dependencies(f) : window;
+                        in.add(new PlanTarget(t.id(), held.open() ? null
+                                : held.kind().name().toLowerCase(java.util.Locale.ROOT), held.reason()));
+                    }
+                }
+                waves.add(new PlanWave(names.get(i), delivery.waves().isEmpty() ? in.size()
+                        : delivery.waves().get(i).limit(in.size()), in));
+            }
+            out.add(new Plan(release, commit, waves, written(delivery.healthyFor()),
+                    delivery.onDegraded().name().toLowerCase(java.util.Locale.ROOT), delivery.dependsOn().stream()
+                    .map(d -> d.release() + (d.cluster() == null ? "" : "@" + d.cluster())).toList()));
+        });
+        return out;
+    }
+
     /** A Degraded (or failed) target the rollout goes past: the release says continue, or an operator resumed. */
     private static boolean passes(Facts f, Peer p) {
         return p != null && p.degraded(f.commit()) && (f.resumed()

@@ -86,6 +86,13 @@ class RolloutIT {
                                 && "Healthy".equals(service.board().get(id).health())));
                 assertInOrder(service, waves);
 
+                // the plan a preview shows: waves in order, how many at once, what they wait for
+                String plan = run(service, "diff", "--revision", v1).out();
+                assertThat(plan).contains("rollout of app at " + v1.substring(0, 12) + ", each wave Healthy for 1s "
+                        + "before the next, after db:\n  canary (1 at once): dev-1/app\n  staging (1 at once): "
+                        + "stage-1/app, stage-2/app\n  prod (1 at once): prod-1/app\n", "rollout of db at "
+                        + v1.substring(0, 12) + ":\n  all (4 at once): dev-1/db, stage-1/db, stage-2/db, prod-1/db\n");
+
                 String v2 = git.commit("v2", Map.of("app/app.yaml", configMap("app", "2")));
                 service.refresh("values");
                 await().atMost(Duration.ofSeconds(60)).until(() -> apps.stream().allMatch(id ->
@@ -217,6 +224,16 @@ class RolloutIT {
                 assertThat(window.path("openUntil").asText()).as("the API shows the open window and its end")
                         .isEqualTo(ends.toString());
                 assertThat(Instant.parse(window.path("nextOpening").asText())).isAfter(ends);
+                io.vertx.core.json.JsonObject preview = (io.vertx.core.json.JsonObject) service.vertx().eventBus()
+                        .request(FleetVerticle.PREVIEW, new io.vertx.core.json.JsonObject().put("source", "values")
+                                .put("ref", v1)).toCompletionStage().toCompletableFuture()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS).body();
+                io.vertx.core.json.JsonObject planned = preview.getJsonArray("rollouts").getJsonObject(0)
+                        .getJsonArray("waves").getJsonObject(0).getJsonArray("targets").getJsonObject(0);
+                assertThat(planned.getString("target")).isEqualTo("prod-1/app");
+                assertThat(planned.getString("gate")).as("the preview names the window that delays it")
+                        .isEqualTo("window");
+                assertThat(planned.getString("reason")).isEqualTo("in a deny window until " + ends);
                 Throwable refused = service.vertx().eventBus().request(FleetVerticle.SYNC,
                         new io.vertx.core.json.JsonObject().put("target", "prod-1/app")).toCompletionStage()
                         .toCompletableFuture().handle((answer, failure) -> failure).get(30, java.util.concurrent.TimeUnit.SECONDS);
