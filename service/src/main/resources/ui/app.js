@@ -4,6 +4,8 @@
 const view = document.getElementById('view');
 const targets = new Map();
 let filter = '';
+/** The release whose rollout page is shown (it follows the targets' changes), or null. */
+let shownRelease = null;
 
 // Resolved by the first read the service answers: events are followed from then on (see follow()).
 let readable;
@@ -96,7 +98,7 @@ function short(revision) {
 function row(t) {
   const id = t.cluster + '/' + t.release;
   return `<tr data-target="${esc(id)}"><td><a href="#/targets/${esc(id)}">${esc(t.cluster)}</a></td>`
-    + `<td><a href="#/targets/${esc(id)}">${esc(t.release)}</a></td>`
+    + `<td><a href="#/releases/${esc(t.release)}">${esc(t.release)}</a></td>`
     + `<td class="${esc(t.syncState)} sync">${esc(t.syncState)}${t.suspended ? ' (suspended)' : ''}</td>`
     + `<td class="${esc(t.health)}">${esc(t.health)}</td><td class="drift">${esc(t.outOfSync)}</td>`
     + `<td>${short(t.revision)}</td><td class="muted">${esc(t.lastSync)}</td><td class="error">${esc(t.lastError || '')}</td></tr>`;
@@ -129,8 +131,11 @@ async function showTarget(id) {
   targets.set(id, t);
   view.innerHTML = `<h1>${esc(id)} <span class="${esc(t.syncState)}" id="target-state">${esc(t.syncState)}</span>
       <span class="${esc(t.health)}">${esc(t.health)}</span></h1>
-    <p class="muted">namespace ${esc(t.namespace)} · source ${esc(t.source)} · revision ${short(t.revision)}
+    <p class="muted">release <a href="#/releases/${esc(t.release)}">${esc(t.release)}</a> · namespace ${esc(t.namespace)}
+      · source ${esc(t.source)} · revision ${short(t.revision)}
       · last sync ${esc(t.lastSync)}${t.suspended ? ' · <b>suspended</b>' : ''}</p>
+    ${t.pin ? `<p class="Waiting" id="pin">pinned to ${short(t.pin.revision)} (rolled back at ${esc(t.pin.at)}${t.pin.untilNewer
+      ? ', until a commit newer than ' + short(t.pin.newestAtPin) : ''}) <button id="unpin">Unpin</button></p>` : ''}
     ${t.lastError ? `<p class="error">${esc(t.lastError)}</p>` : ''}
     ${t.warnings.map(w => `<p class="OutOfSync">warning: ${esc(w)}</p>`).join('')}
     ${t.syncState === 'Waiting' ? `<p class="Waiting" id="waiting">${esc(t.summary)}</p>` : ''}
@@ -173,6 +178,37 @@ async function showTarget(id) {
     () => api('POST', '/api/v1/targets/' + id + '/sync?dryRun=true'));
   document.getElementById('refresh').onclick = act('Refresh',
     () => api('POST', '/api/v1/sources/' + encodeURIComponent(t.source) + '/refresh'));
+  if (t.pin) {
+    document.getElementById('unpin').onclick = act('Unpin',
+      async () => (await api('POST', '/api/v1/targets/' + id + '/unpin'))[0]);
+  }
+}
+
+/** A release's rollout of its newest commit: its waves as columns of targets, what holds each, Resume and Abort. */
+async function showRelease(release) {
+  const r = await withCredentials(() => api('GET', '/api/v1/releases/' + encodeURIComponent(release) + '/rollout'));
+  shownRelease = release;
+  view.innerHTML = `<h1>${esc(r.release)} <span class="${esc(r.state)}" id="rollout-state">${esc(r.state)}</span></h1>
+    <p class="muted">rollout of commit ${short(r.commit)}${r.resumed ? ' · resumed past a halt' : ''}</p>
+    <div class="bar"><button id="resume">Resume</button> <button id="abort">Abort</button> <span id="result"></span></div>
+    <div class="waves">${r.waves.map(w => `<section class="wave${w.done ? ' done' : ''}" data-wave="${esc(w.name)}">
+      <h2>${esc(w.name)}${w.done ? ' ✓' : ''}</h2>${w.targets.map(m => `<div class="card" data-target="${esc(m.target)}">
+        <a href="#/targets/${esc(m.target)}">${esc(m.target.split('/')[0])}</a>
+        <span class="${esc(m.syncState)}">${esc(m.syncState)}</span> <span class="${esc(m.health)}">${esc(m.health)}</span>
+        <div class="muted">${short(m.revision)}</div>${m.waiting ? `<div class="Waiting gate">${esc(m.waiting)}</div>` : ''}
+      </div>`).join('')}</section>`).join('')}</div>`;
+  const result = document.getElementById('result');
+  for (const action of ['resume', 'abort']) {
+    document.getElementById(action).onclick = async () => {
+      try {
+        await withCredentials(() => api('POST', '/api/v1/releases/' + encodeURIComponent(release) + '/rollout/' + action));
+        await showRelease(release);
+      } catch (e) {
+        result.className = 'error';
+        result.textContent = action + ' refused: ' + e.message;
+      }
+    };
+  }
 }
 
 async function showTable(path, headings, cells) {
@@ -205,8 +241,11 @@ async function route() {
   const hash = location.hash.replace(/^#/, '') || '/';
   try {
     let m;
+    shownRelease = null;
     if ((m = hash.match(/^\/targets\/([^/]+\/[^/]+)$/))) {
       await showTarget(m[1]);
+    } else if ((m = hash.match(/^\/releases\/([^/]+)$/))) {
+      await showRelease(m[1]);
     } else if (hash === '/clusters') {
       await showTable('/api/v1/clusters', ['Cluster', 'Reachable', 'Last contact', 'Error', 'Retry at', 'Watching'],
         c => [c.cluster, c.reachable, c.lastContact, c.lastError, c.retryAt, c.watching.join(', ')]);
@@ -277,6 +316,9 @@ async function changed(id) {
     const t = await api('GET', '/api/v1/targets/' + id);
     targets.set(id, t);
     renderGrid();
+    if (shownRelease && shownRelease === t.release) {
+      await showRelease(shownRelease);
+    }
   } catch (ignored) {
     // the next event or a reload shows it
   }

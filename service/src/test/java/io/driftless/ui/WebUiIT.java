@@ -69,7 +69,7 @@ class WebUiIT {
                     wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("1")
                             && text(d, "tr[data-target='dev/prefect'] .sync").equals("OutOfSync"));
 
-                    click(wait, By.linkText("prefect"));
+                    click(wait, By.linkText("dev"));
                     wait.until(d -> d.findElement(By.id("drift")).getText().contains("/spec/replicas"));
                     screenshot(browser, "target");
 
@@ -98,6 +98,18 @@ class WebUiIT {
                     wait.until(d -> text(d, "#preview-result").contains("OutOfSync")
                             && text(d, "#preview-result").contains("dev/prefect"));
                     screenshot(browser, "preview");
+
+                    // the release's page: its waves as columns of targets, and the operator's Resume and Abort
+                    browser.get(base + "/ui/#/");
+                    click(wait, By.linkText("prefect"));
+                    wait.until(d -> text(d, "section[data-wave='all'] .card[data-target='dev/prefect']")
+                            .contains("Synced"));
+                    String state = text(browser, "#rollout-state");
+                    assertThat(state).isIn("Progressing", "Complete");
+                    click(wait, By.id("abort"));
+                    wait.until(d -> List.of("Aborted", "Complete").contains(text(d, "#rollout-state")));
+                    assertThat(text(browser, "#result")).as("no refusal").isEmpty();
+                    screenshot(browser, "release");
                     List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                             .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
                             .map(LogEntry::getMessage)
