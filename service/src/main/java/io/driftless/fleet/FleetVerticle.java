@@ -415,7 +415,14 @@ public final class FleetVerticle extends VerticleBase {
      */
     private TargetStatus[] syncBlocking(Target target, Snapshot fetched, boolean newCommit, boolean live) {
         TargetStatus before = board.get(target.id());
-        java.util.function.Supplier<Snapshot> snapshot = () -> pins.desired(target, polls.newest(fetched));
+        java.util.function.Supplier<Snapshot> snapshot = () -> {
+            Snapshot wanted = pins.desired(target, polls.newest(fetched));
+            // a target a gate holds keeps the commit it has: a change seen in its cluster is compared (and healed)
+            // against that commit, not against the one held back
+            String applied = board.get(target.id()).revision();
+            return !live || rollouts.heldAs(target.id()) == null || applied == null || applied.equals(wanted.commit())
+                    ? wanted : sources.get(target.release().source()).at(applied);
+        };
         if (newCommit) {
             return new TargetStatus[] {before, live ? syncer.syncIfApplied(target, snapshot, true)
                     : syncer.sync(target, snapshot, true)};
@@ -493,7 +500,7 @@ public final class FleetVerticle extends VerticleBase {
      * target's state changes, and at the gate's time when only time holds it (a window's end, a wave's healthyFor).
      */
     private TargetStatus hold(Target target, String commit, Gate gate) {
-        rollouts.held(target);
+        rollouts.held(target, commit, gate);
         Instant at = gate.recheckAt();
         // asked again for every other target's change, a held target keeps one timer for the same instant
         if (at != null && !at.equals(timedRechecks.put(target.id(), at))) {
@@ -621,8 +628,12 @@ public final class FleetVerticle extends VerticleBase {
         if (suspended(target) || snapshot == null) {
             return; // suspended, or not fetched yet (the first poll syncs it); the rest is checked under its lock
         }
-        this.<TargetStatus[]>track(target, () -> syncBlocking(target, snapshot, false, true))
-                .onSuccess(pair -> publish(pair[0], pair[1]));
+        this.<TargetStatus[]>track(target, () -> {
+            TargetStatus[] pair = syncBlocking(target, snapshot, false, true);
+            Rollouts.Held held = rollouts.heldAs(target.id());
+            return held == null || pair[1].syncState() == SyncState.Waiting ? pair
+                    : new TargetStatus[] {pair[0], syncer.hold(target, held.commit(), held.gate().reason())};
+        }).onSuccess(pair -> publish(pair[0], pair[1]));
     }
 
     private void publish(TargetStatus before, TargetStatus s) {

@@ -25,7 +25,7 @@ import io.driftless.status.TargetStatus;
 final class Rollouts {
 
     private final Map<String, Instant> healthySince = new ConcurrentHashMap<>();
-    private final Map<String, Target> held = new ConcurrentHashMap<>();
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
     /** The commit each target was let through to, until its status shows it tried it. */
     private final Map<String, String> started = new ConcurrentHashMap<>();
     /**
@@ -96,8 +96,12 @@ final class Rollouts {
                 commitOfRelease, decided(release, "resumed", commit), decided(release, "aborted", commit));
     }
 
-    void held(Target target) {
-        held.put(target.id(), target);
+    /** A target a gate holds: the commit it holds back, and why. */
+    record Held(Target target, String commit, Gate gate) {
+    }
+
+    void held(Target target, String commit, Gate gate) {
+        held.put(target.id(), new Held(target, commit, gate));
     }
 
     /** @return whether a gate held it until now */
@@ -105,9 +109,14 @@ final class Rollouts {
         return held.remove(target.id()) != null;
     }
 
+    /** What holds the target now, or null. */
+    Held heldAs(String id) {
+        return held.get(id);
+    }
+
     /** The targets a gate holds now. */
     List<Target> heldTargets() {
-        return List.copyOf(held.values());
+        return held.values().stream().map(Held::target).toList();
     }
 
     /**

@@ -67,6 +67,7 @@ class RolloutIT {
                         chart: {manifests: app}
                         source: values
                         dependsOn: [{release: db}]
+                        syncPolicy: {selfHeal: true}
                         rollout:
                           waves:
                             - {name: canary, clusters: {matchLabels: {env: dev}}}
@@ -121,6 +122,20 @@ class RolloutIT {
                         + "gate=\"halted\",release=\"app\"} 1.0", "driftless_target_waiting{cluster=\"stage-1\","
                         + "gate=\"wave\",release=\"app\"} 0.0");
                 assertThat(halted.revision()).as("staging keeps the commit it has").isEqualTo(v2);
+                // drift of a held target is healed to the commit it has, not to the one held back
+                try (KubernetesClient stage = client(clusters, "stage-1")) {
+                    stage.configMaps().inNamespace("app").withName("app").edit(cm -> {
+                        cm.getData().put("version", "drifted");
+                        return cm;
+                    });
+                    await().atMost(Duration.ofSeconds(30)).until(() -> "2".equals(stage.configMaps()
+                            .inNamespace("app").withName("app").get().getData().get("version")));
+                    assertThat(stage.apps().deployments().inNamespace("app").withName("web").get())
+                            .as("nothing of the held commit is applied").isNull();
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get("stage-1/app"),
+                        s -> s.syncState() == SyncState.Waiting && s.summary().contains("halted")
+                                && "Healthy".equals(s.health()) && v2.equals(s.revision()));
                 assertThat(halted.summary()).startsWith("commit " + v3.substring(0, 12)
                         + " waits: the rollout halted: dev-1/app is Degraded (Deployment/app/web Degraded");
                 assertThat(service.board().get("prod-1/app").syncState()).isEqualTo(SyncState.Waiting);
