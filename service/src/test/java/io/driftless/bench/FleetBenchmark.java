@@ -353,7 +353,7 @@ public final class FleetBenchmark {
     }
 
     /** The requests of one verb ({@code create}, {@code get}...), over every resource. */
-    private static long sum(Map<String, Long> counts, String verb) {
+    static long sum(Map<String, Long> counts, String verb) {
         return counts.entrySet().stream().filter(e -> e.getKey().startsWith(verb + ":")).mapToLong(Map.Entry::getValue)
                 .sum();
     }
@@ -365,7 +365,7 @@ public final class FleetBenchmark {
                 - 1) + " ms, max " + sorted.get(sorted.size() - 1) + " ms over " + sorted.size();
     }
 
-    private static void waitFor(BooleanSupplier condition, long nanos) throws InterruptedException {
+    static void waitFor(BooleanSupplier condition, long nanos) throws InterruptedException {
         long deadline = System.nanoTime() + nanos;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -412,7 +412,7 @@ public final class FleetBenchmark {
     }
 
     /** The clusters: an {@link ApiServerHost} process. */
-    private static final class Servers implements AutoCloseable {
+    static final class Servers implements AutoCloseable {
         private final java.lang.Process host;
         private final BufferedReader out;
         private final PrintWriter in;
