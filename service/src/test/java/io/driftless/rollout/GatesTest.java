@@ -252,4 +252,36 @@ class GatesTest {
         peers.put("prod-1/postgres", healthy(C, wednesdayNoon()));
         assertThat(gate(fleet, "prod-1/prefect-server", wednesdayNoon()).kind()).isEqualTo(Gate.Kind.WAVE);
     }
+
+    @Test
+    void thePlanListsTheWavesInOrderHowManyGoAtOnceAndWhatWouldHoldEachTargetNow() {
+        Fleet fleet = fleet(ROLLOUT + "    dependsOn: [{release: postgres}]");
+        Instant fridayEvening = ZonedDateTime.of(2026, 12, 4, 17, 30, 0, 0, BERLIN).toInstant();
+        fleet.targets().stream().filter(t -> t.release().name().equals("postgres"))
+                .forEach(t -> peers.put(t.id(), healthy(C, fridayEvening.minusSeconds(600))));
+        peers.put("stage-2/postgres", degraded(C));
+        List<Target> prefect = fleet.targets().stream().filter(t -> t.release().name().equals("prefect-server"))
+                .toList();
+        List<Gates.Plan> plans = Gates.plan("c3", prefect, t -> new Gates.Facts(t, "c3", false, fridayEvening,
+                fleet.syncWindows(), fleet.targets(), peers::get, release -> C, false, false));
+        assertThat(plans).hasSize(1);
+        Gates.Plan plan = plans.get(0);
+        assertThat(plan.healthyFor()).isEqualTo("2m");
+        assertThat(plan.onDegraded()).isEqualTo("halt");
+        assertThat(plan.dependsOn()).containsExactly("postgres");
+        assertThat(plan.waves()).extracting(Gates.PlanWave::name, Gates.PlanWave::atOnce)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("canary", 1),
+                        org.assertj.core.groups.Tuple.tuple("staging", 1),
+                        org.assertj.core.groups.Tuple.tuple("prod", 1));
+        assertThat(plan.waves().get(0).targets()).containsExactly(new Gates.PlanTarget("dev-1/prefect-server", null,
+                null));
+        assertThat(plan.waves().get(1).targets()).containsExactly(new Gates.PlanTarget("stage-1/prefect-server", null,
+                null), new Gates.PlanTarget("stage-2/prefect-server", "dependency",
+                "waiting for stage-2/postgres (Degraded)"));
+        Instant mondayEnd = ZonedDateTime.of(2026, 12, 7, 9, 0, 0, 0, BERLIN).toInstant();
+        assertThat(plan.waves().get(2).targets()).hasSize(3).allSatisfy(t -> {
+            assertThat(t.gate()).isEqualTo("window");
+            assertThat(t.reason()).isEqualTo("in a deny window until " + mondayEnd);
+        });
+    }
 }
