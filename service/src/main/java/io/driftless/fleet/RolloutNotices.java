@@ -26,6 +26,9 @@ final class RolloutNotices {
     private record Progress(String commit, Instant started, Instant lastWaveDone, List<String> waveTimes) {
     }
 
+    /** How a held target's reason names what halted the rollout. */
+    private static final String HALTED = "the rollout halted: ";
+
     private final Ledger ledger;
     private final Metrics metrics;
     private final BiConsumer<Target, Notice> announce;
@@ -86,9 +89,10 @@ final class RolloutNotices {
         }
         switch (view.state()) {
             case "Halted" -> tell(first, view, NoticeType.RolloutHalted, "rollout of commit " + commit.substring(0, 12)
-                    + " halted", view.waves().stream().flatMap(w -> w.targets().stream())
-                    .filter(m -> m.waiting() != null && m.waiting().contains("halted")).map(m -> m.target() + ": "
-                            + m.waiting()).limit(1).toList(), at);
+                    + " halted: " + view.waves().stream().flatMap(w -> w.targets().stream())
+                    .map(Rollouts.Member::waiting).filter(w -> w != null && w.contains(HALTED))
+                    .map(w -> w.substring(w.indexOf(HALTED) + HALTED.length())).findFirst().orElse("a target is Degraded or failing"),
+                    List.of(), at);
             case "Complete" -> {
                 boolean timed = p != null && p.commit().equals(commit);
                 tell(first, view, NoticeType.RolloutCompleted, "rollout of commit " + commit.substring(0, 12)

@@ -166,7 +166,9 @@ public final class GitSource implements Closeable {
             recreate(specs, commitId, until);
         } else {
             try {
-                transfer(repository, specs, commitId, until);
+                // a branch or tag whose tip the cache has already: nothing to transfer (a quiet poll costs one
+                // ref advertisement)
+                transfer(repository, specs, commitId, until, !commitId && !fullRef ? ref : null);
                 failures = 0;
             } catch (SourceException e) {
                 failures++;
@@ -251,7 +253,7 @@ public final class GitSource implements Closeable {
      * Runs one JGit fetch into the repository on a transfer thread and waits for it until the deadline (first for a
      * transfer an earlier fetch abandoned, which must end before another writes the same cache).
      */
-    private void transfer(Repository into, List<RefSpec> specs, boolean commitId, long until) {
+    private void transfer(Repository into, List<RefSpec> specs, boolean commitId, long until, String unlessAt) {
         if (abandoned != null) {
             try {
                 abandoned.get(remaining(until), TimeUnit.NANOSECONDS);
@@ -267,7 +269,7 @@ public final class GitSource implements Closeable {
             abandoned = null;
         }
         Future<?> running = TRANSFERS.submit(() -> {
-            run(into, specs, commitId);
+            run(into, specs, commitId, unlessAt);
             return null;
         });
         try {
@@ -295,19 +297,16 @@ public final class GitSource implements Closeable {
     }
 
     /** One JGit fetch; a remote source's branch and tag tips one commit deep, a local source whole. */
-    private void run(Repository into, List<RefSpec> specs, boolean commitId) {
+    /**
+     * One fetch; with {@code unlessAt} (a branch or tag), none when the remote's tip of it is the one the cache
+     * holds already.
+     */
+    private void run(Repository into, List<RefSpec> specs, boolean commitId, String unlessAt) {
         try (Git git = new Git(into)) {
-            var fetch = git.fetch()
-                    .setRemote(new URIish(spec.url()).toString())
-                    .setRefSpecs(specs)
-                    .setCredentialsProvider(GitCredentials.provider(spec, env))
-                    .setTransportConfigCallback(transport -> {
-                        if (transport instanceof SshTransport sshTransport && ssh != null) {
-                            sshTransport.setSshSessionFactory(ssh);
-                        }
-                    })
-                    .setTimeout(TIMEOUT_SECONDS)
-                    .setRemoveDeletedRefs(true);
+            if (unlessAt != null && unmoved(into, git, unlessAt)) {
+                return;
+            }
+            var fetch = remote(git.fetch()).setRefSpecs(specs).setRemoveDeletedRefs(true);
             if (local) {
                 // whole: no depth, so no shallow negotiation (see the class comment)
             } else if (!commitId) {
@@ -322,6 +321,41 @@ public final class GitSource implements Closeable {
         }
     }
 
+    /** Whether the remote's tip of the branch or tag is the one the cache holds (asked with one ls-remote). */
+    private boolean unmoved(Repository into, Git git, String ref) throws GitAPIException, java.net.URISyntaxException {
+        Map<String, Ref> remote = remote(git.lsRemote()).setHeads(true).setTags(true).callAsMap();
+        for (String[] names : List.of(new String[] {Constants.R_HEADS + ref, "refs/remotes/origin/" + ref},
+                new String[] {Constants.R_TAGS + ref, Constants.R_TAGS + ref})) {
+            Ref there = remote.get(names[0]);
+            if (there != null) {
+                try {
+                    Ref here = into.exactRef(names[1]);
+                    return here != null && there.getObjectId().equals(here.getObjectId());
+                } catch (IOException e) {
+                    return false; // fetched, and read again, below
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A fetch or ls-remote of the source's URL, with its credentials, SSH keys and timeout. */
+    private <C extends org.eclipse.jgit.api.TransportCommand<C, ?>> C remote(C command)
+            throws java.net.URISyntaxException {
+        if (command instanceof org.eclipse.jgit.api.FetchCommand fetch) {
+            fetch.setRemote(new URIish(spec.url()).toString());
+        } else if (command instanceof org.eclipse.jgit.api.LsRemoteCommand ls) {
+            ls.setRemote(new URIish(spec.url()).toString());
+        }
+        return command.setCredentialsProvider(GitCredentials.provider(spec, env))
+                .setTransportConfigCallback(transport -> {
+                    if (transport instanceof SshTransport sshTransport && ssh != null) {
+                        sshTransport.setSshSessionFactory(ssh);
+                    }
+                })
+                .setTimeout(TIMEOUT_SECONDS);
+    }
+
     /**
      * Replaces the cache with a fresh clone: fetched into a new folder first, which takes the cache's place only once
      * that fetch succeeded (so a remote that fails leaves the cache as it was). Snapshots of the old cache that are
@@ -333,7 +367,7 @@ public final class GitSource implements Closeable {
         deleteQuietly(fresh);
         Repository next = open(fresh);
         try {
-            transfer(next, specs, commitId, until);
+            transfer(next, specs, commitId, until, null);
         } catch (SourceException e) {
             if (!(e instanceof Deadline)) { // else a transfer still writes there; the next recreate clears it
                 next.close();

@@ -141,10 +141,32 @@ class GitFaultsIT extends FaultyFleetTest {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         }
         fleet.awaitApplied(commit);
+        // the fetch in flight asks for the refs twice (has the branch moved? then the fetch itself); the one all
+        // requests shared asks once and finds the branch where the cache has it
         assertThat(fleet.git.fetchesServed() - before).as("the fetch in flight and the one all requests shared")
-                .isEqualTo(2);
+                .isEqualTo(3);
         fleet.git.healthy();
         fleet.assertConsistent(FaultyFleet.round(1));
+    }
+
+    /**
+     * A poll of a branch that has not moved asks for the refs once (the ls-remote) and does not fetch, which would
+     * ask for them a second time; a moved branch is fetched.
+     */
+    @Test
+    void aQuietPollAsksForTheRefsOnceAndDoesNotFetch() throws Exception {
+        io.driftless.config.SourceSpec spec = fleet.service.fleet().sources().get(0);
+        try (io.driftless.source.GitSource source = new io.driftless.source.GitSource(spec, tmp.resolve("quiet"),
+                Map.of("PW", io.driftless.testing.GitHttpServer.PASSWORD))) {
+            String first = source.fetch().commit();
+            int adverts = fleet.git.fetchesServed();
+            assertThat(source.fetch().commit()).isEqualTo(first);
+            assertThat(fleet.git.fetchesServed() - adverts).as("the ls-remote only").isEqualTo(1);
+            String next = fleet.commit(FaultyFleet.round(1));
+            adverts = fleet.git.fetchesServed();
+            assertThat(source.fetch().commit()).as("a moved branch is fetched").isEqualTo(next);
+            assertThat(fleet.git.fetchesServed() - adverts).as("the ls-remote, then the fetch").isEqualTo(2);
+        }
     }
 
     /** Issue 26: one fetch has an overall deadline, however many slow requests it makes. */

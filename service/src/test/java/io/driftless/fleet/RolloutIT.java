@@ -181,7 +181,7 @@ class RolloutIT {
                     assertThat(told.get(3)).startsWith("RolloutCompleted rollout of commit " + v2.substring(0, 12));
                     assertThat(told.get(4)).startsWith("RolloutStarted rollout of commit " + v3.substring(0, 12));
                     assertThat(told.get(5)).startsWith("RolloutHalted rollout of commit " + v3.substring(0, 12)
-                            + " halted: stage-1/app: commit " + v3.substring(0, 12) + " waits: the rollout halted");
+                            + " halted: dev-1/app is Degraded (Deployment/app/web Degraded");
                 }
                 assertThat(service.metrics().scrape()).contains(
                         "driftless_rollout_state{release=\"app\",state=\"Aborted\"} 1.0",
