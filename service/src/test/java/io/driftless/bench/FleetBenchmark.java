@@ -146,10 +146,13 @@ public final class FleetBenchmark {
                 + "in this JVM too), API calls %s%n", polls, self.cpuSeconds() * 1000 / polls, servers.counts());
     }
 
+    /** One client for every look at the sources: a client made per look would cost more CPU than the poll. */
+    private static final HttpClient LOOK = HttpClient.newHttpClient();
+
     /** When the source was last fetched, as {@code GET /api/v1/sources} says. */
     private static String lastFetch(DriftlessService service) {
         try {
-            return String.valueOf(new io.vertx.core.json.JsonArray(HttpClient.newHttpClient().send(HttpRequest
+            return String.valueOf(new io.vertx.core.json.JsonArray(LOOK.send(HttpRequest
                     .newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/api/v1/sources")).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).getJsonObject(0).getValue("lastFetch"));
         } catch (Exception e) {
