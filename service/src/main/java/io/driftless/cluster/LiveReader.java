@@ -74,6 +74,9 @@ public final class LiveReader {
                 }
             }
         }
+        // nothing lives in a namespace that does not exist: one read of it saves a list and a get per object
+        Set<String> absent = absentNamespaces(wanted, cached);
+        wanted.stream().filter(r -> r.namespace() != null && absent.contains(r.namespace())).forEach(cached::add);
         for (ObjectRef ref : wanted) {
             if (cached.contains(ref)) {
                 continue;
@@ -114,6 +117,30 @@ public final class LiveReader {
                 if (r != null) {
                     out.put(ref, Manifests.toTree(r));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The namespaces of the objects still to read that do not exist, each read once (from the cache when Namespaces
+     * are watched); a read that fails or is refused counts as existing, so its objects are read as before.
+     */
+    private Set<String> absentNamespaces(Collection<ObjectRef> wanted, Set<ObjectRef> cached) {
+        Set<String> out = new java.util.HashSet<>();
+        Set<String> asked = new java.util.HashSet<>();
+        for (ObjectRef ref : wanted) {
+            if (cached.contains(ref) || ref.namespace() == null || !asked.add(ref.namespace())) {
+                continue;
+            }
+            ObjectRef namespace = new ObjectRef("v1", "Namespace", null, ref.namespace());
+            Map<String, Object> hit = cache.lookup(namespace);
+            try {
+                if (hit == Cache.ABSENT || hit == null && get(namespace) == null) {
+                    out.add(ref.namespace());
+                }
+            } catch (KubernetesClientException e) {
+                // not allowed to read it, or no answer: read its objects, which say what is wrong
             }
         }
         return out;
