@@ -103,7 +103,8 @@ public final class LiveReader {
             }
         }
         for (ObjectRef ref : wanted) {
-            if (!out.containsKey(ref) && forbidden.stream().noneMatch(f -> f.startsWith("list " + kindIn(ref)))) {
+            if (!out.containsKey(ref) && forbidden.stream().noneMatch(f -> f.startsWith("list " + kindIn(ref)))
+                    && (ref.namespace() == null || !absent.contains(ref.namespace()))) {
                 GenericKubernetesResource r;
                 try {
                     r = get(ref);
@@ -123,8 +124,9 @@ public final class LiveReader {
     }
 
     /**
-     * The namespaces of the objects still to read that do not exist, each read once (from the cache when Namespaces
-     * are watched); a read that fails or is refused counts as existing, so its objects are read as before.
+     * The namespaces of the objects still to read that do not exist, each read once (a watch's cache may say it
+     * exists, never that it does not: it holds only the objects with Driftless's label); a read that fails or is
+     * refused counts as existing, so its objects are read as before.
      */
     private Set<String> absentNamespaces(Collection<ObjectRef> wanted, Set<ObjectRef> cached) {
         Set<String> out = new java.util.HashSet<>();
@@ -136,7 +138,7 @@ public final class LiveReader {
             ObjectRef namespace = new ObjectRef("v1", "Namespace", null, ref.namespace());
             Map<String, Object> hit = cache.lookup(namespace);
             try {
-                if (hit == Cache.ABSENT || hit == null && get(namespace) == null) {
+                if ((hit == null || hit == Cache.ABSENT) && get(namespace) == null) {
                     out.add(ref.namespace());
                 }
             } catch (KubernetesClientException e) {
