@@ -111,6 +111,10 @@ final class Reconfiguration {
                 workers.remove(name);
                 metrics.forgetCluster(name);
             }
+            // a release that left the fleet altogether takes its rollout's series with it
+            change.removedTargets().stream().map(t -> t.release().name()).distinct()
+                    .filter(release -> next.targets().stream().noneMatch(t -> t.release().name().equals(release)))
+                    .forEach(metrics::forgetRelease);
             List<Target> touched = new ArrayList<>(change.addedTargets());
             touched.addAll(change.changedTargets());
             change.addedTargets().forEach(changes::markDirty);

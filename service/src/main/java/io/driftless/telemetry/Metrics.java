@@ -349,6 +349,13 @@ public final class Metrics implements AutoCloseable {
                 && release.equals(m.getId().getTag("release"))).toList().forEach(registry::remove);
     }
 
+    /** Removes a release's rollout series (its state and wave durations) when it left the fleet. */
+    public void forgetRelease(String release) {
+        registry.getMeters().stream().filter(m -> release.equals(m.getId().getTag("release"))
+                && m.getId().getTag("cluster") == null).toList().forEach(registry::remove);
+        gauges.keySet().removeIf(k -> k.startsWith(ROLLOUT_STATE + "|" + release + "|"));
+    }
+
     /** Removes every series of a source that left the fleet (fetches, webhooks, revision, last fetch). */
     public void forgetSource(String source) {
         registry.getMeters().stream().filter(m -> source.equals(m.getId().getTag("source"))).toList()

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a replica exports for a target: its counters from the start (at 0 on a replica that does not hold it),
- * its gauges only while it holds it, and nothing once the target left the fleet.
+ * its gauges only while it holds it, and nothing once the target left the fleet; a release's rollout series go
+ * with the release.
  */
 class MetricsTest {
 
@@ -51,6 +52,25 @@ class MetricsTest {
             metrics.target("prod", "prefect");
             assertThat(metrics.scrape()).contains(
                     "driftless_sync_total{cluster=\"prod\",release=\"prefect\",result=\"failure\"} 0.0");
+        }
+    }
+
+    @Test
+    void aReleaseThatLeftTheFleetTakesItsRolloutSeriesAndOnlyThem() {
+        try (Metrics metrics = new Metrics()) {
+            metrics.rolloutState("app", "Halted");
+            metrics.waveFinished("app", "canary", Duration.ofSeconds(3));
+            metrics.rolloutState("db", "Complete");
+            metrics.health("dev", "app", "Healthy");
+            metrics.forgetRelease("app");
+            String scrape = metrics.scrape();
+            assertThat(scrape).doesNotContain("driftless_rollout_state{release=\"app\"")
+                    .doesNotContain("driftless_rollout_wave_duration_seconds_count{release=\"app\"")
+                    .contains("driftless_rollout_state{release=\"db\",state=\"Complete\"} 1.0")
+                    .contains("driftless_target_health{cluster=\"dev\",release=\"app\",status=\"Healthy\"} 1.0");
+            metrics.rolloutState("app", "Progressing");
+            assertThat(metrics.scrape()).as("registered again when it comes back")
+                    .contains("driftless_rollout_state{release=\"app\",state=\"Progressing\"} 1.0");
         }
     }
 }
