@@ -52,8 +52,13 @@ class RealWatchIT {
                 await().atMost(Duration.ofSeconds(15)).until(() -> admin.apps().deployments().inNamespace("watched")
                         .withName("prefect-server").get().getSpec().getReplicas() == 1);
 
+                // gone, or already back: Driftless may bring it back before a look sees it gone
+                String uid = admin.namespaces().withName("watched").get().getMetadata().getUid();
                 admin.namespaces().withName("watched").delete();
-                await().atMost(Duration.ofSeconds(90)).until(() -> admin.namespaces().withName("watched").get() == null);
+                await().atMost(Duration.ofSeconds(90)).until(() -> {
+                    var ns = admin.namespaces().withName("watched").get();
+                    return ns == null || !uid.equals(ns.getMetadata().getUid());
+                });
                 service.refresh("values");
                 await().atMost(Duration.ofSeconds(60)).until(() -> admin.apps().deployments().inNamespace("watched")
                         .withName("prefect-server").get() != null);
