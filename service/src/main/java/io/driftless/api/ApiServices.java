@@ -51,7 +51,7 @@ public record ApiServices(StatusBoard board, Suspensions suspensions, Metrics me
 
     /** A target as the API shows it. */
     Views.Target view(TargetStatus status) {
-        String id = status.cluster() + "/" + status.release();
+        String id = status.id();
         return Views.Target.of(status, suspensions.isSuspended(id), reports.windows().apply(id),
                 reports.pins().apply(id));
     }

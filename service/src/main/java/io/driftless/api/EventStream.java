@@ -1,5 +1,6 @@
 package io.driftless.api;
 
+import io.driftless.config.TargetId;
 import static io.driftless.api.Answers.json;
 
 import java.time.Duration;
@@ -61,8 +62,8 @@ final class EventStream {
         response.write(": connected\n\n");
         var consumer = vertx.eventBus().<JsonObject>consumer(FleetVerticle.SYNCED, msg -> {
             if (!response.ended() && !response.closed()) {
-                response.write("event: target\ndata: {\"target\": \"" + msg.body().getString("cluster") + "/"
-                        + msg.body().getString("release") + "\"}\n\n");
+                response.write("event: target\ndata: {\"target\": \""
+                        + TargetId.of(msg.body().getString("cluster"), msg.body().getString("release")) + "\"}\n\n");
             }
         });
         long ping = vertx.setPeriodic(PING_MILLIS, id -> {

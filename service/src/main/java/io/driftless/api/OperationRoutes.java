@@ -1,5 +1,6 @@
 package io.driftless.api;
 
+import io.driftless.config.TargetId;
 import static io.driftless.api.Answers.failed;
 import static io.driftless.api.Answers.json;
 
@@ -73,7 +74,7 @@ final class OperationRoutes {
     }
 
     private static String target(RoutingContext ctx) {
-        return ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
+        return TargetId.of(ctx.pathParam("cluster"), ctx.pathParam("release"));
     }
 
     private void refresh(RoutingContext ctx) {

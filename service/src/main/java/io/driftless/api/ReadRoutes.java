@@ -1,5 +1,6 @@
 package io.driftless.api;
 
+import io.driftless.config.TargetId;
 import static io.driftless.api.Answers.json;
 
 import java.util.Map;
@@ -41,7 +42,7 @@ final class ReadRoutes {
                     .toList());
         });
         router.get("/api/v1/targets/:cluster/:release").handler(ctx -> {
-            String id = ctx.pathParam("cluster") + "/" + ctx.pathParam("release");
+            String id = TargetId.of(ctx.pathParam("cluster"), ctx.pathParam("release"));
             answers.shared(ctx, "target " + id, () -> {
                 var status = services.board().get(id);
                 return status == null ? new Answers.Reply(404, Map.of("error", "no such target"))

@@ -256,7 +256,7 @@ public final class DriftlessService implements AutoCloseable {
         }
         java.util.function.Predicate<String> held = id -> leases.holds(Shards.of(id, leases.shards()));
         SharedStatuses shared = new SharedStatuses(fleet.highAvailability(), clusters, status -> {
-            String id = status.cluster() + "/" + status.release();
+            String id = status.id();
             if (!held.test(id)) { // this replica's own statuses stay its own
                 board.adopt(status);
                 vertx.eventBus().publish(FleetVerticle.SYNCED, new io.vertx.core.json.JsonObject()
@@ -265,7 +265,7 @@ public final class DriftlessService implements AutoCloseable {
             }
         });
         board.listen(status -> {
-            if (held.test(status.cluster() + "/" + status.release())) {
+            if (held.test(status.id())) {
                 shared.publish(status);
             }
         }, shared::remove);

@@ -1,5 +1,6 @@
 package io.driftless.cli;
 
+import io.driftless.config.TargetId;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,7 +114,7 @@ public final class DiffCommand implements Callable<Integer> {
                         .put("ref", revision).put("source", source));
                 preview.path("rollouts").forEach(plans::add);
                 for (JsonNode p : preview.path("targets")) {
-                    String id = p.path("cluster").asText() + "/" + p.path("release").asText();
+                    String id = TargetId.of(p.path("cluster").asText(), p.path("release").asText());
                     if (targets.contains(id)) {
                         answers.add(answer(id, p.path("revision").asText(), p.path("result").asText(),
                                 p.path("outOfSync").asLong(), p.path("changes"), p.path("error").asText(null)));

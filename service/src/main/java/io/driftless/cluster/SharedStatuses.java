@@ -91,7 +91,7 @@ public final class SharedStatuses implements AutoCloseable {
 
     /** Shares a status of a target this replica holds (in the background; only the newest goes out). */
     public void publish(TargetStatus status) {
-        String id = status.cluster() + "/" + status.release();
+        String id = status.id();
         synchronized (pending) {
             boolean scheduled = !pending.isEmpty();
             pending.put(id, status);

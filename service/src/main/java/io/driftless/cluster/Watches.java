@@ -1,5 +1,6 @@
 package io.driftless.cluster;
 
+import io.driftless.config.TargetId;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -93,7 +94,7 @@ public final class Watches implements AutoCloseable {
      */
     public void watch(String cluster, String user, String release, Collection<ObjectRef> refs) {
         Set<Key> keys = refs.stream().map(r -> Key.of(cluster, user, r)).collect(Collectors.toSet());
-        targetKinds.put(cluster + "/" + release, keys);
+        targetKinds.put(TargetId.of(cluster, release), keys);
         for (Key key : keys) {
             Instant retry = unwatchable.get(key);
             if (closed || retry != null && Instant.now().isBefore(retry) || informers.containsKey(key)) {
@@ -181,13 +182,13 @@ public final class Watches implements AutoCloseable {
 
     /** The kinds ({@code apiVersion|Kind}) the target's watches cover, as its last sync asked for them. */
     public Set<String> kinds(String cluster, String release) {
-        return targetKinds.getOrDefault(cluster + "/" + release, Set.of()).stream()
+        return targetKinds.getOrDefault(TargetId.of(cluster, release), Set.of()).stream()
                 .map(k -> k.apiVersion() + "|" + k.kind()).collect(Collectors.toSet());
     }
 
     /** Whether every kind of the target's objects is watched and its cache filled, so reads need no API call. */
     public boolean covers(String cluster, String release) {
-        Set<Key> kinds = targetKinds.get(cluster + "/" + release);
+        Set<Key> kinds = targetKinds.get(TargetId.of(cluster, release));
         return kinds != null && kinds.stream().allMatch(k -> {
             SharedIndexInformer<GenericKubernetesResource> i = informers.get(k);
             return i != null && i.hasSynced() && i.isWatching();

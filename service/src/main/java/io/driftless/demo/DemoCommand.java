@@ -1,5 +1,6 @@
 package io.driftless.demo;
 
+import io.driftless.config.TargetId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
         CountDownLatch firstPass = new CountDownLatch(fleet.targets().size());
         java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         service.vertx().eventBus().<JsonObject>consumer(FleetVerticle.SYNCED, msg -> {
-            boolean first = seen.add(msg.body().getString("cluster") + "/" + msg.body().getString("release"));
+            boolean first = seen.add(TargetId.of(msg.body().getString("cluster"), msg.body().getString("release")));
             if (first || msg.body().getBoolean("changed")) {
                 printSync(msg.body());
             }
@@ -142,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static void printSync(JsonObject s) {
         String revision = s.getString("revision");
-        String line = pad(s.getString("cluster") + "/" + s.getString("release"), 24) + " "
+        String line = pad(TargetId.of(s.getString("cluster"), s.getString("release")), 24) + " "
                 + pad(s.getString("state"), 9) + " " + pad(s.getString("health"), 11) + " commit " + (revision == null ? "-" : revision.substring(0, 12));
         if (s.getString("error") != null) {
             line += "  error: " + s.getString("error");

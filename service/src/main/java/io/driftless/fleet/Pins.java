@@ -95,7 +95,7 @@ final class Pins {
         JsonObject body = msg.body();
         List<Target> targets = body.containsKey("target")
                 ? live.target(body.getString("target")).map(List::of).orElse(List.of())
-                : live.targets().stream().filter(t -> t.release().name().equals(body.getString("release"))).toList();
+                : live.ofRelease(body.getString("release"));
         if (targets.isEmpty()) {
             msg.fail(404, body.containsKey("target") ? "no such target '" + body.getString("target") + "'"
                     : "no such release '" + body.getString("release") + "'");

@@ -53,7 +53,7 @@ final class Rollouts {
 
     /** Notes a target's status: its health's start when it became Healthy, and that it tried the commit it got. */
     void observe(TargetStatus s, Instant now) {
-        String id = s.cluster() + "/" + s.release();
+        String id = s.id();
         if ("Healthy".equals(s.health())) {
             healthySince.putIfAbsent(id, now);
         } else {
@@ -150,7 +150,7 @@ final class Rollouts {
 
     /** Where the release's rollout of {@code commit} (null: not fetched yet) stands, wave by wave. */
     View status(String release, String commit, LiveFleet live, StatusBoard board) {
-        List<Target> targets = live.targets().stream().filter(t -> t.release().name().equals(release)).toList();
+        List<Target> targets = live.ofRelease(release);
         Delivery delivery = targets.get(0).release().delivery();
         List<String> names = delivery.waves().isEmpty() ? List.of("all")
                 : delivery.waves().stream().map(Delivery.Wave::name).toList();

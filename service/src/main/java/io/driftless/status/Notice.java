@@ -1,5 +1,6 @@
 package io.driftless.status;
 
+import io.driftless.config.TargetId;
 import java.time.Instant;
 import java.util.List;
 
@@ -28,6 +29,6 @@ public record Notice(NoticeType type, String cluster, String release, String nam
     }
 
     public String target() {
-        return cluster + "/" + release;
+        return TargetId.of(cluster, release);
     }
 }

@@ -56,7 +56,7 @@ public final class StatusBoard {
      * {@code SharedStatuses}); nothing when the target is not in this replica's fleet. Not a change of this replica's.
      */
     public void adopt(TargetStatus status) {
-        statuses.computeIfPresent(status.cluster() + "/" + status.release(), (id, old) -> status);
+        statuses.computeIfPresent(status.id(), (id, old) -> status);
     }
 
     public TargetStatus get(String targetId) {

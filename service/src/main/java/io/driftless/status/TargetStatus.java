@@ -24,6 +24,11 @@ public record TargetStatus(String cluster, String release, String namespace, Str
                            List<SyncRecord> history) {
 
     /** The message of the last attempt's failure, or null when it did not fail. */
+    /** {@code CLUSTER/RELEASE}. */
+    public String id() {
+        return io.driftless.config.TargetId.of(cluster, release);
+    }
+
     public String lastError() {
         return failure == null ? null : failure.message();
     }

@@ -12,7 +12,7 @@ public record Target(ReleaseSpec release, ClusterSpec cluster) {
 
     /** {@code cluster/release}, unique in a fleet. */
     public String id() {
-        return cluster.name() + "/" + release.name();
+        return TargetId.of(cluster.name(), release.name());
     }
 
     /** The values layers of this target with placeholders resolved for its cluster. */
