@@ -10,7 +10,6 @@ import io.driftless.api.ApiCredentials;
 import io.driftless.api.ApiServices;
 import io.driftless.api.HttpApiVerticle;
 import io.driftless.cluster.ClusterConnections;
-import io.driftless.cluster.SharedStatuses;
 import io.driftless.cluster.ShardLeases;
 import io.driftless.config.Fleet;
 import io.driftless.config.SourceSpec;
@@ -95,15 +94,15 @@ public final class DriftlessService implements AutoCloseable {
     private final Notifier notifier;
     private final ShardLeases leases;
     private final io.driftless.render.helm.HelmSandbox helm;
-    /** What shares the fleet's state between replicas under high availability (statuses, suspensions). */
-    private final List<AutoCloseable> sharing;
+    /** What keeps suspensions, decisions and (under high availability) statuses beyond this process. */
+    private final Sharing sharing;
     private final HttpApiVerticle api;
     private final int httpPort;
 
     private DriftlessService(Vertx vertx, LiveFleet live, FleetVerticle fleetVerticle, Settings settings,
                              ClusterConnections clusters, Map<String, GitSource> sources, StatusBoard board,
                              Metrics metrics, Notifier notifier, ShardLeases leases,
-                             io.driftless.render.helm.HelmSandbox helm, List<AutoCloseable> sharing, HttpApiVerticle api,
+                             io.driftless.render.helm.HelmSandbox helm, Sharing sharing, HttpApiVerticle api,
                              int httpPort) {
         this.helm = helm;
         this.sharing = sharing;
@@ -172,22 +171,13 @@ public final class DriftlessService implements AutoCloseable {
                 io.driftless.cluster.KubeTargetCluster.forTargets(clusters), board, metrics, Clock.systemUTC(),
                 notifier::send);
         DriftlessService[] self = new DriftlessService[1];
-        io.driftless.status.Suspensions suspensions = io.driftless.status.Suspensions.inFile(settings.stateDir());
-        List<AutoCloseable> sharing = new java.util.ArrayList<>();
-        if (fleet.highAvailability().enabled()) { // kept in the cluster, so they follow a target's shard
-            var opened = io.driftless.cluster.SharedSuspensions.open(fleet.highAvailability(), clusters,
-                    suspensions.all());
-            suspensions = opened.suspensions();
-            sharing.add(opened.store());
-        }
-        io.driftless.status.Ledger pins = ledger(fleet, clusters, settings, "pins", sharing);
-        io.driftless.status.Ledger rollouts = ledger(fleet, clusters, settings, "rollouts", sharing);
+        Sharing sharing = new Sharing(fleet, clusters, settings.stateDir());
+        io.driftless.status.Suspensions suspensions = sharing.suspensions();
+        io.driftless.status.Ledger pins = sharing.ledger("pins");
+        io.driftless.status.Ledger rollouts = sharing.ledger("rollouts");
         leases.onLoss(shard -> live.targets().stream().filter(t -> Shards.of(t.id(), leases.shards()) == shard)
                 .forEach(t -> metrics.forgetTarget(t.cluster().name(), t.release().name())));
-        SharedStatuses shared = shareStatuses(fleet, clusters, leases, board, vertx);
-        if (shared != null) {
-            sharing.add(shared);
-        }
+        sharing.statuses(leases, board, vertx);
         FleetVerticle fleetVerticle = new FleetVerticle(live, clusters, leases, sources, syncer, board, metrics,
                 Clock.systemUTC(), settings.parallelism()).suspending(suspensions).keeping(pins, rollouts);
         HttpApiVerticle.Endpoint endpoint = new HttpApiVerticle.Endpoint(settings.httpHost(), settings.httpPort(),
@@ -211,7 +201,7 @@ public final class DriftlessService implements AutoCloseable {
         } catch (Exception e) { // await() rethrows checked failures such as BindException unchanged
             vertx.close().await();
             helm.close();
-            closeAll(sharing);
+            sharing.close();
             leases.close();
             sources.values().forEach(GitSource::close);
             notifier.close();
@@ -225,62 +215,6 @@ public final class DriftlessService implements AutoCloseable {
         self[0] = new DriftlessService(vertx, live, fleetVerticle, settings, clusters, sources, board, metrics,
                 notifier, leases, helm, sharing, api, api.actualPort());
         return self[0];
-    }
-
-    /**
-     * What operators decided, by key: in {@code <stateDir>/NAME.json} for one replica, in ConfigMap
-     * {@code driftless-NAME} of the Leases' cluster under high availability (what the file held is carried over).
-     */
-    private static io.driftless.status.Ledger ledger(Fleet fleet, ClusterConnections clusters, Settings settings,
-                                                     String name, List<AutoCloseable> sharing) {
-        io.driftless.status.Ledger inFile = io.driftless.status.Ledger.inFile(settings.stateDir()
-                .resolve(name + ".json"));
-        if (!fleet.highAvailability().enabled()) {
-            return inFile;
-        }
-        var opened = io.driftless.cluster.SharedLedger.open(fleet.highAvailability(), clusters, "driftless-" + name,
-                inFile.all());
-        sharing.add(opened.store());
-        return opened.ledger();
-    }
-
-    /**
-     * Under high availability, every replica shows every target: the statuses of the targets this replica holds go
-     * to the other replicas through the cluster (see {@link SharedStatuses}), and theirs come here, each followed
-     * by the event the web UI refreshes on. Null without high availability.
-     */
-    private static SharedStatuses shareStatuses(Fleet fleet, ClusterConnections clusters, ShardLeases leases,
-                                                StatusBoard board, Vertx vertx) {
-        if (!fleet.highAvailability().enabled()) {
-            return null;
-        }
-        java.util.function.Predicate<String> held = id -> leases.holds(Shards.of(id, leases.shards()));
-        SharedStatuses shared = new SharedStatuses(fleet.highAvailability(), clusters, status -> {
-            String id = status.id();
-            if (!held.test(id)) { // this replica's own statuses stay its own
-                board.adopt(status);
-                vertx.eventBus().publish(FleetVerticle.SYNCED, new io.vertx.core.json.JsonObject()
-                        .put("changed", true).put("cluster", status.cluster()).put("release", status.release())
-                        .put(FleetVerticle.FROM_PEER, true));
-            }
-        });
-        board.listen(status -> {
-            if (held.test(status.id())) {
-                shared.publish(status);
-            }
-        }, shared::remove);
-        return shared;
-    }
-
-    private static void closeAll(List<AutoCloseable> parts) {
-        for (AutoCloseable part : parts) {
-            try {
-                part.close();
-            } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(DriftlessService.class).warn("shutdown: {} did not close: {}",
-                        part.getClass().getSimpleName(), e.toString());
-            }
-        }
     }
 
     /** What was applied by a reload: the change, and one line per removed target. */
@@ -426,7 +360,7 @@ public final class DriftlessService implements AutoCloseable {
                     + "within 40 s; stopping anyway");
         }
         helm.close();
-        closeAll(sharing);
+        sharing.close();
         leases.close();
         notifier.close();
         sources.values().forEach(GitSource::close);

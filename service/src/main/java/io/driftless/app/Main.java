@@ -29,7 +29,7 @@ public final class Main {
     /** Runs a command line, printing to these writers; answers the exit code. */
     public static int run(String[] args, java.io.PrintWriter out, java.io.PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
-        demoCommand().ifPresent(demo -> cli.addSubcommand("demo", demo));
+        java.util.ServiceLoader.load(ExtraCommand.class).forEach(cli::addSubcommand);
         return cli.setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     err.println("driftless: " + e.getMessage());
@@ -37,20 +37,6 @@ public final class Main {
                     return e instanceof io.driftless.cli.CliException c ? c.exitCode() : 1;
                 })
                 .execute(args);
-    }
-
-    /**
-     * The demo (embedded API servers, local control planes) is in the full jar only; the server jar and the image
-     * leave it out, with the in-memory API server it needs.
-     */
-    private static java.util.Optional<Object> demoCommand() {
-        try {
-            return java.util.Optional.of(Class.forName("io.driftless.demo.DemoCommand").getConstructor().newInstance());
-        } catch (ClassNotFoundException e) {
-            return java.util.Optional.empty();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the demo command cannot be created", e);
-        }
     }
 
     private static boolean keepsRunning(String[] args) {

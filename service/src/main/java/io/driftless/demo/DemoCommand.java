@@ -15,6 +15,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 
 import io.driftless.app.DriftlessService;
+import io.driftless.app.ExtraCommand;
 import io.driftless.app.Main;
 import io.driftless.app.ServiceOptions;
 import io.driftless.cluster.ClusterConnections;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the example fleet against two embedded in-memory clusters (dev, prod) from a local Git "
                 + "repository seeded from sync-config/examples, with the HTTP API and metrics.")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, ExtraCommand {
 
     @Option(names = "--home", defaultValue = "${sys:driftless.home:-.}", description = "Project folder (default: the launcher's).")
     Path home;

@@ -17,8 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -26,10 +24,6 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.SshTransport;
-import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
-import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +45,9 @@ import io.driftless.config.SourceSpec;
 public final class GitSource implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitSource.class);
-    /** How long one network read may wait. */
-    private static final int TIMEOUT_SECONDS = 30;
     /**
      * How long one fetch may take, every request of it together: a server that answers each request just within
-     * {@link #TIMEOUT_SECONDS} cannot hold a fetch (and every sync waiting for it) for minutes. A transfer still
+     * {@link GitRemote#TIMEOUT_SECONDS} cannot hold a fetch (and every sync waiting for it) for minutes. A transfer still
      * running then goes on in the background (a large first clone completes), and the next fetch waits for it.
      */
     public static final Duration FETCH_DEADLINE = Duration.ofSeconds(60);
@@ -72,17 +64,13 @@ public final class GitSource implements Closeable {
     private final File dir;
     /** The cache; replaced when it is recreated (guarded by this source's lock). */
     private volatile Repository repository;
-    private final Map<String, String> env;
+    private final GitRemote remote;
     private final Duration deadline;
-    /** Whether the remote is on this machine (file:// or a path): fetched whole, never shallow. */
-    private final boolean local;
     /** A transfer that outlived its fetch's deadline and goes on; the next fetch waits for it (this source's lock). */
     private Future<?> abandoned;
     /** Fetches in a row whose transfer failed (this source's lock). */
     private int failures;
     private final CommitVerifier verifier;
-    /** For ssh:// sources: the key file and known_hosts of this source only, never the user's ~/.ssh. */
-    private final SshdSessionFactory ssh;
     /** Fetches so far (guarded by this source's lock): numbers snapshots in fetch order. */
     private long fetches;
 
@@ -93,11 +81,9 @@ public final class GitSource implements Closeable {
     /** @param deadline how long one fetch may take ({@link #FETCH_DEADLINE}; tests shorten it) */
     public GitSource(SourceSpec spec, Path cacheRoot, Map<String, String> env, Duration deadline) {
         this.spec = spec;
-        this.env = env;
         this.deadline = deadline;
-        this.local = isLocal(spec.url());
         this.verifier = spec.trustedKeys().isEmpty() ? null : CommitVerifier.load(spec.name(), spec.trustedKeys());
-        this.ssh = SourceSpec.isSsh(spec.url()) ? sshSessions(cacheRoot.resolve(spec.name() + ".ssh").toFile()) : null;
+        this.remote = new GitRemote(spec, env, cacheRoot.resolve(spec.name() + ".ssh").toFile());
         this.dir = cacheRoot.resolve(spec.name() + ".git").toFile();
         this.repository = open(dir);
     }
@@ -112,19 +98,6 @@ public final class GitSource implements Closeable {
         } catch (IOException e) {
             throw new SourceException("source " + spec.name() + ": cannot open cache " + gitDir + ": " + e.getMessage(),
                     e);
-        }
-    }
-
-    /** Whether a source URL names a repository on this machine (JGit's local transport). */
-    static boolean isLocal(String url) {
-        if (url == null || SourceSpec.isSsh(url)) {
-            return false;
-        }
-        try {
-            String scheme = new URIish(url).getScheme();
-            return scheme == null || "file".equalsIgnoreCase(scheme);
-        } catch (java.net.URISyntaxException e) {
-            return false;
         }
     }
 
@@ -159,7 +132,7 @@ public final class GitSource implements Closeable {
         // branch and tag tips are all a sync reads: fetch them shallow; a commit id may be older, so fetch history
         boolean commitId = GitRefs.isCommitId(ref);
         long until = System.nanoTime() + deadline.toNanos();
-        if (local && shallow(repository)) {
+        if (remote.local() && shallow(repository)) {
             // left shallow by an earlier version: a local cache is fetched whole, which a shallow one cannot be
             LOG.info("source={} the cache is shallow; recreating it whole (a local source is never fetched shallow)",
                     spec.name());
@@ -241,7 +214,7 @@ public final class GitSource implements Closeable {
         }
     }
 
-    private static boolean shallow(Repository repository) {
+    static boolean shallow(Repository repository) {
         try {
             return !repository.getObjectDatabase().getShallowCommits().isEmpty();
         } catch (IOException e) {
@@ -269,7 +242,7 @@ public final class GitSource implements Closeable {
             abandoned = null;
         }
         Future<?> running = TRANSFERS.submit(() -> {
-            run(into, specs, commitId, unlessAt);
+            remote.fetch(into, specs, commitId, unlessAt);
             return null;
         });
         try {
@@ -284,7 +257,7 @@ public final class GitSource implements Closeable {
                 throw failed;
             }
             throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
-                    + rootMessage(e.getCause()), e.getCause());
+                    + GitRemote.rootMessage(e.getCause()), e.getCause());
         } catch (InterruptedException e) {
             abandoned = running;
             Thread.currentThread().interrupt();
@@ -294,66 +267,6 @@ public final class GitSource implements Closeable {
 
     private static long remaining(long until) {
         return Math.max(0, until - System.nanoTime());
-    }
-
-    /** One JGit fetch; a remote source's branch and tag tips one commit deep, a local source whole. */
-    /**
-     * One fetch; with {@code unlessAt} (a branch or tag), none when the remote's tip of it is the one the cache
-     * holds already.
-     */
-    private void run(Repository into, List<RefSpec> specs, boolean commitId, String unlessAt) {
-        try (Git git = new Git(into)) {
-            if (unlessAt != null && unmoved(into, git, unlessAt)) {
-                return;
-            }
-            var fetch = remote(git.fetch()).setRefSpecs(specs).setRemoveDeletedRefs(true);
-            if (local) {
-                // whole: no depth, so no shallow negotiation (see the class comment)
-            } else if (!commitId) {
-                fetch.setDepth(1);
-            } else if (shallow(into)) {
-                fetch.setUnshallow(true);
-            }
-            fetch.call();
-        } catch (GitAPIException | java.net.URISyntaxException | org.eclipse.jgit.api.errors.JGitInternalException e) {
-            throw new SourceException("source " + spec.name() + ": fetch from " + redactedUrl() + " failed: "
-                    + rootMessage(e), e);
-        }
-    }
-
-    /** Whether the remote's tip of the branch or tag is the one the cache holds (asked with one ls-remote). */
-    private boolean unmoved(Repository into, Git git, String ref) throws GitAPIException, java.net.URISyntaxException {
-        Map<String, Ref> remote = remote(git.lsRemote()).setHeads(true).setTags(true).callAsMap();
-        for (String[] names : List.of(new String[] {Constants.R_HEADS + ref, "refs/remotes/origin/" + ref},
-                new String[] {Constants.R_TAGS + ref, Constants.R_TAGS + ref})) {
-            Ref there = remote.get(names[0]);
-            if (there != null) {
-                try {
-                    Ref here = into.exactRef(names[1]);
-                    return here != null && there.getObjectId().equals(here.getObjectId());
-                } catch (IOException e) {
-                    return false; // fetched, and read again, below
-                }
-            }
-        }
-        return false;
-    }
-
-    /** A fetch or ls-remote of the source's URL, with its credentials, SSH keys and timeout. */
-    private <C extends org.eclipse.jgit.api.TransportCommand<C, ?>> C remote(C command)
-            throws java.net.URISyntaxException {
-        if (command instanceof org.eclipse.jgit.api.FetchCommand fetch) {
-            fetch.setRemote(new URIish(spec.url()).toString());
-        } else if (command instanceof org.eclipse.jgit.api.LsRemoteCommand ls) {
-            ls.setRemote(new URIish(spec.url()).toString());
-        }
-        return command.setCredentialsProvider(GitCredentials.provider(spec, env))
-                .setTransportConfigCallback(transport -> {
-                    if (transport instanceof SshTransport sshTransport && ssh != null) {
-                        sshTransport.setSshSessionFactory(ssh);
-                    }
-                })
-                .setTimeout(TIMEOUT_SECONDS);
     }
 
     /**
@@ -445,38 +358,9 @@ public final class GitSource implements Closeable {
         }
     }
 
-    /**
-     * Public-key authentication with the source's key file; the server must present a host key listed in the
-     * source's known_hosts file (an unknown or changed key fails the fetch, nothing is asked or added).
-     */
-    private SshdSessionFactory sshSessions(File sshDir) {
-        Path key = Path.of(spec.auth().sshKeyFile());
-        Path knownHosts = Path.of(spec.auth().knownHostsFile());
-        return new SshdSessionFactoryBuilder().setHomeDirectory(sshDir).setSshDirectory(sshDir)
-                .setConfigFile(dir -> new File(sshDir, "no-config"))
-                .setDefaultIdentities(dir -> List.of(key)).setDefaultKnownHostsFiles(dir -> List.of(knownHosts))
-                .setPreferredAuthentications("publickey").build(null);
-    }
-
     /** The URL without any user-info part. */
     public String redactedUrl() {
-        return spec.url().replaceAll("://[^/@]*@", "://");
-    }
-
-    /**
-     * The deepest message of the cause chain that tells a user something: an I/O or transport message, not an
-     * internal error (an index out of bounds) of a parser that met garbage, whose caller's message says more.
-     */
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        String message = e.getMessage();
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-            if (t.getMessage() != null && !(t instanceof RuntimeException && !(t instanceof SourceException))) {
-                message = t.getMessage();
-            }
-        }
-        return message == null ? e.getClass().getSimpleName() : message;
+        return remote.redactedUrl();
     }
 
     /**
@@ -494,9 +378,7 @@ public final class GitSource implements Closeable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (ssh != null) {
-            ssh.close();
-        }
+        remote.close();
         repository.close();
     }
 }
