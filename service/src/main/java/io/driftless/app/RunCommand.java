@@ -48,6 +48,10 @@ final class RunCommand implements Callable<Integer> {
             + "besides the folder of the file that points to it.")
     Path kubeconfigDir;
 
+    @Option(names = "--local-sources-dir", description = "A fleet read from Git may name Git repositories on this "
+            + "machine (a path or file://) in this folder; by default it may name none.")
+    Path localSourcesDir;
+
     @Mixin
     ServiceOptions options;
 
@@ -71,7 +75,8 @@ final class RunCommand implements Callable<Integer> {
             Optional<FleetSource> pointer = FleetLoader.fleetSource(fleetFile);
             origin = pointer.isPresent()
                     ? FleetReloads.git(pointer.get(), fleetFile, stateDir.resolve("fleet-cache"), settings.env(),
-                    io.driftless.config.FleetTrust.git(fleetEnvPrefixes, fleetSecretsDir, kubeconfigDir))
+                    io.driftless.config.FleetTrust.git(fleetEnvPrefixes, fleetSecretsDir, kubeconfigDir,
+                            localSourcesDir))
                     : FleetReloads.file(fleetFile, Duration.ofSeconds(Math.max(1, checkSeconds)));
             read = origin.read();
             fleet = origin.parse(read);

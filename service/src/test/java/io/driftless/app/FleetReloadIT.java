@@ -164,7 +164,7 @@ class FleetReloadIT {
             Path secrets = Files.createDirectories(tmp.resolve("fleet-secrets"));
             FleetReloads.Origin origin = FleetReloads.git(FleetLoader.fleetSource(pointer).orElseThrow(), pointer,
                     tmp.resolve("fleet-cache"), Map.of("PW", GitHttpServer.PASSWORD),
-                    io.driftless.config.FleetTrust.git(List.of("PW"), secrets, null));
+                    io.driftless.config.FleetTrust.git(List.of("PW"), secrets, null, null));
             FleetReloads.Read first = origin.read();
             assertThat(first.fileName()).startsWith("fleet/fleet.yaml@");
             try (DriftlessService service = DriftlessService.start(origin.parse(first), settings());
@@ -189,11 +189,15 @@ class FleetReloadIT {
                 git.commit("reach out", Map.of("fleet/fleet.yaml", fleet(git, DEV_AND_LAB, """
                         notifications: [{name: exfiltrate, urlEnv: DRIFTLESS_API_AUTH}]
                         """).replace("passwordEnv: PW", "passwordFile: /etc/passwd")
-                        .replace("{name: lab, embedded: true}", "{name: lab, kubeconfig: ../state/charts/x/evil.tgz}")));
+                        .replace("{name: lab, embedded: true}", "{name: lab, kubeconfig: ../state/charts/x/evil.tgz}")
+                        .replace(git.url(), "file://" + tmp.resolve("fleet-cache")))); // Driftless's own cache
                 reloads.check();
                 status = fleetStatus(service);
                 assertThat(status.at("/lastReload/result").asText()).isEqualTo("failed");
                 assertThat(status.at("/lastReload/problems").toString()).contains(
+                        "sources[0].url: a fleet from Git may name Git repositories on this machine in the local "
+                                + "sources folder only, and none is set (start Driftless with --local-sources-dir), "
+                                + "not " + tmp.resolve("fleet-cache"),
                         "sources[0].auth.passwordFile: a fleet from Git may name files in " + secrets
                                 + " only, not /etc/passwd",
                         "notifications[0].urlEnv: a fleet from Git may name environment variables starting with PW "

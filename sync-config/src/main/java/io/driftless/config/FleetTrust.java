@@ -9,25 +9,33 @@ import java.util.List;
  * ({@link #OPERATOR}); a fleet read from Git is written by whoever may commit there, so the environment variables
  * and files it names for credentials must be ones the operator allow-listed on the command line (names with an
  * allowed prefix; files inside the fleet secrets folder), and its kubeconfig files must lie in the folder of the
- * file that points to it or in the kubeconfig folder the operator named. Otherwise the fleet is refused, each
- * reference at its file:line: a fleet committer can neither read a secret of the service (its API credential, its
- * Git token) nor a file of the host.
+ * file that points to it or in the kubeconfig folder the operator named, and the Git repositories on this machine it
+ * names as sources ({@code file://} or a path) must lie in the local sources folder the operator named. Otherwise
+ * the fleet is refused, each reference at its file:line: a fleet committer can neither read a secret of the service
+ * (its API credential, its Git token) nor a file or a repository of the host (such as Driftless's own caches of
+ * other teams' sources).
  *
  * @param fromGit      whether the fleet was read from Git
  * @param envPrefixes  the environment variable name prefixes a fleet from Git may name
  * @param secretsDir   the folder the credential files of a fleet from Git must be in, or null (none allowed)
  * @param kubeconfigDir a folder besides the pointer file's where a fleet from Git may name kubeconfig files, or null
+ * @param localSourcesDir the folder Git repositories on this machine named by a fleet from Git must be in, or null
+ *                      (none allowed)
  */
-public record FleetTrust(boolean fromGit, List<String> envPrefixes, Path secretsDir, Path kubeconfigDir) {
+public record FleetTrust(boolean fromGit, List<String> envPrefixes, Path secretsDir, Path kubeconfigDir,
+                         Path localSourcesDir) {
 
     /** A fleet file the operator gave: what it names is the operator's choice. */
-    public static final FleetTrust OPERATOR = new FleetTrust(false, List.of(), null, null);
+    public static final FleetTrust OPERATOR = new FleetTrust(false, List.of(), null, null, null);
 
     /** A fleet from Git, allowed what the operator listed. */
-    public static FleetTrust git(List<String> envPrefixes, Path secretsDir, Path kubeconfigDir) {
-        return new FleetTrust(true, List.copyOf(envPrefixes), secretsDir == null ? null
-                : secretsDir.toAbsolutePath().normalize(), kubeconfigDir == null ? null
-                : kubeconfigDir.toAbsolutePath().normalize());
+    public static FleetTrust git(List<String> envPrefixes, Path secretsDir, Path kubeconfigDir, Path localSourcesDir) {
+        return new FleetTrust(true, List.copyOf(envPrefixes), absolute(secretsDir), absolute(kubeconfigDir),
+                absolute(localSourcesDir));
+    }
+
+    private static Path absolute(Path folder) {
+        return folder == null ? null : folder.toAbsolutePath().normalize();
     }
 
     /** Every reference of the fleet outside what it may reach, each at its key's line. */
@@ -39,6 +47,7 @@ public record FleetTrust(boolean fromGit, List<String> envPrefixes, Path secrets
         for (int i = 0; i < fleet.sources().size(); i++) {
             SourceSpec s = fleet.sources().get(i);
             String key = "sources[" + i + "]";
+            localRepository(doc, out, key + ".url", s.url());
             auth(doc, out, key + ".auth", s.auth());
             env(doc, out, key + ".webhook.secretEnv", s.webhook().secretEnv());
             file(doc, out, key + ".webhook.secretFile", s.webhook().secretFile());
@@ -76,6 +85,30 @@ public record FleetTrust(boolean fromGit, List<String> envPrefixes, Path secrets
             }
         }
         return out;
+    }
+
+    /** A source URL naming a repository on this machine: a path (made absolute at load) or {@code file://}. */
+    private void localRepository(SafeYaml.Document doc, List<Problem> out, String key, String url) {
+        Path local;
+        if (url == null || SourceSpec.isSsh(url)) {
+            return;
+        } else if (url.regionMatches(true, 0, "file:", 0, 5)) {
+            try {
+                local = Path.of(java.net.URI.create(url).getPath());
+            } catch (IllegalArgumentException e) {
+                local = Path.of(url.substring(5));
+            }
+        } else if (url.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            return; // over the network
+        } else {
+            local = Path.of(url);
+        }
+        local = local.toAbsolutePath().normalize();
+        if (localSourcesDir == null || !local.startsWith(localSourcesDir)) {
+            out.add(doc.problem(key, "a fleet from Git may name Git repositories on this machine in "
+                    + (localSourcesDir == null ? "the local sources folder only, and none is set (start Driftless "
+                    + "with --local-sources-dir)" : localSourcesDir + " only") + ", not " + local));
+        }
     }
 
     private void auth(SafeYaml.Document doc, List<Problem> out, String key, SourceSpec.GitAuth auth) {
