@@ -3,6 +3,10 @@ package io.driftless.realcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +127,16 @@ class RealTenancyIT {
             subjects: [{kind: ServiceAccount, name: default, namespace: team-a}]
             """;
 
+    private static final String ROOT_POD = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: node-root}
+            spec:
+              containers: [{name: c, image: busybox, securityContext: {privileged: true},
+                            volumeMounts: [{name: host, mountPath: /host}]}]
+              volumes: [{name: host, hostPath: {path: /}}]
+            """;
+
     private static final String APP = """
             apiVersion: v1
             kind: ConfigMap
@@ -196,7 +210,7 @@ class RealTenancyIT {
                     .getBytes(StandardCharsets.UTF_8);
             try (DriftlessService service = DriftlessService.start(FleetLoader.parse("fleet.yaml", fleet, tmp),
                     new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 2,
-                            Map.of("PW", GitHttpServer.PASSWORD)))) {
+                            Map.of("PW", GitHttpServer.PASSWORD, "DRIFTLESS_API_AUTH", "admin:the-admin")))) {
                 for (String release : List.of("team-a-app", "team-a-prefect", "team-b-app", "team-b-taken",
                         "team-b-extras")) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/" + release)
@@ -218,6 +232,24 @@ class RealTenancyIT {
                         .contains("/kube-system/prefect-server: tenant team-a may not write to namespace kube-system");
                 assertThat(service.metrics().scrape()).contains("driftless_objects_refused_total{cluster=\"real\","
                         + "release=\"team-a-app\",rule=\"namespace\"} 6.0");
+                await("the refusal recorded as an Event in the tenant's namespace").atMost(Duration.ofSeconds(20))
+                        .until(() -> admin.v1().events().inNamespace("team-a").list().getItems().stream()
+                                .anyMatch(e -> "SyncRefused".equals(e.getReason()) && e.getMessage()
+                                        .contains("Pod/kube-system/root: tenant team-a may not write")));
+                // what a branch would do is refused alike, before any read of the cluster
+                HttpResponse<String> preview = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + service.httpPort() + "/api/v1/preview")).header("Authorization",
+                        "Basic " + base64("admin:the-admin")).header("Content-Type", "application/json")
+                        .header("X-Driftless-Request", "1").POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"ref\": \"main\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
+                com.fasterxml.jackson.databind.JsonNode teamAPreview = java.util.stream.StreamSupport.stream(
+                        new com.fasterxml.jackson.databind.ObjectMapper().readTree(preview.body()).path("targets")
+                                .spliterator(), false).filter(t -> t.path("release").asText().equals("team-a-app"))
+                        .findFirst().orElseThrow();
+                assertThat(teamAPreview.path("result").asText()).isEqualTo("Refused");
+                assertThat(teamAPreview.path("error").asText()).startsWith("outside tenant team-a, nothing written: ")
+                        .contains("Secret/driftless/driftless-secrets:");
 
                 assertThat(admin.pods().inNamespace("kube-system").withName("root").get()).isNull();
                 assertThat(admin.apps().deployments().inNamespace("team-b").withName("steal-db").get()).isNull();
@@ -277,6 +309,17 @@ class RealTenancyIT {
                                 "system:serviceaccount:team-a:driftless-deployer");
                 assertThat(admin.rbac().roleBindings().inNamespace("team-a").withName("escalate").get()).isNull();
 
+                // inside the policy and the tenant's RBAC, a privileged hostPath Pod in team-a's own namespace: the
+                // namespace's Pod Security level refuses it
+                git.commit("team-a goes for the node", Map.of("apps/team-a/manifests/app.yaml", ROOT_POD));
+                service.refresh("values");
+                await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/team-a-app")
+                        .lastError() != null && service.board().get("real/team-a-app").lastError()
+                        .contains("PodSecurity"));
+                assertThat(service.board().get("real/team-a-app").lastError()).contains("Pod/team-a/node-root",
+                        "HTTP 403", "violates PodSecurity \"baseline:latest\"", "privileged", "hostPath");
+                assertThat(admin.pods().inNamespace("team-a").withName("node-root").get()).isNull();
+
                 // team-a's own release
                 git.commit("team-a's app", Map.of("apps/team-a/manifests/app.yaml", APP.formatted("team-a")));
                 service.refresh("values");
@@ -300,8 +343,10 @@ class RealTenancyIT {
         RealRbacIT.apply(admin, "base/tenant-clusterrole.yaml");
         admin.rbac().clusterRoleBindings().withName("driftless-single-team").delete();
         for (String namespace : List.of("team-a", "team-b", "driftless")) {
-            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
-                    .build()).createOr(existing -> existing.update());
+            // a tenant's namespace enforces the baseline Pod Security Standard, as deploy/ labels it
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                    .addToLabels(namespace.startsWith("team-") ? Map.of("pod-security.kubernetes.io/enforce",
+                            "baseline") : Map.of()).endMetadata().build()).createOr(existing -> existing.update());
         }
         for (String tenant : List.of("team-a", "team-b")) {
             admin.serviceAccounts().inNamespace(tenant).resource(new ServiceAccountBuilder().withNewMetadata()
