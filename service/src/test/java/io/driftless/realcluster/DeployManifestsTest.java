@@ -209,6 +209,93 @@ class DeployManifestsTest {
                         o.getMetadata().getName().equals("driftless-deployer") ? "prefect" : "driftless"));
     }
 
+    /** The Deployments of the single-file installs (what {@code kubectl apply -f} runs; RealDeployIT keeps them current). */
+    private static List<Deployment> installedDeployments() throws IOException {
+        List<Deployment> found = new ArrayList<>();
+        for (String install : List.of("install.yaml", "install-ha.yaml")) {
+            for (String doc : Files.readString(deploy.resolve(install)).split("(?m)^---$")) {
+                if (Serialization.unmarshal(doc) instanceof Deployment d) {
+                    found.add(d);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The state (Git cache, chart archives, Helm's native library) and /tmp are emptyDirs with a bound, so that a
+     * fault cannot fill the node's disk.
+     */
+    @Test
+    void theStateAndTmpVolumesAreBounded() throws IOException {
+        for (Deployment deployment : Stream.concat(Stream.of(one(Deployment.class)), installedDeployments().stream())
+                .toList()) {
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            List<String> args = pod.getContainers().get(0).getArgs();
+            String stateDir = args.get(args.indexOf("--state-dir") + 1);
+            Map<String, String> limits = new java.util.HashMap<>();
+            for (String mountPath : List.of(stateDir, "/tmp")) {
+                String volume = pod.getContainers().get(0).getVolumeMounts().stream()
+                        .filter(m -> m.getMountPath().equals(mountPath)).findFirst().orElseThrow().getName();
+                io.fabric8.kubernetes.api.model.EmptyDirVolumeSource emptyDir = pod.getVolumes().stream()
+                        .filter(v -> v.getName().equals(volume)).findFirst().orElseThrow().getEmptyDir();
+                assertThat(emptyDir).as(mountPath + " is an emptyDir").isNotNull();
+                assertThat(emptyDir.getSizeLimit()).as(mountPath + "'s sizeLimit").isNotNull();
+                limits.put(mountPath, emptyDir.getSizeLimit().toString());
+            }
+            assertThat(limits).containsExactlyInAnyOrderEntriesOf(Map.of(stateDir, "2Gi", "/tmp", "64Mi"));
+        }
+    }
+
+    /**
+     * The API's admin credential reaches the container as a file ({@code --api-auth-file}, read again when the
+     * Secret changes), never as an environment variable (fixed until a restart): a Secret volume without subPath,
+     * read-only, readable by the container's group only.
+     */
+    @Test
+    void theAdminCredentialIsAFileNeverAnEnvironmentVariable() throws IOException {
+        for (Deployment deployment : Stream.concat(Stream.of(one(Deployment.class)), installedDeployments().stream())
+                .toList()) {
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            Container container = pod.getContainers().get(0);
+            assertThat(container.getEnv()).extracting(io.fabric8.kubernetes.api.model.EnvVar::getName)
+                    .doesNotContain("DRIFTLESS_API_AUTH");
+            assertThat(container.getEnvFrom()).as("no Secret as a whole in the environment").isNullOrEmpty();
+            List<String> args = container.getArgs();
+            assertThat(args).contains("--api-auth-file");
+            Path file = Path.of(args.get(args.indexOf("--api-auth-file") + 1));
+            io.fabric8.kubernetes.api.model.VolumeMount mount = container.getVolumeMounts().stream()
+                    .filter(m -> m.getMountPath().equals(file.getParent().toString())).findFirst().orElseThrow();
+            assertThat(mount.getReadOnly()).isTrue();
+            assertThat(mount.getSubPath()).as("a subPath mount would not follow the Secret").isNull();
+            io.fabric8.kubernetes.api.model.SecretVolumeSource secret = pod.getVolumes().stream()
+                    .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow().getSecret();
+            assertThat(secret.getSecretName()).isEqualTo("driftless-secrets");
+            assertThat(secret.getItems()).singleElement().satisfies(i -> {
+                assertThat(i.getKey()).isEqualTo("api-auth");
+                assertThat(i.getPath()).isEqualTo(file.getFileName().toString());
+                assertThat(i.getMode()).isNull();
+            });
+            assertThat(secret.getDefaultMode()).as("0400 or 0440: nothing for others").isIn(0400, 0440);
+            // the file is root's; the container's non-root user reads it through the group the kubelet gives it
+            assertThat(pod.getSecurityContext().getFsGroup()).as("fsGroup").isNotNull();
+        }
+    }
+
+    /**
+     * Each tenant namespace shipped refuses privileged and host-path Pods (a values committer's way to the node)
+     * by Pod Security Admission's baseline level, and warns of and audits what restricted forbids.
+     */
+    @Test
+    void tenantNamespacesEnforceThePodSecurityBaseline() {
+        List<HasMetadata> tenantNamespaces = objects.stream().filter(o -> o.getKind().equals("Namespace"))
+                .filter(o -> !o.getMetadata().getName().equals("driftless")).toList();
+        assertThat(tenantNamespaces).as("the example tenant's, prefect").isNotEmpty().allSatisfy(n -> assertThat(n.getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "baseline")
+                .containsEntry("pod-security.kubernetes.io/warn", "restricted")
+                .containsEntry("pod-security.kubernetes.io/audit", "restricted"));
+    }
+
     @Test
     void theHaOverlayRunsTwoReplicasApartWithADisruptionBudget() throws IOException {
         Path ha = deploy.resolve("ha");
