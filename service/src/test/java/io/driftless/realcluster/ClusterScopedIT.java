@@ -27,8 +27,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 /**
  * Cluster-scoped objects on a real API server, in one release with namespaced ones: a ClusterRole, a
  * ClusterRoleBinding, two CustomResourceDefinitions (one namespaced kind, one cluster-scoped) and a custom resource
- * of each, created in order (the definitions established before their resources), then a hand edit of the
- * ClusterRole healed, then the binding and the cluster-scoped resource pruned. And the README's self-upgrade: a
+ * of each, created in order (the definitions established before their resources) and Healthy, then hand edits of
+ * the ClusterRole and of the cluster-scoped resource healed, then the binding and the cluster-scoped resource
+ * pruned, then the ClusterRole and a definition with its resource. And the README's self-upgrade: a
  * release of plain manifests holding {@code deploy/install.yaml}.
  */
 @RealCluster
@@ -102,7 +103,7 @@ class ClusterScopedIT {
                     clusters: [{name: real, kubeconfig: %s}]
                     releases:
                       - {name: widgets, namespace: widgets, chart: {manifests: widgets}, source: values,
-                         syncPolicy: {selfHeal: true}}
+                         syncPolicy: {selfHeal: true, maxPrunePercent: 100}}
                       - {name: driftless, namespace: driftless, chart: {manifests: driftless}, source: values,
                          adopt: true}
                     """.formatted(git.url(), GitHttpServer.USER, plane.kubeconfig()).getBytes(StandardCharsets.UTF_8);
@@ -123,6 +124,14 @@ class ClusterScopedIT {
                 assertThat(bigGear.getMetadata().getNamespace()).isNull();
                 assertThat(bigGear.getMetadata().getAnnotations()).containsEntry("driftless.io/owner",
                         "widgets/widgets");
+                await("the target's health, definitions established").atMost(Duration.ofSeconds(30)).until(() ->
+                        "Healthy".equals(service.board().get("real/widgets").health()));
+
+                bigGear.setAdditionalProperty("spec", Map.of("teeth", 3));
+                admin.genericKubernetesResources("example.com/v1", "ClusterWidget").resource(bigGear).update();
+                await("a hand edit of the cluster-scoped custom resource healed").atMost(Duration.ofSeconds(30))
+                        .until(() -> Map.of("teeth", 48).equals(admin.genericKubernetesResources("example.com/v1",
+                                "ClusterWidget").withName("big-gear").get().getAdditionalProperties().get("spec")));
 
                 ClusterRole role = admin.rbac().clusterRoles().withName("widget-reader").get();
                 role.getRules().add(new PolicyRuleBuilder().withApiGroups("").withResources("secrets")
@@ -140,6 +149,20 @@ class ClusterScopedIT {
                                 && admin.genericKubernetesResources("example.com/v1", "ClusterWidget")
                                 .withName("big-gear").get() == null);
                 assertThat(synced(service, "real/widgets").lastError()).isNull();
+
+                git.commit("drop the role, the widgets and their definition", Map.of("widgets/rbac.yaml", "# none\n",
+                        "widgets/resources.yaml", "# none\n", "widgets/crds.yaml",
+                        CRDS.substring(CRDS.indexOf("---") + 4)));
+                service.refresh("values");
+                await("the ClusterRole and a CustomResourceDefinition pruned").atMost(Duration.ofSeconds(60))
+                        .until(() -> admin.rbac().clusterRoles().withName("widget-reader").get() == null
+                                && admin.apiextensions().v1().customResourceDefinitions()
+                                .withName("widgets.example.com").get() == null);
+                TargetStatus last = synced(service, "real/widgets");
+                assertThat(last.changeLines()).anySatisfy(l -> assertThat(l).startsWith(
+                        "CustomResourceDefinition/widgets.example.com pruned"));
+                assertThat(admin.apiextensions().v1().customResourceDefinitions().withName("clusterwidgets.example.com")
+                        .get()).as("the definition still rendered stays").isNotNull();
 
                 TargetStatus upgrade = synced(service, "real/driftless");
                 assertThat(upgrade.lastError()).as("the self-upgrade release").isNull();
