@@ -27,8 +27,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 /**
  * A {@link TargetCluster} on a Kubernetes API server, through the fabric8 client and the watches. With a
  * {@code user} (a tenant's ServiceAccount), everything the release's objects need (reads, watches, writes, hooks,
- * namespaces, the Secrets a chart reuses, pods for health) is requested as that user; Driftless's own records (the
- * inventory, Events) and discovery are its own.
+ * namespaces, the Secrets a chart reuses, pods for health) and the release's inventory (a ConfigMap in its namespace)
+ * are requested as that user, so Driftless itself needs no right to write ConfigMaps outside its own namespace;
+ * Events and discovery are its own.
  */
 public final class KubeTargetCluster implements TargetCluster {
 
@@ -83,13 +84,13 @@ public final class KubeTargetCluster implements TargetCluster {
 
     @Override
     public InventoryStore.Inventory loadInventory(String namespace, String release) {
-        return new InventoryStore(client()).load(namespace, release);
+        return new InventoryStore(objects()).load(namespace, release);
     }
 
     @Override
     public void saveInventory(String namespace, String release, String revision, InventoryStore.Inventory inventory,
                               boolean recorded) {
-        new InventoryStore(client()).save(namespace, release, revision, inventory, recorded);
+        new InventoryStore(objects()).save(namespace, release, revision, inventory, recorded);
     }
 
     @Override
