@@ -70,7 +70,7 @@ class RealDeployIT {
     }
 
     /**
-     * README's install steps, verbatim, on a cluster without the Prometheus Operator's CRDs: every command exits 0
+     * README's install steps, verbatim (read from README.md), on a cluster without the Prometheus Operator's CRDs: every command exits 0
      * and kubectl warns of nothing (a Namespace made by {@code kubectl create} would lack apply's annotation).
      */
     @Test
@@ -82,15 +82,19 @@ class RealDeployIT {
         try (KubernetesClient admin = plane.admin()) {
             bare(admin);
             String kubeconfig = plane.kubeconfig().toString();
-            Kubectl namespace = kubectl(List.of("--kubeconfig", kubeconfig, "apply", "-f",
-                    deploy.resolve("base/namespace.yaml").toString()));
+            List<List<String>> steps = readmeInstallCommands(deploy.getParent().resolve("README.md"));
+            assertThat(steps).extracting(c -> String.join(" ", c)).containsExactly(
+                    "kubectl apply -f deploy/base/namespace.yaml",
+                    "kubectl -n driftless create secret generic driftless-secrets --from-literal=git-token=... "
+                            + "--from-literal=webhook-secret=... --from-literal=api-auth=admin:...",
+                    "kubectl apply -k deploy/", "kubectl apply -k deploy/monitoring/");
+            Kubectl namespace = readmeStep(steps.get(0), kubeconfig, deploy.getParent());
             assertThat(namespace.out()).contains("namespace/driftless created");
-            kubectl(List.of("--kubeconfig", kubeconfig, "-n", "driftless", "create", "secret", "generic",
-                    "driftless-secrets", "--from-literal=git-token=t", "--from-literal=webhook-secret=w",
-                    "--from-literal=api-auth=admin:secret"));
-            Kubectl base = kubectl(List.of("--kubeconfig", kubeconfig, "apply", "-k", deploy.toString()));
+            readmeStep(steps.get(1), kubeconfig, deploy.getParent());
+            Kubectl base = readmeStep(steps.get(2), kubeconfig, deploy.getParent());
             assertThat(base.out()).contains("namespace/driftless unchanged", "deployment.apps/driftless created")
                     .doesNotContain("monitoring.coreos.com", "poddisruptionbudget");
+            // the fourth, deploy/monitoring/, is for a cluster with the Prometheus Operator (the test of order 3)
             // the same objects as one plain file: nothing to change
             Kubectl plain = kubectl(List.of("--kubeconfig", kubeconfig, "apply", "-f",
                     deploy.resolve("install.yaml").toString()));
@@ -188,18 +192,56 @@ class RealDeployIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> !admin.hasApiGroup("monitoring.coreos.com", false));
     }
 
+    /**
+     * The commands of README's install step, as a user copies them: the {@code sh} block of "2. **Install.**", with
+     * continued lines joined and comments dropped, each split into its words.
+     */
+    private static List<List<String>> readmeInstallCommands(Path readme) throws Exception {
+        String text = Files.readString(readme, StandardCharsets.UTF_8);
+        int step = text.indexOf("2. **Install.**");
+        assertThat(step).as("README's install step").isPositive();
+        int open = text.indexOf("```sh\n", step) + "```sh\n".length();
+        String block = text.substring(open, text.indexOf("```", open)).replace("\\\n", " ");
+        List<List<String>> commands = new java.util.ArrayList<>();
+        for (String line : block.split("\n")) {
+            String command = line.replaceAll("\\s#.*$", "").trim();
+            if (!command.isEmpty()) {
+                assertThat(command).as("a command the test can split into words").doesNotContain("'", "\"", "$");
+                commands.add(List.of(command.split("\\s+")));
+            }
+        }
+        return commands;
+    }
+
+    /**
+     * Runs one README command as written, from the repository's folder, against the control plane; the {@code ...}
+     * a user fills in become values.
+     */
+    private Kubectl readmeStep(List<String> words, String kubeconfig, Path repository) throws Exception {
+        assertThat(words.get(0)).isEqualTo("kubectl");
+        List<String> args = new java.util.ArrayList<>(List.of("--kubeconfig", kubeconfig));
+        words.subList(1, words.size()).forEach(w -> args.add(w.replace("...", "filled-in")));
+        return kubectl(args, repository);
+    }
+
     /** What a kubectl run printed. */
     private record Kubectl(String out, String err) {
     }
 
     /** Runs the test control plane's kubectl; its output, after checking it succeeded. */
     private Kubectl kubectl(List<String> args) throws Exception {
+        return kubectl(args, null);
+    }
+
+    /** @param folder the folder kubectl runs in (relative paths), or null for this process's */
+    private Kubectl kubectl(List<String> args, Path folder) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(RealCluster.Extension.build().resolve("bin/kubectl")
                 .toString()));
         command.addAll(args);
         Path out = Files.createTempFile(tmp, "kubectl", ".out");
         Path err = Files.createTempFile(tmp, "kubectl", ".err");
-        Process run = new ProcessBuilder(command).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
+        Process run = new ProcessBuilder(command).directory(folder == null ? null : folder.toFile())
+                .redirectError(err.toFile()).redirectOutput(out.toFile()).start();
         assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
         Kubectl result = new Kubectl(Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
