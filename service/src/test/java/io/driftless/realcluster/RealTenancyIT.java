@@ -294,6 +294,15 @@ class RealTenancyIT {
                 service.refresh("values");
                 await("granted, the release syncs without a restart").atMost(Duration.ofSeconds(60)).until(() ->
                         service.board().get("real/team-b-extras").syncState() == SyncState.Synced);
+                assertThat(service.clusters().watches().covers("real", "team-b-extras"))
+                        .as("its kinds' watches were refused less than a minute ago").isFalse();
+                // and the kinds whose watch was refused are watched again, at a poll a minute or more after the refusal
+                // (a target its watches do not cover is compared in full at each poll, which asks again)
+                await("watched again without a restart").atMost(Duration.ofSeconds(100))
+                        .pollInterval(Duration.ofSeconds(5)).until(() -> {
+                            service.refresh("values");
+                            return service.clusters().watches().covers("real", "team-b-extras");
+                        });
 
                 // inside the policy, beyond the tenant's RBAC: the API server refuses, naming who asked
                 git.commit("team-a binds cluster-admin in its namespace", Map.of("apps/team-a/manifests/app.yaml",
