@@ -49,7 +49,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 /**
  * Runs the hostile-input corpus ({@code src/test/resources/hostile/cases.yaml}) against one running service:
  * malformed, oversized, deeply nested, aliased, duplicated, mistyped and non-UTF-8 values files, symlinks and
- * folders where a values file should be, values that render nothing or look like templates; fleet files with
+ * folders where a values file should be, values that render nothing or look like templates, template text a chart's
+ * {@code tpl} runs into Helm's memory and time limits; fleet files with
  * unknown keys, names that are not DNS labels, paths out of the repository, 10,000 releases and a cluster on a
  * closed port; oversized, unsigned and badly signed webhooks.
  *
@@ -74,6 +75,8 @@ class HostileCorpusIT {
     private static final List<String> BYSTANDERS = List.of("dev/bystander", "dev/hooked", "dev/spread");
     private static final List<String> NAMESPACES = List.of("victim", "bystander", "toggle", "hooked", "spread");
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** How long one Helm render may take here (its case waits it out). */
+    private static final Duration HELM_TIMEOUT = Duration.ofSeconds(8);
     /** How often a {@code repeated-from-one-client} webhook case is sent: past the per-client limit on failed proofs. */
     private static final int REPEATED = 20;
 
@@ -114,6 +117,17 @@ class HostileCorpusIT {
                   greeting: {{ .Values.greeting | quote }}
                 {{- end }}
                 """);
+        // as many charts do, the toggle chart runs a value through tpl: a values committer writes template text
+        files.put("charts/toggle/templates/extra.yaml", """
+                {{- with .Values.extra }}
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: {{ $.Release.Name }}-extra
+                data:
+                  text: {{ tpl . $ | quote }}
+                {{- end }}
+                """);
         git.commit("initial values", files);
         repository = new CorpusRepository(git, tmp.resolve("outside"));
         Kubeconfigs.write(tmp.resolve("down.kubeconfig"), "https://127.0.0.1:" + closedPort());
@@ -138,8 +152,11 @@ class HostileCorpusIT {
                 """.formatted(git.url(), GitHttpServer.USER, CHART);
         Fleet fleet = FleetLoader.parse("fleet.yaml", fleetYaml.getBytes(StandardCharsets.UTF_8), tmp);
         ClusterConnections clusters = new ClusterConnections(fleet.clusters());
+        // Helm's renderer processes with a shorter time than the default, so the case that runs out of it is quick
         service = DriftlessService.start(fleet, new DriftlessService.Settings(tmp.resolve("state"), "127.0.0.1", 0, 4,
-                Map.of("GIT_PASSWORD", GitHttpServer.PASSWORD, "HOOK_SECRET", WEBHOOK_SECRET)), clusters);
+                Map.of("GIT_PASSWORD", GitHttpServer.PASSWORD, "HOOK_SECRET", WEBHOOK_SECRET),
+                io.driftless.api.ApiCredentials.of(null).withAnonymousRead(true), null,
+                io.driftless.render.helm.HelmSandbox.Limits.DEFAULT.withTimeout(HELM_TIMEOUT), false), clusters);
         dev = clusters.client("dev");
         await().atMost(WAIT).untilAsserted(() -> assertThat(Stream.of("dev/victim", "dev/toggle", "dev/bystander",
                 "dev/hooked", "dev/spread").map(service.board()::get)).allSatisfy(s -> assertThat(s.syncState())
