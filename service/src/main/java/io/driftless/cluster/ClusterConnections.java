@@ -36,6 +36,14 @@ public final class ClusterConnections implements Closeable {
     @FunctionalInterface
     public interface RequestObserver {
         void observed(String cluster, String verb, Integer code);
+
+        /**
+         * The same, with the resource the request was about ({@code configmaps}, {@code configmaps list}, {@code
+         * configmaps watch}; {@code discovery} for the API server's own paths). Counting benchmarks use it.
+         */
+        default void observed(String cluster, String verb, String resource, Integer code) {
+            observed(cluster, verb, code);
+        }
     }
 
     /**
@@ -96,7 +104,19 @@ public final class ClusterConnections implements Closeable {
     private final java.util.Set<String> embedded = ConcurrentHashMap.newKeySet();
     private EmbeddedApiServers embeddedServers;
     private final Map<String, Reachability> reachability = new ConcurrentHashMap<>();
-    private volatile RequestObserver observer = (cluster, verb, code) -> { };
+    private final List<RequestObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Tells every observer. */
+    private final RequestObserver observer = new RequestObserver() {
+        @Override
+        public void observed(String cluster, String verb, Integer code) {
+            observers.forEach(o -> o.observed(cluster, verb, code));
+        }
+
+        @Override
+        public void observed(String cluster, String verb, String resource, Integer code) {
+            observers.forEach(o -> o.observed(cluster, verb, resource, code));
+        }
+    };
     private final Watches watches = new Watches(this);
     private final Map<String, Discovery> discovery = new ConcurrentHashMap<>();
 
@@ -176,6 +196,11 @@ public final class ClusterConnections implements Closeable {
         }
     }
 
+    /** A cluster's Kubernetes version from its discovery, asked again at most every few seconds. */
+    public java.util.Optional<String> kubeVersion(String cluster) {
+        return discovery.computeIfAbsent(cluster, c -> new Discovery()).kubeVersion(client(cluster));
+    }
+
     /** Whether a cluster serves a kind outside namespaces, from its discovery (empty when it does not say). */
     public java.util.Optional<Boolean> clusterScoped(String cluster, String apiVersion, String kind) {
         return discovery.computeIfAbsent(cluster, c -> new Discovery()).clusterScoped(client(cluster), apiVersion,
@@ -187,8 +212,9 @@ public final class ClusterConnections implements Closeable {
         return watches;
     }
 
+    /** Adds an observer of every request (the metrics'; a benchmark's count). */
     public void observe(RequestObserver observer) {
-        this.observer = observer;
+        observers.add(observer);
     }
 
     /** Called with a cluster's name when it answers again after it was unreachable. */
@@ -216,7 +242,7 @@ public final class ClusterConnections implements Closeable {
                     before[0] = was;
                     return Reachability.answered(cluster, Instant.now());
                 });
-                observer.observed(cluster, verb(request), response.code());
+                observer.observed(cluster, verb(request), resource(request), response.code());
                 if (before[0] != null && !before[0].reachable()) {
                     returned.accept(cluster); // whichever request saw it first (a probe, an informer's relist)
                 }
@@ -230,7 +256,7 @@ public final class ClusterConnections implements Closeable {
                 reachability.computeIfPresent(cluster, (c, before) -> before.failed(failure.getClass().getSimpleName()
                         + (failure.getMessage() == null ? "" : ": " + failure.getMessage().lines().findFirst().orElse("")),
                         Instant.now(), nobodyThere(failure)));
-                observer.observed(cluster, verb(request), null);
+                observer.observed(cluster, verb(request), resource(request), null);
             }
         };
     }
@@ -295,6 +321,27 @@ public final class ClusterConnections implements Closeable {
 
     private static String verb(HttpRequest request) {
         return request.method().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The resource of a request's path (after {@code /api/v1} or {@code /apis/GROUP/VERSION} and a namespace) with
+     * what was asked of it when it was read: {@code configmaps} for a single object, {@code configmaps list} and
+     * {@code configmaps watch} for the collection; {@code discovery} for the API server's own paths.
+     */
+    private static String resource(HttpRequest request) {
+        String[] parts = request.uri().getRawPath().replaceAll("^/+", "").split("/");
+        int at = parts.length > 0 && parts[0].equals("api") ? 2 : parts.length > 0 && parts[0].equals("apis") ? 3 : -1;
+        if (at < 0 || parts.length <= at) {
+            return "discovery";
+        }
+        boolean namespaced = parts[at].equals("namespaces") && parts.length > at + 2;
+        String resource = namespaced ? parts[at + 2] : parts[at];
+        boolean collection = parts.length == (namespaced ? at + 3 : at + 1);
+        if (!collection || !request.method().equals("GET")) {
+            return resource;
+        }
+        String query = request.uri().getRawQuery();
+        return resource + (query != null && query.contains("watch=true") ? " watch" : " list");
     }
 
     public KubernetesClient client(String cluster) {

@@ -13,7 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * What one cluster's API discovery says about the kinds it serves: whether each is namespaced. Kept per API group
+ * What one cluster's API discovery says: its Kubernetes version, and whether each kind it serves is namespaced. Kept
+ * per API group
  * version, and asked again when a kind is missing (a CustomResourceDefinition established since) at most every
  * {@link #RECHECK}, so a kind the cluster does not serve costs one request per interval, not one per sync.
  */
@@ -26,6 +27,27 @@ final class Discovery {
     }
 
     private final Map<String, Loaded> groupVersions = new ConcurrentHashMap<>();
+    /** The cluster's Kubernetes version as last asked, and when (an upgrade shows within {@link #RECHECK}). */
+    private volatile Map.Entry<Optional<String>, Instant> version;
+
+    /** The cluster's {@code gitVersion} ({@code v1.31.2}); empty when it does not say (the embedded server). */
+    Optional<String> kubeVersion(KubernetesClient client) {
+        Map.Entry<Optional<String>, Instant> known = version;
+        Instant now = Instant.now();
+        if (known != null && known.getValue().plus(RECHECK).isAfter(now)) {
+            return known.getKey();
+        }
+        Optional<String> asked;
+        try {
+            var info = client.getKubernetesVersion();
+            asked = Optional.ofNullable(info == null ? null : info.getGitVersion())
+                    .filter(v -> v.matches("v?\\d+\\.\\d+\\.\\d+.*"));
+        } catch (KubernetesClientException e) {
+            asked = Optional.empty(); // an API server without /version (the embedded one): Helm's default
+        }
+        version = Map.entry(asked, now);
+        return asked;
+    }
 
     /** Whether the cluster serves {@code apiVersion}/{@code kind} outside namespaces; empty when it does not say. */
     Optional<Boolean> clusterScoped(KubernetesClient client, String apiVersion, String kind) {

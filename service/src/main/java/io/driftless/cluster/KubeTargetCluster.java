@@ -98,9 +98,15 @@ public final class KubeTargetCluster implements TargetCluster {
         clusters.watches().watch(name, user, release, refs);
     }
 
+    /** Asked as Driftless itself: a tenant's account may read no cluster-scoped object. */
     @Override
-    public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> refs, String labelValue) {
-        return new LiveReader(objects(), cache()).read(refs, Tracking.TARGET_LABEL, labelValue);
+    public Set<String> absentNamespaces(Collection<ObjectRef> refs) {
+        return new LiveReader(client(), cache()).absentNamespaces(refs);
+    }
+
+    @Override
+    public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> refs, String labelValue, Set<String> absent) {
+        return new LiveReader(objects(), cache()).read(refs, Tracking.TARGET_LABEL, labelValue, absent);
     }
 
     @Override
@@ -152,13 +158,7 @@ public final class KubeTargetCluster implements TargetCluster {
 
             @Override
             public Optional<String> kubeVersion() {
-                try {
-                    var version = client.getKubernetesVersion();
-                    return Optional.ofNullable(version == null ? null : version.getGitVersion())
-                            .filter(v -> v.matches("v?\\d+\\.\\d+\\.\\d+.*"));
-                } catch (KubernetesClientException e) {
-                    return Optional.empty(); // an API server without /version (the embedded one): Helm's default
-                }
+                return clusters.kubeVersion(name);
             }
         };
     }
@@ -168,21 +168,18 @@ public final class KubeTargetCluster implements TargetCluster {
         return (apiVersion, kind) -> clusters.clusterScoped(name, apiVersion, kind);
     }
 
+    /** Created as the tenant, where it has an account: creating a namespace is its request. */
     @Override
-    public void ensureNamespaces(String target, Set<String> namespaces) {
+    public void createNamespaces(String target, Set<String> namespaces) {
         KubernetesClient client = objects();
         for (String namespace : namespaces) {
-            // whether it exists is Driftless's question (a tenant's account may read no cluster-scoped object);
-            // creating it is the tenant's request
-            if (client().namespaces().withName(namespace).get() == null) {
-                try {
-                    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                            .endMetadata().build()).create();
-                    LOG.info("target={} object=Namespace/{} action=created", target, namespace);
-                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                    if (e.getCode() != 409) { // 409: another target of the namespace created it a moment ago
-                        throw e;
-                    }
+            try {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                        .endMetadata().build()).create();
+                LOG.info("target={} object=Namespace/{} action=created", target, namespace);
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409) { // 409: another target of the namespace created it a moment ago
+                    throw e;
                 }
             }
         }
@@ -193,7 +190,12 @@ public final class KubeTargetCluster implements TargetCluster {
                            BooleanSupplier stopping) {
         Applier applier = new Applier(objects(), ignores, serverSideApply, stopping);
         try {
-            return applier.apply(target, plan);
+            ChangeSet changes = applier.apply(target, plan);
+            if (changes.entries().stream().anyMatch(e -> "CustomResourceDefinition".equals(e.ref().kind())
+                    && (e.outcome() == ChangeSet.Outcome.CREATED || e.outcome() == ChangeSet.Outcome.CONFIGURED))) {
+                clusters.watches().retryUnwatchable(name); // its resources' kind is served now
+            }
+            return changes;
         } finally {
             clusters.watches().wrote(name, applier.written());
         }

@@ -16,7 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 /**
  * Reads the live counterparts of a target's objects: from the informer cache where the kind is watched,
  * else one labelled list per kind and namespace; then a direct read of any object neither returned (an
- * object created outside Driftless that is about to be adopted, or one that lost its label).
+ * object created outside Driftless that is about to be adopted, or one that lost its label). Nothing is read in a
+ * namespace that does not exist ({@link #absentNamespaces}).
  */
 public final class LiveReader {
 
@@ -46,9 +47,10 @@ public final class LiveReader {
      * @throws KubernetesClientException a read failed; when reads were forbidden (403), one exception names every
      *                                   kind and namespace refused, not only the first
      */
-    public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> wanted, String label, String labelValue) {
+    public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> wanted, String label, String labelValue,
+                                                    Set<String> absent) {
         java.util.List<String> forbidden = new java.util.ArrayList<>();
-        Map<ObjectRef, Map<String, Object>> out = read(wanted, label, labelValue, forbidden);
+        Map<ObjectRef, Map<String, Object>> out = read(wanted, label, labelValue, absent, forbidden);
         if (!forbidden.isEmpty()) {
             String message = "forbidden: " + String.join(", ", forbidden.subList(1, forbidden.size()))
                     + "; the API server said: " + forbidden.get(0);
@@ -59,7 +61,7 @@ public final class LiveReader {
     }
 
     private Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> wanted, String label, String labelValue,
-                                                     java.util.List<String> forbidden) {
+                                                     Set<String> absent, java.util.List<String> forbidden) {
         Map<ObjectRef, Map<String, Object>> out = new LinkedHashMap<>();
         Set<String> listed = new LinkedHashSet<>();
         Set<ObjectRef> cached = new java.util.HashSet<>();
@@ -74,8 +76,7 @@ public final class LiveReader {
                 }
             }
         }
-        // nothing lives in a namespace that does not exist: one read of it saves a list and a get per object
-        Set<String> absent = absentNamespaces(wanted, cached);
+        // nothing lives in a namespace that does not exist: no list, no get of an object there
         wanted.stream().filter(r -> r.namespace() != null && absent.contains(r.namespace())).forEach(cached::add);
         for (ObjectRef ref : wanted) {
             if (cached.contains(ref)) {
@@ -124,15 +125,21 @@ public final class LiveReader {
     }
 
     /**
-     * The namespaces of the objects still to read that do not exist, each read once (a watch's cache may say it
-     * exists, never that it does not: it holds only the objects with Driftless's label); a read that fails or is
-     * refused counts as existing, so its objects are read as before.
+     * The namespaces of these objects that do not exist. One where the cache holds one of them exists; each other is
+     * read once (a watch's cache may say a namespace exists, never that it does not: it holds only the objects with
+     * Driftless's label); a read that fails or is refused counts as existing, so its objects are read as before.
      */
-    private Set<String> absentNamespaces(Collection<ObjectRef> wanted, Set<ObjectRef> cached) {
-        Set<String> out = new java.util.HashSet<>();
-        Set<String> asked = new java.util.HashSet<>();
-        for (ObjectRef ref : wanted) {
-            if (cached.contains(ref) || ref.namespace() == null || !asked.add(ref.namespace())) {
+    public Set<String> absentNamespaces(Collection<ObjectRef> refs) {
+        Set<String> present = new java.util.HashSet<>();
+        for (ObjectRef ref : refs) {
+            Map<String, Object> hit = ref.namespace() == null ? null : cache.lookup(ref);
+            if (hit != null && hit != Cache.ABSENT) {
+                present.add(ref.namespace());
+            }
+        }
+        Set<String> out = new java.util.TreeSet<>();
+        for (ObjectRef ref : refs) {
+            if (ref.namespace() == null || !present.add(ref.namespace())) {
                 continue;
             }
             ObjectRef namespace = new ObjectRef("v1", "Namespace", null, ref.namespace());

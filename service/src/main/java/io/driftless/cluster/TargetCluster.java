@@ -37,8 +37,17 @@ public interface TargetCluster {
     /** Keeps the target's objects of these kinds watched (reads then come from the watch caches). */
     void watch(String release, Collection<ObjectRef> refs);
 
-    /** The live objects among {@code refs} (owned ones by the target label, others read directly), by ref. */
-    Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> refs, String labelValue);
+    /**
+     * The namespaces of these objects that do not exist (asked once each; one whose objects the watches hold exists;
+     * one that cannot be read counts as existing). Nothing is read there, and they are the ones to create.
+     */
+    Set<String> absentNamespaces(Collection<ObjectRef> refs);
+
+    /**
+     * The live objects among {@code refs} (owned ones by the target label, others read directly), by ref; none in
+     * the {@code absent} namespaces.
+     */
+    Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> refs, String labelValue, Set<String> absent);
 
     /** The watch cache alone, never the API server; null where it cannot answer. */
     LiveReader.Cache cache();
@@ -62,8 +71,8 @@ public interface TargetCluster {
 
     // ---- writing ----
 
-    /** Creates the namespaces that do not exist yet. */
-    void ensureNamespaces(String target, Set<String> namespaces);
+    /** Creates namespaces {@link #absentNamespaces} found absent (one created meanwhile by another is fine). */
+    void createNamespaces(String target, Set<String> namespaces);
 
     /** Executes a plan, in order; the writes are remembered so reads wait for their echo. */
     ChangeSet apply(String target, Plan plan, List<ReleaseSpec.IgnoreRule> ignores, boolean serverSideApply,

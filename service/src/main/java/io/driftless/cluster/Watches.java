@@ -95,7 +95,26 @@ public final class Watches implements AutoCloseable {
     public void watch(String cluster, String user, String release, Collection<ObjectRef> refs) {
         Set<Key> keys = refs.stream().map(r -> Key.of(cluster, user, r)).collect(Collectors.toSet());
         targetKinds.put(TargetId.of(cluster, release), keys);
+        start(keys);
+    }
+
+    /**
+     * A definition was just established in the cluster: the kinds of its targets that could not be watched (not
+     * served a moment ago) are tried again now, not a minute later, so the new resources' drift is seen at once.
+     */
+    public void retryUnwatchable(String cluster) {
+        if (unwatchable.keySet().removeIf(k -> k.cluster().equals(cluster))) {
+            targetKinds.forEach((id, keys) -> {
+                if (id.startsWith(cluster + "/")) {
+                    start(keys);
+                }
+            });
+        }
+    }
+
+    private void start(Set<Key> keys) {
         for (Key key : keys) {
+            String cluster = key.cluster();
             Instant retry = unwatchable.get(key);
             if (closed || retry != null && Instant.now().isBefore(retry) || informers.containsKey(key)) {
                 continue;

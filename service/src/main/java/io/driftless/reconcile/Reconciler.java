@@ -106,7 +106,9 @@ public final class Reconciler {
                         null, health(side, planned, null), warnings, null, render);
             }
             if (policy.createNamespace()) {
-                side.ensureNamespaces(target.id(), namespaces(target, planned.desired()));
+                Set<String> missing = new TreeSet<>(namespaces(target, planned.desired()));
+                missing.retainAll(planned.absent());
+                side.createNamespaces(target.id(), missing);
             }
             InventoryStore.Inventory ahead = recordAhead(side, target, snapshot, plan, planned.inventory());
             ChangeSet changes = side.apply(target.id(), plan, target.release().ignoreDifferences(),
@@ -176,7 +178,7 @@ public final class Reconciler {
             InventoryStore.Inventory inventory = side.loadInventory(namespace, target.release().name());
             Planner.Owner owner = new Planner.Owner(Tracking.labelValue(target), Tracking.owner(target));
             ReleaseSpec.SyncPolicy everything = target.release().syncPolicy().pruningEverything();
-            Plan plan = Planner.plan(owner, List.of(), side.read(inventory.objects(), owner.labelValue()),
+            Plan plan = Planner.plan(owner, List.of(), side.read(inventory.objects(), owner.labelValue(), Set.of()),
                     inventory.objects(), inventory.objects(), false, everything, List.of());
             ChangeSet changes = side.apply(target.id(), plan, List.of(), everything.serverSideApply(), stopping);
             Set<ObjectRef> pruned = changes.entries().stream().filter(e -> e.outcome() == ChangeSet.Outcome.PRUNED)

@@ -39,8 +39,9 @@ import io.driftless.source.Snapshot;
 public final class TargetPlanner {
 
     /** The inputs and the outcome of planning one target. */
+    /** @param absent the namespaces of the desired objects that did not exist when the live state was read */
     record Planned(Chart.Rendered rendered, List<Map<String, Object>> desired, Map<ObjectRef, Map<String, Object>> live,
-                   InventoryStore.Inventory inventory, Plan plan, SyncOutcome.Render render) {
+                   InventoryStore.Inventory inventory, Plan plan, SyncOutcome.Render render, Set<String> absent) {
 
         /**
          * The inventory to record after this plan ran: what it keeps, and, while a prune stays blocked by its
@@ -106,21 +107,28 @@ public final class TargetPlanner {
         Plan outside = Tenancy.refuse(target.release().tenant(), target.cluster(), desired);
         Plan invalid = outside != null ? outside : Planner.refuseInvalid(desired);
         if (invalid != null) {
-            return new Planned(rendered, desired, null, InventoryStore.Inventory.EMPTY, invalid, ran[0]); // not read
+            return new Planned(rendered, desired, null, InventoryStore.Inventory.EMPTY, invalid, ran[0], Set.of()); // not read
         }
         TargetCluster cluster = clusters.apply(target);
-        InventoryStore.Inventory inventory = cluster.loadInventory(target.release().namespace(), target.release().name());
         Set<ObjectRef> wanted = new LinkedHashSet<>();
         desired.forEach(d -> wanted.add(Planner.refOf(d)));
+        // a namespace that does not exist holds neither the inventory nor any object: nothing to read there (for a
+        // new target, one read of its namespace instead of a read of its inventory and of each object)
+        List<ObjectRef> placed = new ArrayList<>(wanted);
+        placed.add(new ObjectRef("v1", "ConfigMap", target.release().namespace(),
+                InventoryStore.name(target.release().name())));
+        Set<String> absent = cluster.absentNamespaces(placed);
+        InventoryStore.Inventory inventory = absent.contains(target.release().namespace()) ? InventoryStore.Inventory.EMPTY
+                : cluster.loadInventory(target.release().namespace(), target.release().name());
         wanted.addAll(inventory.objects());
         if (cache) { // a preview of another ref must not change what the target's watches cover
             cluster.watch(target.release().name(), wanted);
         }
-        Map<ObjectRef, Map<String, Object>> live = cluster.read(wanted, owner.labelValue());
+        Map<ObjectRef, Map<String, Object>> live = cluster.read(wanted, owner.labelValue(), absent);
         Plan plan = Planner.plan(owner, desired, live, inventory.objects(), inventory.held(),
                 !snapshot.commit().equals(inventory.hooksRevision()), target.release().syncPolicy(),
                 target.release().ignoreDifferences());
-        return new Planned(rendered, desired, live, inventory, plan, ran[0]);
+        return new Planned(rendered, desired, live, inventory, plan, ran[0], absent);
     }
 
     /**

@@ -82,13 +82,30 @@ public final class RealFleetBenchmark {
             }
             git.commit("apps", files);
             Fleet parsed = FleetLoader.parse("fleet.yaml", fleet.toString().getBytes(StandardCharsets.UTF_8), tmp);
+            ClusterConnections clusters = new ClusterConnections(parsed.clusters());
+            Map<String, java.util.concurrent.atomic.LongAdder> requests = new java.util.concurrent.ConcurrentSkipListMap<>();
+            clusters.observe(new ClusterConnections.RequestObserver() {
+                @Override
+                public void observed(String cluster, String verb, Integer code) {
+                }
+
+                @Override
+                public void observed(String cluster, String verb, String resource, Integer code) {
+                    requests.computeIfAbsent(verb + ":" + resource, k -> new java.util.concurrent.atomic.LongAdder())
+                            .increment();
+                }
+            });
             long start = System.nanoTime();
             try (DriftlessService service = DriftlessService.start(parsed, new DriftlessService.Settings(
                     tmp.resolve("state"), "127.0.0.1", 0, parallelism, Map.of("PW", GitHttpServer.PASSWORD)),
-                    new ClusterConnections(parsed.clusters()))) {
+                    clusters)) {
                 FleetBenchmark.waitFor(() -> service.board().all().stream()
                         .allMatch(t -> t.syncState() == SyncState.Synced), 20 * MINUTES);
-                return (System.nanoTime() - start) / 1e9;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                long total = requests.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
+                System.out.printf("  Driftless's API requests: %d, %.2f per app, %.2f per object %s%n", total,
+                        total / (double) apps, total / (5.0 * apps), requests);
+                return seconds;
             }
         }
     }

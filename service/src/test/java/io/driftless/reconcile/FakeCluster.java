@@ -53,8 +53,14 @@ final class FakeCluster implements TargetCluster {
     public void watch(String release, Collection<ObjectRef> refs) {
     }
 
+    /** Every namespace exists here. */
     @Override
-    public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> refs, String labelValue) {
+    public Set<String> absentNamespaces(Collection<ObjectRef> refs) {
+        return Set.of();
+    }
+
+    @Override
+    public Map<ObjectRef, Map<String, Object>> read(Collection<ObjectRef> refs, String labelValue, Set<String> absent) {
         Map<ObjectRef, Map<String, Object>> out = new java.util.LinkedHashMap<>();
         refs.forEach(r -> {
             if (objects.containsKey(r)) {
@@ -90,7 +96,7 @@ final class FakeCluster implements TargetCluster {
     }
 
     @Override
-    public void ensureNamespaces(String target, Set<String> namespaces) {
+    public void createNamespaces(String target, Set<String> namespaces) {
     }
 
     @Override
