@@ -56,6 +56,7 @@ public final class Applier {
     private final BooleanSupplier stopping;
     /** What this apply wrote: the resourceVersion each write returned, null for a delete. */
     private final Map<ObjectRef, String> written = new java.util.LinkedHashMap<>();
+    private java.util.function.BiConsumer<ObjectRef, String> onWrite = (ref, version) -> { };
 
     public Applier(KubernetesClient client) {
         this(client, List.of(), false, () -> false);
@@ -252,7 +253,7 @@ public final class Applier {
     private ChangeSet.Entry prune(ObjectRef ref) {
         LiveReader.in(client, ref)
                 .withName(ref.name()).delete();
-        written.put(ref, null);
+        written(ref, null);
         return new ChangeSet.Entry(ref, ChangeSet.Outcome.PRUNED, "no longer rendered");
     }
 
@@ -295,9 +296,20 @@ public final class Applier {
         }
     }
 
+    /**
+     * Tells each write as it returns (its resourceVersion, null for a delete), so the watches know their echo
+     * before it comes.
+     */
+    public Applier telling(java.util.function.BiConsumer<ObjectRef, String> onWrite) {
+        this.onWrite = onWrite;
+        return this;
+    }
+
     private void written(ObjectRef ref, GenericKubernetesResource result) {
-        written.put(ref, result == null || result.getMetadata() == null ? null
-                : result.getMetadata().getResourceVersion());
+        String version = result == null || result.getMetadata() == null ? null
+                : result.getMetadata().getResourceVersion();
+        written.put(ref, version);
+        onWrite.accept(ref, version);
     }
 
     /** What the last {@link #apply} wrote: the resourceVersion each write returned, null for a delete. */

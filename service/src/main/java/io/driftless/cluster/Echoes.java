@@ -24,9 +24,19 @@ final class Echoes {
     }
 
     private final Map<ObjectRef, Expected> expected = new ConcurrentHashMap<>();
+    /** The version of each object Driftless wrote last ({@link #GONE} for a delete), the oldest dropped past MAX. */
+    private final Map<ObjectRef, String> lastWritten = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ObjectRef, String> eldest) {
+                    return size() > MAX;
+                }
+            });
+    private static final String GONE = "";
 
     /** @param resourceVersion what the write returned, or null for a delete */
     void expect(ObjectRef ref, String resourceVersion, Instant now) {
+        lastWritten.put(ref, resourceVersion == null ? GONE : resourceVersion);
         if (expected.size() >= MAX) {
             expected.entrySet().removeIf(e -> e.getValue().until().isBefore(now));
         }
@@ -38,10 +48,22 @@ final class Echoes {
     /**
      * The watch delivered this version of the object (null: its deletion): an expectation of exactly it is met.
      * Watch events come in order, so a later version in the cache can no longer hide the write.
+     *
+     * @return whether it was the echo of Driftless's own write (nothing changed that Driftless did not write)
      */
-    void seen(ObjectRef ref, String resourceVersion) {
-        expected.computeIfPresent(ref, (k, e) -> java.util.Objects.equals(e.resourceVersion(), resourceVersion)
-                ? null : e);
+    boolean seen(ObjectRef ref, String resourceVersion) {
+        boolean[] echo = new boolean[1];
+        expected.computeIfPresent(ref, (k, e) -> {
+            echo[0] = java.util.Objects.equals(e.resourceVersion(), resourceVersion);
+            return echo[0] ? null : e;
+        });
+        return echo[0];
+    }
+
+    /** Whether this version of the object (null: its deletion) is the one Driftless wrote last. */
+    boolean wroteLast(ObjectRef ref, String resourceVersion) {
+        String last = lastWritten.get(ref);
+        return last != null && last.equals(resourceVersion == null ? GONE : resourceVersion);
     }
 
     /**

@@ -188,17 +188,14 @@ public final class KubeTargetCluster implements TargetCluster {
     @Override
     public ChangeSet apply(String target, Plan plan, List<ReleaseSpec.IgnoreRule> ignores, boolean serverSideApply,
                            BooleanSupplier stopping) {
-        Applier applier = new Applier(objects(), ignores, serverSideApply, stopping);
-        try {
-            ChangeSet changes = applier.apply(target, plan);
-            if (changes.entries().stream().anyMatch(e -> "CustomResourceDefinition".equals(e.ref().kind())
-                    && (e.outcome() == ChangeSet.Outcome.CREATED || e.outcome() == ChangeSet.Outcome.CONFIGURED))) {
-                clusters.watches().retryUnwatchable(name); // its resources' kind is served now
-            }
-            return changes;
-        } finally {
-            clusters.watches().wrote(name, applier.written());
+        Applier applier = new Applier(objects(), ignores, serverSideApply, stopping)
+                .telling((ref, version) -> clusters.watches().wrote(name, ref, version));
+        ChangeSet changes = applier.apply(target, plan);
+        if (changes.entries().stream().anyMatch(e -> "CustomResourceDefinition".equals(e.ref().kind())
+                && (e.outcome() == ChangeSet.Outcome.CREATED || e.outcome() == ChangeSet.Outcome.CONFIGURED))) {
+            clusters.watches().retryUnwatchable(name); // its resources' kind is served now
         }
+        return changes;
     }
 
     @Override

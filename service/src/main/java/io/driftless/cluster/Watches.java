@@ -43,6 +43,8 @@ public final class Watches implements AutoCloseable {
     }
 
     private final Map<String, Echoes> echoes = new ConcurrentHashMap<>();
+    /** The objects of each target (cluster/label) reported changed since its changes were last weighed, by version. */
+    private final Map<String, Map<ObjectRef, String>> changed = new ConcurrentHashMap<>();
     /** The event of a {@link Change} that only changed an object's status. */
     public static final String STATUS_CHANGED = "status";
 
@@ -154,14 +156,17 @@ public final class Watches implements AutoCloseable {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource object) {
-                echoes(cluster).seen(ObjectRef.of(object), object.getMetadata().getResourceVersion());
-                report(cluster, object, "added");
+                // the echo of Driftless's own write changes nothing it did not write: no compare for it, only its
+                // health told again now that the cache holds it
+                report(cluster, object, echoes(cluster).seen(ObjectRef.of(object),
+                        object.getMetadata().getResourceVersion()) ? STATUS_CHANGED : "added");
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-                echoes(cluster).seen(ObjectRef.of(after), after.getMetadata().getResourceVersion());
-                if (significant(before, after)) {
+                if (echoes(cluster).seen(ObjectRef.of(after), after.getMetadata().getResourceVersion())) {
+                    report(cluster, after, STATUS_CHANGED); // Driftless's own write: its health, no compare
+                } else if (significant(before, after)) {
                     report(cluster, after, "updated");
                 } else if (!Objects.equals(before.get("status"), after.get("status"))) {
                     report(cluster, after, STATUS_CHANGED); // health may have changed; the spec did not
@@ -170,8 +175,9 @@ public final class Watches implements AutoCloseable {
 
             @Override
             public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
-                echoes(cluster).seen(ObjectRef.of(object), null);
-                report(cluster, object, "deleted");
+                if (!echoes(cluster).seen(ObjectRef.of(object), null)) {
+                    report(cluster, object, "deleted");
+                }
             }
         });
         return informer;
@@ -181,6 +187,11 @@ public final class Watches implements AutoCloseable {
         Map<String, String> labels = object.getMetadata().getLabels();
         String release = labels == null ? null : labels.get(Tracking.TARGET_LABEL);
         if (release != null) {
+            if (!STATUS_CHANGED.equals(event)) {
+                changed.computeIfAbsent(TargetId.of(cluster, release), k -> new ConcurrentHashMap<>())
+                        .put(ObjectRef.of(object), "deleted".equals(event) ? ""
+                                : String.valueOf(object.getMetadata().getResourceVersion()));
+            }
             listener.accept(new Change(cluster, release, ObjectRef.of(object), event));
         }
     }
@@ -197,6 +208,18 @@ public final class Watches implements AutoCloseable {
         metadata.keySet().removeAll(Set.of("resourceVersion", "generation", "managedFields"));
         tree.put("metadata", metadata);
         return tree;
+    }
+
+    /**
+     * Whether every object of the target (by its label) reported changed since this was last asked is, as reported,
+     * exactly what Driftless wrote last: the echo of its own writes, whose event came before the write's answer
+     * (so nothing to compare). Takes the reported objects; false when none was reported.
+     */
+    public boolean onlyOwnWrites(String cluster, String release) {
+        Map<ObjectRef, String> reported = changed.remove(TargetId.of(cluster, release));
+        Echoes written = echoes(cluster);
+        return reported != null && !reported.isEmpty() && reported.entrySet().stream()
+                .allMatch(e -> written.wroteLast(e.getKey(), e.getValue().isEmpty() ? null : e.getValue()));
     }
 
     /** The kinds ({@code apiVersion|Kind}) the target's watches cover, as its last sync asked for them. */
@@ -256,9 +279,12 @@ public final class Watches implements AutoCloseable {
      * cache to show it (see {@link Echoes}).
      */
     public void wrote(String cluster, Map<ObjectRef, String> versions) {
-        Echoes pending = echoes(cluster);
-        Instant now = Instant.now();
-        versions.forEach((ref, version) -> pending.expect(ref, version, now));
+        versions.forEach((ref, version) -> wrote(cluster, ref, version));
+    }
+
+    /** One write, as it returned: its resourceVersion, or null for a delete. */
+    public void wrote(String cluster, ObjectRef ref, String version) {
+        echoes(cluster).expect(ref, version, Instant.now());
     }
 
     private Echoes echoes(String cluster) {

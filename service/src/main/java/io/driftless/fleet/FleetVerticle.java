@@ -273,8 +273,9 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     private Future<Void> syncTargets(String sourceName, Snapshot snapshot, String fetchError) {
-        List<Target> ours = live.targets().stream()
-                .filter(t -> t.release().source().equals(sourceName) && scope.mine(t)).toList();
+        // a target the fetch certainly asks nothing of is not queued (a quiet poll of 1,000 targets queues none)
+        List<Target> ours = live.targets().stream().filter(t -> t.release().source().equals(sourceName)
+                && scope.mine(t) && (snapshot == null || !runs.quiet(t, snapshot))).toList();
         // chart archives from chart repositories are a source's concern: fetched on the fetch pool, not in a render
         return snapshot == null ? runs.afterFetch(ours, snapshot, fetchError) : workers.run(() -> {
             ours.forEach(syncer::prepare);

@@ -79,6 +79,11 @@ final class LiveChanges {
         dirty.add(target.id());
     }
 
+    /** Whether the target is dirty or reconfigured (its next sync has work to do); nothing is taken. */
+    boolean pending(Target target) {
+        return dirty.contains(target.id()) || reconfigured.contains(target.id());
+    }
+
     /** Whether the target was dirty; it is not any more. */
     boolean takeDirty(Target target) {
         return dirty.remove(target.id());

@@ -65,6 +65,8 @@ final class TargetRuns {
     private final LiveChanges changes;
     private final HealBudget heals = new HealBudget();
     private final Set<String> progressing = ConcurrentHashMap.newKeySet();
+    /** Targets with a compare queued that has not taken the target's lock yet: it covers every change seen since. */
+    private final Set<String> compareQueued = ConcurrentHashMap.newKeySet();
 
     TargetRuns(Vertx vertx, Scope scope, LiveFleet live, ClusterConnections clusters, Map<String, GitSource> sources,
                TargetSyncer syncer, StatusBoard board, Metrics metrics, Clock clock, Workers workers,
@@ -126,6 +128,21 @@ final class TargetRuns {
                     publish(pair[0], pair[1]);
                     return null;
                 });
+    }
+
+    /**
+     * Whether a fetch at {@code snapshot} certainly asks nothing of the target (its decision would be {@link
+     * SyncDecision.Kind#NONE}): at that commit already, in sync or not healing, not failing, nothing seen changed in
+     * its cluster, covered by the watches, neither pinned nor held. A quiet poll of a large fleet then queues no
+     * work at all; the rest go through {@link #afterFetch}, which decides for good.
+     */
+    boolean quiet(Target target, Snapshot snapshot) {
+        TargetStatus s = board.get(target.id());
+        return s != null && s.syncState() != SyncState.Waiting && !s.failing()
+                && polls.newest(snapshot).commit().equals(s.revision())
+                && !(s.outOfSync() > 0 && target.release().syncPolicy().selfHeal()) && !changes.pending(target)
+                && pins.shown(target.id()) == null && rollouts.heldAs(target.id()) == null
+                && clusters.watches().covers(target.cluster().name(), target.release().name());
     }
 
     /** Gives each target what its {@link SyncDecision} says after a fetch ({@code fetchError}: the fetch failed). */
@@ -207,7 +224,17 @@ final class TargetRuns {
             return new TargetStatus[] {before, live ? syncer.syncIfApplied(target, snapshot, true)
                     : syncer.sync(target, snapshot, true)};
         }
-        TargetStatus after = live ? syncer.syncIfApplied(target, snapshot, false) : syncer.sync(target, snapshot, false);
+        // a change seen in the cluster that is only the echo of Driftless's own writes (its event came before the
+        // write's answer) has nothing to compare: asked under the target's lock, once the sync that wrote is done
+        TargetStatus after = live ? syncer.syncIfApplied(target, snapshot, false, () -> {
+            compareQueued.remove(target.id()); // a change seen from now on queues another compare
+            boolean echoes = clusters.watches().onlyOwnWrites(target.cluster().name(),
+                    io.driftless.model.Tracking.labelValue(target));
+            if (echoes) {
+                changes.statusChanged(target); // what it wrote is in the cache now: its health is told again
+            }
+            return echoes;
+        }) : syncer.sync(target, snapshot, false);
         boolean selfHeal = target.release().syncPolicy().selfHeal();
         SyncDecision heal = SyncDecision.afterCompare(selfHeal, after.outOfSync() > 0, after.failing(),
                 selfHeal && after.outOfSync() > 0 && !after.failing() && heals.tryHeal(target.id(), clock.instant()));
@@ -233,15 +260,25 @@ final class TargetRuns {
     /** An owned object of the target changed and settled: compare it (and heal, with selfHeal). */
     private void compareLive(Target target) {
         Snapshot snapshot = polls.latest(target.release().source());
-        if (scope.suspended(target) || snapshot == null) {
-            return; // suspended, or not fetched yet (the first poll syncs it); the rest is checked under its lock
+        if (scope.suspended(target) || snapshot == null || !compareQueued.add(target.id())) {
+            return; // suspended, not fetched yet (the first poll syncs it), or a compare not started yet covers it
         }
         this.<TargetStatus[]>track(target, () -> {
-            TargetStatus[] pair = syncBlocking(target, snapshot, false, true);
+            TargetStatus[] pair;
+            try {
+                pair = syncBlocking(target, snapshot, false, true);
+            } finally {
+                compareQueued.remove(target.id());
+            }
             Rollouts.Held held = rollouts.heldAs(target.id());
             return held == null || pair[1].syncState() == SyncState.Waiting ? pair
                     : new TargetStatus[] {pair[0], syncer.hold(target, held.commit(), held.gate().reason())};
-        }).onSuccess(pair -> publish(pair[0], pair[1]));
+        }).onComplete(done -> {
+            compareQueued.remove(target.id()); // also when it never ran (its cluster left the fleet)
+            if (done.succeeded()) {
+                publish(done.result()[0], done.result()[1]);
+            }
+        });
     }
 
     /** A status of the target's objects changed: its health again, from the caches. */

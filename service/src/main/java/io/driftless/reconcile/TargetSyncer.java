@@ -64,8 +64,17 @@ public final class TargetSyncer {
      * is compared once that sync recorded its commit, not dropped.
      */
     public TargetStatus syncIfApplied(Target target, Supplier<Snapshot> snapshot, boolean write) {
+        return syncIfApplied(target, snapshot, write, () -> false);
+    }
+
+    /** @param unchanged asked once the lock is held: true when nothing is to be compared (answers the status) */
+    public TargetStatus syncIfApplied(Target target, Supplier<Snapshot> snapshot, boolean write,
+                                      java.util.function.BooleanSupplier unchanged) {
         synchronized (lock(target)) {
             TargetStatus current = board.get(target.id());
+            if (unchanged.getAsBoolean()) {
+                return current;
+            }
             Snapshot at = snapshot.get();
             return current.failing() || !at.commit().equals(current.revision()) ? current
                     : reporter.record(reconciler.reconcile(target, at, write, () -> stopping));

@@ -95,6 +95,9 @@ public final class RealFleetBenchmark {
                             .increment();
                 }
             });
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            long cpuBefore = os.getProcessCpuTime();
             long start = System.nanoTime();
             try (DriftlessService service = DriftlessService.start(parsed, new DriftlessService.Settings(
                     tmp.resolve("state"), "127.0.0.1", 0, parallelism, Map.of("PW", GitHttpServer.PASSWORD)),
@@ -103,6 +106,9 @@ public final class RealFleetBenchmark {
                         .allMatch(t -> t.syncState() == SyncState.Synced), 20 * MINUTES);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long total = requests.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
+                double cpu = (os.getProcessCpuTime() - cpuBefore) / 1e9;
+                System.out.printf("  this JVM's CPU (Driftless and the Git server): %.1f s, %.1f ms per app%n", cpu,
+                        cpu * 1000 / apps);
                 System.out.printf("  Driftless's API requests: %d, %.2f per app, %.2f per object %s%n", total,
                         total / (double) apps, total / (5.0 * apps), requests);
                 return seconds;
