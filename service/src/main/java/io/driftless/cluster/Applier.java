@@ -209,7 +209,7 @@ public final class Applier {
             String patch = Serialization.asJson(Patches.patch(currentDiff, desired, resourceVersion(current)));
             try {
                 written(ref, LiveReader.in(client, ref)
-                        .withName(ref.name()).patch(PATCH, patch));
+                        .withName(ref.name()).patch(PATCH, patch), resourceVersion(current));
                 return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, fields(currentDiff));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= CONFLICT_RETRIES) {
@@ -231,7 +231,8 @@ public final class Applier {
         GenericKubernetesResource resource = Manifests.toResource(
                 (Map<String, Object>) Patches.withoutNulls(change.desired()));
         written(ref, LiveReader.in(client, ref)
-                .resource(resource).fieldManager(Tracking.FIELD_MANAGER).forceConflicts().serverSideApply());
+                .resource(resource).fieldManager(Tracking.FIELD_MANAGER).forceConflicts().serverSideApply(),
+                change.live() == null ? null : resourceVersion(change.live()));
         return change.action() == Action.CREATE ? new ChangeSet.Entry(ref, ChangeSet.Outcome.CREATED, "server-side apply")
                 : new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, "server-side apply: " + fields(change.diff()));
     }
@@ -306,10 +307,20 @@ public final class Applier {
     }
 
     private void written(ObjectRef ref, GenericKubernetesResource result) {
+        written(ref, result, null);
+    }
+
+    /**
+     * @param before the version the write was made over (null: none); a write that returns it changed nothing,
+     *               and the version is not Driftless's to claim (server-side apply answers a no-op so)
+     */
+    private void written(ObjectRef ref, GenericKubernetesResource result, String before) {
         String version = result == null || result.getMetadata() == null ? null
                 : result.getMetadata().getResourceVersion();
         written.put(ref, version);
-        onWrite.accept(ref, version);
+        if (version == null || !version.equals(before)) {
+            onWrite.accept(ref, version);
+        }
     }
 
     /** What the last {@link #apply} wrote: the resourceVersion each write returned, null for a delete. */

@@ -25,26 +25,12 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 /**
  * One Kubernetes client per cluster; starts in-memory API servers for {@code embedded} clusters (where the build
  * has them, see {@link EmbeddedApiServers}). Clusters join and leave with the fleet ({@link #add}, {@link #remove}). Every
- * request any client makes is seen by the {@link RequestObserver} (metrics) and updates the cluster's
+ * request any client makes is seen by the {@link RequestObservers} (metrics) and updates the cluster's
  * {@link Reachability}.
  */
 public final class ClusterConnections implements Closeable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterConnections.class);
-
-    /** Sees each request to an API server: its cluster, lower-case HTTP verb and status (null: no answer). */
-    @FunctionalInterface
-    public interface RequestObserver {
-        void observed(String cluster, String verb, Integer code);
-
-        /**
-         * The same, with the resource the request was about ({@code configmaps}, {@code configmaps list}, {@code
-         * configmaps watch}; {@code discovery} for the API server's own paths). Counting benchmarks use it.
-         */
-        default void observed(String cluster, String verb, String resource, Integer code) {
-            observed(cluster, verb, code);
-        }
-    }
 
     /**
      * Whether a cluster's API server answers.
@@ -104,19 +90,7 @@ public final class ClusterConnections implements Closeable {
     private final java.util.Set<String> embedded = ConcurrentHashMap.newKeySet();
     private EmbeddedApiServers embeddedServers;
     private final Map<String, Reachability> reachability = new ConcurrentHashMap<>();
-    private final List<RequestObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Tells every observer. */
-    private final RequestObserver observer = new RequestObserver() {
-        @Override
-        public void observed(String cluster, String verb, Integer code) {
-            observers.forEach(o -> o.observed(cluster, verb, code));
-        }
-
-        @Override
-        public void observed(String cluster, String verb, String resource, Integer code) {
-            observers.forEach(o -> o.observed(cluster, verb, resource, code));
-        }
-    };
+    private final RequestObservers observers = new RequestObservers();
     private final Watches watches = new Watches(this);
     private final Map<String, Discovery> discovery = new ConcurrentHashMap<>();
 
@@ -213,7 +187,7 @@ public final class ClusterConnections implements Closeable {
     }
 
     /** Adds an observer of every request (the metrics'; a benchmark's count). */
-    public void observe(RequestObserver observer) {
+    public void observe(RequestObservers.Observer observer) {
         observers.add(observer);
     }
 
@@ -242,7 +216,7 @@ public final class ClusterConnections implements Closeable {
                     before[0] = was;
                     return Reachability.answered(cluster, Instant.now());
                 });
-                observer.observed(cluster, verb(request), resource(request), response.code());
+                observers.tell(cluster, request, response.code());
                 if (before[0] != null && !before[0].reachable()) {
                     returned.accept(cluster); // whichever request saw it first (a probe, an informer's relist)
                 }
@@ -256,7 +230,7 @@ public final class ClusterConnections implements Closeable {
                 reachability.computeIfPresent(cluster, (c, before) -> before.failed(failure.getClass().getSimpleName()
                         + (failure.getMessage() == null ? "" : ": " + failure.getMessage().lines().findFirst().orElse("")),
                         Instant.now(), nobodyThere(failure)));
-                observer.observed(cluster, verb(request), resource(request), null);
+                observers.tell(cluster, request, null);
             }
         };
     }
@@ -317,31 +291,6 @@ public final class ClusterConnections implements Closeable {
             }
         }
         return false;
-    }
-
-    private static String verb(HttpRequest request) {
-        return request.method().toLowerCase(Locale.ROOT);
-    }
-
-    /**
-     * The resource of a request's path (after {@code /api/v1} or {@code /apis/GROUP/VERSION} and a namespace) with
-     * what was asked of it when it was read: {@code configmaps} for a single object, {@code configmaps list} and
-     * {@code configmaps watch} for the collection; {@code discovery} for the API server's own paths.
-     */
-    private static String resource(HttpRequest request) {
-        String[] parts = request.uri().getRawPath().replaceAll("^/+", "").split("/");
-        int at = parts.length > 0 && parts[0].equals("api") ? 2 : parts.length > 0 && parts[0].equals("apis") ? 3 : -1;
-        if (at < 0 || parts.length <= at) {
-            return "discovery";
-        }
-        boolean namespaced = parts[at].equals("namespaces") && parts.length > at + 2;
-        String resource = namespaced ? parts[at + 2] : parts[at];
-        boolean collection = parts.length == (namespaced ? at + 3 : at + 1);
-        if (!collection || !request.method().equals("GET")) {
-            return resource;
-        }
-        String query = request.uri().getRawQuery();
-        return resource + (query != null && query.contains("watch=true") ? " watch" : " list");
     }
 
     public KubernetesClient client(String cluster) {

@@ -43,6 +43,9 @@ final class Discovery {
             asked = Optional.ofNullable(info == null ? null : info.getGitVersion())
                     .filter(v -> v.matches("v?\\d+\\.\\d+\\.\\d+.*"));
         } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                return Optional.empty(); // no answer now: this render only, asked again at the next
+            }
             asked = Optional.empty(); // an API server without /version (the embedded one): Helm's default
         }
         version = Map.entry(asked, now);

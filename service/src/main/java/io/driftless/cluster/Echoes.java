@@ -24,19 +24,34 @@ final class Echoes {
     }
 
     private final Map<ObjectRef, Expected> expected = new ConcurrentHashMap<>();
-    /** The version of each object Driftless wrote last ({@link #GONE} for a delete), the oldest dropped past MAX. */
-    private final Map<ObjectRef, String> lastWritten = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<ObjectRef, String> eldest) {
-                    return size() > MAX;
-                }
-            });
+    /**
+     * The version of each object Driftless wrote last, while it is recent ({@link #PATIENCE}); forgotten as soon
+     * as the watch shows another version of it. A deletion is a version of its own ({@link #GONE}).
+     */
+    private final Map<ObjectRef, Expected> lastWritten = bounded();
+    /** The version the watch delivered last of each object no expectation waited for (the event came first). */
+    private final Map<ObjectRef, String> delivered = bounded();
     private static final String GONE = "";
+
+    private static <V> Map<ObjectRef, V> bounded() {
+        return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ObjectRef, V> eldest) {
+                return size() > MAX;
+            }
+        });
+    }
+
+    private static String version(String resourceVersion) {
+        return resourceVersion == null ? GONE : resourceVersion;
+    }
 
     /** @param resourceVersion what the write returned, or null for a delete */
     void expect(ObjectRef ref, String resourceVersion, Instant now) {
-        lastWritten.put(ref, resourceVersion == null ? GONE : resourceVersion);
+        lastWritten.put(ref, new Expected(version(resourceVersion), now.plus(PATIENCE)));
+        if (version(resourceVersion).equals(delivered.remove(ref))) {
+            return; // its echo came before the write's answer: the cache holds it already
+        }
         if (expected.size() >= MAX) {
             expected.entrySet().removeIf(e -> e.getValue().until().isBefore(now));
         }
@@ -51,19 +66,31 @@ final class Echoes {
      *
      * @return whether it was the echo of Driftless's own write (nothing changed that Driftless did not write)
      */
-    boolean seen(ObjectRef ref, String resourceVersion) {
+    boolean seen(ObjectRef ref, String resourceVersion, Instant now) {
         boolean[] echo = new boolean[1];
+        boolean[] waited = new boolean[1];
         expected.computeIfPresent(ref, (k, e) -> {
-            echo[0] = java.util.Objects.equals(e.resourceVersion(), resourceVersion);
-            return echo[0] ? null : e;
+            waited[0] = true;
+            echo[0] = java.util.Objects.equals(e.resourceVersion(), resourceVersion) && !e.until().isBefore(now);
+            return echo[0] || e.until().isBefore(now) ? null : e;
         });
+        if (!echo[0]) {
+            if (!waited[0]) {
+                delivered.put(ref, version(resourceVersion));
+            }
+            Expected last = lastWritten.get(ref);
+            if (last != null && !last.resourceVersion().equals(version(resourceVersion))) {
+                lastWritten.remove(ref, last); // someone else's version: Driftless's is no longer what is there
+            }
+        }
         return echo[0];
     }
 
-    /** Whether this version of the object (null: its deletion) is the one Driftless wrote last. */
-    boolean wroteLast(ObjectRef ref, String resourceVersion) {
-        String last = lastWritten.get(ref);
-        return last != null && last.equals(resourceVersion == null ? GONE : resourceVersion);
+    /** Whether this version of the object (null: its deletion) is the one Driftless wrote last, a moment ago. */
+    boolean wroteLast(ObjectRef ref, String resourceVersion, Instant now) {
+        Expected last = lastWritten.get(ref);
+        return last != null && last.resourceVersion().equals(version(resourceVersion))
+                && !last.until().isBefore(now);
     }
 
     /**

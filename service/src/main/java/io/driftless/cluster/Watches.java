@@ -44,7 +44,7 @@ public final class Watches implements AutoCloseable {
 
     private final Map<String, Echoes> echoes = new ConcurrentHashMap<>();
     /** The objects of each target (cluster/label) reported changed since its changes were last weighed, by version. */
-    private final Map<String, Map<ObjectRef, String>> changed = new ConcurrentHashMap<>();
+    private final Map<String, Map<ObjectRef, Set<String>>> changed = new ConcurrentHashMap<>();
     /** The event of a {@link Change} that only changed an object's status. */
     public static final String STATUS_CHANGED = "status";
 
@@ -159,12 +159,12 @@ public final class Watches implements AutoCloseable {
                 // the echo of Driftless's own write changes nothing it did not write: no compare for it, only its
                 // health told again now that the cache holds it
                 report(cluster, object, echoes(cluster).seen(ObjectRef.of(object),
-                        object.getMetadata().getResourceVersion()) ? STATUS_CHANGED : "added");
+                        object.getMetadata().getResourceVersion(), Instant.now()) ? STATUS_CHANGED : "added");
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-                if (echoes(cluster).seen(ObjectRef.of(after), after.getMetadata().getResourceVersion())) {
+                if (echoes(cluster).seen(ObjectRef.of(after), after.getMetadata().getResourceVersion(), Instant.now())) {
                     report(cluster, after, STATUS_CHANGED); // Driftless's own write: its health, no compare
                 } else if (significant(before, after)) {
                     report(cluster, after, "updated");
@@ -175,7 +175,7 @@ public final class Watches implements AutoCloseable {
 
             @Override
             public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
-                if (!echoes(cluster).seen(ObjectRef.of(object), null)) {
+                if (!echoes(cluster).seen(ObjectRef.of(object), null, Instant.now())) {
                     report(cluster, object, "deleted");
                 }
             }
@@ -189,8 +189,8 @@ public final class Watches implements AutoCloseable {
         if (release != null) {
             if (!STATUS_CHANGED.equals(event)) {
                 changed.computeIfAbsent(TargetId.of(cluster, release), k -> new ConcurrentHashMap<>())
-                        .put(ObjectRef.of(object), "deleted".equals(event) ? ""
-                                : String.valueOf(object.getMetadata().getResourceVersion()));
+                        .computeIfAbsent(ObjectRef.of(object), r -> ConcurrentHashMap.newKeySet())
+                        .add("deleted".equals(event) ? "" : String.valueOf(object.getMetadata().getResourceVersion()));
             }
             listener.accept(new Change(cluster, release, ObjectRef.of(object), event));
         }
@@ -211,15 +211,17 @@ public final class Watches implements AutoCloseable {
     }
 
     /**
-     * Whether every object of the target (by its label) reported changed since this was last asked is, as reported,
-     * exactly what Driftless wrote last: the echo of its own writes, whose event came before the write's answer
+     * Whether every version of every object of the target (by its label) reported changed since this was last
+     * asked is exactly what Driftless wrote last, a moment ago: the echo of its own writes, whose event came before the write's answer
      * (so nothing to compare). Takes the reported objects; false when none was reported.
      */
     public boolean onlyOwnWrites(String cluster, String release) {
-        Map<ObjectRef, String> reported = changed.remove(TargetId.of(cluster, release));
+        Map<ObjectRef, Set<String>> reported = changed.remove(TargetId.of(cluster, release));
         Echoes written = echoes(cluster);
+        Instant now = Instant.now();
         return reported != null && !reported.isEmpty() && reported.entrySet().stream()
-                .allMatch(e -> written.wroteLast(e.getKey(), e.getValue().isEmpty() ? null : e.getValue()));
+                .allMatch(e -> e.getValue().stream().allMatch(v -> written.wroteLast(e.getKey(),
+                        v.isEmpty() ? null : v, now)));
     }
 
     /** The kinds ({@code apiVersion|Kind}) the target's watches cover, as its last sync asked for them. */

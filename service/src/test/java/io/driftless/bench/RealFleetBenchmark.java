@@ -84,7 +84,7 @@ public final class RealFleetBenchmark {
             Fleet parsed = FleetLoader.parse("fleet.yaml", fleet.toString().getBytes(StandardCharsets.UTF_8), tmp);
             ClusterConnections clusters = new ClusterConnections(parsed.clusters());
             Map<String, java.util.concurrent.atomic.LongAdder> requests = new java.util.concurrent.ConcurrentSkipListMap<>();
-            clusters.observe(new ClusterConnections.RequestObserver() {
+            clusters.observe(new io.driftless.cluster.RequestObservers.Observer() {
                 @Override
                 public void observed(String cluster, String verb, Integer code) {
                 }
