@@ -38,6 +38,8 @@ public final class KubeTargetCluster implements TargetCluster {
     private final String name;
     private final ClusterConnections clusters;
     private final String user;
+    /** One per cluster and user, so what it read lately answers again for a moment. */
+    private final PodReader pods;
 
     public KubeTargetCluster(String name, ClusterConnections clusters) {
         this(name, clusters, null);
@@ -48,6 +50,7 @@ public final class KubeTargetCluster implements TargetCluster {
         this.name = name;
         this.clusters = clusters;
         this.user = user;
+        this.pods = new PodReader(this::objects);
     }
 
     /**
@@ -121,7 +124,7 @@ public final class KubeTargetCluster implements TargetCluster {
 
     @Override
     public Health.Pods pods() {
-        return new PodReader(objects());
+        return pods;
     }
 
     @Override

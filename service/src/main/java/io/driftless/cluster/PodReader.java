@@ -13,18 +13,50 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * Reads the pods of a workload that is not ready (one list by its selector) to tell a rollout that is starting
- * from one that is stuck: a container waiting in CrashLoopBackOff or unable to pull its image.
+ * from one that is stuck: a container waiting in CrashLoopBackOff or unable to pull its image. What a list found
+ * is kept for {@link #FRESH} per workload generation: the burst of status changes a rollout makes is answered by
+ * one list, and a pod that gets stuck is still seen within that time.
  */
 public final class PodReader implements Health.Pods {
 
-    private final KubernetesClient client;
+    /** How long the pods a list found stand for the workload's generation. */
+    static final java.time.Duration FRESH = java.time.Duration.ofSeconds(5);
+    /** Workloads remembered at most (one cluster's not-ready workloads, in practice far fewer). */
+    private static final int MAX = 10_000;
+
+    private record Looked(Object generation, java.time.Instant at, Optional<String> stuck) {
+    }
+
+    private final java.util.function.Supplier<KubernetesClient> client;
+    private final Map<ObjectRef, Looked> looked = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PodReader(KubernetesClient client) {
+        this(() -> client);
+    }
+
+    /** @param client the cluster's client as it is now (it is replaced when the cluster reconnects) */
+    public PodReader(java.util.function.Supplier<KubernetesClient> client) {
         this.client = client;
     }
 
     @Override
     public Optional<String> stuck(ObjectRef workload, Map<String, Object> object) {
+        Object generation = Tree.asMap(object.get("metadata")).get("generation");
+        java.time.Instant now = java.time.Instant.now();
+        Looked last = looked.get(workload);
+        if (last != null && java.util.Objects.equals(last.generation(), generation)
+                && last.at().plus(FRESH).isAfter(now)) {
+            return last.stuck();
+        }
+        Optional<String> stuck = list(workload, object);
+        if (looked.size() >= MAX) {
+            looked.clear();
+        }
+        looked.put(workload, new Looked(generation, now, stuck));
+        return stuck;
+    }
+
+    private Optional<String> list(ObjectRef workload, Map<String, Object> object) {
         Map<String, Object> selector = Tree.asMap(Tree.asMap(Tree.asMap(object.get("spec")).get("selector"))
                 .get("matchLabels"));
         if (selector.isEmpty()) {
@@ -33,7 +65,7 @@ public final class PodReader implements Health.Pods {
         Map<String, String> labels = new java.util.LinkedHashMap<>();
         selector.forEach((k, v) -> labels.put(k, String.valueOf(v)));
         try {
-            for (Pod pod : client.pods().inNamespace(workload.namespace()).withLabels(labels).list().getItems()) {
+            for (Pod pod : client.get().pods().inNamespace(workload.namespace()).withLabels(labels).list().getItems()) {
                 if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
                     continue;
                 }
