@@ -54,8 +54,6 @@ public final class Applier {
     private final List<ReleaseSpec.IgnoreRule> ignores;
     private final boolean serverSideApply;
     private final BooleanSupplier stopping;
-    /** What this apply wrote: the resourceVersion each write returned, null for a delete. */
-    private final Map<ObjectRef, String> written = new java.util.LinkedHashMap<>();
     private java.util.function.BiConsumer<ObjectRef, String> onWrite = (ref, version) -> { };
 
     public Applier(KubernetesClient client) {
@@ -317,16 +315,11 @@ public final class Applier {
     private void written(ObjectRef ref, GenericKubernetesResource result, String before) {
         String version = result == null || result.getMetadata() == null ? null
                 : result.getMetadata().getResourceVersion();
-        written.put(ref, version);
         if (version == null || !version.equals(before)) {
             onWrite.accept(ref, version);
         }
     }
 
-    /** What the last {@link #apply} wrote: the resourceVersion each write returned, null for a delete. */
-    public Map<ObjectRef, String> written() {
-        return java.util.Collections.unmodifiableMap(written);
-    }
 
     @SuppressWarnings("unchecked")
     private static String resourceVersion(Map<String, Object> live) {

@@ -277,14 +277,9 @@ public final class Watches implements AutoCloseable {
     }
 
     /**
-     * Remembers what an apply wrote (resourceVersion per object, null for a delete), so reads wait for the
-     * cache to show it (see {@link Echoes}).
+     * One write, as it returned (its resourceVersion, or null for a delete): reads wait for the cache to show it,
+     * and its event is known as Driftless's own (see {@link Echoes}).
      */
-    public void wrote(String cluster, Map<ObjectRef, String> versions) {
-        versions.forEach((ref, version) -> wrote(cluster, ref, version));
-    }
-
-    /** One write, as it returned: its resourceVersion, or null for a delete. */
     public void wrote(String cluster, ObjectRef ref, String version) {
         echoes(cluster).expect(ref, version, Instant.now());
     }
