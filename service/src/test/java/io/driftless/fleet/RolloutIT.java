@@ -48,15 +48,11 @@ class RolloutIT {
     @TempDir
     Path tmp;
 
-    private static String configMap(String name, String version) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\ndata: {version: \"" + version + "\"}\n";
-    }
-
     @Test
     void aCommitGoesWaveByWaveAfterItsDependencyAndADegradedCanaryHaltsTheNextOne() throws Exception {
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
-            String v1 = git.commit("v1", Map.of("db/db.yaml", configMap("db", "1"), "app/app.yaml", configMap("app", "1")));
+            String v1 = git.commit("v1", Map.of("db/db.yaml", TestCharts.configMap("db", "1"), "app/app.yaml", TestCharts.configMap("app", "1")));
             Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
                     sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
                     """.formatted(git.url(), GitHttpServer.USER) + CLUSTERS + """
@@ -94,7 +90,7 @@ class RolloutIT {
                         + "stage-1/app, stage-2/app\n  prod (1 at once): prod-1/app\n", "rollout of db at "
                         + v1.substring(0, 12) + ":\n  all (4 at once): dev-1/db, stage-1/db, stage-2/db, prod-1/db\n");
 
-                String v2 = git.commit("v2", Map.of("app/app.yaml", configMap("app", "2")));
+                String v2 = git.commit("v2", Map.of("app/app.yaml", TestCharts.configMap("app", "2")));
                 service.refresh("values");
                 await().atMost(Duration.ofSeconds(60)).until(() -> apps.stream().allMatch(id ->
                         v2.equals(service.board().get(id).revision())
@@ -215,7 +211,7 @@ class RolloutIT {
         Instant ends = now.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1).toInstant();
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
-            String v1 = git.commit("v1", Map.of("app/app.yaml", configMap("app", "1")));
+            String v1 = git.commit("v1", Map.of("app/app.yaml", TestCharts.configMap("app", "1")));
             Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
                     sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
                     clusters: [{name: prod-1, embedded: true, labels: {env: prod}}]
@@ -267,8 +263,8 @@ class RolloutIT {
     void aRollbackPinsATargetHealsItToThePinnedCommitAndLeavesEverythingElseSyncing() throws Exception {
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
             git.start(0);
-            String v1 = git.commit("v1", Map.of("app/app.yaml", configMap("app", "1"),
-                    "other/other.yaml", configMap("other", "1")));
+            String v1 = git.commit("v1", Map.of("app/app.yaml", TestCharts.configMap("app", "1"),
+                    "other/other.yaml", TestCharts.configMap("other", "1")));
             Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
                     sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
                     clusters:
@@ -283,7 +279,7 @@ class RolloutIT {
                     tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD),
                     io.driftless.api.ApiCredentials.of("admin:pw"), null), clusters)) {
                 awaitRevision(service, v1, "dev-1/app", "prod-1/app", "prod-1/other");
-                String v2 = git.commit("v2", Map.of("app/app.yaml", configMap("app", "2")));
+                String v2 = git.commit("v2", Map.of("app/app.yaml", TestCharts.configMap("app", "2")));
                 service.refresh("values");
                 awaitRevision(service, v2, "dev-1/app", "prod-1/app");
 
@@ -310,8 +306,8 @@ class RolloutIT {
                 assertThat(service.board().get("dev-1/app").revision()).isEqualTo(v2);
 
                 // a newer commit reaches everything but the pinned target
-                String v3 = git.commit("v3", Map.of("app/app.yaml", configMap("app", "3"),
-                        "other/other.yaml", configMap("other", "3")));
+                String v3 = git.commit("v3", Map.of("app/app.yaml", TestCharts.configMap("app", "3"),
+                        "other/other.yaml", TestCharts.configMap("other", "3")));
                 service.refresh("values");
                 awaitRevision(service, v3, "dev-1/app", "prod-1/other");
                 assertThat(service.board().get("prod-1/app").revision()).isEqualTo(v1);
@@ -332,7 +328,7 @@ class RolloutIT {
                 assertThat(release.out()).containsPattern("dev-1 +app +" + v2.substring(0, 12) + " +true")
                         .containsPattern("prod-1 +app +" + v2.substring(0, 12) + " +true");
                 awaitRevision(service, v2, "dev-1/app", "prod-1/app");
-                String v4 = git.commit("v4", Map.of("app/app.yaml", configMap("app", "4")));
+                String v4 = git.commit("v4", Map.of("app/app.yaml", TestCharts.configMap("app", "4")));
                 service.refresh("values");
                 awaitRevision(service, v4, "dev-1/app", "prod-1/app");
                 assertThat(get(service, "/api/v1/targets/dev-1/app")).doesNotContain("\"pin\"");

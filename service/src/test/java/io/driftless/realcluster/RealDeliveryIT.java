@@ -55,7 +55,7 @@ class RealDeliveryIT {
     }
 
     private static String configMap(String version) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {version: \"" + version + "\"}\n";
+        return io.driftless.testing.TestCharts.configMap("other", version);
     }
 
     @Test

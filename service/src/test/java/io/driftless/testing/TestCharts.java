@@ -31,6 +31,11 @@ public final class TestCharts {
         return files;
     }
 
+    /** A manifest of one ConfigMap whose {@code data.version} is {@code version}. */
+    public static String configMap(String name, String version) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\ndata: {version: \"" + version + "\"}\n";
+    }
+
     /** A one-replica Deployment {@code web} whose pod template carries these annotations (a YAML flow mapping). */
     public static String webDeployment(String podAnnotations) {
         return """
