@@ -37,7 +37,12 @@ public final class Applier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
     static final java.time.Duration ESTABLISH_WAIT = java.time.Duration.ofSeconds(30);
-    private static final int CONFLICT_RETRIES = 3;
+    /**
+     * Writes of one object that may meet a conflict (409) before the apply gives up on it: a Deployment whose
+     * template just changed has its status written by its controller several times a second, and each such write
+     * is a conflict for a patch guarded by the version it read. Between attempts it waits a little longer each time.
+     */
+    private static final int CONFLICT_RETRIES = 6;
 
     /** Patches name Driftless as their field manager, so drift reports can tell its writes from others'. */
     private static final PatchContext PATCH = new PatchContext.Builder().withPatchType(PatchType.JSON)
@@ -211,6 +216,12 @@ public final class Applier {
                 return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, fields(currentDiff));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= CONFLICT_RETRIES) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt); // the controller's burst of status writes passes
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     throw e;
                 }
                 GenericKubernetesResource fresh = new LiveReader(client).get(ref);

@@ -152,10 +152,11 @@ class RealDeliveryIT {
                 try (KubernetesClient two = client(planes, "two")) {
                     // v2 changed only the database: app's Deployment is back at version 1
                     await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(version(two)));
-                    two.apps().deployments().inNamespace("app").withName("web").edit(d -> {
-                        d.getSpec().getTemplate().getMetadata().getAnnotations().put("version", "drifted");
-                        return d;
-                    });
+                    // a merge patch (no resourceVersion): the controllers' status updates cannot conflict with it
+                    two.apps().deployments().inNamespace("app").withName("web").patch(
+                            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                            "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"version\":\"drifted\"}}}}}");
                     await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(version(two)));
                 }
                 try (KubernetesClient one = client(planes, "one")) { // the Leases' cluster

@@ -52,8 +52,11 @@ class RealRelistIT {
 
                 String seen = admin.configMaps().inNamespace("relist").list().getMetadata().getResourceVersion();
                 proxy.down();
-                admin.apps().deployments().inNamespace("relist").withName("prefect-server")
-                        .edit(d -> { d.getSpec().setReplicas(4); return d; });
+                // a merge patch, as kubectl scale or edit would send it: no resourceVersion, so the controllers'
+                // status updates of the moment cannot make it conflict
+                admin.apps().deployments().inNamespace("relist").withName("prefect-server").patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":4}}");
                 // more writes than the watches saw, then a compaction past them (every 2 s on this control plane)
                 for (int i = 0; i < 5; i++) {
                     admin.configMaps().inNamespace("relist").resource(new io.fabric8.kubernetes.api.model

@@ -47,8 +47,10 @@ class RealWatchIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> "Healthy".equals(
                         service.board().get("real/prefect").health()));
 
-                admin.apps().deployments().inNamespace("watched").withName("prefect-server")
-                        .edit(d -> { d.getSpec().setReplicas(4); return d; });
+                // a merge patch (no resourceVersion): a controller's status update of the moment cannot conflict
+                admin.apps().deployments().inNamespace("watched").withName("prefect-server").patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":4}}");
                 await().atMost(Duration.ofSeconds(15)).until(() -> admin.apps().deployments().inNamespace("watched")
                         .withName("prefect-server").get().getSpec().getReplicas() == 1);
 
