@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main {
 
+    static {
+        AsyncPool.ensure(); // before any class completes an HTTP response
+    }
+
     public static void main(String[] args) {
         int code = run(args, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true));
         if (code != 0 || !keepsRunning(args)) {

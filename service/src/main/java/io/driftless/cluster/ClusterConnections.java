@@ -30,6 +30,15 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 public final class ClusterConnections implements Closeable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterConnections.class);
+    /**
+     * One (de)serialization for every client: each client's own would build Jackson's (de)serializers of every
+     * kind again, once per cluster (a tenth of the CPU of a 50-cluster fleet's first sync). It knows no typed kind
+     * (no class-path scan): an object whose type the call does not name, as in a watch event, is read as the
+     * generic resource Driftless's watches take, not as a typed one then converted (a fifth of that CPU).
+     */
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization(
+                    new com.fasterxml.jackson.databind.ObjectMapper(), false);
 
     /**
      * Whether a cluster's API server answers.
@@ -311,7 +320,7 @@ public final class ClusterConnections implements Closeable {
         }
         KubernetesClient own = client(cluster);
         return impersonating.computeIfAbsent(cluster + "|" + user, k -> new KubernetesClientBuilder()
-                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(own.getConfiguration())
+                .withKubernetesSerialization(SERIALIZATION).withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(own.getConfiguration())
                         .withImpersonateUsername(user).withImpersonateGroups().build())
                 .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("driftless-observer",
                         watching(cluster)))
@@ -351,7 +360,7 @@ public final class ClusterConnections implements Closeable {
     }
 
     private KubernetesClient build(ClusterSpec spec, Config config) {
-        return new KubernetesClientBuilder().withConfig(withRetries(config))
+        return new KubernetesClientBuilder().withKubernetesSerialization(SERIALIZATION).withConfig(withRetries(config))
                 .withHttpClientBuilderConsumer(http ->
                         http.addOrReplaceInterceptor("driftless-observer", watching(spec.name())))
                 .build();

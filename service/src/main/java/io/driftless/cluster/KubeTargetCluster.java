@@ -50,7 +50,7 @@ public final class KubeTargetCluster implements TargetCluster {
         this.name = name;
         this.clusters = clusters;
         this.user = user;
-        this.pods = new PodReader(this::objects);
+        this.pods = new PodReader(this::objects, java.time.Clock.systemUTC());
     }
 
     /**

@@ -12,6 +12,7 @@ import io.driftless.render.Manifests;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /**
  * Reads the live counterparts of a target's objects: from the informer cache where the kind is watched,
@@ -197,7 +198,16 @@ public final class LiveReader {
     }
 
     /**
-     * A kind's operations. The client finds a kind through the cluster's discovery, and fails on one the cluster
+     * The kinds of the Kubernetes model, to name a built-in kind's resource without asking the cluster (the clients'
+     * own serialization knows no typed kind: see {@link ClusterConnections}).
+     */
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization MODEL =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+    private static final Map<String, java.util.Optional<ResourceDefinitionContext>> BUILT_IN =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A kind's operations: a built-in kind as the Kubernetes model names it. The client finds another kind through the cluster's discovery, and fails on one the cluster
      * does not serve (yet: a custom resource whose definition the same sync creates); such a kind is named by
      * convention (the lower-case plural of its kind), so a read of it answers 404, as for any absent object.
      */
@@ -206,6 +216,11 @@ public final class LiveReader {
             io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> kind(KubernetesClient client,
                                                                                      String apiVersion, String kind,
                                                                                      boolean namespaced) {
+        var builtIn = BUILT_IN.computeIfAbsent(apiVersion + "|" + kind, k -> java.util.Optional.ofNullable(
+                MODEL.getRegisteredKubernetesResource(apiVersion, kind)).map(ResourceDefinitionContext::fromResourceType));
+        if (builtIn.isPresent()) {
+            return client.genericKubernetesResources(builtIn.get());
+        }
         try {
             return client.genericKubernetesResources(apiVersion, kind);
         } catch (KubernetesClientException e) {
@@ -213,8 +228,7 @@ public final class LiveReader {
                 throw e;
             }
             int slash = apiVersion.indexOf('/');
-            return client.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base
-                    .ResourceDefinitionContext.Builder().withGroup(slash < 0 ? "" : apiVersion.substring(0, slash))
+            return client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup(slash < 0 ? "" : apiVersion.substring(0, slash))
                     .withVersion(apiVersion.substring(slash + 1)).withKind(kind)
                     .withPlural(io.fabric8.kubernetes.api.Pluralize.toPlural(kind.toLowerCase(
                             java.util.Locale.ROOT))).withNamespaced(namespaced).build());

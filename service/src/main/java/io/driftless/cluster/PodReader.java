@@ -13,46 +13,60 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * Reads the pods of a workload that is not ready (one list by its selector) to tell a rollout that is starting
- * from one that is stuck: a container waiting in CrashLoopBackOff or unable to pull its image. What a list found
- * is kept for {@link #FRESH} per workload generation: the burst of status changes a rollout makes is answered by
- * one list, and a pod that gets stuck is still seen within that time.
+ * from one that is stuck: a container waiting in CrashLoopBackOff or unable to pull its image. Pods are read only
+ * once the workload's controller has observed its generation (before that, no pod is of it) and the generation
+ * has been seen not ready for {@link #GRACE}: a rollout that goes well needs no pod list, and a stuck container
+ * needs that long to show (a first crash and a back-off, a failed pull and a back-off). What a list found is kept
+ * for {@link #FRESH} per workload generation: the burst of status changes a rollout makes is answered by one list,
+ * and a pod that gets stuck is still seen within that time.
  */
 public final class PodReader implements Health.Pods {
 
+    /** How long a workload's generation is not ready before its pods are read. */
+    static final java.time.Duration GRACE = java.time.Duration.ofSeconds(10);
     /** How long the pods a list found stand for the workload's generation. */
     static final java.time.Duration FRESH = java.time.Duration.ofSeconds(5);
     /** Workloads remembered at most (one cluster's not-ready workloads, in practice far fewer). */
     private static final int MAX = 10_000;
 
-    private record Looked(Object generation, java.time.Instant at, Optional<String> stuck) {
+    /** A generation first seen not ready {@code since}; its pods listed {@code at} (null: not yet). */
+    private record Looked(Object generation, java.time.Instant since, java.time.Instant at, Optional<String> stuck) {
     }
 
     private final java.util.function.Supplier<KubernetesClient> client;
+    private final java.time.Clock clock;
     private final Map<ObjectRef, Looked> looked = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public PodReader(KubernetesClient client) {
-        this(() -> client);
-    }
-
     /** @param client the cluster's client as it is now (it is replaced when the cluster reconnects) */
-    public PodReader(java.util.function.Supplier<KubernetesClient> client) {
+    public PodReader(java.util.function.Supplier<KubernetesClient> client, java.time.Clock clock) {
         this.client = client;
+        this.clock = clock;
     }
 
     @Override
     public Optional<String> stuck(ObjectRef workload, Map<String, Object> object) {
         Object generation = Tree.asMap(object.get("metadata")).get("generation");
-        java.time.Instant now = java.time.Instant.now();
+        Object observed = Tree.asMap(object.get("status")).get("observedGeneration");
+        if (!(observed instanceof Number o) || generation instanceof Number g && o.longValue() < g.longValue()) {
+            return Optional.empty(); // its controller has made no pod of this generation yet
+        }
+        java.time.Instant now = clock.instant();
         Looked last = looked.get(workload);
-        if (last != null && java.util.Objects.equals(last.generation(), generation)
-                && last.at().plus(FRESH).isAfter(now)) {
+        if (last == null || !java.util.Objects.equals(last.generation(), generation)) {
+            if (looked.size() >= MAX) {
+                looked.clear();
+            }
+            last = new Looked(generation, now, null, Optional.empty());
+            looked.put(workload, last);
+        }
+        if (now.isBefore(last.since().plus(GRACE))) {
+            return Optional.empty();
+        }
+        if (last.at() != null && last.at().plus(FRESH).isAfter(now)) {
             return last.stuck();
         }
         Optional<String> stuck = list(workload, object);
-        if (looked.size() >= MAX) {
-            looked.clear();
-        }
-        looked.put(workload, new Looked(generation, now, stuck));
+        looked.put(workload, new Looked(generation, last.since(), now, stuck));
         return stuck;
     }
 

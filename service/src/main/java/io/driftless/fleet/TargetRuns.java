@@ -45,9 +45,12 @@ final class TargetRuns {
     private static final int HEALTH_TRIES = 30;
     /**
      * How long a target may stay Progressing before its health is looked at again without a status change: a pod
-     * that starts crash-looping changes no status of an object Driftless watches.
+     * that starts crash-looping changes no status of an object Driftless watches. The wait doubles while the target
+     * stays Progressing at one revision, up to {@link #PROGRESSING_RECHECK_MAX}: a workload that never gets ready
+     * (no nodes for it, a quota) costs a look every two minutes, not four a minute.
      */
     static final Duration PROGRESSING_RECHECK = Duration.ofSeconds(15);
+    static final Duration PROGRESSING_RECHECK_MAX = Duration.ofMinutes(2);
 
     private final Vertx vertx;
     private final Scope scope;
@@ -65,6 +68,8 @@ final class TargetRuns {
     private final LiveChanges changes;
     private final HealBudget heals = new HealBudget();
     private final Set<String> progressing = ConcurrentHashMap.newKeySet();
+    /** Looks taken at each Progressing target since it was last seen otherwise, at its revision. */
+    private final Map<String, Map.Entry<String, Integer>> rechecks = new ConcurrentHashMap<>();
     /** Targets with a compare queued that has not taken the target's lock yet: it covers every change seen since. */
     private final Set<String> compareQueued = ConcurrentHashMap.newKeySet();
 
@@ -313,14 +318,26 @@ final class TargetRuns {
      */
     private void recheckWhileProgressing(TargetStatus s) {
         String id = s.id();
-        if (scope.stopping() || !"Progressing".equals(s.health()) || !progressing.add(id)) {
+        if (!"Progressing".equals(s.health())) {
+            rechecks.remove(id);
             return;
         }
-        vertx.setTimer(PROGRESSING_RECHECK.toMillis(), timer -> {
+        if (scope.stopping() || !progressing.add(id)) {
+            return;
+        }
+        String revision = String.valueOf(s.attemptedRevision());
+        Map.Entry<String, Integer> taken = rechecks.get(id);
+        int rounds = taken != null && taken.getKey().equals(revision) ? taken.getValue() : 0;
+        long wait = Math.min(PROGRESSING_RECHECK.toMillis() << Math.min(rounds, 10), PROGRESSING_RECHECK_MAX.toMillis());
+        vertx.setTimer(wait, timer -> {
             progressing.remove(id);
             TargetStatus now = board.get(id);
-            if (now != null && "Progressing".equals(now.health())) {
-                live.target(id).filter(t -> scope.current(t) && scope.mine(t)).ifPresent(this::refreshHealth);
+            var target = live.target(id).filter(t -> scope.current(t) && scope.mine(t));
+            if (now != null && "Progressing".equals(now.health()) && target.isPresent()) {
+                rechecks.put(id, Map.entry(revision, rounds + 1));
+                refreshHealth(target.get());
+            } else {
+                rechecks.remove(id); // no longer Progressing, or no longer this replica's target
             }
         });
     }

@@ -31,6 +31,10 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  */
 public final class ApiServerHost {
 
+    static {
+        io.driftless.app.AsyncPool.ensure(); // before any class completes an HTTP response
+    }
+
     private static final Map<String, LongAdder> COUNTS = new ConcurrentHashMap<>();
 
     private ApiServerHost() {

@@ -34,6 +34,10 @@ import io.driftless.testing.TestCharts;
  */
 public final class ChartEnginesBenchmark {
 
+    static {
+        io.driftless.app.AsyncPool.ensure(); // before any class completes an HTTP response
+    }
+
     private ChartEnginesBenchmark() {
     }
 

@@ -51,6 +51,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  */
 public final class FleetBenchmark {
 
+    static {
+        io.driftless.app.AsyncPool.ensure(); // before any class completes an HTTP response
+    }
+
     private static final String VERSION = "2026.8.18172642";
     private static final String HOOK_SECRET = "bench-hook-secret";
     private static final long MINUTES = 60_000_000_000L;

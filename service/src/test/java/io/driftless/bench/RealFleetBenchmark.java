@@ -29,6 +29,10 @@ import io.driftless.testing.RealCluster;
  */
 public final class RealFleetBenchmark {
 
+    static {
+        io.driftless.app.AsyncPool.ensure(); // before any class completes an HTTP response
+    }
+
     private static final long MINUTES = 60_000_000_000L;
 
     private RealFleetBenchmark() {

@@ -23,6 +23,10 @@ import io.driftless.testing.GitHttpServer;
  */
 public final class RolloutBenchmark {
 
+    static {
+        io.driftless.app.AsyncPool.ensure(); // before any class completes an HTTP response
+    }
+
     private static final long MINUTES = 60_000_000_000L;
     private static final int OBJECTS = 5;
 
