@@ -211,8 +211,8 @@ public final class Applier {
             }
             String patch = Serialization.asJson(Patches.patch(currentDiff, desired, resourceVersion(current)));
             try {
-                written(ref, LiveReader.in(client, ref)
-                        .withName(ref.name()).patch(PATCH, patch), resourceVersion(current));
+                written(ref, LiveReader.in(client, ref).resource(named(ref)).patch(PATCH, patch),
+                        resourceVersion(current));
                 return new ChangeSet.Entry(ref, ChangeSet.Outcome.CONFIGURED, fields(currentDiff));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= CONFLICT_RETRIES) {
@@ -232,6 +232,19 @@ public final class Applier {
                 currentDiff = diff(ref, desired, current);
             }
         }
+    }
+
+    /**
+     * The object by name only: what a patch is sent to. The client, given no object, would read the live one first
+     * (one GET per patch) only to take its name.
+     */
+    private static GenericKubernetesResource named(ObjectRef ref) {
+        GenericKubernetesResource named = new GenericKubernetesResource();
+        named.setApiVersion(ref.apiVersion());
+        named.setKind(ref.kind());
+        named.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(ref.name())
+                .withNamespace(ref.namespace()).build());
+        return named;
     }
 
     @SuppressWarnings("unchecked")

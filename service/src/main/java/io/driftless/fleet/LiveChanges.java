@@ -13,12 +13,15 @@ import io.vertx.core.Vertx;
 /**
  * Changes seen in the clusters, per target: which targets had an owned object change since their last sync
  * ("dirty", which the next sync compares in full), and the debounce that turns a burst of changes into one compare
- * ({@link #DEBOUNCE}), or a burst of status changes into one health check.
+ * (once none came for {@link #SETTLE}, at most {@link #DEBOUNCE} after the first), or a burst of status changes
+ * into one health check ({@link #DEBOUNCE} after the first).
  */
 final class LiveChanges {
 
-    /** Changes to owned objects within this time are compared once. */
+    /** Changes to owned objects within this time are compared once; status changes, assessed once. */
     static final Duration DEBOUNCE = Duration.ofMillis(250);
+    /** How long no further change to a target's objects must come before they are compared. */
+    static final Duration SETTLE = Duration.ofMillis(40);
 
     private final Vertx vertx;
     private final BooleanSupplier stopping;
@@ -26,7 +29,8 @@ final class LiveChanges {
     private final Consumer<Target> compare;
     private final Consumer<Target> health;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    private final Set<String> debouncing = ConcurrentHashMap.newKeySet();
+    /** Targets whose compare waits for their changes to settle: when the first and the last came (nanoTime). */
+    private final java.util.Map<String, long[]> debouncing = new ConcurrentHashMap<>();
     private final Set<String> healthPending = ConcurrentHashMap.newKeySet();
     private final Set<String> reconfigured = ConcurrentHashMap.newKeySet();
 
@@ -50,10 +54,25 @@ final class LiveChanges {
             return;
         }
         dirty.add(target.id());
-        if (!debouncing.add(target.id())) {
-            return;
+        long now = System.nanoTime();
+        long[] times = debouncing.compute(target.id(), (k, was) -> was == null ? new long[] {now, now, 0}
+                : new long[] {was[0], now, 1});
+        if (times[2] == 0) {
+            settle(target, SETTLE.toMillis());
         }
-        vertx.setTimer(DEBOUNCE.toMillis(), id -> {
+    }
+
+    /** Compares the target once no change came for {@link #SETTLE}, or {@link #DEBOUNCE} after the first. */
+    private void settle(Target target, long waitMillis) {
+        vertx.setTimer(Math.max(1, waitMillis), id -> {
+            long now = System.nanoTime();
+            long[] times = debouncing.get(target.id());
+            long settledAt = times[1] + SETTLE.toNanos();
+            long latest = times[0] + DEBOUNCE.toNanos();
+            if (now < settledAt && now < latest) {
+                settle(target, (Math.min(settledAt, latest) - now) / 1_000_000 + 1);
+                return;
+            }
             debouncing.remove(target.id());
             if (!stopping.getAsBoolean() && watched.test(target) && dirty.remove(target.id())) {
                 compare.accept(target); // else a sync covered the change meanwhile

@@ -138,13 +138,15 @@ final class TargetRuns {
     /**
      * Whether a fetch at {@code snapshot} certainly asks nothing of the target (its decision would be {@link
      * SyncDecision.Kind#NONE}): at that commit already, in sync or not healing, not failing, nothing seen changed in
-     * its cluster, covered by the watches, neither pinned nor held nor Progressing. A quiet poll of a large fleet then queues no
-     * work at all; the rest go through {@link #afterFetch}, which decides for good.
+     * its cluster, covered by the watches, neither pinned nor held, and not Progressing unless a look at its health
+     * is due anyway ({@link #recheckWhileProgressing}). A quiet poll of a large fleet then queues no work at all; the
+     * rest go through {@link #afterFetch}, which decides for good.
      */
     boolean quiet(Target target, Snapshot snapshot) {
         TargetStatus s = board.get(target.id());
-        // a Progressing target goes through its decision: publishing it keeps its health looked at
-        return s != null && s.syncState() != SyncState.Waiting && !s.failing() && !"Progressing".equals(s.health())
+        // a Progressing target with no look due goes through its decision: publishing it has its health looked at
+        return s != null && s.syncState() != SyncState.Waiting && !s.failing()
+                && (!"Progressing".equals(s.health()) || progressing.contains(target.id()))
                 && polls.newest(snapshot).commit().equals(s.revision())
                 && !(s.outOfSync() > 0 && target.release().syncPolicy().selfHeal()) && !changes.pending(target)
                 && pins.shown(target.id()) == null && rollouts.heldAs(target.id()) == null
