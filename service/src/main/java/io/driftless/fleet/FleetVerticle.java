@@ -188,7 +188,7 @@ public final class FleetVerticle extends VerticleBase {
         });
         clusters.watches().listen(change -> {
             Target target = live.byLabel(change.cluster(), change.release());
-            if (target != null) {
+            if (target != null && !scope.stopping()) { // an event during shutdown finds no event loop to run on
                 context.runOnContext(v -> {
                     if (Watches.STATUS_CHANGED.equals(change.event())) {
                         changes.statusChanged(target);

@@ -92,7 +92,8 @@ public final class Metrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
-    private final Map<String, String> revisions = new ConcurrentHashMap<>();
+    /** Each source's revision series (found by key, not by a search of every meter at each push). */
+    private final Map<String, Gauge> revisions = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final AtomicLong reloadFailing = new AtomicLong();
 
@@ -166,18 +167,16 @@ public final class Metrics implements AutoCloseable {
     /** The commit a source is at now; the previous revision's series is removed so there is one per source. */
     public void sourceRevision(String source, String revision) {
         String key = SOURCE_INFO + "|" + source;
-        String previous = revisions.put(key, revision);
-        if (revision.equals(previous)) {
+        Gauge previous = revisions.get(key);
+        if (previous != null && revision.equals(previous.getId().getTag("revision"))) {
             return;
         }
+        revisions.put(key, Gauge.builder(SOURCE_INFO, () -> 1)
+                .description("The commit a source is at (one series per source)")
+                .tags("source", source, "revision", revision).register(registry));
         if (previous != null) {
-            Gauge old = registry.find(SOURCE_INFO).tags("source", source, "revision", previous).gauge();
-            if (old != null) {
-                registry.remove(old);
-            }
+            registry.remove(previous);
         }
-        Gauge.builder(SOURCE_INFO, () -> 1).description("The commit a source is at (one series per source)")
-                .tags("source", source, "revision", revision).register(registry);
     }
 
     public void driftFound(String cluster, String release, String kind) {

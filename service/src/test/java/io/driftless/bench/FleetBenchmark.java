@@ -112,6 +112,7 @@ public final class FleetBenchmark {
                 waitFor(() -> service.board().all().stream().allMatch(t -> t.syncState() == SyncState.Synced),
                         5 * MINUTES);
                 System.out.printf("  every target Synced after %.1f s%n", (System.nanoTime() - start) / 1e9);
+                System.out.printf("  CPU by thread: %s%n", self.cpuByThreads());
                 long heap = Process.heapAfterGcMiB();
                 System.out.printf("heap after GC: %d MiB (%d MiB before the service started) for %d managed objects"
                         + " = %.1f MiB per 1,000 objects%n", heap, heapBefore, created,
@@ -123,6 +124,7 @@ public final class FleetBenchmark {
                     webhooks(service, git, clusters, releases, pushes);
                     System.out.printf("  over the %d pushes: %.1f s CPU, API calls %s%n", pushes, self.cpuSeconds(),
                             servers.counts());
+                    System.out.printf("  CPU by thread: %s%n", self.cpuByThreads());
                     edits(service, clusters, releases, edits);
                 }
             }
@@ -133,21 +135,29 @@ public final class FleetBenchmark {
     }
 
     private static void quietPoll(DriftlessService service, Servers servers, Process self) throws Exception {
-        Thread.sleep(5_000); // let the echoes of the first sync settle
+        Thread.sleep(10_000); // let the echoes of the first sync and the compilations it set off settle
         servers.reset();
         self.mark();
+        long idleStart = System.nanoTime();
         Thread.sleep(5_000);
-        System.out.printf("quiet: 5 s idle: %.0f ms CPU, API calls %s%n", self.cpuSeconds() * 1000, servers.counts());
-        int polls = 20;
+        double idleMsPerSecond = self.cpuSeconds() * 1000 / ((System.nanoTime() - idleStart) / 1e9);
+        System.out.printf("quiet: idle: %.0f ms CPU per second, API calls %s%n", idleMsPerSecond, servers.counts());
+        int polls = 100;
         servers.reset();
         self.mark();
+        long start = System.nanoTime();
         for (int i = 0; i < polls; i++) {
             String before = lastFetch(service);
             service.refresh("values");
             waitFor(() -> !lastFetch(service).equals(before), MINUTES);
         }
-        System.out.printf("quiet: %d polls of the unchanged source: %.1f ms CPU per poll (with the Git server's side, "
-                + "in this JVM too), API calls %s%n", polls, self.cpuSeconds() * 1000 / polls, servers.counts());
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpuMs = self.cpuSeconds() * 1000;
+        System.out.printf("quiet: %d polls of the unchanged source in %.1f s: %.1f ms CPU per poll, %.1f ms beyond the "
+                + "idle CPU of the same time (the Git server's side and this benchmark's look at the API every 20 ms "
+                + "included), API calls %s%n", polls, wall, cpuMs / polls, (cpuMs - idleMsPerSecond * wall) / polls,
+                servers.counts());
+        System.out.printf("  CPU by thread: %s%n", self.cpuByThreads());
     }
 
     /** One client for every look at the sources: a client made per look would cost more CPU than the poll. */
@@ -386,7 +396,9 @@ public final class FleetBenchmark {
     private static final class Process {
         private final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 ManagementFactory.getOperatingSystemMXBean();
+        private final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         private long cpuMark;
+        private Map<Long, Long> threadMark = Map.of();
 
         Process() {
             mark();
@@ -394,11 +406,42 @@ public final class FleetBenchmark {
 
         void mark() {
             cpuMark = os.getProcessCpuTime();
+            threadMark = threadCpu();
             heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
         }
 
         double cpuSeconds() {
             return (os.getProcessCpuTime() - cpuMark) / 1e9;
+        }
+
+        /** CPU ms since the mark by thread kind (digits dropped from names), of threads alive now; the rest: JVM. */
+        String cpuByThreads() {
+            Map<String, Long> byKind = new java.util.TreeMap<>();
+            long total = 0;
+            for (long id : threads.getAllThreadIds()) {
+                long now = threads.getThreadCpuTime(id);
+                java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+                if (now < 0 || info == null) {
+                    continue;
+                }
+                long used = now - threadMark.getOrDefault(id, 0L);
+                total += used;
+                byKind.merge(info.getThreadName().replaceAll("\\d+", "N"), used, Long::sum);
+            }
+            StringBuilder out = new StringBuilder();
+            byKind.entrySet().stream().filter(e -> e.getValue() >= 10_000_000L)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> out.append(e.getKey()).append('=').append(e.getValue() / 1_000_000).append(" ms, "));
+            return out.append("other (GC, compiler, ended threads)=")
+                    .append((os.getProcessCpuTime() - cpuMark - total) / 1_000_000).append(" ms").toString();
+        }
+
+        private Map<Long, Long> threadCpu() {
+            Map<Long, Long> cpu = new HashMap<>();
+            for (long id : threads.getAllThreadIds()) {
+                cpu.put(id, threads.getThreadCpuTime(id));
+            }
+            return cpu;
         }
 
         long peakHeapMiB() {
