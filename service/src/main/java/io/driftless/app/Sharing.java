@@ -78,8 +78,9 @@ final class Sharing implements AutoCloseable {
             return;
         }
         Predicate<String> held = id -> leases.holds(Shards.of(id, leases.shards()));
-        SharedStatuses statuses = new SharedStatuses(fleet.highAvailability(), clusters, status -> {
-            if (!held.test(status.id())) { // this replica's own statuses stay its own
+        // this replica's own statuses stay its own
+        SharedStatuses statuses = new SharedStatuses(fleet.highAvailability(), clusters, held, status -> {
+            if (!held.test(status.id())) {
                 board.adopt(status);
                 vertx.eventBus().publish(FleetVerticle.SYNCED, new JsonObject()
                         .put("changed", true).put("cluster", status.cluster()).put("release", status.release())

@@ -77,6 +77,9 @@ public final class ShardLeases implements AutoCloseable {
     private final LongSupplier nanoTime;
 
     /** @param acquired called with a shard this replica has just taken (its targets should sync now) */
+    /** How long after joining a replica takes its first shards, at most (a round period when shorter). */
+    static final Duration JOIN = Duration.ofSeconds(2);
+
     public ShardLeases(HighAvailability ha, String identity, ClusterConnections clusters, IntConsumer acquired) {
         this(ha, identity, clusters, acquired, System::nanoTime);
     }
@@ -102,7 +105,11 @@ public final class ShardLeases implements AutoCloseable {
             return t;
         });
         long period = Math.max(100, ha.leaseDuration().toMillis() / 5);
-        rounds.scheduleWithFixedDelay(this::roundSafely, 0, period, TimeUnit.MILLISECONDS);
+        // the first round only joins: replicas started together see each other before any takes shards (else the
+        // first to start takes them all, and the rest come to the others one per round, each synced in full again)
+        rounds.execute(() -> joinSafely(Instant.now()));
+        rounds.scheduleWithFixedDelay(this::roundSafely, Math.min(period, JOIN.toMillis()), period,
+                TimeUnit.MILLISECONDS);
     }
 
     private void ensureNamespace() {
@@ -142,10 +149,28 @@ public final class ShardLeases implements AutoCloseable {
         }
     }
 
+    private void joinSafely(Instant now) {
+        try {
+            join(now);
+        } catch (RuntimeException e) {
+            LOG.warn("identity={} could not join the replicas yet: {}", identity, e.toString());
+        }
+    }
+
+    /** Becomes (or stays) a member: this replica's member Lease, renewed. */
+    private synchronized void join(Instant now) {
+        String memberName = memberName();
+        claim(memberName, "member", client.leases().inNamespace(ha.namespace()).withName(memberName).get(), now);
+    }
+
+    private String memberName() {
+        return "driftless-member-" + dnsName(identity);
+    }
+
     /** One round: stay a member, count the live members, then renew, take or release shards. */
     synchronized void round(Instant now) {
-        String memberName = "driftless-member-" + dnsName(identity);
-        claim(memberName, "member", client.leases().inNamespace(ha.namespace()).withName(memberName).get(), now);
+        join(now);
+        String memberName = memberName();
         long members = 0;
         for (Lease member : leases("member")) {
             if (!expired(member, now)) {

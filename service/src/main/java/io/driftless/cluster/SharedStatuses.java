@@ -49,24 +49,33 @@ public final class SharedStatuses implements AutoCloseable {
     });
     private final SharedIndexInformer<ConfigMap> informer;
 
-    /** @param seen each status another replica wrote (or wrote before this one started) */
-    public SharedStatuses(HighAvailability ha, ClusterConnections clusters, Consumer<TargetStatus> seen) {
+    /** The status ConfigMaps known to exist (written or seen): a status goes to one of them as one merge patch. */
+    private final java.util.Set<String> existing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param own  whether a target is this replica's own (its shared status, this replica's echo, is not read)
+     * @param seen each status another replica wrote (or wrote before this one started)
+     */
+    public SharedStatuses(HighAvailability ha, ClusterConnections clusters, java.util.function.Predicate<String> own,
+                          Consumer<TargetStatus> seen) {
         this.ha = ha;
         this.clusters = clusters;
         this.informer = client().configMaps().inNamespace(ha.namespace()).withLabel(LABEL).runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(ConfigMap cm) {
-                        read(cm, seen);
+                        existing.add(cm.getMetadata().getName());
+                        read(cm, own, seen);
                     }
 
                     @Override
                     public void onUpdate(ConfigMap before, ConfigMap after) {
-                        read(after, seen);
+                        read(after, own, seen);
                     }
 
                     @Override
                     public void onDelete(ConfigMap cm, boolean unknown) {
+                        existing.remove(cm.getMetadata().getName());
                     }
                 });
         informer.start(); // in the background: an unreachable lease cluster is the leases' to report
@@ -76,9 +85,10 @@ public final class SharedStatuses implements AutoCloseable {
         return clusters.client(ha.cluster());
     }
 
-    private static void read(ConfigMap cm, Consumer<TargetStatus> seen) {
+    private static void read(ConfigMap cm, java.util.function.Predicate<String> own, Consumer<TargetStatus> seen) {
         String json = cm.getData() == null ? null : cm.getData().get("status");
-        if (json == null) {
+        String target = cm.getData() == null ? null : cm.getData().get("target");
+        if (json == null || target != null && own.test(target)) {
             return;
         }
         try {
@@ -130,7 +140,24 @@ public final class SharedStatuses implements AutoCloseable {
             ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName(name(id)).withNamespace(ha.namespace())
                     .addToLabels(LABEL, "target").addToLabels("app.kubernetes.io/managed-by", "driftless")
                     .endMetadata().addToData("target", id).addToData("status", json).build();
-            client().configMaps().inNamespace(ha.namespace()).resource(cm).createOr(existing -> existing.update());
+            var configMaps = client().configMaps().inNamespace(ha.namespace());
+            if (existing.contains(cm.getMetadata().getName())) {
+                try {
+                    // one request: the data merged into the ConfigMap by name (no read of it first, no create tried)
+                    configMaps.resource(new ConfigMapBuilder().withMetadata(cm.getMetadata()).build())
+                            .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                                    JSON.writeValueAsString(Map.of("data", cm.getData())));
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) {
+                        throw e;
+                    }
+                    existing.remove(cm.getMetadata().getName()); // deleted meanwhile: made again below
+                }
+            }
+            configMaps.resource(cm).createOr(made -> made.update());
+            existing.add(cm.getMetadata().getName());
         } catch (KubernetesClientException | java.io.IOException e) {
             LOG.warn("target={} status not shared with the other replicas: {}", id, e.getMessage());
         }
@@ -139,6 +166,7 @@ public final class SharedStatuses implements AutoCloseable {
     /** Forgets a target that left the fleet: its shared status is deleted. */
     public void remove(String id) {
         writer.execute(() -> {
+            existing.remove(name(id));
             try {
                 client().configMaps().inNamespace(ha.namespace()).withName(name(id)).delete();
             } catch (KubernetesClientException e) {

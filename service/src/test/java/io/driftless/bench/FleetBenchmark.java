@@ -329,11 +329,11 @@ public final class FleetBenchmark {
         return !java.util.Objects.equals(labels, ((Map<String, Object>) live.get("metadata")).get("labels"));
     }
 
-    private static String values(int generation) {
+    static String values(int generation) {
         return "server:\n  env: [{name: BENCH_GENERATION, value: \"" + generation + "\"}]\n";
     }
 
-    private static String fleetYaml(GitHttpServer git, Path kubeconfig, int clusters, int releases) {
+    static String fleetYaml(GitHttpServer git, Path kubeconfig, int clusters, int releases) {
         StringBuilder yaml = new StringBuilder("""
                 sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW},
                            webhook: {secretEnv: HOOK}}]

@@ -66,4 +66,23 @@ class ShardLeasesIT {
             assertThat(events).as("a renewal in time is no new acquisition").hasSize(6);
         }
     }
+
+    /**
+     * Replicas started together join before they take shards: the first to start does not take them all (the rest
+     * would come to the others one per round, each synced in full again), each takes its fair share at once.
+     */
+    @Test
+    void replicasStartedTogetherTakeTheirFairShareFromTheFirstRound() {
+        HighAvailability ha = new HighAvailability("leases", "driftless", 4, Duration.ofSeconds(60), Origin.NONE);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (ClusterConnections clusters = new ClusterConnections(List.of(new ClusterSpec("leases",
+                ClusterSpec.Connection.EMBEDDED, null, null, Map.of(), Origin.NONE)));
+             ShardLeases a = new ShardLeases(ha, "replica-a", clusters, shard -> events.add("a " + shard));
+             ShardLeases b = new ShardLeases(ha, "replica-b", clusters, shard -> events.add("b " + shard))) {
+            // the next rounds are 12 s away: what is held within 10 s is what the first acquiring round took
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 4);
+            assertThat(events).filteredOn(e -> e.startsWith("a ")).hasSize(2);
+            assertThat(events).filteredOn(e -> e.startsWith("b ")).hasSize(2);
+        }
+    }
 }
