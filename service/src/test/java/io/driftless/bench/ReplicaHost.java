@@ -44,7 +44,8 @@ public final class ReplicaHost {
         int shards = fleet.highAvailability().shards();
         HttpClient http = HttpClient.newHttpClient();
         try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(state,
-                "127.0.0.1", 0, 4, Map.of("PW", GitHttpServer.PASSWORD, "HOOK", "bench-hook-secret")))) {
+                "127.0.0.1", 0, 4, Map.of("PW", GitHttpServer.PASSWORD, "HOOK", "bench-hook-secret",
+                "DRIFTLESS_IDENTITY", System.getenv("DRIFTLESS_IDENTITY"))))) {
             System.out.println("ready " + service.httpPort());
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
