@@ -153,6 +153,8 @@ final class FleetReloads implements AutoCloseable {
     private volatile String revision;
     private volatile Instant loadedAt;
     private volatile Attempt last;
+    /** What {@link #status} shows, taken together when a reload is recorded (never a new fleet beside an old result). */
+    private volatile Map<String, Object> shown;
 
     /** @param revision the revision of the fleet the service started with */
     FleetReloads(Origin origin, String revision, DriftlessService service, Clock clock) {
@@ -162,6 +164,7 @@ final class FleetReloads implements AutoCloseable {
         this.metrics = service.metrics();
         this.clock = clock;
         this.loadedAt = clock.instant();
+        publish();
         service.reportFleet(this::status);
     }
 
@@ -268,10 +271,10 @@ final class FleetReloads implements AutoCloseable {
     private void record(Attempt attempt) {
         last = attempt;
         metrics.fleetReload(attempt.result());
+        publish();
     }
 
-    /** {@code GET /api/v1/fleet}: where the fleet comes from, what runs, and how the last reload went. */
-    Map<String, Object> status() {
+    private void publish() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("origin", origin.describe());
         out.put("revision", revision);
@@ -279,7 +282,12 @@ final class FleetReloads implements AutoCloseable {
         out.put("targets", service.fleet().targets().size());
         out.put("checkInterval", origin.interval().toString());
         out.put("lastReload", last);
-        return out;
+        shown = java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** {@code GET /api/v1/fleet}: where the fleet comes from, what runs, and how the last reload went. */
+    Map<String, Object> status() {
+        return shown;
     }
 
     private static String shortRevision(String revision) {
