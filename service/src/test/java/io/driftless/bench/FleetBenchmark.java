@@ -109,6 +109,11 @@ public final class FleetBenchmark {
                 System.out.printf("  CPU %.1f s, peak heap %d MiB, %d API requests = %.2f per created object beyond "
                         + "the create %s%n", self.cpuSeconds(), self.peakHeapMiB(), requests,
                         (requests - created) / (double) created, counts);
+                goal("CPU per target from empty at most 15 ms", self.cpuSeconds() * 1000 / (clusters * releases),
+                        15);
+                goal("API requests per created object beyond the create at most 1.05",
+                        (requests - created) / (double) created, 1.05);
+                lastWall = wall;
                 waitFor(() -> service.board().all().stream().allMatch(t -> t.syncState() == SyncState.Synced),
                         5 * MINUTES);
                 System.out.printf("  every target Synced after %.1f s%n", (System.nanoTime() - start) / 1e9);
@@ -122,8 +127,11 @@ public final class FleetBenchmark {
                     servers.reset();
                     self.mark();
                     webhooks(service, git, clusters, releases, pushes);
+                    Map<String, Long> pushed = servers.counts();
                     System.out.printf("  over the %d pushes: %.1f s CPU, API calls %s%n", pushes, self.cpuSeconds(),
-                            servers.counts());
+                            pushed);
+                    goal("API requests per changed target on a push at most 5", pushed.values().stream()
+                            .mapToLong(Long::longValue).sum() / (double) (pushes * clusters), 5);
                     System.out.printf("  CPU by thread: %s%n", self.cpuByThreads());
                     edits(service, clusters, releases, edits);
                 }
@@ -132,6 +140,21 @@ public final class FleetBenchmark {
         if (pushes > 0) {
             naive(clusters, releases, tmp.resolve("naive"), edits);
         }
+    }
+
+    /** The last fleet's wall time from empty, for the naive loop's ratio. */
+    private static double lastWall;
+
+    /** One of issue 28's goals: the measure, and whether it is at most the goal. */
+    static void goal(String what, double measured, double atMost) {
+        System.out.printf("  goal: %s: %.2f, %s%n", what, measured, measured <= atMost ? "PASS" : "MISS");
+    }
+
+    /** The value below which a share {@code p} of the others fall (p50: the middle one, the higher of two). */
+    static long percentile(List<Long> millis, double p) {
+        List<Long> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(sorted.size() * p)));
     }
 
     private static void quietPoll(DriftlessService service, Servers servers, Process self) throws Exception {
@@ -158,6 +181,7 @@ public final class FleetBenchmark {
                 + "included), API calls %s%n", polls, wall, cpuMs / polls, (cpuMs - idleMsPerSecond * wall) / polls,
                 servers.counts());
         System.out.printf("  CPU by thread: %s%n", self.cpuByThreads());
+        goal("quiet poll CPU beyond idle at most 10 ms", (cpuMs - idleMsPerSecond * wall) / polls, 10);
     }
 
     /** One client for every look at the sources: a client made per look would cost more CPU than the poll. */
@@ -196,6 +220,7 @@ public final class FleetBenchmark {
         }
         System.out.printf("push webhook -> commit applied to all %d targets of its release: %s%n", clusters,
                 percentiles(latencies));
+        goal("push to applied p50 at most 250 ms", percentile(latencies, 0.5), 250);
     }
 
     private static void edits(DriftlessService service, int clusters, int releases, int edits) throws Exception {
@@ -222,6 +247,8 @@ public final class FleetBenchmark {
             Thread.sleep(200);
         }
         System.out.printf("hand edit -> drift reported (selfHeal off): %s%n", percentiles(reported));
+        goal("drift reported p50 at most 150 ms", percentile(reported, 0.5), 150);
+        goal("drift reported p99 at most 300 ms", percentile(reported, 0.99), 300);
         System.out.printf("hand edit -> healed (selfHeal on):          %s%n", percentiles(healed));
     }
 
@@ -253,6 +280,7 @@ public final class FleetBenchmark {
             System.out.printf("from empty: %.1f s wall, %d objects written, %.0f objects/s, CPU %.1f s, "
                     + "%.2f API requests per created object beyond the create %s%n", wall, written, written / wall,
                     self.cpuSeconds(), (requests - written) / (double) written, counts);
+            goal("Driftless's wall time from empty at most 1.5x the naive loop's", lastWall / wall, 1.5);
             servers.reset();
             self.mark();
             start = System.nanoTime();
@@ -376,10 +404,8 @@ public final class FleetBenchmark {
     }
 
     static String percentiles(List<Long> millis) {
-        List<Long> sorted = new ArrayList<>(millis);
-        Collections.sort(sorted);
-        return "p50 " + sorted.get(sorted.size() / 2) + " ms, p99 " + sorted.get((int) Math.ceil(sorted.size() * 0.99)
-                - 1) + " ms, max " + sorted.get(sorted.size() - 1) + " ms over " + sorted.size();
+        return "p50 " + percentile(millis, 0.5) + " ms, p99 " + percentile(millis, 0.99) + " ms, max "
+                + percentile(millis, 1) + " ms over " + millis.size();
     }
 
     static void waitFor(BooleanSupplier condition, long nanos) throws InterruptedException {
