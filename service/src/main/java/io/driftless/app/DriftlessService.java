@@ -127,8 +127,8 @@ public final class DriftlessService implements AutoCloseable {
 
     public static DriftlessService start(Fleet fleet, Settings settings, ClusterConnections clusters) {
         if (!AsyncPool.shared()) {
-            org.slf4j.LoggerFactory.getLogger(DriftlessService.class).warn("asynchronous completions run on a thread each (one or two processors): start the JVM with "
-                    + "-D{}=2", AsyncPool.PARALLELISM);
+            org.slf4j.LoggerFactory.getLogger(DriftlessService.class).warn("asynchronous completions run on a "
+                    + "thread each (one or two processors): start the JVM with -D{}=2", AsyncPool.PARALLELISM);
         }
         Redaction.useKey(redactionKey(settings.stateDir()));
         Metrics metrics = new Metrics();

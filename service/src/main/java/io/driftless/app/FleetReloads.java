@@ -153,7 +153,7 @@ final class FleetReloads implements AutoCloseable {
     private volatile String revision;
     private volatile Instant loadedAt;
     private volatile Attempt last;
-    /** What {@link #status} shows, taken together when a reload is recorded (never a new fleet beside an old result). */
+    /** What {@link #status} shows, taken together when a reload is recorded (no new fleet beside an old result). */
     private volatile Map<String, Object> shown;
 
     /** @param revision the revision of the fleet the service started with */

@@ -327,7 +327,8 @@ public final class ClusterConnections implements Closeable {
         }
         KubernetesClient own = client(cluster);
         return impersonating.computeIfAbsent(cluster + "|" + user, k -> new KubernetesClientBuilder()
-                .withKubernetesSerialization(SERIALIZATION).withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(own.getConfiguration())
+                .withKubernetesSerialization(SERIALIZATION)
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(own.getConfiguration())
                         .withImpersonateUsername(user).withImpersonateGroups().build())
                 .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("driftless-observer",
                         watching(cluster)))
@@ -367,7 +368,8 @@ public final class ClusterConnections implements Closeable {
     }
 
     private KubernetesClient build(ClusterSpec spec, Config config) {
-        return new KubernetesClientBuilder().withKubernetesSerialization(SERIALIZATION).withConfig(withRetries(config))
+        return new KubernetesClientBuilder().withKubernetesSerialization(SERIALIZATION)
+                .withConfig(withRetries(config))
                 .withHttpClientBuilderConsumer(http ->
                         http.addOrReplaceInterceptor("driftless-observer", watching(spec.name())))
                 .build();

@@ -207,9 +207,10 @@ public final class LiveReader {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * A kind's operations: a built-in kind as the Kubernetes model names it. The client finds another kind through the cluster's discovery, and fails on one the cluster
-     * does not serve (yet: a custom resource whose definition the same sync creates); such a kind is named by
-     * convention (the lower-case plural of its kind), so a read of it answers 404, as for any absent object.
+     * A kind's operations: a built-in kind as the Kubernetes model names it. The client finds another kind
+     * through the cluster's discovery, and fails on one the cluster does not serve (yet: a custom resource whose
+     * definition the same sync creates); such a kind is named by convention (the lower-case plural of its kind),
+     * so a read of it answers 404, as for any absent object.
      */
     public static io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
             io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
@@ -217,7 +218,8 @@ public final class LiveReader {
                                                                                      String apiVersion, String kind,
                                                                                      boolean namespaced) {
         var builtIn = BUILT_IN.computeIfAbsent(apiVersion + "|" + kind, k -> java.util.Optional.ofNullable(
-                MODEL.getRegisteredKubernetesResource(apiVersion, kind)).map(ResourceDefinitionContext::fromResourceType));
+                MODEL.getRegisteredKubernetesResource(apiVersion, kind))
+                .map(ResourceDefinitionContext::fromResourceType));
         if (builtIn.isPresent()) {
             return client.genericKubernetesResources(builtIn.get());
         }
@@ -228,7 +230,8 @@ public final class LiveReader {
                 throw e;
             }
             int slash = apiVersion.indexOf('/');
-            return client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup(slash < 0 ? "" : apiVersion.substring(0, slash))
+            return client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                    .withGroup(slash < 0 ? "" : apiVersion.substring(0, slash))
                     .withVersion(apiVersion.substring(slash + 1)).withKind(kind)
                     .withPlural(io.fabric8.kubernetes.api.Pluralize.toPlural(kind.toLowerCase(
                             java.util.Locale.ROOT))).withNamespaced(namespaced).build());

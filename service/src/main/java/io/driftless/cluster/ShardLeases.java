@@ -76,10 +76,10 @@ public final class ShardLeases implements AutoCloseable {
     private final Map<Integer, Long> renewedAt = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
 
-    /** @param acquired called with a shard this replica has just taken (its targets should sync now) */
     /** How long after joining a replica takes its first shards, at most (a round period when shorter). */
     static final Duration JOIN = Duration.ofSeconds(2);
 
+    /** @param acquired called with a shard this replica has just taken (its targets should sync now) */
     public ShardLeases(HighAvailability ha, String identity, ClusterConnections clusters, IntConsumer acquired) {
         this(ha, identity, clusters, acquired, System::nanoTime);
     }

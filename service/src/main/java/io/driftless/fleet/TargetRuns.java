@@ -330,7 +330,8 @@ final class TargetRuns {
         String revision = String.valueOf(s.attemptedRevision());
         Map.Entry<String, Integer> taken = rechecks.get(id);
         int rounds = taken != null && taken.getKey().equals(revision) ? taken.getValue() : 0;
-        long wait = Math.min(PROGRESSING_RECHECK.toMillis() << Math.min(rounds, 10), PROGRESSING_RECHECK_MAX.toMillis());
+        long wait = Math.min(PROGRESSING_RECHECK.toMillis() << Math.min(rounds, 10),
+                PROGRESSING_RECHECK_MAX.toMillis());
         vertx.setTimer(wait, timer -> {
             progressing.remove(id);
             TargetStatus now = board.get(id);

@@ -85,8 +85,8 @@ public final class HaFleetBenchmark {
                 }
             }
             double wall = (System.nanoTime() - start) / 1e9;
-            System.out.printf("%n%d replica(s) (logs in %s): every target Synced after %.1f s (%s )%n", replicas, tmp, wall,
-                    held);
+            System.out.printf("%n%d replica(s) (logs in %s): every target Synced after %.1f s (%s )%n", replicas,
+                    tmp, wall, held);
             double cpu = 0;
             for (Replica replica : started) {
                 String[] stats = replica.ask("stats").split(" ");
