@@ -29,8 +29,12 @@ final class LiveChanges {
     private final Consumer<Target> compare;
     private final Consumer<Target> health;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    /** Targets whose compare waits for their changes to settle: when the first and the last came (nanoTime). */
-    private final java.util.Map<String, long[]> debouncing = new ConcurrentHashMap<>();
+    /** When the first and the last change of a burst came (nanoTime). */
+    private record Burst(long first, long last) {
+    }
+
+    /** Targets whose compare waits for their changes to settle (changed on the event loop only). */
+    private final java.util.Map<String, Burst> debouncing = new ConcurrentHashMap<>();
     private final Set<String> healthPending = ConcurrentHashMap.newKeySet();
     private final Set<String> reconfigured = ConcurrentHashMap.newKeySet();
 
@@ -55,9 +59,9 @@ final class LiveChanges {
         }
         dirty.add(target.id());
         long now = System.nanoTime();
-        long[] times = debouncing.compute(target.id(), (k, was) -> was == null ? new long[] {now, now, 0}
-                : new long[] {was[0], now, 1});
-        if (times[2] == 0) {
+        Burst was = debouncing.get(target.id());
+        debouncing.put(target.id(), new Burst(was == null ? now : was.first(), now));
+        if (was == null) { // else a compare is due already, and now waits for this change to settle too
             settle(target, SETTLE.toMillis());
         }
     }
@@ -66,9 +70,9 @@ final class LiveChanges {
     private void settle(Target target, long waitMillis) {
         vertx.setTimer(Math.max(1, waitMillis), id -> {
             long now = System.nanoTime();
-            long[] times = debouncing.get(target.id());
-            long settledAt = times[1] + SETTLE.toNanos();
-            long latest = times[0] + DEBOUNCE.toNanos();
+            Burst burst = debouncing.get(target.id());
+            long settledAt = burst.last() + SETTLE.toNanos();
+            long latest = burst.first() + DEBOUNCE.toNanos();
             if (now < settledAt && now < latest) {
                 settle(target, (Math.min(settledAt, latest) - now) / 1_000_000 + 1);
                 return;
