@@ -67,6 +67,10 @@ final class OperationRoutes {
                 .handler(ctx -> syncNow(ctx, "true".equals(ctx.queryParams().get("dryRun"))));
         // compares at the last fetched commit and changes nothing: a viewer may, as often as the limit allows
         router.get("/api/v1/targets/:cluster/:release/diff").handler(guards::limited).handler(this::diff);
+        // the same read, object by object (from the watch caches): a viewer's too
+        router.get("/api/v1/targets/:cluster/:release/objects").handler(guards::limited).handler(this::objects);
+        router.get("/api/v1/targets/:cluster/:release/objects/:group/:kind/:namespace/:name")
+                .handler(guards::limited).handler(this::objects);
         // credentials first: a body is read only for a caller who may send one
         router.post("/api/v1/preview").handler(guards.requires(ApiCredentials.Role.operator)).handler(guards::limited);
         router.post("/api/v1/preview").handler(BodyHandler.create().setBodyLimit(64 * 1024)
@@ -173,6 +177,29 @@ final class OperationRoutes {
         });
     }
 
+    /**
+     * A target's objects at its source's last fetched commit, or one of them in full: {@code core} (or {@code _})
+     * names the core group, {@code _} the namespace of a cluster-scoped object.
+     */
+    private void objects(RoutingContext ctx) {
+        JsonObject ask = new JsonObject().put("target", target(ctx));
+        if (ctx.pathParam("kind") != null) {
+            String group = ctx.pathParam("group");
+            String namespace = ctx.pathParam("namespace");
+            ask.put("object", new JsonObject().put("group", "core".equals(group) || "_".equals(group) ? "" : group)
+                    .put("kind", ctx.pathParam("kind")).put("namespace", "_".equals(namespace) ? null : namespace)
+                    .put("name", ctx.pathParam("name")));
+        }
+        vertx.eventBus().<JsonObject>request(FleetVerticle.OBJECTS, ask, answerWithin()).onComplete(reply -> {
+            if (reply.failed()) {
+                failed(ctx, reply.cause());
+            } else {
+                answers.later(ctx, () -> new Answers.Reply(200, Views.Objects.of(read(reply.result().body(),
+                        io.driftless.reconcile.ObjectsReport.class))));
+            }
+        });
+    }
+
     /** Fetches and syncs (or, for a dry run, compares) one target now and answers its status. */
     private void syncNow(RoutingContext ctx, boolean dryRun) {
         String id = target(ctx);
@@ -238,10 +265,15 @@ final class OperationRoutes {
      * read back on a worker.
      */
     private static Preview preview(JsonObject json) {
+        return read(json, Preview.class);
+    }
+
+    /** An answer of the fleet verticle as it sent it over the event bus (as JSON), read back on a worker. */
+    private static <T> T read(JsonObject json, Class<T> type) {
         try {
-            return Answers.JSON.readValue(json.encode(), Preview.class);
+            return Answers.JSON.readValue(json.encode(), type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable preview from the fleet verticle", e);
+            throw new IllegalStateException("unreadable " + type.getSimpleName() + " from the fleet verticle", e);
         }
     }
 }

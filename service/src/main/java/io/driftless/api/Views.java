@@ -96,6 +96,36 @@ public final class Views {
         }
     }
 
+    /**
+     * A target's objects at its last fetched commit ({@code GET .../objects}), or one in full
+     * ({@code GET .../objects/{group}/{kind}/{namespace}/{name}}).
+     */
+    public record Objects(String cluster, String release, String revision, String error, List<String> unwatched,
+                          List<ObjectItem> objects) {
+        static Objects of(io.driftless.reconcile.ObjectsReport r) {
+            return new Objects(r.cluster(), r.release(), r.revision(), r.error(), r.unwatched(),
+                    r.objects().stream().map(ObjectItem::of).toList());
+        }
+    }
+
+    /**
+     * One managed object: {@code state} is Synced, OutOfSync, Missing, WouldPrune or Kept; {@code owned} what it owns
+     * in the cluster; {@code drift}, {@code desired}, {@code live} and {@code managers} only for one object.
+     */
+    public record ObjectItem(String object, String apiVersion, String group, String kind, String namespace,
+                             String name, String state, String health, String healthDetail, String reason,
+                             int driftCount, List<DriftItem> drift, List<io.driftless.health.Owned.Node> owned,
+                             Object desired, Object live, List<String> managers) {
+        static ObjectItem of(io.driftless.reconcile.ObjectsReport.ObjectState o) {
+            ObjectRef r = o.ref();
+            return new ObjectItem(r.toString(), r.apiVersion(), r.group(), r.kind(), r.namespace(), r.name(),
+                    o.state().name(), o.health(), o.healthDetail(), o.reason(), o.driftCount(),
+                    o.drift() == null ? null : o.drift().stream().map(f -> DriftItem.of(new Drift(r, Drift.Kind.FIELD,
+                            f, null))).toList(), o.owned(), o.desired(), o.live(),
+                    o.managers() == null ? null : o.managers().stream().map(Object::toString).toList());
+        }
+    }
+
     /** What syncing one target at a ref would do. */
     public record PreviewOf(String cluster, String release, String revision, Preview.Result result, long outOfSync,
                      List<DriftItem> changes, List<String> warnings, String error) {

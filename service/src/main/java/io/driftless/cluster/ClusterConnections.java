@@ -107,6 +107,7 @@ public final class ClusterConnections implements Closeable {
     private final Map<String, Reachability> reachability = new ConcurrentHashMap<>();
     private final RequestObservers observers = new RequestObservers();
     private final Watches watches = new Watches(this);
+    private final OwnedWatches owned = new OwnedWatches(this);
     private final Map<String, Discovery> discovery = new ConcurrentHashMap<>();
 
     private volatile Consumer<String> returned = cluster -> { };
@@ -168,6 +169,7 @@ public final class ClusterConnections implements Closeable {
         KubernetesClient client = clients.remove(cluster);
         specs.remove(cluster);
         watches.forget(cluster);
+        owned.forget(cluster);
         discovery.remove(cluster);
         reachability.remove(cluster);
         if (client != null) {
@@ -199,6 +201,11 @@ public final class ClusterConnections implements Closeable {
     /** The informers of all clusters. */
     public Watches watches() {
         return watches;
+    }
+
+    /** The informers of what managed objects own, for object trees. */
+    public OwnedWatches owned() {
+        return owned;
     }
 
     /** Adds an observer of every request (the metrics'; a benchmark's count). */
@@ -286,6 +293,7 @@ public final class ClusterConnections implements Closeable {
                     return false;
                 });
                 watches.forget(cluster);
+                owned.forget(cluster);
                 current.close();
                 LOG.warn("cluster={} its certificate authority changed: reconnected with the new one", cluster);
             } catch (RuntimeException e) {
@@ -389,6 +397,7 @@ public final class ClusterConnections implements Closeable {
     @Override
     public void close() {
         watches.close();
+        owned.close();
         impersonating.values().forEach(KubernetesClient::close);
         synchronized (clients) {
             clients.values().forEach(KubernetesClient::close);

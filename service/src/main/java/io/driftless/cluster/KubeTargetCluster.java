@@ -122,6 +122,19 @@ public final class KubeTargetCluster implements TargetCluster {
         return clusters.watches().covers(name, release);
     }
 
+    /** The first ask of a cluster waits this long at most for its owned objects' watches to fill. */
+    private static final java.time.Duration FIRST_TREE = java.time.Duration.ofSeconds(5);
+
+    @Override
+    public io.driftless.health.Owned.Lookup owned(Collection<String> namespaces) {
+        return clusters.owned().lookup(name, user, namespaces, FIRST_TREE);
+    }
+
+    @Override
+    public List<String> unwatchedOwned() {
+        return clusters.owned().unwatched(name);
+    }
+
     @Override
     public Health.Pods pods() {
         return pods;

@@ -55,6 +55,19 @@ public interface TargetCluster {
     /** Whether the watch caches answer every read of the target. */
     boolean covers(String release);
 
+    /**
+     * What the objects in these namespaces own (ReplicaSets, Pods, Jobs, claims), from watches started at the first
+     * ask; none by default.
+     */
+    default io.driftless.health.Owned.Lookup owned(Collection<String> namespaces) {
+        return io.driftless.health.Owned.Lookup.NONE;
+    }
+
+    /** The kinds of owned objects this cluster would not let Driftless watch lately (trees lack them). */
+    default List<String> unwatchedOwned() {
+        return List.of();
+    }
+
     /** A workload's stuck pods, read when its health needs them. */
     Health.Pods pods();
 

@@ -134,6 +134,45 @@ public final class Differ {
         }
     }
 
+    /**
+     * A whole object as users may see it (the object view's manifests): a Secret's data and every value of its
+     * {@code last-applied-configuration} annotation redacted, a ConfigMap's entries named like credentials too, every
+     * credential elsewhere by {@link Redaction#credentialsRedacted}; {@code metadata.managedFields} left out (the
+     * view lists the managers).
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> shown(ObjectRef ref, Map<String, Object> object) {
+        boolean secret = "Secret".equals(ref.kind()) && ref.group().isEmpty();
+        boolean configMap = "ConfigMap".equals(ref.kind()) && ref.group().isEmpty();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Walk credentialKeys = new Walk(List.of(), false, true);
+        object.forEach((key, value) -> {
+            boolean data = key.equals("data") || key.equals("stringData");
+            if (key.equals("metadata") && value instanceof Map<?, ?> m) {
+                Map<String, Object> metadata = new java.util.LinkedHashMap<>((Map<String, Object>) m);
+                metadata.remove("managedFields");
+                if (metadata.get("annotations") instanceof Map<?, ?> a) {
+                    Map<String, Object> annotations = new java.util.LinkedHashMap<>((Map<String, Object>) a);
+                    // a client-side apply copies the whole object, a Secret's data and every env var included
+                    annotations.computeIfPresent(LAST_APPLIED, (k, v) -> Redaction.redact(v));
+                    metadata.put("annotations", annotations);
+                }
+                out.put(key, Redaction.credentialsRedacted(metadata));
+            } else {
+                out.put(key, secret && data ? redact(value) : configMap && data ? credentialKeys.shown(value)
+                        : Redaction.credentialsRedacted(value));
+            }
+        });
+        return out;
+    }
+
+    /** Who wrote a live object, one entry per field manager ({@code metadata.managedFields}). */
+    public static List<FieldDrift.Writer> writers(Map<String, Object> live) {
+        return ManagedFields.all(live);
+    }
+
+    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
     /** A Secret's data, or a credential env var's value, shown as a keyed hash ({@link Redaction}). */
     private static Object redact(Object value) {
         if (value instanceof Map<?, ?> m) {

@@ -20,6 +20,17 @@ final class ManagedFields {
     private ManagedFields() {
     }
 
+    /** Every manager that wrote the live object, as its managedFields list them (in their order). */
+    static List<FieldDrift.Writer> all(Map<String, Object> live) {
+        Object md = live.get("metadata");
+        if (!(md instanceof Map<?, ?> metadata) || !(metadata.get("managedFields") instanceof List<?> entries)) {
+            return List.of();
+        }
+        return entries.stream().filter(e -> e instanceof Map<?, ?>).map(e -> (Map<?, ?>) e)
+                .map(e -> new FieldDrift.Writer(String.valueOf(e.get("manager")), (String) e.get("operation"),
+                        e.get("time") == null ? null : String.valueOf(e.get("time")))).toList();
+    }
+
     static Optional<FieldDrift.Writer> lastWriter(Map<String, Object> live, String pointer) {
         Object md = live.get("metadata");
         if (!(md instanceof Map<?, ?> metadata) || !(metadata.get("managedFields") instanceof List<?> entries)) {

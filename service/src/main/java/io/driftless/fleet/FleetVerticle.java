@@ -69,6 +69,11 @@ public final class FleetVerticle extends VerticleBase {
      * per target at a time; another asked meanwhile is refused with 429.
      */
     public static final String COMPARE = "driftless.target.compare";
+    /**
+     * Event-bus address asked for a target's objects at its last fetched commit: {@code {"target": ID, "object":
+     * {"group", "kind", "namespace", "name"}}} (object optional); replies with an {@code ObjectsReport}.
+     */
+    public static final String OBJECTS = "driftless.target.objects";
     /** Event-bus address told of a shard this replica has just taken (body: the shard number). */
     public static final String SHARD_ACQUIRED = "driftless.shard.acquired";
     /**
@@ -181,6 +186,7 @@ public final class FleetVerticle extends VerticleBase {
                 rollouts::plans, scope::stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
         vertx.eventBus().<String>consumer(COMPARE, previews::compare);
+        vertx.eventBus().<JsonObject>consumer(OBJECTS, previews::objects);
         vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> {
             // compared in full, even at a commit this replica synced before: another replica may have written
             // since, and this replica exports the targets' gauges again only from a sync

@@ -7,6 +7,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import io.driftless.config.Target;
+import io.driftless.model.ObjectRef;
+import io.driftless.reconcile.ObjectsReport;
 import io.driftless.reconcile.TargetSyncer;
 import io.driftless.source.GitSource;
 import io.driftless.source.Snapshot;
@@ -55,9 +57,30 @@ final class Previews {
 
     /** What syncing a target at its last fetched commit (or its pin) would do; reads the live state, writes nothing. */
     void compare(Message<String> msg) {
-        Target target = fleet.target(msg.body()).orElse(null);
+        atLastFetch(msg, msg.body(), "compare", (target, snapshot) -> syncer.preview(target, snapshot));
+    }
+
+    /**
+     * {@code {"target": ID, "object": {"group", "kind", "namespace", "name"}}}: the target's objects at its last
+     * fetched commit (or its pin), in summary, or the one object asked for in full (404 when it has none such).
+     */
+    void objects(Message<JsonObject> msg) {
+        JsonObject object = msg.body().getJsonObject("object");
+        ObjectRef ref = object == null ? null : new ObjectRef(object.getString("group", "").isEmpty() ? "v1"
+                : object.getString("group") + "/v1", object.getString("kind"), object.getString("namespace"),
+                object.getString("name"));
+        atLastFetch(msg, msg.body().getString("target"), "look", (target, snapshot) -> {
+            ObjectsReport report = syncer.objects(target, snapshot);
+            return ref == null ? report.summaries() : report.only(ref);
+        });
+    }
+
+    /** Answers a read-only question about a target at its last fetched commit, one at a time per target and kind. */
+    private <T> void atLastFetch(Message<?> msg, String id, String what,
+                                 java.util.function.BiFunction<Target, Snapshot, T> answer) {
+        Target target = fleet.target(id).orElse(null);
         if (target == null) {
-            msg.fail(404, "no such target '" + msg.body() + "'");
+            msg.fail(404, "no such target '" + id + "'");
             return;
         }
         Snapshot snapshot = lastFetch.apply(target.release().source());
@@ -65,14 +88,17 @@ final class Previews {
             msg.fail(409, "source " + target.release().source() + " has not been fetched yet");
             return;
         }
-        if (stopping.getAsBoolean() || !comparing.add(target.id())) {
-            msg.fail(429, "a compare of " + target.id() + " is already running");
+        String key = what + " " + target.id();
+        if (stopping.getAsBoolean() || !comparing.add(key)) {
+            msg.fail(429, "a " + what + " at " + target.id() + " is already running");
             return;
         }
-        workers.run(target, () -> syncer.preview(target, desired.apply(target, snapshot)))
+        workers.run(target, () -> answer.apply(target, desired.apply(target, snapshot)))
                 .onComplete(done -> {
-                    comparing.remove(target.id());
-                    if (done.succeeded()) {
+                    comparing.remove(key);
+                    if (done.succeeded() && done.result() == null) {
+                        msg.fail(404, target.id() + " has no such object");
+                    } else if (done.succeeded()) {
                         msg.reply(JsonObject.mapFrom(done.result()));
                     } else {
                         msg.fail(500, String.valueOf(done.cause()));

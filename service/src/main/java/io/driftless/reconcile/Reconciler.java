@@ -202,8 +202,7 @@ public final class Reconciler {
     public Preview preview(Target target, Snapshot snapshot) {
         String cluster = target.cluster().name();
         String release = target.release().name();
-        try {
-            TargetPlanner.Planned planned = planner.plan(target, snapshot, false);
+        return lookAt(target, snapshot, planned -> {
             Plan plan = planned.plan();
             if (plan.isRefused()) {
                 return new Preview(cluster, release, snapshot.commit(), Preview.Result.Refused, 0, List.of(),
@@ -211,10 +210,67 @@ public final class Reconciler {
             }
             return new Preview(cluster, release, snapshot.commit(), plan.outOfSync() > 0 ? Preview.Result.OutOfSync
                     : Preview.Result.Synced, plan.outOfSync(), Drift.of(plan), planned.rendered().warnings(), null);
+        }, error -> new Preview(cluster, release, snapshot.commit(), Preview.Result.Failed, 0, List.of(), List.of(),
+                error));
+    }
+
+    /**
+     * Plans a target at a snapshot without touching the render cache or the watches, and answers what {@code answer}
+     * makes of the plan, or {@code failed} of the failure's message.
+     */
+    private <T> T lookAt(Target target, Snapshot snapshot, Function<TargetPlanner.Planned, T> answer,
+                         Function<String, T> failed) {
+        try {
+            return answer.apply(planner.plan(target, snapshot, false));
         } catch (RuntimeException | StackOverflowError e) {
-            return new Preview(cluster, release, snapshot.commit(), Preview.Result.Failed, 0, List.of(), List.of(),
-                    failure(target, e).message());
+            return failed.apply(failure(target, e).message());
         }
+    }
+
+    /**
+     * Every object the target manages at this snapshot, with its state, health, drift, manifests and owned tree (see
+     * {@link ObjectsReport}): reads the cluster (from the watch caches where they answer), writes nothing, and leaves
+     * the render cache alone.
+     */
+    public ObjectsReport objects(Target target, Snapshot snapshot) {
+        String cluster = target.cluster().name();
+        String release = target.release().name();
+        return lookAt(target, snapshot, planned -> {
+            Plan plan = planned.plan();
+            if (plan.isRefused()) {
+                return new ObjectsReport(cluster, release, snapshot.commit(), plan.refused().message(), List.of(),
+                        List.of());
+            }
+            TargetCluster side = clusters.apply(target);
+            io.driftless.health.Owned.Lookup owned = side.owned(namespaces(target, planned.desired()));
+            List<ObjectsReport.ObjectState> out = new java.util.ArrayList<>();
+            for (io.driftless.plan.PlannedChange c : plan.changes()) {
+                ObjectsReport.State state = switch (c.action()) {
+                    case CREATE -> ObjectsReport.State.Missing;
+                    case UPDATE, RECREATE, BLOCKED -> ObjectsReport.State.OutOfSync;
+                    case UNCHANGED -> ObjectsReport.State.Synced;
+                    case PRUNE -> ObjectsReport.State.WouldPrune;
+                    case SKIP -> c.desired() == null ? ObjectsReport.State.Kept : ObjectsReport.State.OutOfSync;
+                    case HOOK -> null;
+                };
+                if (state == null) {
+                    continue; // a hook runs and goes: not an object the target keeps
+                }
+                Health.Report health = c.desired() == null ? null : Health.assess(List.of(c.ref()), c.live() == null
+                        ? Map.of() : Map.of(c.ref(), c.live()), Set.of(), planned.rendered().healthHints());
+                List<io.driftless.diff.FieldDrift> drift = c.diff() == null || state != ObjectsReport.State.OutOfSync
+                        ? List.of() : c.diff().drifts();
+                out.add(new ObjectsReport.ObjectState(c.ref(), state, health == null ? null
+                        : health.status().name(), health == null || health.messages().isEmpty() ? null
+                        : health.messages().get(0), c.action() == Action.UNCHANGED ? null : c.reason(), drift.size(),
+                        drift, c.live() == null ? List.of() : io.driftless.health.Owned.of(c.live(), owned),
+                        c.desired() == null ? null : io.driftless.diff.Differ.shown(c.ref(), c.desired()),
+                        c.live() == null ? null : io.driftless.diff.Differ.shown(c.ref(), c.live()),
+                        c.live() == null ? List.of() : io.driftless.diff.Differ.writers(c.live())));
+            }
+            out.sort(java.util.Comparator.comparing(ObjectsReport.ObjectState::ref));
+            return new ObjectsReport(cluster, release, snapshot.commit(), null, side.unwatchedOwned(), out);
+        }, error -> new ObjectsReport(cluster, release, snapshot.commit(), error, List.of(), List.of()));
     }
 
     /**

@@ -151,6 +151,11 @@ public final class TargetSyncer {
         return reconciler.preview(target, snapshot);
     }
 
+    /** Every object the target manages at this snapshot (see {@link Reconciler#objects}); writes nothing. */
+    public ObjectsReport objects(Target target, Snapshot snapshot) {
+        return reconciler.objects(target, snapshot);
+    }
+
     /** Fetches what the target's chart needs from elsewhere, outside its lock (see {@link Reconciler#prepare}). */
     public void prepare(Target target) {
         reconciler.prepare(target);
