@@ -33,6 +33,10 @@ public final class DiffCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--fleet", paramLabel = "FILE", description = "Compare straight against the "
             + "clusters of a fleet file (its sources fetched now, its kubeconfigs used), without a running service.")
     java.nio.file.Path fleetFile;
+    @picocli.CommandLine.Option(names = "--object", paramLabel = "KIND/NAME", description = "One object of the "
+            + "target (KIND/NAME, or KIND/NAMESPACE/NAME where the name is not enough): its differing fields with "
+            + "their last writers; -o yaml or json adds its desired and live manifests (secrets redacted).")
+    String object;
     @Mixin
     ClientOptions options;
     @Spec
@@ -42,6 +46,9 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
+        if (object != null) {
+            return oneObject();
+        }
         ArrayNode answers = fleetFile != null ? fromFleet() : fromService();
         report(answers);
         int code = 0;
@@ -55,6 +62,49 @@ public final class DiffCommand implements Callable<Integer> {
             }
         }
         return code;
+    }
+
+    /** {@code --object}: one object of one target, from the service. */
+    private int oneObject() {
+        if (target == null || fleetFile != null || revision != null) {
+            throw new CliException("--object needs CLUSTER/RELEASE and a service (not --fleet or --revision)", 2);
+        }
+        String[] parts = object.split("/");
+        if (parts.length < 2 || parts.length > 3) {
+            throw new CliException("--object takes KIND/NAME or KIND/NAMESPACE/NAME, not " + object, 2);
+        }
+        String base = "/api/v1/targets/" + TargetName.check(target) + "/objects";
+        ServiceClient client = options.client();
+        List<JsonNode> matches = new ArrayList<>();
+        for (JsonNode o : client.get(base).path("objects")) {
+            if (o.path("kind").asText().equalsIgnoreCase(parts[0]) && o.path("name").asText()
+                    .equals(parts[parts.length - 1]) && (parts.length == 2 || parts[1].equals(o.path("namespace")
+                    .asText()))) {
+                matches.add(o);
+            }
+        }
+        if (matches.size() != 1) {
+            throw new CliException(target + " has " + (matches.isEmpty() ? "no object " + object : matches.size()
+                    + " objects " + object + "; name its namespace: KIND/NAMESPACE/NAME"), 2);
+        }
+        JsonNode m = matches.get(0);
+        JsonNode one = client.get(base + "/" + (m.path("group").asText().isEmpty() ? "core" : m.path("group")
+                .asText()) + "/" + m.path("kind").asText() + "/" + m.path("namespace").asText("_") + "/"
+                + m.path("name").asText()).path("objects").get(0);
+        PrintWriter out = spec.commandLine().getOut();
+        if (options.output == Output.Format.table) {
+            out.printf("%s %s%s%n", one.path("object").asText(), one.path("state").asText(),
+                    one.hasNonNull("reason") ? ": " + one.path("reason").asText() : "");
+            for (JsonNode d : one.path("drift")) {
+                out.printf("  %s: live %s, desired %s%s%n", d.path("path").asText(), d.path("live"),
+                        d.path("desired"), d.hasNonNull("lastWriter") ? "; last written by "
+                                + d.path("lastWriter").asText() : "");
+            }
+            out.flush();
+        } else {
+            Output.print(out, options.output, one, List.of());
+        }
+        return one.path("state").asText().equals("Synced") ? 0 : 1;
     }
 
     /**

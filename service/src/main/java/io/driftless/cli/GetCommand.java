@@ -11,11 +11,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code driftless get targets|target|clusters|sources|fleet}: what a running Driftless knows. */
-@Command(name = "get", mixinStandardHelpOptions = true, description = "Show targets, one target, clusters, sources "
-        + "or the fleet of a running Driftless.",
-        subcommands = {GetCommand.Targets.class, GetCommand.Target.class, GetCommand.Clusters.class,
-                GetCommand.Sources.class, GetCommand.Fleet.class})
+/** {@code driftless get targets|target|objects|clusters|sources|fleet}: what a running Driftless knows. */
+@Command(name = "get", mixinStandardHelpOptions = true, description = "Show targets, one target, a target's "
+        + "objects, clusters, sources or the fleet of a running Driftless.",
+        subcommands = {GetCommand.Targets.class, GetCommand.Target.class, GetCommand.Objects.class,
+                GetCommand.Clusters.class, GetCommand.Sources.class, GetCommand.Fleet.class})
 public final class GetCommand {
 
     static final List<Output.Column> TARGET_COLUMNS = List.of(new Output.Column("CLUSTER", "/cluster"),
@@ -42,10 +42,16 @@ public final class GetCommand {
             return path;
         }
 
+        /** What a table shows of the answer (JSON and YAML show all of it). */
+        JsonNode shown(JsonNode answer) {
+            return answer;
+        }
+
         @Override
         public Integer call() {
             JsonNode answer = options.client().get(path());
-            Output.print(spec.commandLine().getOut(), options.output, answer, columns);
+            Output.print(spec.commandLine().getOut(), options.output, options.output == Output.Format.table
+                    ? shown(answer) : answer, columns);
             return 0;
         }
     }
@@ -71,6 +77,51 @@ public final class GetCommand {
         @Override
         String path() {
             return "/api/v1/targets/" + TargetName.check(target);
+        }
+    }
+
+    @Command(name = "objects", mixinStandardHelpOptions = true, description = "Every object a target manages: its "
+            + "state against Git, health and drift, with what it owns indented below it (ReplicaSets, Pods, Jobs, "
+            + "claims).")
+    static final class Objects extends Verb {
+        @Parameters(paramLabel = "CLUSTER/RELEASE", description = "The target.")
+        String target;
+
+        Objects() {
+            super(null, List.of(new Output.Column("OBJECT", "/object"), new Output.Column("STATE", "/state"),
+                    new Output.Column("HEALTH", "/health"), new Output.Column("DRIFT", "/driftCount"),
+                    new Output.Column("INFO", "/info")));
+        }
+
+        @Override
+        String path() {
+            return "/api/v1/targets/" + TargetName.check(target) + "/objects";
+        }
+
+        /** A table shows each object, then what it owns, one line each, indented by depth. */
+        @Override
+        JsonNode shown(JsonNode answer) {
+            if (answer.hasNonNull("error")) {
+                throw new CliException(answer.path("error").asText(), 2);
+            }
+            var rows = ServiceClient.JSON.createArrayNode();
+            for (JsonNode o : answer.path("objects")) {
+                rows.addObject().put("object", o.path("object").asText()).put("state", o.path("state").asText())
+                        .put("health", o.path("health").asText("-")).put("driftCount", o.path("driftCount").asInt())
+                        .put("info", o.path("healthDetail").asText(o.path("reason").asText("")));
+                owned(rows, o.path("owned"), "  ");
+            }
+            return rows;
+        }
+
+        private static void owned(com.fasterxml.jackson.databind.node.ArrayNode rows, JsonNode nodes, String indent) {
+            for (JsonNode n : nodes) {
+                rows.addObject().put("object", indent + "└ " + n.path("kind").asText() + "/" + n.path("name").asText())
+                        .put("health", n.path("health").asText()).put("info", n.path("summary").asText()
+                                + (n.has("ready") ? ", ready " + n.path("ready").asText() + ", restarts "
+                                + n.path("restarts").asLong() : ""));
+                owned(rows, n.path("children"), indent + "  ");
+            }
         }
     }
 

@@ -31,23 +31,6 @@ public final class ClusterConnections implements Closeable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterConnections.class);
     /**
-     * One (de)serialization for every client: each client's own would build Jackson's (de)serializers of every
-     * kind again, once per cluster (a tenth of the CPU of a 50-cluster fleet's first sync). It knows no typed kind
-     * but {@code Status} (no class-path scan): an object whose type the call does not name, as in a watch event, is
-     * read as the generic resource Driftless's watches take, not as a typed one then converted (a fifth of that
-     * CPU). A watch's error event must still be a {@code Status}: the client tells an expired resource version
-     * (410, relist) from other errors by it.
-     */
-    static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION = serialization();
-
-    private static io.fabric8.kubernetes.client.utils.KubernetesSerialization serialization() {
-        var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization(
-                new com.fasterxml.jackson.databind.ObjectMapper(), false);
-        serialization.registerKubernetesResource("v1", "Status", io.fabric8.kubernetes.api.model.Status.class);
-        return serialization;
-    }
-
-    /**
      * Whether a cluster's API server answers.
      *
      * @param reachable        false once there is evidence nothing answers: a connection refused, a name that does
@@ -168,13 +151,19 @@ public final class ClusterConnections implements Closeable {
     public void remove(String cluster) {
         KubernetesClient client = clients.remove(cluster);
         specs.remove(cluster);
-        watches.forget(cluster);
-        owned.forget(cluster);
         discovery.remove(cluster);
         reachability.remove(cluster);
+        disconnect(cluster);
         if (client != null) {
             client.close();
         }
+        if (embedded.remove(cluster)) {
+            embeddedServers.stop(cluster);
+        }
+    }
+
+    /** Closes the clients that act as a cluster's tenants and stops its informers. */
+    private void disconnect(String cluster) {
         impersonating.entrySet().removeIf(e -> {
             if (e.getKey().startsWith(cluster + "|")) {
                 e.getValue().close();
@@ -182,9 +171,8 @@ public final class ClusterConnections implements Closeable {
             }
             return false;
         });
-        if (embedded.remove(cluster)) {
-            embeddedServers.stop(cluster);
-        }
+        watches.forget(cluster);
+        owned.forget(cluster);
     }
 
     /** A cluster's Kubernetes version from its discovery, asked again at most every few seconds. */
@@ -285,15 +273,7 @@ public final class ClusterConnections implements Closeable {
                 }
                 KubernetesClient next = build(spec, fresh);
                 clients.put(cluster, next);
-                impersonating.entrySet().removeIf(e -> {
-                    if (e.getKey().startsWith(cluster + "|")) {
-                        e.getValue().close();
-                        return true;
-                    }
-                    return false;
-                });
-                watches.forget(cluster);
-                owned.forget(cluster);
+                disconnect(cluster);
                 current.close();
                 LOG.warn("cluster={} its certificate authority changed: reconnected with the new one", cluster);
             } catch (RuntimeException e) {
@@ -335,7 +315,7 @@ public final class ClusterConnections implements Closeable {
         }
         KubernetesClient own = client(cluster);
         return impersonating.computeIfAbsent(cluster + "|" + user, k -> new KubernetesClientBuilder()
-                .withKubernetesSerialization(SERIALIZATION)
+                .withKubernetesSerialization(ClientSerialization.SHARED)
                 .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(own.getConfiguration())
                         .withImpersonateUsername(user).withImpersonateGroups().build())
                 .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("driftless-observer",
@@ -376,7 +356,7 @@ public final class ClusterConnections implements Closeable {
     }
 
     private KubernetesClient build(ClusterSpec spec, Config config) {
-        return new KubernetesClientBuilder().withKubernetesSerialization(SERIALIZATION)
+        return new KubernetesClientBuilder().withKubernetesSerialization(ClientSerialization.SHARED)
                 .withConfig(withRetries(config))
                 .withHttpClientBuilderConsumer(http ->
                         http.addOrReplaceInterceptor("driftless-observer", watching(spec.name())))

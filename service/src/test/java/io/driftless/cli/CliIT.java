@@ -86,6 +86,21 @@ class CliIT {
                 assertThat(drift.code()).as("drift").isEqualTo(1);
                 assertThat(drift.out()).containsPattern("dev/prefect\\s+OutOfSync\\s+1")
                         .contains("Deployment/prefect/prefect-server").contains("/spec/replicas: 5 -> 1");
+                Run objects = driftless(with(server, "get", "objects", "dev/prefect"));
+                assertThat(objects.code()).isZero();
+                assertThat(objects.out()).startsWith("OBJECT").containsPattern(
+                        "Deployment/prefect/prefect-server\\s+OutOfSync\\s+\\S+\\s+1")
+                        .containsPattern("Service/prefect/prefect-server\\s+Synced\\s+Healthy\\s+0");
+                Run one = driftless(with(server, "diff", "dev/prefect", "--object", "deployment/prefect-server"));
+                assertThat(one.code()).as(one.err()).isEqualTo(1);
+                assertThat(one.out()).contains("Deployment/prefect/prefect-server OutOfSync")
+                        .contains("/spec/replicas: live 5, desired 1");
+                Run yaml = driftless(with(server, "diff", "dev/prefect", "--object", "Deployment/prefect/prefect-server",
+                        "-o", "yaml"));
+                assertThat(yaml.out()).contains("desired:", "live:", "replicas: 5", "path: /spec/replicas");
+                Run none = driftless(with(server, "diff", "dev/prefect", "--object", "Deployment/nothing"));
+                assertThat(none.code()).isEqualTo(2);
+                assertThat(none.err()).contains("dev/prefect has no object Deployment/nothing");
 
                 Run refused = driftless(with(server, "sync", "dev/prefect"));
                 assertThat(refused.code()).isEqualTo(2);

@@ -18,7 +18,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 class ClientSerializationTest {
 
     private static Object watched(String object) {
-        return ClusterConnections.SERIALIZATION.unmarshal("{\"type\":\"MODIFIED\",\"object\":" + object + "}",
+        return ClientSerialization.SHARED.unmarshal("{\"type\":\"MODIFIED\",\"object\":" + object + "}",
                 WatchEvent.class).getObject();
     }
 
@@ -42,7 +42,7 @@ class ClientSerializationTest {
                 new java.util.HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         try (KubernetesClient client = new KubernetesClientBuilder().withKubernetesSerialization(
-                ClusterConnections.SERIALIZATION).withConfig(server.createClient().getConfiguration()).build()) {
+                ClientSerialization.SHARED).withConfig(server.createClient().getConfiguration()).build()) {
             int before = server.getRequestCount();
             assertThat(LiveReader.kind(client, "apps/v1", "Deployment", true).inNamespace("data").list().getItems())
                     .isEmpty();
