@@ -117,4 +117,45 @@ class RealHealthIT {
                     .contains("CrashLoopBackOff"));
         }
     }
+
+    /**
+     * The object tree from the watches on a real control plane: the Deployment's ReplicaSet and Pod as its
+     * controllers made them, Ready once kwok runs it; kwok then fails the Pod and the next look shows it so, with no
+     * sync in between.
+     */
+    @Test
+    void theObjectTreeShowsAPodOfTheDeploymentAndItsFailure(RealCluster.ControlPlane plane) throws Exception {
+        try (OneTarget t = new OneTarget(tmp, "prefect-server", "2026.8.18172642", "tree", VALUES.formatted(1),
+                "kubeconfig: " + plane.kubeconfig(), "{createNamespace: true}");
+             KubernetesClient client = plane.admin()) {
+            assertThat(t.sync().lastError()).isNull();
+            io.driftless.health.Owned.Node pod = await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> serverPod(t), p -> p != null
+                            && "Healthy".equals(p.health()));
+            assertThat(pod.summary()).isEqualTo("Running");
+            assertThat(pod.ready()).isEqualTo("1/1");
+            client.pods().inNamespace("tree").withName(pod.name()).edit(p -> {
+                p.getMetadata().getLabels().put("pod-container-running-failed.stage.kwok.x-k8s.io", "true");
+                return p;
+            });
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                io.driftless.reconcile.ObjectsReport report = t.objects();
+                io.driftless.health.Owned.Node failed = report.objects().stream()
+                        .filter(o -> o.ref().kind().equals("Deployment") && o.ref().name().equals("prefect-server"))
+                        .flatMap(o -> o.owned().stream()).flatMap(rs -> rs.children().stream())
+                        .filter(p -> p.name().equals(pod.name())).findFirst().orElseThrow();
+                assertThat(failed.health()).isEqualTo("Degraded");
+                assertThat(failed.summary()).isEqualTo("Failed");
+            });
+            assertThat(t.objects().unwatched()).isEmpty();
+        }
+    }
+
+    /** The first Pod under the server Deployment's ReplicaSet, as the object tree shows it, or null. */
+    private static io.driftless.health.Owned.Node serverPod(OneTarget t) {
+        return t.objects().objects().stream()
+                .filter(o -> o.ref().kind().equals("Deployment") && o.ref().name().equals("prefect-server"))
+                .flatMap(o -> o.owned().stream()).filter(n -> n.kind().equals("ReplicaSet"))
+                .flatMap(rs -> rs.children().stream()).findFirst().orElse(null);
+    }
 }

@@ -96,6 +96,11 @@ public final class OneTarget implements AutoCloseable {
         return syncer.preview(target(), source.fetch());
     }
 
+    /** Fetches the source and answers the target's objects with what they own (the object views' report). */
+    public io.driftless.reconcile.ObjectsReport objects() {
+        return syncer.objects(target(), source.fetch());
+    }
+
     public ClusterConnections clusters() {
         return clusters;
     }
