@@ -150,6 +150,7 @@ async function showTarget(id) {
       <td>${esc(d.path)}</td><td>${esc(JSON.stringify(d.desired))}</td><td>${esc(JSON.stringify(d.live))}</td>
       <td>${esc(d.lastWriter)}</td></tr>`).join('')}</tbody></table>
     <h2>Health</h2><ul>${t.healthDetails.map(h => `<li>${esc(h)}</li>`).join('') || '<li>healthy</li>'}</ul>
+    <h2>Objects</h2><div id="objects" class="muted">reading…</div>
     <h2>Last changes</h2><table><tbody>${t.changes.map(c => `<tr><td>${esc(c.object)}</td><td>${esc(c.action)}</td>
       <td class="muted">${esc(c.reason || '')}</td></tr>`).join('')}</tbody></table>
     <h2>History</h2><table><thead><tr><th>At</th><th>Revision</th><th>Result</th><th>Summary</th></tr></thead>
@@ -182,7 +183,212 @@ async function showTarget(id) {
     document.getElementById('unpin').onclick = act('Unpin',
       async () => (await api('POST', '/api/v1/targets/' + id + '/unpin'))[0]);
   }
+  await showObjects(id);
+  every(5000, () => showObjects(id));
 }
+
+/** The page's refresh, stopped when another page is shown. */
+let refresh = null;
+function every(millis, call) {
+  refresh = setInterval(call, millis);
+}
+
+/** Objects a user folded on the target page (their owned trees hidden), by object. */
+const folded = new Set();
+
+/** The path of one object's view: group (core for the core group), kind, namespace (_ when none), name. */
+function objectPath(o) {
+  return [o.group || 'core', o.kind, o.namespace || '_', o.name].map(encodeURIComponent).join('/');
+}
+
+/** A target's objects, each followed by what it owns, indented; refreshed while the page shows. */
+async function showObjects(id) {
+  const box = document.getElementById('objects');
+  if (!box) {
+    return;
+  }
+  let answer;
+  try {
+    answer = await api('GET', '/api/v1/targets/' + id + '/objects');
+  } catch (e) {
+    box.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+    return;
+  }
+  const rows = [];
+  const owned = (nodes, depth, parent) => nodes.forEach(n => {
+    rows.push(`<tr class="owned" data-parent="${esc(parent)}" data-owned="${esc(n.kind + '/' + n.name)}">
+      <td style="padding-left:${depth * 1.2 + 0.4}em">└ ${esc(n.kind)}/${esc(n.name)}</td><td></td>
+      <td class="${esc(n.health)} health">${esc(n.health)}</td><td></td><td class="summary">${esc(n.summary)}${n.ready
+        ? ` · ready ${esc(n.ready)} · restarts ${esc(n.restarts)}` : ''}</td></tr>`);
+    owned(n.children, depth + 1, parent);
+  });
+  for (const o of answer.objects) {
+    const key = o.object;
+    const hasTree = o.owned.length > 0;
+    rows.push(`<tr data-object="${esc(key)}"><td>${hasTree ? `<button class="fold" aria-expanded="${!folded.has(key)}"
+        aria-label="${folded.has(key) ? 'show' : 'hide'} what ${esc(key)} owns" data-key="${esc(key)}">${folded.has(key)
+        ? '▸' : '▾'}</button> ` : ''}<a href="#/targets/${esc(id)}/objects/${objectPath(o)}">${esc(key)}</a></td>
+      <td class="${esc(o.state)} state">${esc(o.state)}</td><td class="${esc(o.health)} health">${esc(o.health)}</td>
+      <td>${esc(o.driftCount)}</td><td class="muted">${esc(o.healthDetail || o.reason || '')}</td></tr>`);
+    if (!folded.has(key)) {
+      owned(o.owned, 1, key);
+    }
+  }
+  box.className = '';
+  box.innerHTML = (answer.error ? `<p class="error">${esc(answer.error)}</p>` : '')
+    + (answer.unwatched && answer.unwatched.length ? `<p class="muted">not watched here: ${esc(answer.unwatched.join(', '))}</p>` : '')
+    + `<table id="objects-table"><thead><tr><th>Object</th><th>State</th><th>Health</th><th>Drift</th><th>Detail</th>
+      </tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  box.querySelectorAll('button.fold').forEach(b => {
+    b.onclick = () => {
+      const key = b.dataset.key;
+      if (!folded.delete(key)) {
+        folded.add(key);
+      }
+      showObjects(id).then(() => {
+        const again = [...document.querySelectorAll('button.fold')].find(x => x.dataset.key === key);
+        if (again) {
+          again.focus();
+        }
+      });
+    };
+  });
+}
+
+/** A value as YAML, for the manifests shown side by side. */
+function yaml(value, indent = '') {
+  if (Array.isArray(value)) {
+    return value.length === 0 ? ' []' : value.map(v => {
+      const inner = yaml(v, indent + '  ');
+      return '\n' + indent + '-' + (v !== null && typeof v === 'object' ? inner.replace(/^\n\s*/, ' ') : inner);
+    }).join('');
+  }
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? ' {}' : keys.map(k => '\n' + indent + k + ':' + yaml(value[k], indent + '  ')).join('');
+  }
+  return ' ' + (typeof value === 'string' && (value === '' || /[:#{}\[\],&*?|<>=!%@`'"\n]|^\s|\s$|^(true|false|null|[-+.\d].*)$/
+    .test(value)) ? JSON.stringify(value) : String(value));
+}
+
+/**
+ * The live object as far as the desired one sets it: its maps cut to the desired keys, its lists of named entries
+ * matched by name (entries only live has kept, as they are drift), other lists by position.
+ */
+function asDesired(desired, live) {
+  if (Array.isArray(desired) && Array.isArray(live)) {
+    const named = desired.every(d => d && typeof d === 'object' && 'name' in d);
+    if (!named) {
+      return live.map((l, i) => i < desired.length ? asDesired(desired[i], l) : l);
+    }
+    const byName = new Map(desired.map(d => [d.name, d]));
+    return live.map(l => l && byName.has(l.name) ? asDesired(byName.get(l.name), l) : l);
+  }
+  if (desired && live && typeof desired === 'object' && typeof live === 'object' && !Array.isArray(desired)) {
+    const out = {};
+    Object.keys(desired).filter(k => k in live).forEach(k => { out[k] = asDesired(desired[k], live[k]); });
+    return out;
+  }
+  return live;
+}
+
+/** Lines of two texts side by side, the lines that differ marked (a longest-common-subsequence diff). */
+function sideBySide(left, right) {
+  const a = left.split('\n');
+  const b = right.split('\n');
+  if (a.length * b.length > 4000000) {
+    return `<div class="panes"><pre>${esc(left)}</pre><pre>${esc(right)}</pre></div>`;
+  }
+  const common = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      common[i][j] = a[i] === b[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+    }
+  }
+  const l = [];
+  const r = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      l.push(`<span>${esc(a[i++])}</span>`);
+      r.push(`<span>${esc(b[j++])}</span>`);
+    } else if (j < b.length && (i === a.length || common[i][j + 1] >= common[i + 1][j])) {
+      l.push('<span class="gap"> </span>');
+      r.push(`<span class="changed">${esc(b[j++])}</span>`);
+    } else {
+      l.push(`<span class="changed">${esc(a[i++])}</span>`);
+      r.push('<span class="gap"> </span>');
+    }
+  }
+  return `<div class="panes"><pre aria-label="desired">${l.join('\n')}</pre><pre aria-label="live">${r.join('\n')}</pre></div>`;
+}
+
+/** One object: its state, the fields that differ with their last writers, desired and live side by side. */
+async function showObject(id, path) {
+  const answer = await withCredentials(() => api('GET', '/api/v1/targets/' + id + '/objects/' + path));
+  const o = answer.objects[0];
+  const desired = o.desired ? yaml(o.desired).substring(1) : '(not rendered)';
+  const live = o.live ? yaml(o.desired ? asDesired(o.desired, o.live) : o.live).substring(1) : '(not in the cluster)';
+  view.innerHTML = `<h1>${esc(o.object)} <span class="${esc(o.state)}" id="object-state">${esc(o.state)}</span>
+      <span class="${esc(o.health)}">${esc(o.health)}</span></h1>
+    <p class="muted">target <a href="#/targets/${esc(id)}">${esc(id)}</a> · revision ${short(answer.revision)}
+      ${o.reason ? ' · ' + esc(o.reason) : ''}${o.healthDetail ? ' · ' + esc(o.healthDetail) : ''}</p>
+    <h2>Differing fields (${esc(o.drift.length)})</h2>
+    <table id="object-drift"><thead><tr><th>Field</th><th>Change</th><th>Desired</th><th>Live</th><th>Last writer</th></tr>
+      </thead><tbody>${o.drift.map(d => `<tr><td>${esc(d.path)}</td><td>${esc(d.change)}</td>
+      <td>${esc(JSON.stringify(d.desired))}</td><td>${esc(JSON.stringify(d.live))}</td><td>${esc(d.lastWriter)}</td></tr>`)
+      .join('')}</tbody></table>
+    <h2>Desired and live</h2>
+    <p class="muted">Ignore rules applied to the fields above; the live side shows the fields Git sets.
+      <label><input type="checkbox" id="full-live"> whole live object</label></p>
+    <div id="manifests">${sideBySide(desired, live)}</div>
+    <h2>Managers</h2><ul>${(o.managers || []).map(m => `<li>${esc(m)}</li>`).join('') || '<li>none recorded</li>'}</ul>`;
+  document.getElementById('full-live').onchange = e => {
+    document.getElementById('manifests').innerHTML = sideBySide(desired, e.target.checked && o.live
+      ? yaml(o.live).substring(1) : live);
+  };
+}
+
+/** Releases as rows, clusters as columns (filtered by cluster labels): where a commit has spread and where it sticks. */
+async function showMatrix() {
+  const [all, clusters] = await withCredentials(() => Promise.all([api('GET', '/api/v1/targets'),
+    api('GET', '/api/v1/clusters')]));
+  targets.clear();
+  all.forEach(t => targets.set(t.cluster + '/' + t.release, t));
+  const labels = new Map(clusters.map(c => [c.cluster, c.labels || {}]));
+  view.innerHTML = `<h1>Fleet matrix</h1><div class="bar">
+      <label>Clusters <input type="search" id="matrix-clusters" placeholder="labels: env=prod,region=eu"
+        value="${esc(matrixFilter.clusters)}"></label>
+      <label>Releases <input type="search" id="matrix-releases" placeholder="name" value="${esc(matrixFilter.releases)}"></label>
+      <span id="matrix-count" class="muted"></span></div><div id="matrix-box"></div>`;
+  const paint = () => {
+    const selector = matrixFilter.clusters.split(',').map(s => s.trim()).filter(Boolean).map(s => s.split('='));
+    const clusterNames = [...new Set(all.map(t => t.cluster))].sort().filter(c => selector.every(([k, v]) =>
+      v === undefined ? k in labels.get(c) || c.includes(k) : (labels.get(c) || {})[k] === v));
+    const shownClusters = new Set(clusterNames);
+    const releases = [...new Set(all.map(t => t.release))].sort()
+      .filter(r => r.toLowerCase().includes(matrixFilter.releases.toLowerCase()));
+    const cells = new Map(all.map(t => [t.release + '\u0000' + t.cluster, t]));
+    const body = releases.map(r => `<tr><th scope="row"><a href="#/releases/${esc(r)}">${esc(r)}</a></th>${clusterNames
+      .map(c => {
+        const t = cells.get(r + '\u0000' + c);
+        return t ? `<td class="cell" data-target="${esc(c + '/' + r)}"><a href="#/targets/${esc(c + '/' + r)}"
+          title="${esc(c + '/' + r)}"><span class="${esc(t.syncState)}">${esc(t.syncState)}</span>
+          <span class="${esc(t.health)}">${esc(t.health)}</span> <span class="muted">${short(t.revision)}</span></a></td>`
+          : '<td class="none"></td>';
+      }).join('')}</tr>`).join('');
+    document.getElementById('matrix-box').innerHTML = `<table id="matrix"><thead><tr><th scope="col">Release</th>${clusterNames
+      .map(c => `<th scope="col">${esc(c)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
+    document.getElementById('matrix-count').textContent = releases.length + ' releases × ' + clusterNames.length
+      + ' clusters, ' + all.filter(t => shownClusters.has(t.cluster)).length + ' targets';
+  };
+  document.getElementById('matrix-clusters').oninput = e => { matrixFilter.clusters = e.target.value; paint(); };
+  document.getElementById('matrix-releases').oninput = e => { matrixFilter.releases = e.target.value; paint(); };
+  paint();
+}
+
+const matrixFilter = { clusters: '', releases: '' };
 
 /** A release's rollout of its newest commit: its waves as columns of targets, what holds each, Resume and Abort. */
 async function showRelease(release) {
@@ -242,8 +448,13 @@ async function route() {
   try {
     let m;
     shownRelease = null;
+    clearInterval(refresh);
     if ((m = hash.match(/^\/targets\/([^/]+\/[^/]+)$/))) {
       await showTarget(m[1]);
+    } else if ((m = hash.match(/^\/targets\/([^/]+\/[^/]+)\/objects\/([^/]+\/[^/]+\/[^/]+\/[^/]+)$/))) {
+      await showObject(m[1], m[2]);
+    } else if (hash === '/matrix') {
+      await showMatrix();
     } else if ((m = hash.match(/^\/releases\/([^/]+)$/))) {
       await showRelease(m[1]);
     } else if (hash === '/clusters') {

@@ -146,12 +146,13 @@ public final class Views {
         }
     }
 
-    /** A cluster as the API shows it: whether its API server answers, and the kinds watched there now. */
-    public record Cluster(String cluster, boolean reachable, Instant lastContact, String lastError,
-                          Instant unreachableSince, Instant retryAt, List<String> watching) {
-        public static Cluster of(io.driftless.cluster.ClusterConnections.Reachability r, List<String> watching) {
-            return new Cluster(r.cluster(), r.reachable(), r.lastContact(), r.lastError(), r.unreachableSince(),
-                    r.retryAt(), watching);
+    /** A cluster as the API shows it: its labels, whether its API server answers, and the kinds watched there now. */
+    public record Cluster(String cluster, java.util.Map<String, String> labels, boolean reachable, Instant lastContact,
+                          String lastError, Instant unreachableSince, Instant retryAt, List<String> watching) {
+        public static Cluster of(io.driftless.cluster.ClusterConnections.Reachability r,
+                                 java.util.Map<String, String> labels, List<String> watching) {
+            return new Cluster(r.cluster(), labels, r.reachable(), r.lastContact(), r.lastError(),
+                    r.unreachableSince(), r.retryAt(), watching);
         }
     }
 }

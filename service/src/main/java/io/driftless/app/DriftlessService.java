@@ -189,6 +189,8 @@ public final class DriftlessService implements AutoCloseable {
                 settings.allowedHosts());
         ApiServices.Reports reports = new ApiServices.Reports(fleetVerticle::sourceStates,
                 () -> clusters.reachability().stream().map(r -> io.driftless.api.Views.Cluster.of(r,
+                        live.get().clusters().stream().filter(c -> c.name().equals(r.cluster())).findFirst()
+                                .map(c -> c.labels()).orElse(Map.of()),
                         clusters.watches().watchedKinds(r.cluster()))).toList(),
                 () -> Map.of("identity", leases.identity(), "shards", leases.holdings()),
                 () -> self[0] == null ? Map.of() : self[0].fleetStatus.get(),
