@@ -217,7 +217,7 @@ async function showObjects(id) {
   const rows = [];
   const owned = (nodes, depth, parent) => nodes.forEach(n => {
     rows.push(`<tr class="owned" data-parent="${esc(parent)}" data-owned="${esc(n.kind + '/' + n.name)}">
-      <td style="padding-left:${depth * 1.2 + 0.4}em">└ ${esc(n.kind)}/${esc(n.name)}</td><td></td>
+      <td class="depth-${Math.min(depth, 4)}">└ ${esc(n.kind)}/${esc(n.name)}</td><td></td>
       <td class="${esc(n.health)} health">${esc(n.health)}</td><td></td><td class="summary">${esc(n.summary)}${n.ready
         ? ` · ready ${esc(n.ready)} · restarts ${esc(n.restarts)}` : ''}</td></tr>`);
     owned(n.children, depth + 1, parent);
@@ -352,8 +352,9 @@ async function showObject(id, path) {
 
 /** Releases as rows, clusters as columns (filtered by cluster labels): where a commit has spread and where it sticks. */
 async function showMatrix() {
-  const [all, clusters] = await withCredentials(() => Promise.all([api('GET', '/api/v1/targets'),
-    api('GET', '/api/v1/clusters')]));
+  const [all, clusters, sources] = await withCredentials(() => Promise.all([api('GET', '/api/v1/targets'),
+    api('GET', '/api/v1/clusters'), api('GET', '/api/v1/sources')]));
+  const newest = new Map(sources.map(s => [s.name, s.revision]));
   targets.clear();
   all.forEach(t => targets.set(t.cluster + '/' + t.release, t));
   const labels = new Map(clusters.map(c => [c.cluster, c.labels || {}]));
@@ -361,7 +362,10 @@ async function showMatrix() {
       <label>Clusters <input type="search" id="matrix-clusters" placeholder="labels: env=prod,region=eu"
         value="${esc(matrixFilter.clusters)}"></label>
       <label>Releases <input type="search" id="matrix-releases" placeholder="name" value="${esc(matrixFilter.releases)}"></label>
-      <span id="matrix-count" class="muted"></span></div><div id="matrix-box"></div>`;
+      <span id="matrix-count" class="muted"></span></div>
+    <p class="muted legend">✓ Synced · ≠ OutOfSync · ✗ Failed · ‖ Waiting · ● Healthy · ◐ Progressing · ▲ Degraded
+      · ○ Missing · ? Unknown · <span class="behind-sample">a1b2c3d</span> behind its source's newest commit</p>
+    <div id="matrix-box" tabindex="0" role="region" aria-label="fleet matrix"></div>`;
   const paint = () => {
     const selector = matrixFilter.clusters.split(',').map(s => s.trim()).filter(Boolean).map(s => s.split('='));
     const clusterNames = [...new Set(all.map(t => t.cluster))].sort().filter(c => selector.every(([k, v]) =>
@@ -373,10 +377,15 @@ async function showMatrix() {
     const body = releases.map(r => `<tr><th scope="row"><a href="#/releases/${esc(r)}">${esc(r)}</a></th>${clusterNames
       .map(c => {
         const t = cells.get(r + '\u0000' + c);
-        return t ? `<td class="cell" data-target="${esc(c + '/' + r)}"><a href="#/targets/${esc(c + '/' + r)}"
-          title="${esc(c + '/' + r)}"><span class="${esc(t.syncState)}">${esc(t.syncState)}</span>
-          <span class="${esc(t.health)}">${esc(t.health)}</span> <span class="muted">${short(t.revision)}</span></a></td>`
-          : '<td class="none"></td>';
+        if (!t) {
+          return '<td class="none"></td>';
+        }
+        const behind = t.revision && newest.get(t.source) && t.revision !== newest.get(t.source);
+        return `<td class="cell${behind ? ' behind' : ''}" data-target="${esc(c + '/' + r)}"><a href="#/targets/${esc(c + '/' + r)}"
+          title="${esc(c + '/' + r + ': ' + t.syncState + ', ' + t.health + ', at ' + (t.revision || 'no commit yet')
+          + (behind ? ', behind its source' : ''))}"><span class="${esc(t.syncState)}">${SYMBOL[t.syncState] || '?'}</span>
+          <span class="${esc(t.health)}">${SYMBOL[t.health] || '?'}</span> <span class="rev">${t.revision
+            ? esc(t.revision.substring(0, 7)) : '-'}</span></a></td>`;
       }).join('')}</tr>`).join('');
     document.getElementById('matrix-box').innerHTML = `<table id="matrix"><thead><tr><th scope="col">Release</th>${clusterNames
       .map(c => `<th scope="col">${esc(c)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
@@ -389,6 +398,8 @@ async function showMatrix() {
 }
 
 const matrixFilter = { clusters: '', releases: '' };
+const SYMBOL = { Synced: '✓', OutOfSync: '≠', Failed: '✗', Waiting: '‖', Healthy: '●', Progressing: '◐',
+  Degraded: '▲', Missing: '○' };
 
 /** A release's rollout of its newest commit: its waves as columns of targets, what holds each, Resume and Abort. */
 async function showRelease(release) {

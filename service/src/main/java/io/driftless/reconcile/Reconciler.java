@@ -260,9 +260,10 @@ public final class Reconciler {
                         ? Map.of() : Map.of(c.ref(), c.live()), Set.of(), planned.rendered().healthHints());
                 List<io.driftless.diff.FieldDrift> drift = c.diff() == null || state != ObjectsReport.State.OutOfSync
                         ? List.of() : c.diff().drifts();
+                String why = health == null || health.messages().isEmpty() ? null : health.messages().get(0)
+                        .substring((c.ref() + " " + health.status() + ": ").length());
                 out.add(new ObjectsReport.ObjectState(c.ref(), state, health == null ? null
-                        : health.status().name(), health == null || health.messages().isEmpty() ? null
-                        : health.messages().get(0), c.action() == Action.UNCHANGED ? null : c.reason(), drift.size(),
+                        : health.status().name(), why, c.action() == Action.UNCHANGED ? null : c.reason(), drift.size(),
                         drift, c.live() == null ? List.of() : io.driftless.health.Owned.of(c.live(), owned),
                         c.desired() == null ? null : io.driftless.diff.Differ.shown(c.ref(), c.desired()),
                         c.live() == null ? null : io.driftless.diff.Differ.shown(c.ref(), c.live()),

@@ -22,12 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftless.app.DriftlessService;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.driftless.testing.OwnedObjects;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -51,15 +47,7 @@ class ObjectViewIT {
                     null)) {
                 String base = "http://127.0.0.1:" + service.httpPort() + "/api/v1/targets/dev/prefect/objects";
                 KubernetesClient dev = service.clusters().client("dev");
-                Deployment server = dev.apps().deployments().inNamespace("prefect").withName("prefect-server").get();
-                ReplicaSet rs = dev.apps().replicaSets().inNamespace("prefect").resource(new ReplicaSetBuilder()
-                        .withNewMetadata().withName("prefect-server-5d4f").withNamespace("prefect")
-                        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1")
-                                .withKind("Deployment").withName("prefect-server")
-                                .withUid(server.getMetadata().getUid()).withController(true).build())
-                        .endMetadata().withNewSpec().withReplicas(1).endSpec().withNewStatus().withReplicas(1)
-                        .withReadyReplicas(1).endStatus().build()).create();
-                Pod pod = dev.pods().inNamespace("prefect").resource(pod(rs, true)).create();
+                ReplicaSet rs = OwnedObjects.replicaSetAndPod(dev, "prefect", "prefect-server", true);
 
                 JsonNode all = get(base);
                 JsonNode deployment = find(all.path("objects"), "Deployment", "prefect-server");
@@ -69,7 +57,7 @@ class ObjectViewIT {
                 assertThat(owned.get(0).path("kind").asText()).isEqualTo("ReplicaSet");
                 assertThat(owned.get(0).path("summary").asText()).isEqualTo("1/1 ready");
                 JsonNode podNode = owned.get(0).path("children").get(0);
-                assertThat(podNode.path("name").asText()).isEqualTo(pod.getMetadata().getName());
+                assertThat(podNode.path("name").asText()).isEqualTo(OwnedObjects.POD);
                 assertThat(podNode.path("health").asText()).isEqualTo("Healthy");
                 assertThat(podNode.path("ready").asText()).isEqualTo("1/1");
                 assertThat(podNode.path("restarts").asLong()).isEqualTo(2);
@@ -77,7 +65,7 @@ class ObjectViewIT {
                 assertThat(all.path("objects").findValuesAsText("kind")).contains("Service", "ServiceAccount");
 
                 // the Pod's readiness flips: the next view shows it from the watch, with no sync
-                dev.pods().inNamespace("prefect").resource(pod(rs, false)).update();
+                OwnedObjects.ready(dev, rs, false);
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     JsonNode p = find(get(base).path("objects"), "Deployment", "prefect-server").path("owned").get(0)
                             .path("children").get(0);
@@ -134,19 +122,6 @@ class ObjectViewIT {
                 assertThat(raw(base)).doesNotContain(MARKER);
             }
         }
-    }
-
-    private static Pod pod(ReplicaSet owner, boolean ready) {
-        return new PodBuilder().withNewMetadata().withName("prefect-server-5d4f-x7k2").withNamespace("prefect")
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
-                        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
-                        .withController(true).build()).endMetadata()
-                .withNewSpec().addNewContainer().withName("prefect-server").withImage("prefecthq/prefect")
-                .endContainer().endSpec()
-                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready")
-                .withStatus(ready ? "True" : "False").endCondition().addNewContainerStatus()
-                .withName("prefect-server").withReady(ready).withRestartCount(2).endContainerStatus().endStatus()
-                .build();
     }
 
     private static JsonNode find(JsonNode objects, String kind, String name) {

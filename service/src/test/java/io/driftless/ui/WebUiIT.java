@@ -29,6 +29,7 @@ import io.driftless.api.ApiCredentials;
 import io.driftless.app.DriftlessService;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
+import io.driftless.testing.OwnedObjects;
 
 /**
  * The web UI in Debian's Chromium (headless, through chromedriver): the grid shows the target, a drift made in
@@ -60,6 +61,7 @@ class WebUiIT {
                     System.out.printf("ui: grid painted %.0f ms after navigation (1 target)%n",
                             (System.nanoTime() - started) / 1e6);
                     screenshot(browser, "grid");
+                    accessible(browser, "grid");
 
                     service.clusters().client("dev").apps().deployments().inNamespace("prefect")
                             .withName("prefect-server").edit(d -> {
@@ -69,9 +71,33 @@ class WebUiIT {
                     wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("1")
                             && text(d, "tr[data-target='dev/prefect'] .sync").equals("OutOfSync"));
 
+                    // the controllers' objects (made by hand on the in-memory cluster): the Deployment's tree
+                    var rs = OwnedObjects.replicaSetAndPod(service.clusters().client("dev"), "prefect",
+                            "prefect-server", true);
                     click(wait, By.linkText("dev"));
                     wait.until(d -> d.findElement(By.id("drift")).getText().contains("/spec/replicas"));
+                    String pod = "tr.owned[data-owned='Pod/" + OwnedObjects.POD + "'] ";
+                    wait.until(d -> text(d, pod + ".health").equals("Healthy")
+                            && text(d, "tr[data-object='Deployment/prefect/prefect-server'] .state").equals("OutOfSync"));
+                    assertThat(text(browser, pod + ".summary")).isEqualTo("Running · ready 1/1 · restarts 2");
                     screenshot(browser, "target");
+                    accessible(browser, "target");
+                    OwnedObjects.ready(service.clusters().client("dev"), rs, false);
+                    wait.until(d -> text(d, pod + ".health").equals("Progressing")
+                            && text(d, pod + ".summary").startsWith("Running, not ready"));
+                    // folded with the keyboard: its tree hidden, focus kept on the button
+                    browser.findElement(By.cssSelector("button.fold")).sendKeys(org.openqa.selenium.Keys.ENTER);
+                    wait.until(d -> d.findElements(By.cssSelector(pod)).isEmpty());
+                    assertThat(browser.switchTo().activeElement().getAttribute("aria-expanded")).isEqualTo("false");
+
+                    click(wait, By.linkText("Deployment/prefect/prefect-server"));
+                    wait.until(d -> text(d, "#object-drift").contains("/spec/replicas")
+                            && !d.findElements(By.cssSelector(".panes .changed")).isEmpty());
+                    assertThat(text(browser, ".panes pre[aria-label='live'] .changed")).isEqualTo("replicas: 3");
+                    assertThat(text(browser, ".panes pre[aria-label='desired'] .changed")).isEqualTo("replicas: 1");
+                    screenshot(browser, "object");
+                    accessible(browser, "object");
+                    browser.navigate().back();
 
                     click(wait, By.id("sync"));
                     signIn(browser, wait, "admin", "guess");
@@ -88,6 +114,7 @@ class WebUiIT {
                         browser.get(base + "/ui/#/" + page);
                         wait.until(d -> d.findElements(By.cssSelector("main table")).size() > 0);
                         screenshot(browser, page);
+                        accessible(browser, page);
                     }
                     git.commitOnBranch("three-replicas", "three", Map.of("values.yaml",
                             OneRelease.EXTERNAL_DATABASE + "server: {replicaCount: 3}\n"));
@@ -98,6 +125,7 @@ class WebUiIT {
                     wait.until(d -> text(d, "#preview-result").contains("OutOfSync")
                             && text(d, "#preview-result").contains("dev/prefect"));
                     screenshot(browser, "preview");
+                    accessible(browser, "preview");
 
                     // the release's page: its waves as columns of targets, and the operator's Resume and Abort
                     browser.get(base + "/ui/#/");
@@ -110,6 +138,27 @@ class WebUiIT {
                     wait.until(d -> List.of("Aborted", "Complete").contains(text(d, "#rollout-state")));
                     assertThat(text(browser, "#result")).as("no refusal").isEmpty();
                     screenshot(browser, "release");
+                    accessible(browser, "release");
+                    browser.get(base + "/ui/#/matrix");
+                    wait.until(d -> text(d, "#matrix td[data-target='dev/prefect']").startsWith("✓"));
+                    assertThat(browser.findElement(By.cssSelector("#matrix td[data-target='dev/prefect'] a"))
+                            .getAttribute("title")).startsWith("dev/prefect: Synced, ").contains(", at "
+                                    + service.board().get("dev/prefect").revision());
+                    screenshot(browser, "matrix");
+                    accessible(browser, "matrix");
+                    // a phone's width, and the system's dark mode: still no serious violation (contrast included)
+                    browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+                    browser.get(base + "/ui/#/targets/dev/prefect");
+                    wait.until(d -> !d.findElements(By.id("objects-table")).isEmpty());
+                    screenshot(browser, "target-phone");
+                    accessible(browser, "target at 390 px");
+                    browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 720));
+                    ((ChromeDriver) browser).executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                            List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+                    browser.get(base + "/ui/#/");
+                    wait.until(d -> text(d, "tr[data-target='dev/prefect'] .sync").equals("Synced"));
+                    screenshot(browser, "grid-dark");
+                    accessible(browser, "grid, dark");
                     List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                             .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
                             .map(LogEntry::getMessage)
@@ -184,6 +233,12 @@ class WebUiIT {
                     i / 50, i % 50, i % 7 == 0 ? "OutOfSync" : "Synced", i, i % 7 == 0 ? 1 : 0));
         }
         byte[] list = targets.append("]").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder clusterList = new StringBuilder("[");
+        for (int c = 0; c < 40; c++) {
+            clusterList.append(c == 0 ? "" : ",").append(String.format("{\"cluster\":\"c%02d\",\"labels\":{\"env\":"
+                    + "\"%s\"},\"reachable\":true,\"watching\":[]}", c, c % 2 == 0 ? "prod" : "dev"));
+        }
+        byte[] clusters = clusterList.append("]").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.util.concurrent.atomic.AtomicInteger listCalls = new java.util.concurrent.atomic.AtomicInteger();
         com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress("127.0.0.1", 0), 0);
@@ -194,6 +249,13 @@ class WebUiIT {
             if (path.equals("/api/v1/targets")) {
                 listCalls.incrementAndGet();
                 body = list;
+                type = "application/json";
+            } else if (path.equals("/api/v1/sources")) {
+                body = String.format("[{\"name\":\"values\",\"revision\":\"%040d\"}]", 1999)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                type = "application/json";
+            } else if (path.equals("/api/v1/clusters")) {
+                body = clusters;
                 type = "application/json";
             } else if (path.equals("/api/v1/events")) {
                 exchange.getResponseHeaders().add("content-type", "text/event-stream");
@@ -234,10 +296,64 @@ class WebUiIT {
                     + "%d list call(s), %.0f KB list)%n", shown, paint, listCalls.get(), list.length / 1024.0);
             assertThat(listCalls.get()).as("one call for the whole grid").isEqualTo(1);
             screenshot(browser, "grid-2000");
+
+            // the matrix: 50 releases by 40 clusters, then the prod clusters only
+            long matrixStarted = System.nanoTime();
+            browser.get("http://127.0.0.1:" + server.getAddress().getPort() + "/ui/#/matrix");
+            new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElements(
+                    By.cssSelector("#matrix td.cell")).size() == 2000);
+            System.out.printf("ui: 2,000 targets in the matrix (50 releases x 40 clusters) %.0f ms after navigation%n",
+                    (System.nanoTime() - matrixStarted) / 1e6);
+            screenshot(browser, "matrix-2000");
+            long filterStarted = System.nanoTime();
+            browser.findElement(By.id("matrix-clusters")).sendKeys("env=prod");
+            new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElements(
+                    By.cssSelector("#matrix td.cell")).size() == 1000);
+            System.out.printf("ui: matrix filtered to the 20 env=prod clusters %.0f ms after typing%n",
+                    (System.nanoTime() - filterStarted) / 1e6);
+            assertThat(text(browser, "#matrix-count")).isEqualTo("50 releases × 20 clusters, 1000 targets");
+            assertThat(browser.findElements(By.cssSelector("#matrix td.cell:not(.behind)"))).as("at the newest commit")
+                    .hasSize(0);
+            accessible(browser, "matrix of 2,000");
         } finally {
             browser.quit();
             server.stop(0);
         }
+    }
+
+    /** axe-core's checker, from its jar (Deque's build of the npm package). */
+    private static final String AXE = axe();
+
+    private static String axe() {
+        try (var in = WebUiIT.class.getResourceAsStream("/axe.min.js")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("axe.min.js is missing from the test class path", e);
+        }
+    }
+
+    /**
+     * Runs axe-core in the page (WCAG 2.1 A and AA rules, colour contrast included) and fails on any serious or
+     * critical violation, listing each with the elements it found.
+     */
+    @SuppressWarnings("unchecked")
+    static void accessible(WebDriver browser, String page) {
+        var js = (org.openqa.selenium.JavascriptExecutor) browser;
+        js.executeScript(AXE);
+        String found = (String) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                + ".then(r => done(JSON.stringify(r.violations.filter(v => v.impact === 'serious'"
+                + " || v.impact === 'critical').map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '"
+                + " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; ')))))"
+                + ".catch(e => done(JSON.stringify(['axe failed: ' + e])));");
+        List<String> violations;
+        try {
+            violations = new com.fasterxml.jackson.databind.ObjectMapper().readValue(found, List.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(found, e);
+        }
+        System.out.printf("ui: accessibility of %s: %d serious or critical violation(s)%n", page, violations.size());
+        assertThat(violations).as("axe-core on the " + page + " page").isEmpty();
     }
 
     private static void signIn(WebDriver browser, WebDriverWait wait, String user, String password) {
