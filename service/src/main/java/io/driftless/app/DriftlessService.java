@@ -36,11 +36,12 @@ public final class DriftlessService implements AutoCloseable {
      * @param allowKubeconfigExec whether kubeconfig files may run credential commands (exec plugins) or use auth
      *                            providers
      * @param allowedHosts        host names HTTP requests may name besides the listen address and localhost
+     * @param externalUrl         the address users reach the service at, which notifications link to (null: none)
      *                            ({@code --allowed-host})
      */
     public record Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
                            ApiCredentials apiCredentials, Tls tls, io.driftless.render.helm.HelmSandbox.Limits helm,
-                           boolean allowKubeconfigExec, java.util.List<String> allowedHosts) {
+                           boolean allowKubeconfigExec, java.util.List<String> allowedHosts, String externalUrl) {
 
         public Settings {
             allowedHosts = java.util.List.copyOf(allowedHosts);
@@ -54,7 +55,7 @@ public final class DriftlessService implements AutoCloseable {
                         ApiCredentials apiCredentials, Tls tls, io.driftless.render.helm.HelmSandbox.Limits helm,
                         boolean allowKubeconfigExec) {
             this(stateDir, httpHost, httpPort, parallelism, env, apiCredentials, tls, helm, allowKubeconfigExec,
-                    java.util.List.of());
+                    java.util.List.of(), null);
         }
 
         public Settings(Path stateDir, String httpHost, int httpPort, int parallelism, Map<String, String> env,
@@ -136,15 +137,16 @@ public final class DriftlessService implements AutoCloseable {
         fleet.targets().forEach(t -> metrics.target(t.cluster().name(), t.release().name()));
         fleet.sources().forEach(s -> metrics.source(s.name()));
         fleet.notifications().forEach(n -> metrics.notifier(n.name()));
+        LiveFleet live = new LiveFleet(fleet);
         Notifier notifier;
         try {
-            notifier = new Notifier(fleet.notifications(), settings.env(), metrics);
+            notifier = new Notifier(fleet.notifications(), settings.env(), metrics).linking(settings.externalUrl(),
+                    release -> (int) live.targets().stream().filter(t -> t.release().name().equals(release)).count());
         } catch (IllegalStateException e) {
             clusters.close();
             throw e;
         }
         StatusBoard board = new StatusBoard(fleet.targets());
-        LiveFleet live = new LiveFleet(fleet);
         Map<String, GitSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
         Vertx vertx = null;
         ShardLeases leases;

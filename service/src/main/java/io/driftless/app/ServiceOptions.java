@@ -15,6 +15,11 @@ public final class ServiceOptions {
             + "are always allowed; listening on 0.0.0.0 without --allowed-host, any name is.")
     java.util.List<String> allowedHosts = new java.util.ArrayList<>();
 
+    @Option(names = "--external-url", defaultValue = "${env:DRIFTLESS_EXTERNAL_URL}", paramLabel = "URL",
+            description = "The address users reach this service at (https://driftless.example.com): notifications "
+                    + "link to its UI's pages of the release and target (default: $DRIFTLESS_EXTERNAL_URL).")
+    String externalUrl;
+
     @Option(names = "--http-port", defaultValue = "${env:DRIFTLESS_HTTP_PORT:-8080}",
             description = "HTTP port (default: $DRIFTLESS_HTTP_PORT or 8080).")
     int httpPort;
@@ -101,6 +106,10 @@ public final class ServiceOptions {
                         + "or port (e.g. driftless.example.com)");
             }
         }
+        if (externalUrl != null && !externalUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+            throw new IllegalArgumentException("--external-url " + externalUrl + ": expected an http:// or https:// "
+                    + "address, such as https://driftless.example.com");
+        }
         if (helmTimeout < 1 || helmMemory < 64 || helmProcesses < 1) {
             throw new IllegalArgumentException("--helm-timeout must be at least 1, --helm-memory at least 64 and "
                     + "--helm-processes at least 1");
@@ -109,6 +118,6 @@ public final class ServiceOptions {
                 tlsCert == null ? null : new DriftlessService.Settings.Tls(tlsCert, tlsKey),
                 new io.driftless.render.helm.HelmSandbox.Limits(java.time.Duration.ofSeconds(helmTimeout), helmMemory,
                         io.driftless.render.helm.HelmSandbox.Limits.DEFAULT.maxOutput(), helmProcesses),
-                allowKubeconfigExec, allowedHosts);
+                allowKubeconfigExec, allowedHosts, externalUrl);
     }
 }

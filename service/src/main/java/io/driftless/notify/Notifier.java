@@ -135,33 +135,129 @@ public final class Notifier implements AutoCloseable {
         return value.strip();
     }
 
-    /** Posts the notice to every endpoint that wants its type; returns at once. */
+    /**
+     * Where messages link to (the UI's pages of a release and of a target), and how many targets each release has
+     * (a digest says "of N").
+     *
+     * @param externalUrl the service's address as users reach it ({@code --external-url}), or null for no links
+     */
+    public Notifier linking(String externalUrl, java.util.function.ToIntFunction<String> releaseTargets) {
+        this.links = new Payloads.Links(externalUrl);
+        this.releaseTargets = releaseTargets;
+        return this;
+    }
+
+    private volatile Payloads.Links links = new Payloads.Links(null);
+    private volatile java.util.function.ToIntFunction<String> releaseTargets = release -> 0;
+
+    /** Notices gathered for a digest: per endpoint, release, commit and type, the latest of each target. */
+    private final class Gathered {
+        final Endpoint endpoint;
+        final Map<String, Notice> byTarget = new java.util.LinkedHashMap<>();
+        final long first = System.nanoTime();
+        long last = first;
+
+        Gathered(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+    }
+
+    private final Map<String, Gathered> gathered = new java.util.HashMap<>();
+
+    /** Posts the notice to every endpoint that wants its type (gathered first where the endpoint has a window). */
     public void send(Notice notice) {
         track(notice);
         for (Endpoint e : endpoints) {
             if (e.spec().wants(notice.type())) {
-                post(e, notice);
+                if (e.spec().gathers()) {
+                    gather(e, notice);
+                } else {
+                    post(e, notice);
+                }
             }
         }
     }
 
+    private void gather(Endpoint e, Notice notice) {
+        String key = e.spec().name() + "|" + notice.release() + "|" + notice.revision() + "|" + notice.type();
+        synchronized (gathered) {
+            Gathered g = gathered.computeIfAbsent(key, k -> new Gathered(e));
+            g.byTarget.remove(notice.target()); // its latest notice, in the order of its latest
+            g.byTarget.put(notice.target(), notice);
+            g.last = System.nanoTime();
+        }
+        schedule(key, e.spec().window().toNanos());
+    }
+
+    private void schedule(String key, long nanos) {
+        if (!retries.isShutdown()) {
+            retries.schedule(() -> flushIfQuiet(key), nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Sends what was gathered once its window passed with no further notice, or six windows after the first (a
+     * fleet that never goes quiet still hears).
+     */
+    private void flushIfQuiet(String key) {
+        Gathered g;
+        synchronized (gathered) {
+            g = gathered.get(key);
+            if (g == null) {
+                return;
+            }
+            long window = g.endpoint.spec().window().toNanos();
+            long now = System.nanoTime();
+            long due = Math.min(g.last + window, g.first + 6 * window);
+            if (now < due) {
+                return; // a later notice scheduled its own check
+            }
+            gathered.remove(key);
+        }
+        List<Notice> notices = List.copyOf(g.byTarget.values());
+        if (notices.size() == 1) {
+            post(g.endpoint, notices.get(0));
+        } else {
+            Notice first = notices.get(0);
+            Digest digest = new Digest(first.type(), first.release(), first.revision(), notices,
+                    releaseTargets.applyAsInt(first.release()));
+            send(g.endpoint, Payloads.body(g.endpoint.spec().format(), digest, links), "release=" + first.release(),
+                    first.type());
+        }
+    }
+
+    /** Sends every notice still gathered now (at shutdown). */
+    void flushAll() {
+        List<String> keys;
+        synchronized (gathered) {
+            keys = List.copyOf(gathered.keySet());
+            gathered.values().forEach(g -> g.last = g.first - 6 * g.endpoint.spec().window().toNanos());
+        }
+        keys.forEach(this::flushIfQuiet);
+    }
+
     private void post(Endpoint e, Notice notice) {
+        send(e, Payloads.body(e.spec().format(), notice, links), "target=" + notice.target(), notice.type());
+    }
+
+    /** @param about what the message is about, for the log: {@code target=...} or {@code release=...} */
+    private void send(Endpoint e, String body, String about, NoticeType type) {
         HttpRequest.Builder request = HttpRequest.newBuilder(e.uri()).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").header("User-Agent", "driftless")
-                .POST(HttpRequest.BodyPublishers.ofString(Payloads.body(e.spec().format(), notice)));
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (e.token() != null) {
             request.header("Authorization", "Bearer " + e.token());
         }
         try {
-            attempt(e, notice, request.build(), 1);
+            attempt(e, about, type, request.build(), 1);
         } catch (RuntimeException failure) { // a notice is never worth failing the sync that caused it
             metrics.notified(e.spec().name(), false);
-            LOG.warn("target={} notifier={} notice={} not sent: {}", notice.target(), e.spec().name(),
-                    notice.type(), failure.getClass().getSimpleName());
+            LOG.warn("{} notifier={} notice={} not sent: {}", about, e.spec().name(), type,
+                    failure.getClass().getSimpleName());
         }
     }
 
-    private void attempt(Endpoint e, Notice notice, HttpRequest request, int attempt) {
+    private void attempt(Endpoint e, String about, NoticeType type, HttpRequest request, int attempt) {
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             int code = response == null ? 0 : response.statusCode();
             if (failure == null && code < 300) {
@@ -172,12 +268,12 @@ public final class Notifier implements AutoCloseable {
             boolean retryable = failure != null || code == 429 || code >= 500;
             if (retryable && attempt < attempts && !retries.isShutdown()) {
                 long delay = firstBackoff.toMillis() << (attempt - 1);
-                retries.schedule(() -> attempt(e, notice, request, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                retries.schedule(() -> attempt(e, about, type, request, attempt + 1), delay, TimeUnit.MILLISECONDS);
                 return;
             }
             metrics.notified(e.spec().name(), false);
-            LOG.warn("target={} notifier={} notice={} not delivered after {} attempt(s): {}", notice.target(),
-                    e.spec().name(), notice.type(), attempt, why);
+            LOG.warn("{} notifier={} notice={} not delivered after {} attempt(s): {}", about, e.spec().name(), type,
+                    attempt, why);
         });
     }
 
@@ -187,8 +283,10 @@ public final class Notifier implements AutoCloseable {
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
+    /** Sends what is still gathered, then stops retrying. */
     @Override
     public void close() {
+        flushAll();
         retries.shutdownNow();
     }
 }

@@ -10,7 +10,7 @@ final class Notifiers {
     }
 
     static NotifierSpec notifier(Cursor c) {
-        c.allowOnly("name", "url", "urlEnv", "format", "events", "tokenEnv");
+        c.allowOnly("name", "url", "urlEnv", "format", "events", "tokenEnv", "window");
         String name = FleetLoader.dnsLabel(c, "name", 63);
         String url = c.string("url", null);
         String urlEnv = c.string("urlEnv", null);
@@ -44,7 +44,11 @@ final class Notifiers {
                 events.add(type);
             }
         }
+        java.time.Duration window = c.duration("window", NotifierSpec.DEFAULT_WINDOW);
+        if (window.compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+            c.problem("window", "must be at most 10m: a notice gathered longer comes too late to act on");
+        }
         return new NotifierSpec(name, url, urlEnv, parsed, events.isEmpty() ? NotifierSpec.DEFAULT_EVENTS
-                : List.copyOf(events), tokenEnv, c.origin());
+                : List.copyOf(events), tokenEnv, window, c.origin());
     }
 }

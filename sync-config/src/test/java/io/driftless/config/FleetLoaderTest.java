@@ -213,9 +213,15 @@ class FleetLoaderTest {
                   - {name: ops, urlEnv: SLACK_URL, format: slack}
                   - {name: am, url: https://alertmanager.example.com/api/v2/alerts, format: alertmanager,
                      events: [DriftDetected, DriftResolved], tokenEnv: AM_TOKEN}
+                  - {name: each, url: https://hooks.example.com/x, window: 0s}
                 """);
-        assertThat(fleet.notifications()).hasSize(2);
+        assertThat(fleet.notifications()).hasSize(3);
         NotifierSpec ops = fleet.notifications().get(0);
+        assertThat(ops.window()).as("a release's commit gathered into one message").isEqualTo(
+                java.time.Duration.ofSeconds(10));
+        assertThat(ops.gathers()).isTrue();
+        assertThat(fleet.notifications().get(1).gathers()).as("one alert per target").isFalse();
+        assertThat(fleet.notifications().get(2).gathers()).as("each notice at once").isFalse();
         assertThat(ops.format()).isEqualTo(NotifierSpec.Format.SLACK);
         assertThat(ops.events()).containsExactlyElementsOf(NotifierSpec.DEFAULT_EVENTS).doesNotContain(NoticeType.Synced);
         assertThat(fleet.notifications().get(1).wants(NoticeType.SyncFailed)).isFalse();
@@ -229,7 +235,7 @@ class FleetLoaderTest {
                   - {name: a, url: https://x.example.com, urlEnv: URL}
                   - {name: b, url: https://x.example.com, format: teams, events: [Drift]}
                   - {name: c, url: http://hooks.example.com/x, tokenEnv: T}
-                  - {name: c, url: ftp://x.example.com}
+                  - {name: c, url: ftp://x.example.com, window: 1h}
                 """)).containsExactly(
                 "fleet.yaml:28: notifications[0]: set exactly one of url or urlEnv (keep URLs that carry a secret, "
                         + "like Slack's, in urlEnv)",
@@ -239,6 +245,8 @@ class FleetLoaderTest {
                 "fleet.yaml:30: notifications[2].tokenEnv: a token over plain http:// would travel unencrypted; "
                         + "use https://",
                 "fleet.yaml:31: notifications[3].url: 'ftp://x.example.com' must be an http:// or https:// URL",
+                "fleet.yaml:31: notifications[3].window: must be at most 10m: a notice gathered longer comes too late "
+                        + "to act on",
                 "fleet.yaml:31: notifications[3].name: duplicate name 'c'");
     }
 
