@@ -51,16 +51,66 @@ async function api(method, path, body) {
   return json;
 }
 
+/** How this service signs users in (GET /api/v1/auth, which needs no credentials), asked once. */
+let authInfo = null;
+async function singleSignOn() {
+  if (!authInfo) {
+    try {
+      authInfo = await (await fetch('/api/v1/auth')).json();
+    } catch (e) {
+      authInfo = { methods: [] };
+    }
+  }
+  return (authInfo.methods || []).includes('oidc');
+}
+
+/** The name an ID token gives its user (its payload is plain base64url JSON; the service verified it). */
+function nameOf(token) {
+  try {
+    const claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    return claims.preferred_username || claims.email || claims.sub || 'signed in';
+  } catch (e) {
+    return 'signed in';
+  }
+}
+
+/** A single sign-on coming back: the ID token (or why it failed) in the fragment, which no server saw. */
+let signInError = '';
+function takeSignIn() {
+  const hash = location.hash;
+  if (hash.startsWith('#sso=')) {
+    const token = hash.substring(5);
+    sessionStorage.setItem('driftless-auth', 'Bearer ' + token);
+    sessionStorage.setItem('driftless-who', nameOf(token));
+    history.replaceState(null, '', location.pathname + (sessionStorage.getItem('driftless-return') || '#/'));
+    credentialsGiven();
+  } else if (hash.startsWith('#sso-error=')) {
+    signInError = 'single sign-on failed: ' + decodeURIComponent(hash.substring(11));
+    history.replaceState(null, '', location.pathname + (sessionStorage.getItem('driftless-return') || '#/'));
+  }
+  document.getElementById('who').textContent = sessionStorage.getItem('driftless-auth')
+    ? sessionStorage.getItem('driftless-who') || '' : '';
+}
+
 function login(why) {
   return new Promise(resolve => {
     const dialog = document.getElementById('login');
-    document.getElementById('login-why').textContent = why || '';
+    document.getElementById('login-why').textContent = [signInError, why].filter(Boolean).join('; ');
+    signInError = '';
+    singleSignOn().then(on => {
+      document.getElementById('login-sso-box').hidden = !on;
+    });
+    document.getElementById('login-sso').onclick = () => {
+      sessionStorage.setItem('driftless-return', location.hash || '#/');
+      location.href = '/ui/login';
+    };
     dialog.returnValue = '';
     dialog.onclose = () => {
       if (dialog.returnValue === 'ok') {
         const user = document.getElementById('login-user').value;
         const secret = document.getElementById('login-password').value;
         sessionStorage.setItem('driftless-auth', user ? 'Basic ' + btoa(user + ':' + secret) : 'Bearer ' + secret);
+        sessionStorage.setItem('driftless-who', user || 'token');
         document.getElementById('who').textContent = user || 'token';
         credentialsGiven();
         resolve(true);
@@ -77,7 +127,8 @@ async function withCredentials(call) {
   try {
     return await call();
   } catch (e) {
-    if (e.status === 401 || e.status === 403) {
+    // a signed-in user refused (403) is told why; asking for other credentials is for the unknown
+    if (e.status === 401 || e.status === 403 && !sessionStorage.getItem('driftless-auth')) {
       if (await login(e.message)) {
         return await call();
       }
@@ -547,5 +598,6 @@ async function changed(id) {
 }
 
 window.addEventListener('hashchange', route);
+takeSignIn();
 route();
 follow();

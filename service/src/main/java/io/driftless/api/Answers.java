@@ -52,9 +52,20 @@ final class Answers {
 
     /** An answer: its status and the object its JSON body is made of. */
     record Reply(int status, Object body) {
+        /** A 302 to another address (a sign-in's way to and from the provider). */
+        static Reply redirect(String location) {
+            return new Reply(302, new Redirect(location));
+        }
     }
 
-    private record Made(int status, String contentType, byte[] body) {
+    private record Redirect(String location) {
+    }
+
+    /** @param location where a redirect sends the client, or null */
+    private record Made(int status, String contentType, byte[] body, String location) {
+        Made(int status, String contentType, byte[] body) {
+            this(status, contentType, body, null);
+        }
     }
 
     private final WorkerExecutor workers;
@@ -72,7 +83,8 @@ final class Answers {
     void later(RoutingContext ctx, Callable<Reply> reply) {
         made(ctx, () -> {
             Reply r = reply.call();
-            return new Made(r.status(), "application/json", bytes(r.body()));
+            return r.body() instanceof Redirect to ? new Made(302, "text/plain", new byte[0], to.location())
+                    : new Made(r.status(), "application/json", bytes(r.body()));
         });
     }
 
@@ -112,6 +124,9 @@ final class Answers {
         } else if (!ctx.response().ended() && !ctx.response().closed()) {
             Made m = done.result();
             ctx.response().setStatusCode(m.status()).putHeader("content-type", m.contentType());
+            if (m.location() != null) {
+                ctx.response().putHeader("location", m.location()).putHeader("cache-control", "no-store");
+            }
             send(ctx, m.body());
         }
     }

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -52,11 +53,19 @@ public final class ApiCredentials {
         }
     }
 
-    /** Why a request is refused: 401 (no or wrong credentials) or 403 (a role that may not). */
-    record Refusal(int status, String message) {
+    /**
+     * Why a request is refused: 401 (no or wrong credentials) or 403 (a role that may not).
+     *
+     * @param tenants for a 403: the tenants whose releases the caller's role does cover (a team's operator), so the
+     *                request passes when it acts on one of their releases
+     */
+    record Refusal(int status, String message, Set<String> tenants) {
+        Refusal(int status, String message) {
+            this(status, message, Set.of());
+        }
     }
 
-    public static final ApiCredentials NONE = new ApiCredentials(null, List.of(), false);
+    public static final ApiCredentials NONE = new ApiCredentials(null, List.of(), false, null);
     static final int ITERATIONS = 600_000;
     /** How long a credential found wrong (after a key derivation) is answered 401 without deriving again. */
     static final Duration REJECTED_FOR = Duration.ofSeconds(60);
@@ -75,7 +84,11 @@ public final class ApiCredentials {
     /** Credentials found wrong, by digest, with when that is forgotten ({@link System#nanoTime()}). */
     private final Map<String, Long> rejected = new ConcurrentHashMap<>();
 
-    private ApiCredentials(String secret, List<User> users, boolean anonymousRead) {
+    /** Single sign-on, or null. */
+    private final Oidc oidc;
+
+    private ApiCredentials(String secret, List<User> users, boolean anonymousRead, Oidc oidc) {
+        this.oidc = oidc;
         this.secret = secret;
         this.users = List.copyOf(users);
         this.nobody = users.isEmpty() ? null : new User("", null, dummyHash(this.users));
@@ -101,20 +114,60 @@ public final class ApiCredentials {
 
     /** The single admin credential ({@code user:password} or a token); none when blank. */
     public static ApiCredentials of(String value) {
-        return value == null || value.isBlank() ? NONE : new ApiCredentials(value.strip(), List.of(), false);
+        return value == null || value.isBlank() ? NONE : new ApiCredentials(value.strip(), List.of(), false, null);
     }
 
     public ApiCredentials withUsers(List<User> more) {
-        return new ApiCredentials(secret, more, anonymousRead);
+        return new ApiCredentials(secret, more, anonymousRead, oidc);
     }
 
     /** Reads without credentials (the demo on loopback, or {@code --anonymous-read}). */
     public ApiCredentials withAnonymousRead(boolean allowed) {
-        return new ApiCredentials(secret, users, allowed);
+        return new ApiCredentials(secret, users, allowed, oidc);
+    }
+
+    /** ID tokens of an OpenID Connect provider as bearer tokens, besides the other credentials (null: none). */
+    public ApiCredentials withOidc(Oidc provider) {
+        return new ApiCredentials(secret, users, anonymousRead, provider);
+    }
+
+    /** The single sign-on provider, or null. */
+    public Oidc oidc() {
+        return oidc;
     }
 
     public boolean configured() {
-        return secret != null || !users.isEmpty();
+        return secret != null || !users.isEmpty() || oidc != null;
+    }
+
+    /** The ID token of a bearer header, when single sign-on is on and the token is a JWT; else null. */
+    private String idToken(String authorization) {
+        if (oidc == null || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = authorization.substring(7).strip();
+        return Oidc.isJwt(token) ? token : null;
+    }
+
+    /** What an ID token proves, as {@link #check} answers it. */
+    private Optional<Refusal> checkIdToken(String authorization, String token, Role needed) {
+        Oidc.Principal p;
+        try {
+            p = oidc.verify(token, digest(authorization));
+        } catch (Oidc.Rejected e) {
+            return Optional.of(new Refusal(401, "wrong credentials: " + e.getMessage()));
+        }
+        if (p.role() != null && p.role().covers(needed)) {
+            return Optional.empty();
+        }
+        Set<String> tenants = new java.util.TreeSet<>();
+        p.tenants().forEach((tenant, role) -> {
+            if (role.covers(needed)) {
+                tenants.add(tenant);
+            }
+        });
+        return Optional.of(new Refusal(403, p.name() + " (" + Oidc.describe(p) + ") may not do this; it needs "
+                + needed, tenants));
     }
 
     /**
@@ -178,6 +231,10 @@ public final class ApiCredentials {
         if (authorization == null) {
             return Optional.of(new Refusal(401, "credentials required (HTTP basic or bearer)"));
         }
+        String token = idToken(authorization);
+        if (token != null) {
+            return checkIdToken(authorization, token, needed);
+        }
         Role role = role(authorization);
         if (role == null) {
             return Optional.of(new Refusal(401, "wrong credentials"));
@@ -195,6 +252,9 @@ public final class ApiCredentials {
             return false;
         }
         String key = digest(authorization);
+        if (idToken(authorization) != null) {
+            return oidc.remembered(key) == null; // the provider's keys may have to be read
+        }
         if (verified.containsKey(key) || rejectedLately(key, System.nanoTime())) {
             return false;
         }

@@ -42,11 +42,13 @@ public record ApiServices(StatusBoard board, Suspensions suspensions, Metrics me
      * @param held         which targets this replica holds (by id): readiness waits for their first syncs only
      * @param windows      the sync windows that apply to a target (by id), as it shows them
      * @param pins         the pin of a rollback on a target (by id), null when none
+     * @param tenantOfRelease the tenant of a release (by name), null when the fleet has none such
      */
     public record Reports(Supplier<Map<String, FleetVerticle.SourceState>> sourceStates, Supplier<List<?>> clusters,
                           Supplier<Object> shards, Supplier<Object> fleet, Predicate<String> held,
                           java.util.function.Function<String, List<Views.Window>> windows,
-                          java.util.function.Function<String, io.driftless.rollout.Pin> pins) {
+                          java.util.function.Function<String, io.driftless.rollout.Pin> pins,
+                          java.util.function.Function<String, String> tenantOfRelease) {
     }
 
     /** A target as the API shows it. */

@@ -29,9 +29,14 @@ final class Guards {
     /** Per client, the credentials (by digest) being verified on a worker: attempts not yet counted as failures. */
     private final Map<String, Set<String>> verifying = new ConcurrentHashMap<>();
 
-    Guards(Supplier<ApiCredentials> credentials, CredentialChecks checks) {
+    /** The tenant of a release (by name), or null when the fleet has none such. */
+    private final java.util.function.Function<String, String> tenantOf;
+
+    Guards(Supplier<ApiCredentials> credentials, CredentialChecks checks,
+           java.util.function.Function<String, String> tenantOf) {
         this.credentials = credentials;
         this.checks = checks;
+        this.tenantOf = tenantOf;
     }
 
     /**
@@ -94,6 +99,19 @@ final class Guards {
     private void decide(RoutingContext ctx, String client, Optional<ApiCredentials.Refusal> refusal) {
         if (refusal.isEmpty()) {
             ctx.next();
+            return;
+        }
+        if (refusal.get().status() == 403 && !refusal.get().tenants().isEmpty()) {
+            // a team's role: it covers this request when the request acts on one release of that team's
+            String release = ctx.pathParam("release");
+            String tenant = release == null ? null : tenantOf.apply(release);
+            if (tenant != null && refusal.get().tenants().contains(tenant)) {
+                ctx.next();
+                return;
+            }
+            json(ctx, 403, Map.of("error", refusal.get().message() + (release == null
+                    ? " beyond the releases of " + String.join(", ", refusal.get().tenants())
+                    : " on release " + release + (tenant == null ? "" : " of tenant " + tenant))));
             return;
         }
         if (refusal.get().status() == 401) {

@@ -65,14 +65,16 @@ public final class HttpApiVerticle extends VerticleBase {
      * credentials verified or refused before are not remembered across the change.
      */
     public void useCredentials(ApiCredentials next) {
-        this.credentials = java.util.Objects.requireNonNull(next);
+        // single sign-on is set at start; a reload changes the local users and the admin credential only
+        this.credentials = next.oidc() == null && credentials.oidc() != null ? next.withOidc(credentials.oidc())
+                : java.util.Objects.requireNonNull(next);
     }
 
     @Override
     public Future<?> start() {
         checks = new CredentialChecks(vertx);
         answers = new Answers(vertx);
-        Guards guards = new Guards(() -> credentials, checks);
+        Guards guards = new Guards(() -> credentials, checks, services.reports().tenantOfRelease());
         BrowserGuards browsers = new BrowserGuards(BrowserGuards.Hosts.of(endpoint.host(), endpoint.allowedHosts()));
         EventStream events = new EventStream(vertx);
         Router router = Router.router(vertx);
@@ -86,6 +88,7 @@ public final class HttpApiVerticle extends VerticleBase {
         });
         router.get("/metrics").handler(ctx -> answers.laterText(ctx, "text/plain; version=0.0.4; charset=utf-8",
                 services.metrics()::scrape));
+        new SsoRoutes(() -> credentials, answers).install(router); // before the viewer check: signing in needs none
         router.get("/api/v1/*").handler(guards.requires(ApiCredentials.Role.viewer));
         new ReadRoutes(services, answers).install(router);
         router.get("/api/v1/events").handler(events::serve);

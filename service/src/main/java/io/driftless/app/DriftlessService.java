@@ -200,7 +200,9 @@ public final class DriftlessService implements AutoCloseable {
                 id -> live.target(id).map(t -> live.get().syncWindows().stream()
                         .filter(w -> w.appliesTo(t.release().name(), t.cluster()))
                         .map(w -> io.driftless.api.Views.Window.of(w, java.time.Instant.now())).toList())
-                        .orElse(List.of()), id -> io.driftless.rollout.Pin.parse(pins.get(id).orElse(null)));
+                        .orElse(List.of()), id -> io.driftless.rollout.Pin.parse(pins.get(id).orElse(null)),
+                release -> live.get().releases().stream().filter(r -> r.name().equals(release)).findFirst()
+                        .map(r -> r.tenant().name()).orElse(null));
         HttpApiVerticle api = new HttpApiVerticle(endpoint, new ApiServices(board, suspensions, metrics,
                 () -> live.get().sources(), settings.env(), reports), settings.apiCredentials());
         try {

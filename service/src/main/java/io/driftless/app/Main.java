@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 io.driftless.cli.HistoryCommand.class, io.driftless.cli.RefreshCommand.class,
                 io.driftless.cli.SuspendCommand.Suspend.class, io.driftless.cli.SuspendCommand.Resume.class,
                 io.driftless.cli.RolloutCommand.class, io.driftless.cli.PinCommand.Rollback.class,
-                io.driftless.cli.PinCommand.Unpin.class,
+                io.driftless.cli.PinCommand.Unpin.class, io.driftless.cli.LoginCommand.class,
                 io.driftless.cli.HashPasswordCommand.class,
                 RenderCommand.class,
                 io.driftless.cli.VersionCommand.class, io.driftless.cli.CompletionCommand.class,

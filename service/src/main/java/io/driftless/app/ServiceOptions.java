@@ -42,6 +42,33 @@ public final class ServiceOptions {
             + "by default reads need a viewer's credentials.")
     boolean anonymousRead;
 
+    @Option(names = "--oidc-issuer", paramLabel = "URL", description = "Single sign-on: the OpenID Connect "
+            + "provider's issuer (its discovery document is read from URL/.well-known/openid-configuration). The UI "
+            + "signs in through it, and the API takes its ID tokens as bearer tokens; local users keep working.")
+    String oidcIssuer;
+
+    @Option(names = "--oidc-client-id", paramLabel = "ID", description = "The client registered with the provider "
+            + "(the tokens' audience); its redirect URIs: <this service>/ui/callback, and http://127.0.0.1/callback "
+            + "(any port) for driftless login.")
+    String oidcClientId;
+
+    @Option(names = "--oidc-client-secret-file", paramLabel = "FILE", description = "The client's secret, for a "
+            + "confidential client (default: none; the code exchange is proven with PKCE).")
+    java.nio.file.Path oidcClientSecretFile;
+
+    @Option(names = "--oidc-roles-claim", defaultValue = "groups", paramLabel = "CLAIM",
+            description = "The claim listing a user's groups (default: ${DEFAULT-VALUE}).")
+    String oidcRolesClaim;
+
+    @Option(names = "--oidc-scopes", defaultValue = "openid,profile,email,groups", split = ",",
+            description = "The scopes asked for (default: ${DEFAULT-VALUE}).")
+    java.util.List<String> oidcScopes;
+
+    @Option(names = "--oidc-role", paramLabel = "GROUP=ROLE[@TENANT]", description = "A role for the members of a "
+            + "group (repeatable): viewer, operator or admin of every release, or with @TENANT of that tenant's "
+            + "releases only (its members read the rest as viewers).")
+    java.util.List<String> oidcRoles = new java.util.ArrayList<>();
+
     @Option(names = "--tls-cert", description = "Serve HTTPS with this PEM certificate (chain); with --tls-key.")
     java.nio.file.Path tlsCert;
 
@@ -79,6 +106,26 @@ public final class ServiceOptions {
                 anonymousRead || anonymousReadByDefault);
     }
 
+    /** Single sign-on as the --oidc-* options describe it, or null without --oidc-issuer. */
+    io.driftless.api.Oidc oidc() {
+        if (oidcIssuer == null) {
+            return null;
+        }
+        if (oidcClientId == null || !oidcIssuer.matches("https?://\\S+")) {
+            throw new IllegalArgumentException("--oidc-issuer needs an http(s) URL and --oidc-client-id");
+        }
+        String secret = null;
+        if (oidcClientSecretFile != null) {
+            try {
+                secret = java.nio.file.Files.readString(oidcClientSecretFile).strip();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read " + oidcClientSecretFile);
+            }
+        }
+        return new io.driftless.api.Oidc(new io.driftless.api.Oidc.Settings(oidcIssuer, oidcClientId, secret,
+                oidcRolesClaim, oidcScopes, oidcRoles.stream().map(io.driftless.api.Oidc.Grant::parse).toList()));
+    }
+
     /**
      * The service settings these options describe; IllegalArgumentException names an unreadable file.
      *
@@ -92,6 +139,7 @@ public final class ServiceOptions {
     public DriftlessService.Settings settings(java.nio.file.Path stateDir, String host,
                                               io.driftless.api.ApiCredentials credentials) {
         java.util.Map<String, String> env = System.getenv();
+        credentials = credentials.withOidc(oidc());
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("give both --tls-cert and --tls-key, or neither");
         }

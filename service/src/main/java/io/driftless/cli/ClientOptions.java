@@ -25,11 +25,46 @@ final class ClientOptions {
             + "this machine (anyone on the network between can read them); refused without it.")
     boolean insecureHttp;
 
+    @Option(names = "--config-dir", defaultValue = "${env:DRIFTLESS_CONFIG_DIR:-${sys:user.home}/.config/driftless}",
+            description = "Where driftless login keeps its tokens (default: $DRIFTLESS_CONFIG_DIR or "
+                    + "~/.config/driftless).")
+    Path configDir;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
+    /** The credentials of --token-file, else $DRIFTLESS_TOKEN, else the token driftless login kept for the server. */
     ServiceClient client() {
-        return new ServiceClient(server, ServiceClient.credentials(tokenFile, command.commandLine().getErr()),
-                insecureHttp);
+        String credentials = ServiceClient.credentials(tokenFile, command.commandLine().getErr());
+        if (credentials == null && java.nio.file.Files.isRegularFile(tokenPath())) {
+            try {
+                credentials = java.nio.file.Files.readString(tokenPath()).strip();
+            } catch (java.io.IOException e) {
+                throw new CliException("cannot read " + tokenPath() + " (" + e.getClass().getSimpleName() + ")", 2);
+            }
+        }
+        return new ServiceClient(server, credentials, insecureHttp);
+    }
+
+    /** Where the token of driftless login for this server is kept: one file per server, under the config folder. */
+    Path tokenPath() {
+        String key = io.driftless.model.Sha256.hex(server.replaceAll("/+$", "").getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
+        return configDir.resolve("tokens").resolve(key);
+    }
+
+    /** Keeps a token for this server, readable by this user only. */
+    Path storeToken(String token) throws java.io.IOException {
+        Path file = tokenPath();
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.deleteIfExists(file);
+        try {
+            java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            java.nio.file.Files.createFile(file);
+        }
+        java.nio.file.Files.writeString(file, token);
+        return file;
     }
 }

@@ -191,6 +191,20 @@ public final class ClusterConnections implements Closeable {
         return watches;
     }
 
+    /**
+     * A client of its own for a cluster's shard leases: its requests neither queue behind sync traffic nor are
+     * retried, and each gives up after {@code timeout}, so a lease round ends within a lease's duration even while
+     * the API server does not answer (the shared clients retry for about a minute). The caller closes it.
+     */
+    public KubernetesClient leaseClient(String cluster, Duration timeout) {
+        Config config = new io.fabric8.kubernetes.client.ConfigBuilder(client(cluster).getConfiguration())
+                .withRequestTimeout((int) timeout.toMillis()).withConnectionTimeout((int) timeout.toMillis())
+                .withRequestRetryBackoffLimit(0).build();
+        return new KubernetesClientBuilder().withKubernetesSerialization(ClientSerialization.SHARED).withConfig(config)
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("driftless-observer",
+                        watching(cluster))).build();
+    }
+
     /** The informers of what managed objects own, for object trees. */
     public OwnedWatches owned() {
         return owned;

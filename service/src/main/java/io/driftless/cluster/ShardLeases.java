@@ -97,8 +97,15 @@ public final class ShardLeases implements AutoCloseable {
             rounds = null;
             return;
         }
-        client = clusters.client(ha.cluster());
-        ensureNamespace();
+        // a round must end well within a lease's duration, whatever the API server does
+        client = clusters.leaseClient(ha.cluster(), java.time.Duration.ofMillis(Math.max(1000,
+                ha.leaseDuration().toMillis() / 2)));
+        try {
+            ensureNamespace();
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
         rounds = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "driftless-leases");
             t.setDaemon(true);
@@ -350,18 +357,20 @@ public final class ShardLeases implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            for (int s : List.copyOf(held)) {
-                Lease lease = client.leases().inNamespace(ha.namespace()).withName("driftless-shard-" + s).get();
-                if (lease != null && identity.equals(lease.getSpec().getHolderIdentity())) {
-                    release(s, lease, "on shutdown");
-                }
-            }
-            held.clear();
-            lapsed.clear();
             try {
+                for (int s : List.copyOf(held)) {
+                    Lease lease = client.leases().inNamespace(ha.namespace()).withName("driftless-shard-" + s).get();
+                    if (lease != null && identity.equals(lease.getSpec().getHolderIdentity())) {
+                        release(s, lease, "on shutdown");
+                    }
+                }
                 client.leases().inNamespace(ha.namespace()).withName("driftless-member-" + dnsName(identity)).delete();
-            } catch (KubernetesClientException e) {
-                LOG.debug("identity={} member lease not deleted: HTTP {}", identity, e.getCode());
+            } catch (KubernetesClientException e) { // the others take the shards over when the leases expire
+                LOG.info("identity={} leases not handed back on shutdown: HTTP {}", identity, e.getCode());
+            } finally {
+                held.clear();
+                lapsed.clear();
+                client.close();
             }
         }
     }

@@ -383,7 +383,7 @@ class WebUiIT {
         });
     }
 
-    private static void screenshot(WebDriver browser, String name) throws Exception {
+    static void screenshot(WebDriver browser, String name) throws Exception {
         Files.createDirectories(SCREENSHOTS);
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
