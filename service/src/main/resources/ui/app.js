@@ -204,9 +204,16 @@ async function showTarget(id) {
     <h2>Objects</h2><div id="objects" class="muted">reading…</div>
     <h2>Last changes</h2><table><tbody>${t.changes.map(c => `<tr><td>${esc(c.object)}</td><td>${esc(c.action)}</td>
       <td class="muted">${esc(c.reason || '')}</td></tr>`).join('')}</tbody></table>
-    <h2>History</h2><table><thead><tr><th>At</th><th>Revision</th><th>Result</th><th>Summary</th></tr></thead>
-      <tbody>${t.history.map(h => `<tr><td>${esc(h.at)}</td><td>${short(h.revision)}</td><td>${esc(h.result)}</td>
-      <td>${esc(h.summary)}${h.error ? ' <span class="error">' + esc(h.error) + '</span>' : ''}</td></tr>`).join('')}</tbody></table>`;
+    <h2>History</h2><table id="history"><thead><tr><th>At</th><th>Revision</th><th>Commit</th><th>Result</th>
+      <th>Summary</th><th></th></tr></thead>
+      <tbody>${t.history.map(h => `<tr><td>${esc(h.at)}</td><td>${short(h.revision)}</td>
+      <td>${h.message ? esc(h.message) + ' <span class="muted">· ' + esc(h.author) + '</span>' : ''}</td>
+      <td>${esc(h.result)}</td><td>${esc(h.summary)}${h.error ? ' <span class="error">' + esc(h.error) + '</span>' : ''}
+      ${h.changes && h.changes.length ? `<details><summary>${esc(h.changes.length)} change(s)</summary><ul>${h.changes
+        .map(c => `<li>${esc(c)}</li>`).join('')}</ul></details>` : ''}</td>
+      <td>${h.result === 'success' && h.revision && h.revision !== t.revision
+        ? `<button class="rollback" data-revision="${esc(h.revision)}">Roll back to ${short(h.revision)}</button>` : ''}</td>
+      </tr>`).join('')}</tbody></table>`;
   const result = document.getElementById('result');
   const act = (label, call) => async () => {
     result.className = 'muted';
@@ -230,6 +237,10 @@ async function showTarget(id) {
     () => api('POST', '/api/v1/targets/' + id + '/sync?dryRun=true'));
   document.getElementById('refresh').onclick = act('Refresh',
     () => api('POST', '/api/v1/sources/' + encodeURIComponent(t.source) + '/refresh'));
+  document.querySelectorAll('#history button.rollback').forEach(b => {
+    b.onclick = act('Roll back', async () => (await api('POST', '/api/v1/targets/' + id + '/rollback',
+      { revision: b.dataset.revision, untilNewer: false }))[0]);
+  });
   if (t.pin) {
     document.getElementById('unpin').onclick = act('Unpin',
       async () => (await api('POST', '/api/v1/targets/' + id + '/unpin'))[0]);

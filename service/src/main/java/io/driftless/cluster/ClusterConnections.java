@@ -200,9 +200,7 @@ public final class ClusterConnections implements Closeable {
         Config config = new io.fabric8.kubernetes.client.ConfigBuilder(client(cluster).getConfiguration())
                 .withRequestTimeout((int) timeout.toMillis()).withConnectionTimeout((int) timeout.toMillis())
                 .withRequestRetryBackoffLimit(0).build();
-        return new KubernetesClientBuilder().withKubernetesSerialization(ClientSerialization.SHARED).withConfig(config)
-                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("driftless-observer",
-                        watching(cluster))).build();
+        return build(cluster, config);
     }
 
     /** The informers of what managed objects own, for object trees. */
@@ -285,7 +283,7 @@ public final class ClusterConnections implements Closeable {
                 if (current == null || Kubeconfigs.caOf(current.getConfiguration()).equals(Kubeconfigs.caOf(fresh))) {
                     return;
                 }
-                KubernetesClient next = build(spec, fresh);
+                KubernetesClient next = build(cluster, withRetries(fresh));
                 clients.put(cluster, next);
                 disconnect(cluster);
                 current.close();
@@ -328,13 +326,9 @@ public final class ClusterConnections implements Closeable {
             return client(cluster);
         }
         KubernetesClient own = client(cluster);
-        return impersonating.computeIfAbsent(cluster + "|" + user, k -> new KubernetesClientBuilder()
-                .withKubernetesSerialization(ClientSerialization.SHARED)
-                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(own.getConfiguration())
-                        .withImpersonateUsername(user).withImpersonateGroups().build())
-                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("driftless-observer",
-                        watching(cluster)))
-                .build());
+        return impersonating.computeIfAbsent(cluster + "|" + user, k -> build(cluster,
+                new io.fabric8.kubernetes.client.ConfigBuilder(own.getConfiguration()).withImpersonateUsername(user)
+                        .withImpersonateGroups().build()));
     }
 
     /** API server URLs of the embedded clusters, by name. */
@@ -363,18 +357,17 @@ public final class ClusterConnections implements Closeable {
                 return client;
             }
             case IN_CLUSTER:
-                return build(spec, Config.autoConfigure(null));
+                return build(spec.name(), withRetries(Config.autoConfigure(null)));
             default:
-                return build(spec, Kubeconfigs.config(spec, allowExec));
+                return build(spec.name(), withRetries(Kubeconfigs.config(spec, allowExec)));
         }
     }
 
-    private KubernetesClient build(ClusterSpec spec, Config config) {
-        return new KubernetesClientBuilder().withKubernetesSerialization(ClientSerialization.SHARED)
-                .withConfig(withRetries(config))
-                .withHttpClientBuilderConsumer(http ->
-                        http.addOrReplaceInterceptor("driftless-observer", watching(spec.name())))
-                .build();
+    /** A client of the cluster with the shared serialization, its requests seen by the observers. */
+    private KubernetesClient build(String cluster, Config config) {
+        return new KubernetesClientBuilder().withKubernetesSerialization(ClientSerialization.SHARED).withConfig(config)
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("driftless-observer",
+                        watching(cluster))).build();
     }
 
     /**

@@ -60,6 +60,11 @@ public final class SyncReporter {
 
     /** Records a sync's outcome; answers the target's new status. */
     public TargetStatus record(SyncOutcome outcome) {
+        return record(outcome, null);
+    }
+
+    /** @param about the author and subject of the outcome's commit, for its history record (null: not known) */
+    public TargetStatus record(SyncOutcome outcome, io.driftless.source.Snapshot.About about) {
         Target target = outcome.target();
         String cluster = target.cluster().name();
         String release = target.release().name();
@@ -103,7 +108,8 @@ public final class SyncReporter {
             plan.refused().objects().forEach(o -> metrics.objectRefused(cluster, release, o.rule().label()));
         }
         TargetStatus before = board.get(target.id());
-        board.update(target, old -> next(old, outcome, outOfSync).recording(old, outcome.result(), applied));
+        board.update(target, old -> next(old, outcome, outOfSync).recording(old, outcome.result(), applied,
+                about == null ? null : about.author(), about == null ? null : about.subject()));
         TargetStatus after = board.get(target.id());
         for (Notice notice : Notices.between(before, after, outcome.result(), applied, blockedPrunes, now)) {
             if (notice.type() == NoticeType.DriftDetected) {

@@ -52,7 +52,9 @@ public final class TargetSyncer {
      */
     public TargetStatus sync(Target target, Supplier<Snapshot> snapshot, boolean write) {
         synchronized (lock(target)) { // a forced sync and a poll never interleave their writes
-            return reporter.record(reconciler.reconcile(target, snapshot.get(), write, () -> stopping));
+            Snapshot at = snapshot.get();
+            SyncOutcome outcome = reconciler.reconcile(target, at, write, () -> stopping);
+            return reporter.record(outcome, at.about());
         }
     }
 
@@ -77,7 +79,7 @@ public final class TargetSyncer {
             }
             Snapshot at = snapshot.get();
             return current.failing() || !at.commit().equals(current.revision()) ? current
-                    : reporter.record(reconciler.reconcile(target, at, write, () -> stopping));
+                    : reporter.record(reconciler.reconcile(target, at, write, () -> stopping), at.about());
         }
     }
 

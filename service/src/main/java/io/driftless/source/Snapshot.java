@@ -65,6 +65,31 @@ public final class Snapshot {
         return root;
     }
 
+    /**
+     * Who made the commit and why: its author's name and the first line of its message (at most 200 characters),
+     * read at the first ask; empty strings when the commit cannot be read.
+     */
+    public record About(String author, String subject) {
+    }
+
+    private volatile About about;
+
+    public About about() {
+        About known = about;
+        if (known == null) {
+            try (RevWalk walk = new RevWalk(repository)) {
+                var parsed = walk.parseCommit(commit);
+                String subject = parsed.getShortMessage();
+                known = new About(parsed.getAuthorIdent().getName(), subject.length() > 200
+                        ? subject.substring(0, 199) + "…" : subject);
+            } catch (IOException e) {
+                known = new About("", "");
+            }
+            about = known;
+        }
+        return known;
+    }
+
     /** At most this many files are read from one folder ({@link #files}), and this many bytes in all. */
     public static final int MAX_FOLDER_FILES = 2_000;
     public static final long MAX_FOLDER_BYTES = 32L * 1024 * 1024;

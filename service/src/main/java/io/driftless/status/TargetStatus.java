@@ -41,10 +41,24 @@ public record TargetStatus(String cluster, String release, String namespace, Str
     /** How many syncs {@code history} keeps. */
     public static final int HISTORY = 20;
 
-    /** One sync in a target's history. */
+    /**
+     * One sync in a target's history.
+     *
+     * @param author  who made the commit, or null when not known
+     * @param message the first line of the commit's message, or null when not known
+     * @param changes what the sync changed, one line per object (at most {@link #CHANGES} lines)
+     */
     public record SyncRecord(Instant at, String revision, SyncResult result, SyncState syncState, String summary,
-                             String error) {
+                             String error, String author, String message, List<String> changes) {
+
+        public SyncRecord(Instant at, String revision, SyncResult result, SyncState syncState, String summary,
+                          String error) {
+            this(at, revision, result, syncState, summary, error, null, null, List.of());
+        }
     }
+
+    /** How many change lines a history record keeps. */
+    public static final int CHANGES = 20;
 
     /** The last apply's changes as the lines logs and notifications show. */
     public List<String> changeLines() {
@@ -86,13 +100,21 @@ public record TargetStatus(String cluster, String release, String namespace, Str
 
     /** This status with the sync that led to it recorded, when it wrote, failed or changed the state. */
     public TargetStatus recording(TargetStatus before, SyncResult result, boolean applied) {
+        return recording(before, result, applied, null, null);
+    }
+
+    /** As {@link #recording(TargetStatus, SyncResult, boolean)}, with the commit's author and message. */
+    public TargetStatus recording(TargetStatus before, SyncResult result, boolean applied, String author,
+                                  String message) {
         boolean notable = applied || result != SyncResult.SUCCESS || syncState != before.syncState()
                 || !java.util.Objects.equals(attemptedRevision, before.attemptedRevision());
         if (!notable) {
             return withHistory(before.history());
         }
         List<SyncRecord> next = new java.util.ArrayList<>();
-        next.add(new SyncRecord(lastSync, attemptedRevision, result, syncState, summary, lastError()));
+        List<String> changed = applied ? changeLines() : List.of();
+        next.add(new SyncRecord(lastSync, attemptedRevision, result, syncState, summary, lastError(), author, message,
+                changed.size() > CHANGES ? List.copyOf(changed.subList(0, CHANGES)) : changed));
         next.addAll(before.history().subList(0, Math.min(before.history().size(), HISTORY - 1)));
         return withHistory(List.copyOf(next));
     }

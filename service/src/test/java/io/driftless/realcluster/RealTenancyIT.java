@@ -270,6 +270,18 @@ class RealTenancyIT {
                 assertThat(admin.apps().deployments().inNamespace("team-b").withName("team-b-web").get()).isNotNull();
                 assertThat(admin.secrets().inNamespace("team-b").withName("db").get().getData())
                         .containsEntry("password", base64("team-b-password"));
+                // its object tree, watched as the tenant's account: deploy/'s tenant role lets it read ReplicaSets
+                await("team-b-web's Pod in its tree").atMost(Duration.ofSeconds(60)).until(() -> {
+                    com.fasterxml.jackson.databind.JsonNode objects = new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + service.httpPort() + "/api/v1/targets/real/team-b-app/objects"))
+                                    .header("Authorization", "Basic " + base64("admin:the-admin")).build(),
+                                    HttpResponse.BodyHandlers.ofString()).body());
+                    return objects.path("unwatched").isEmpty() && objects.path("objects").findValues("owned").stream()
+                            .flatMap(o -> java.util.stream.StreamSupport.stream(o.spliterator(), false))
+                            .anyMatch(rs -> rs.path("kind").asText().equals("ReplicaSet") && rs.path("children")
+                                    .findValuesAsText("kind").contains("Pod"));
+                });
 
                 assertThat(service.board().get("real/team-b-taken").lastError())
                         .as("an object Driftless did not create is not taken over")

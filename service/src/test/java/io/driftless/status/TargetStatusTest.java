@@ -30,6 +30,26 @@ class TargetStatusTest {
     }
 
     @Test
+    void aRecordTellsTheCommitsAuthorAndMessageAndWhatTheSyncChangedCapped() {
+        TargetStatus before = TargetStatus.initial("prod", "prefect", "prefect", "values");
+        java.util.List<io.driftless.apply.ChangeSet.Entry> applied = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            applied.add(new io.driftless.apply.ChangeSet.Entry(new io.driftless.model.ObjectRef("v1", "ConfigMap",
+                    "prefect", "cm" + i), io.driftless.apply.ChangeSet.Outcome.CREATED, ""));
+        }
+        TargetStatus synced = status(SyncState.Synced, "c1", 1, null);
+        synced = new TargetStatus(synced.cluster(), synced.release(), synced.namespace(), synced.source(),
+                synced.syncState(), synced.revision(), synced.attemptedRevision(), synced.lastSync(),
+                synced.lastSuccess(), 0, synced.summary(), null, List.of(), applied, List.of(), "Healthy", List.of(),
+                List.of()).recording(before, SyncResult.SUCCESS, true, "Ann", "prod: 3 replicas");
+        TargetStatus.SyncRecord record = synced.history().get(0);
+        assertThat(record.author()).isEqualTo("Ann");
+        assertThat(record.message()).isEqualTo("prod: 3 replicas");
+        assertThat(record.changes()).hasSize(TargetStatus.CHANGES).first().asString()
+                .isEqualTo("ConfigMap/prefect/cm0 created");
+    }
+
+    @Test
     void historyIsCapped() {
         TargetStatus s = TargetStatus.initial("prod", "prefect", "prefect", "values");
         for (int i = 0; i < 30; i++) {

@@ -107,6 +107,9 @@ class WebUiIT {
                     click(wait, By.id("sync"));
                     signIn(browser, wait, "admin", "s3cret");
                     wait.until(d -> text(d, "#result").startsWith("Sync: Synced"));
+                    browser.navigate().refresh();
+                    wait.until(d -> text(d, "#history").contains("values · Test")
+                            && text(d, "#history").contains("change(s)"));
                     browser.get(base + "/ui/#/");
                     wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("0"));
 
