@@ -239,7 +239,8 @@ public final class Oidc {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
-                throw new Rejected("the provider's discovery document " + url + " answered HTTP " + answer.statusCode());
+                throw new Rejected("the provider's discovery document " + url + " answered HTTP "
+                        + answer.statusCode());
             }
             doc = JSON.readTree(answer.body());
         } catch (java.io.IOException ex) {

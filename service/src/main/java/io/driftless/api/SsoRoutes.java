@@ -103,7 +103,8 @@ final class SsoRoutes {
      */
     private void callback(RoutingContext ctx) {
         Oidc oidc = credentials.get().oidc();
-        Pending started = ctx.queryParams().get("state") == null ? null : pending.remove(ctx.queryParams().get("state"));
+        String state = ctx.queryParams().get("state");
+        Pending started = state == null ? null : pending.remove(state);
         String code = ctx.queryParams().get("code");
         if (oidc == null || started == null || code == null) {
             String why = ctx.queryParams().get("error") != null ? "the provider said " + ctx.queryParams().get("error")

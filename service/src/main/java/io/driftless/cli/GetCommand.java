@@ -116,7 +116,8 @@ public final class GetCommand {
 
         private static void owned(com.fasterxml.jackson.databind.node.ArrayNode rows, JsonNode nodes, String indent) {
             for (JsonNode n : nodes) {
-                rows.addObject().put("object", indent + "└ " + n.path("kind").asText() + "/" + n.path("name").asText())
+                String name = n.path("kind").asText() + "/" + n.path("name").asText();
+                rows.addObject().put("object", indent + "└ " + name)
                         .put("health", n.path("health").asText()).put("info", n.path("summary").asText()
                                 + (n.has("ready") ? ", ready " + n.path("ready").asText() + ", restarts "
                                 + n.path("restarts").asLong() : ""));

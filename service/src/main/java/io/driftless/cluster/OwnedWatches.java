@@ -215,7 +215,8 @@ public final class OwnedWatches implements AutoCloseable {
         for (Object c : Tree.asList(status.get("conditions"))) {
             Map<String, Object> condition = Tree.asMap(c);
             if (List.of("Ready", "Complete", "Failed").contains(condition.get("type"))) {
-                conditions.add(Map.of("type", condition.get("type"), "status", String.valueOf(condition.get("status"))));
+                conditions.add(Map.of("type", condition.get("type"), "status",
+                        String.valueOf(condition.get("status"))));
             }
         }
         if (!conditions.isEmpty()) {

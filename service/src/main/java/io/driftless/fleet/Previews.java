@@ -70,8 +70,8 @@ final class Previews {
                 : object.getString("group") + "/v1", object.getString("kind"), object.getString("namespace"),
                 object.getString("name"));
         atLastFetch(msg, msg.body().getString("target"), "look", (target, snapshot) -> {
-            ObjectsReport report = syncer.objects(target, snapshot);
-            return ref == null ? report.summaries() : report.only(ref);
+            ObjectsReport report = syncer.objects(target, snapshot, ref);
+            return ref != null && report.error() == null && report.objects().isEmpty() ? null : report;
         });
     }
 

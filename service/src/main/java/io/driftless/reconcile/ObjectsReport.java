@@ -48,23 +48,5 @@ public record ObjectsReport(String cluster, String release, String revision, Str
                               int driftCount, List<FieldDrift> drift, List<Owned.Node> owned,
                               Map<String, Object> desired, Map<String, Object> live,
                               List<FieldDrift.Writer> managers) {
-
-        /** This object without its manifests and fields, as a list shows it. */
-        public ObjectState summary() {
-            return new ObjectState(ref, state, health, healthDetail, reason, driftCount, null, owned, null, null,
-                    null);
-        }
-    }
-
-    /** The report with one object in full, or null when the target has no such object. */
-    public ObjectsReport only(ObjectRef ref) {
-        return objects.stream().filter(o -> o.ref().equals(ref)).findFirst()
-                .map(o -> new ObjectsReport(cluster, release, revision, error, unwatched, List.of(o))).orElse(null);
-    }
-
-    /** The report as a list shows it (see {@link ObjectState#summary}). */
-    public ObjectsReport summaries() {
-        return new ObjectsReport(cluster, release, revision, error, unwatched,
-                objects.stream().map(ObjectState::summary).toList());
     }
 }

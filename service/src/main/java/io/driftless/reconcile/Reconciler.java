@@ -228,11 +228,13 @@ public final class Reconciler {
     }
 
     /**
-     * Every object the target manages at this snapshot, with its state, health, drift, manifests and owned tree (see
-     * {@link ObjectsReport}): reads the cluster (from the watch caches where they answer), writes nothing, and leaves
-     * the render cache alone.
+     * Every object the target manages at this snapshot, with its state, health and owned tree, or one of them in full
+     * (its differing fields, manifests and managers too; see {@link ObjectsReport}): reads the cluster (from the
+     * watch caches where they answer), writes nothing, and leaves the render cache alone.
+     *
+     * @param only the object to show in full, or null for all in summary (none when the target has no such object)
      */
-    public ObjectsReport objects(Target target, Snapshot snapshot) {
+    public ObjectsReport objects(Target target, Snapshot snapshot, ObjectRef only) {
         String cluster = target.cluster().name();
         String release = target.release().name();
         return lookAt(target, snapshot, planned -> {
@@ -253,7 +255,7 @@ public final class Reconciler {
                     case SKIP -> c.desired() == null ? ObjectsReport.State.Kept : ObjectsReport.State.OutOfSync;
                     case HOOK -> null;
                 };
-                if (state == null) {
+                if (state == null || only != null && !only.equals(c.ref())) {
                     continue; // a hook runs and goes: not an object the target keeps
                 }
                 Health.Report health = c.desired() == null ? null : Health.assess(List.of(c.ref()), c.live() == null
@@ -261,13 +263,14 @@ public final class Reconciler {
                 List<io.driftless.diff.FieldDrift> drift = c.diff() == null || state != ObjectsReport.State.OutOfSync
                         ? List.of() : c.diff().drifts();
                 String why = health == null || health.messages().isEmpty() ? null : health.messages().get(0)
-                        .substring((c.ref() + " " + health.status() + ": ").length());
+                        .replaceFirst("^\\Q" + c.ref() + " " + health.status() + ": \\E", "");
+                boolean full = only != null; // manifests are redacted only for the object shown
                 out.add(new ObjectsReport.ObjectState(c.ref(), state, health == null ? null
                         : health.status().name(), why, c.action() == Action.UNCHANGED ? null : c.reason(), drift.size(),
-                        drift, c.live() == null ? List.of() : io.driftless.health.Owned.of(c.live(), owned),
-                        c.desired() == null ? null : io.driftless.diff.Differ.shown(c.ref(), c.desired()),
-                        c.live() == null ? null : io.driftless.diff.Differ.shown(c.ref(), c.live()),
-                        c.live() == null ? List.of() : io.driftless.diff.Differ.writers(c.live())));
+                        full ? drift : null, c.live() == null ? List.of() : io.driftless.health.Owned.of(c.live(), owned),
+                        full && c.desired() != null ? io.driftless.diff.Differ.shown(c.ref(), c.desired()) : null,
+                        full && c.live() != null ? io.driftless.diff.Differ.shown(c.ref(), c.live()) : null,
+                        !full ? null : c.live() == null ? List.of() : io.driftless.diff.Differ.writers(c.live())));
             }
             out.sort(java.util.Comparator.comparing(ObjectsReport.ObjectState::ref));
             return new ObjectsReport(cluster, release, snapshot.commit(), null, side.unwatchedOwned(), out);

@@ -153,9 +153,9 @@ public final class TargetSyncer {
         return reconciler.preview(target, snapshot);
     }
 
-    /** Every object the target manages at this snapshot (see {@link Reconciler#objects}); writes nothing. */
-    public ObjectsReport objects(Target target, Snapshot snapshot) {
-        return reconciler.objects(target, snapshot);
+    /** The target's objects at this snapshot, or one in full (see {@link Reconciler#objects}); writes nothing. */
+    public ObjectsReport objects(Target target, Snapshot snapshot, io.driftless.model.ObjectRef only) {
+        return reconciler.objects(target, snapshot, only);
     }
 
     /** Fetches what the target's chart needs from elsewhere, outside its lock (see {@link Reconciler#prepare}). */

@@ -98,7 +98,7 @@ public final class OneTarget implements AutoCloseable {
 
     /** Fetches the source and answers the target's objects with what they own (the object views' report). */
     public io.driftless.reconcile.ObjectsReport objects() {
-        return syncer.objects(target(), source.fetch());
+        return syncer.objects(target(), source.fetch(), null);
     }
 
     public ClusterConnections clusters() {
