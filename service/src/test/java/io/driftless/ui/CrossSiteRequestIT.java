@@ -27,6 +27,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.driftless.api.ApiCredentials;
 import io.driftless.app.DriftlessService;
+import io.driftless.testing.Browser;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
 
@@ -56,7 +57,7 @@ class CrossSiteRequestIT {
                 String suspend = api + "/api/v1/targets/dev/prefect/suspend";
                 HttpServer site = attackingSite(suspend);
                 String attacker = "http://localhost:" + site.getAddress().getPort();
-                WebDriver browser = WebUiIT.chromium();
+                WebDriver browser = Browser.chromium();
                 Map<String, Boolean> suspendedBy = new LinkedHashMap<>();
                 try {
                     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));

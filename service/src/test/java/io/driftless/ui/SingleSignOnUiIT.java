@@ -13,6 +13,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.driftless.app.DriftlessService;
+import io.driftless.testing.Browser;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.TwoTeams;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -36,15 +37,15 @@ class SingleSignOnUiIT {
             try (DriftlessService service = TwoTeams.start(git, tmp, provider)) {
                 String base = "http://127.0.0.1:" + service.httpPort();
                 provider.enqueueCallback(TwoTeams.user("alice", "team-a"));
-                WebDriver browser = WebUiIT.chromium();
+                WebDriver browser = Browser.chromium();
                 try {
                     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
                     wait.ignoring(StaleElementReferenceException.class);
                     browser.get(base + "/ui/#/targets/dev/a-app");
                     wait.until(d -> d.findElement(By.id("login")).isDisplayed()
                             && d.findElement(By.id("login-sso")).isDisplayed());
-                    WebUiIT.screenshot(browser, "sign-in");
-                    WebUiIT.accessible(browser, "sign-in");
+                    Browser.screenshot(browser, "sign-in");
+                    Browser.accessible(browser, "sign-in");
                     browser.findElement(By.id("login-sso")).click();
                     wait.until(d -> d.getCurrentUrl().startsWith(base + "/ui/#/targets/dev/a-app")
                             && d.findElement(By.id("who")).getText().equals("alice"));
@@ -58,7 +59,7 @@ class SingleSignOnUiIT {
                     wait.until(d -> d.findElement(By.id("result")).getText().contains("refused"));
                     assertThat(browser.findElement(By.id("result")).getText())
                             .contains("alice (viewer; operator of team-a) may not do this", "of tenant team-b");
-                    WebUiIT.screenshot(browser, "sso-refused");
+                    Browser.screenshot(browser, "sso-refused");
                 } finally {
                     browser.quit();
                 }

@@ -2,10 +2,7 @@ package io.driftless.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,20 +10,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.driftless.api.ApiCredentials;
 import io.driftless.app.DriftlessService;
+import io.driftless.testing.Browser;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.OneRelease;
 import io.driftless.testing.OwnedObjects;
@@ -38,8 +31,6 @@ import io.driftless.testing.OwnedObjects;
  */
 class WebUiIT {
 
-    static final Path SCREENSHOTS = Path.of("target/ui");
-
     @TempDir
     Path tmp;
 
@@ -50,7 +41,7 @@ class WebUiIT {
             try (DriftlessService service = OneRelease.startSynced(git, tmp, ApiCredentials.of("admin:s3cret")
                     .withAnonymousRead(true), null)) {
                 String base = "http://127.0.0.1:" + service.httpPort();
-                WebDriver browser = chromium();
+                WebDriver browser = Browser.chromium();
                 try {
                     // the pages re-render on every status event: an element read or clicked may be replaced meanwhile
                     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
@@ -60,8 +51,8 @@ class WebUiIT {
                     wait.until(d -> text(d, "tr[data-target='dev/prefect'] .sync").equals("Synced"));
                     System.out.printf("ui: grid painted %.0f ms after navigation (1 target)%n",
                             (System.nanoTime() - started) / 1e6);
-                    screenshot(browser, "grid");
-                    accessible(browser, "grid");
+                    Browser.screenshot(browser, "grid");
+                    Browser.accessible(browser, "grid");
 
                     service.clusters().client("dev").apps().deployments().inNamespace("prefect")
                             .withName("prefect-server").edit(d -> {
@@ -80,8 +71,8 @@ class WebUiIT {
                     wait.until(d -> text(d, pod + ".health").equals("Healthy")
                             && text(d, "tr[data-object='Deployment/prefect/prefect-server'] .state").equals("OutOfSync"));
                     assertThat(text(browser, pod + ".summary")).isEqualTo("Running · ready 1/1 · restarts 2");
-                    screenshot(browser, "target");
-                    accessible(browser, "target");
+                    Browser.screenshot(browser, "target");
+                    Browser.accessible(browser, "target");
                     OwnedObjects.ready(service.clusters().client("dev"), rs, false);
                     wait.until(d -> text(d, pod + ".health").equals("Progressing")
                             && text(d, pod + ".summary").startsWith("Running, not ready"));
@@ -95,8 +86,8 @@ class WebUiIT {
                             && !d.findElements(By.cssSelector(".panes .changed")).isEmpty());
                     assertThat(text(browser, ".panes pre[aria-label='live'] .changed")).isEqualTo("replicas: 3");
                     assertThat(text(browser, ".panes pre[aria-label='desired'] .changed")).isEqualTo("replicas: 1");
-                    screenshot(browser, "object");
-                    accessible(browser, "object");
+                    Browser.screenshot(browser, "object");
+                    Browser.accessible(browser, "object");
                     browser.navigate().back();
 
                     click(wait, By.id("sync"));
@@ -116,8 +107,8 @@ class WebUiIT {
                     for (String page : List.of("clusters", "sources")) {
                         browser.get(base + "/ui/#/" + page);
                         wait.until(d -> d.findElements(By.cssSelector("main table")).size() > 0);
-                        screenshot(browser, page);
-                        accessible(browser, page);
+                        Browser.screenshot(browser, page);
+                        Browser.accessible(browser, page);
                     }
                     git.commitOnBranch("three-replicas", "three", Map.of("values.yaml",
                             OneRelease.EXTERNAL_DATABASE + "server: {replicaCount: 3}\n"));
@@ -127,8 +118,8 @@ class WebUiIT {
                     browser.findElement(By.id("run-preview")).click();
                     wait.until(d -> text(d, "#preview-result").contains("OutOfSync")
                             && text(d, "#preview-result").contains("dev/prefect"));
-                    screenshot(browser, "preview");
-                    accessible(browser, "preview");
+                    Browser.screenshot(browser, "preview");
+                    Browser.accessible(browser, "preview");
 
                     // the release's page: its waves as columns of targets, and the operator's Resume and Abort
                     browser.get(base + "/ui/#/");
@@ -140,28 +131,28 @@ class WebUiIT {
                     click(wait, By.id("abort"));
                     wait.until(d -> List.of("Aborted", "Complete").contains(text(d, "#rollout-state")));
                     assertThat(text(browser, "#result")).as("no refusal").isEmpty();
-                    screenshot(browser, "release");
-                    accessible(browser, "release");
+                    Browser.screenshot(browser, "release");
+                    Browser.accessible(browser, "release");
                     browser.get(base + "/ui/#/matrix");
                     wait.until(d -> text(d, "#matrix td[data-target='dev/prefect']").startsWith("✓"));
                     assertThat(browser.findElement(By.cssSelector("#matrix td[data-target='dev/prefect'] a"))
                             .getAttribute("title")).startsWith("dev/prefect: Synced, ").contains(", at "
                                     + service.board().get("dev/prefect").revision());
-                    screenshot(browser, "matrix");
-                    accessible(browser, "matrix");
+                    Browser.screenshot(browser, "matrix");
+                    Browser.accessible(browser, "matrix");
                     // a phone's width, and the system's dark mode: still no serious violation (contrast included)
                     browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
                     browser.get(base + "/ui/#/targets/dev/prefect");
                     wait.until(d -> !d.findElements(By.id("objects-table")).isEmpty());
-                    screenshot(browser, "target-phone");
-                    accessible(browser, "target at 390 px");
+                    Browser.screenshot(browser, "target-phone");
+                    Browser.accessible(browser, "target at 390 px");
                     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 720));
                     ((ChromeDriver) browser).executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
                             List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
                     browser.get(base + "/ui/#/");
                     wait.until(d -> text(d, "tr[data-target='dev/prefect'] .sync").equals("Synced"));
-                    screenshot(browser, "grid-dark");
-                    accessible(browser, "grid, dark");
+                    Browser.screenshot(browser, "grid-dark");
+                    Browser.accessible(browser, "grid, dark");
                     List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                             .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
                             .map(LogEntry::getMessage)
@@ -187,7 +178,7 @@ class WebUiIT {
             git.start(0);
             try (DriftlessService service = OneRelease.startSynced(git, tmp, ApiCredentials.of("admin:s3cret"), null)) {
                 String base = "http://127.0.0.1:" + service.httpPort();
-                WebDriver browser = chromium();
+                WebDriver browser = Browser.chromium();
                 try {
                     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
                     wait.ignoring(StaleElementReferenceException.class);
@@ -286,7 +277,7 @@ class WebUiIT {
         });
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
-        WebDriver browser = chromium();
+        WebDriver browser = Browser.chromium();
         try {
             long started = System.nanoTime();
             browser.get("http://127.0.0.1:" + server.getAddress().getPort() + "/ui/");
@@ -298,7 +289,7 @@ class WebUiIT {
             System.out.printf("ui: 2,000 targets in the grid %.0f ms after navigation (first contentful paint %s ms, "
                     + "%d list call(s), %.0f KB list)%n", shown, paint, listCalls.get(), list.length / 1024.0);
             assertThat(listCalls.get()).as("one call for the whole grid").isEqualTo(1);
-            screenshot(browser, "grid-2000");
+            Browser.screenshot(browser, "grid-2000");
 
             // the matrix: 50 releases by 40 clusters, then the prod clusters only
             long matrixStarted = System.nanoTime();
@@ -307,7 +298,7 @@ class WebUiIT {
                     By.cssSelector("#matrix td.cell")).size() == 2000);
             System.out.printf("ui: 2,000 targets in the matrix (50 releases x 40 clusters) %.0f ms after navigation%n",
                     (System.nanoTime() - matrixStarted) / 1e6);
-            screenshot(browser, "matrix-2000");
+            Browser.screenshot(browser, "matrix-2000");
             long filterStarted = System.nanoTime();
             browser.findElement(By.id("matrix-clusters")).sendKeys("env=prod");
             new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> d.findElements(
@@ -317,46 +308,11 @@ class WebUiIT {
             assertThat(text(browser, "#matrix-count")).isEqualTo("50 releases × 20 clusters, 1000 targets");
             assertThat(browser.findElements(By.cssSelector("#matrix td.cell:not(.behind)"))).as("at the newest commit")
                     .hasSize(0);
-            accessible(browser, "matrix of 2,000");
+            Browser.accessible(browser, "matrix of 2,000");
         } finally {
             browser.quit();
             server.stop(0);
         }
-    }
-
-    /** axe-core's checker, from its jar (Deque's build of the npm package). */
-    private static final String AXE = axe();
-
-    private static String axe() {
-        try (var in = WebUiIT.class.getResourceAsStream("/axe.min.js")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | NullPointerException e) {
-            throw new IllegalStateException("axe.min.js is missing from the test class path", e);
-        }
-    }
-
-    /**
-     * Runs axe-core in the page (WCAG 2.1 A and AA rules, colour contrast included) and fails on any serious or
-     * critical violation, listing each with the elements it found.
-     */
-    @SuppressWarnings("unchecked")
-    static void accessible(WebDriver browser, String page) {
-        var js = (org.openqa.selenium.JavascriptExecutor) browser;
-        js.executeScript(AXE);
-        String found = (String) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-                + ".then(r => done(JSON.stringify(r.violations.filter(v => v.impact === 'serious'"
-                + " || v.impact === 'critical').map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '"
-                + " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; ')))))"
-                + ".catch(e => done(JSON.stringify(['axe failed: ' + e])));");
-        List<String> violations;
-        try {
-            violations = new com.fasterxml.jackson.databind.ObjectMapper().readValue(found, List.class);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(found, e);
-        }
-        System.out.printf("ui: accessibility of %s: %d serious or critical violation(s)%n", page, violations.size());
-        assertThat(violations).as("axe-core on the " + page + " page").isEmpty();
     }
 
     private static void signIn(WebDriver browser, WebDriverWait wait, String user, String password) {
@@ -384,23 +340,5 @@ class WebUiIT {
             d.findElement(by).click();
             return true;
         });
-    }
-
-    static void screenshot(WebDriver browser, String name) throws Exception {
-        Files.createDirectories(SCREENSHOTS);
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Debian's Chromium, headless, through Debian's chromedriver (nothing downloaded). */
-    static WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless=new",
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--window-size=1400,900");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(driver, options);
     }
 }
