@@ -211,9 +211,10 @@ async function showTarget(id) {
       <td>${esc(h.result)}</td><td>${esc(h.summary)}${h.error ? ' <span class="error">' + esc(h.error) + '</span>' : ''}
       ${h.changes && h.changes.length ? `<details><summary>${esc(h.changes.length)} change(s)</summary><ul>${h.changes
         .map(c => `<li>${esc(c)}</li>`).join('')}</ul></details>` : ''}</td>
-      <td>${h.result === 'success' && h.revision && h.revision !== t.revision
+      <td>${h.revision ? `<button class="diff-at" data-revision="${esc(h.revision)}">Diff</button>` : ''}
+      ${h.result === 'success' && h.revision && h.revision !== t.revision
         ? `<button class="rollback" data-revision="${esc(h.revision)}">Roll back to ${short(h.revision)}</button>` : ''}</td>
-      </tr>`).join('')}</tbody></table>`;
+      </tr>`).join('')}</tbody></table><div id="history-diff" aria-live="polite"></div>`;
   const result = document.getElementById('result');
   const act = (label, call) => async () => {
     result.className = 'muted';
@@ -237,6 +238,22 @@ async function showTarget(id) {
     () => api('POST', '/api/v1/targets/' + id + '/sync?dryRun=true'));
   document.getElementById('refresh').onclick = act('Refresh',
     () => api('POST', '/api/v1/sources/' + encodeURIComponent(t.source) + '/refresh'));
+  document.querySelectorAll('#history button.diff-at').forEach(b => {
+    b.onclick = async () => {
+      const out = document.getElementById('history-diff');
+      out.textContent = 'comparing with ' + b.dataset.revision.substring(0, 12) + '…';
+      try {
+        const d = await withCredentials(() => api('GET', '/api/v1/targets/' + id + '/diff?revision=' + b.dataset.revision));
+        out.innerHTML = `<h3>What syncing ${short(d.revision)} would change: <span class="${esc(d.result)}">${esc(d.result)}</span></h3>
+          ${d.error ? `<p class="error">${esc(d.error)}</p>` : ''}<table><thead><tr><th>Object</th><th>Change</th>
+          <th>Field</th><th>Desired then</th><th>Live</th></tr></thead><tbody>${d.drift.map(x => `<tr><td>${esc(x.object)}</td>
+          <td>${esc(x.change)}</td><td>${esc(x.path)}</td><td>${esc(JSON.stringify(x.desired))}</td>
+          <td>${esc(JSON.stringify(x.live))}</td></tr>`).join('')}</tbody></table>`;
+      } catch (e) {
+        out.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+      }
+    };
+  });
   document.querySelectorAll('#history button.rollback').forEach(b => {
     b.onclick = act('Roll back', async () => (await api('POST', '/api/v1/targets/' + id + '/rollback',
       { revision: b.dataset.revision, untilNewer: false }))[0]);

@@ -153,10 +153,19 @@ final class OperationRoutes {
         return new DeliveryOptions().setSendTimeout(Connections.answerWithin().toMillis());
     }
 
-    /** One target's drift at its source's last fetched commit: no fetch, and no status, history or metric changes. */
+    /**
+     * One target's drift at its source's last fetched commit (no fetch), or with {@code ?revision=COMMIT} (a full
+     * commit id) at that commit, fetched first; no status, history or metric changes.
+     */
     private void diff(RoutingContext ctx) {
         String id = target(ctx);
-        vertx.eventBus().<JsonObject>request(FleetVerticle.COMPARE, id, answerWithin()).onComplete(reply -> {
+        String revision = ctx.queryParams().get("revision");
+        if (revision != null && !revision.matches("[0-9a-f]{40}")) {
+            json(ctx, 400, Map.of("error", "revision: expected a full commit id (40 hex digits)"));
+            return;
+        }
+        JsonObject ask = new JsonObject().put("target", id).put("revision", revision);
+        vertx.eventBus().<JsonObject>request(FleetVerticle.COMPARE, ask, answerWithin()).onComplete(reply -> {
             if (reply.failed()) {
                 failed(ctx, reply.cause());
                 return;

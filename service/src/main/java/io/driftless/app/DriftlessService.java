@@ -18,6 +18,7 @@ import io.driftless.fleet.FleetChange;
 import io.driftless.fleet.FleetVerticle;
 import io.driftless.fleet.LiveFleet;
 import io.driftless.fleet.Shards;
+import io.driftless.status.HistoryStore;
 import io.driftless.status.StatusBoard;
 import io.driftless.reconcile.TargetSyncer;
 import io.driftless.notify.Notifier;
@@ -146,7 +147,8 @@ public final class DriftlessService implements AutoCloseable {
             clusters.close();
             throw e;
         }
-        StatusBoard board = new StatusBoard(fleet.targets());
+        StatusBoard board = new StatusBoard(fleet.targets()).keeping(HistoryStore.in(settings.stateDir()
+                .resolve("history")));
         Map<String, GitSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
         Vertx vertx = null;
         ShardLeases leases;

@@ -185,7 +185,7 @@ public final class FleetVerticle extends VerticleBase {
         Previews previews = new Previews(live, sources, syncer, workers, polls::latest, pins::desired,
                 rollouts::plans, scope::stopping);
         vertx.eventBus().<JsonObject>consumer(PREVIEW, previews::preview);
-        vertx.eventBus().<String>consumer(COMPARE, previews::compare);
+        vertx.eventBus().<JsonObject>consumer(COMPARE, previews::compare);
         vertx.eventBus().<JsonObject>consumer(OBJECTS, previews::objects);
         vertx.eventBus().<Integer>consumer(SHARD_ACQUIRED, msg -> {
             // compared in full, even at a commit this replica synced before: another replica may have written

@@ -55,9 +55,41 @@ final class Previews {
         this.stopping = stopping;
     }
 
-    /** What syncing a target at its last fetched commit (or its pin) would do; reads the live state, writes nothing. */
-    void compare(Message<String> msg) {
-        atLastFetch(msg, msg.body(), "compare", (target, snapshot) -> syncer.preview(target, snapshot));
+    /**
+     * {@code {"target": ID, "revision": COMMIT}}: what syncing the target at its last fetched commit (or its pin), or
+     * at the commit given (fetched first: an earlier commit of its history, say), would do; reads the live state,
+     * writes nothing.
+     */
+    void compare(Message<JsonObject> msg) {
+        String id = msg.body().getString("target");
+        String revision = msg.body().getString("revision");
+        if (revision == null) {
+            atLastFetch(msg, id, "compare", (target, snapshot) -> syncer.preview(target, snapshot));
+            return;
+        }
+        Target target = fleet.target(id).orElse(null);
+        if (target == null || stopping.getAsBoolean()) {
+            msg.fail(target == null ? 404 : 503, target == null ? "no such target '" + id + "'"
+                    : "Driftless is shutting down");
+            return;
+        }
+        String key = "compare " + target.id();
+        if (!comparing.add(key)) {
+            msg.fail(429, "a compare at " + target.id() + " is already running");
+            return;
+        }
+        GitSource source = sources.get(target.release().source());
+        workers.<Snapshot>run(() -> source.fetch(revision))
+                .compose(snapshot -> workers.run(target, () -> syncer.preview(target, snapshot)))
+                .onComplete(done -> {
+                    comparing.remove(key);
+                    if (done.succeeded()) {
+                        msg.reply(JsonObject.mapFrom(done.result()));
+                    } else {
+                        msg.fail(done.cause() instanceof SourceException ? 422 : 500,
+                                String.valueOf(done.cause().getMessage()));
+                    }
+                });
     }
 
     /**

@@ -22,8 +22,17 @@ public final class StatusBoard {
         this.removed = removed;
     }
 
+    private volatile HistoryStore history = HistoryStore.NONE;
+
     public StatusBoard(List<Target> targets) {
         follow(targets);
+    }
+
+    /** Keeps each target's history in the store, starting from what it kept before (a restart). */
+    public StatusBoard keeping(HistoryStore store) {
+        this.history = store;
+        statuses.replaceAll((id, status) -> status.history().isEmpty() ? status.withHistory(store.load(id)) : status);
+        return this;
     }
 
     /**
@@ -35,7 +44,7 @@ public final class StatusBoard {
         for (Target t : targets) {
             next.add(t.id());
             statuses.computeIfAbsent(t.id(), id -> TargetStatus.initial(t.cluster().name(), t.release().name(),
-                    t.release().namespace(), t.release().source()));
+                    t.release().namespace(), t.release().source()).withHistory(history.load(id)));
         }
         List<String> gone = statuses.keySet().stream().filter(id -> !next.contains(id)).toList();
         statuses.keySet().retainAll(next);
@@ -45,8 +54,15 @@ public final class StatusBoard {
 
     /** Changes a target's status; nothing when the target has left the fleet meanwhile. */
     public void update(Target target, UnaryOperator<TargetStatus> change) {
-        TargetStatus after = statuses.computeIfPresent(target.id(), (id, old) -> change.apply(old));
+        List<?>[] before = new List<?>[1];
+        TargetStatus after = statuses.computeIfPresent(target.id(), (id, old) -> {
+            before[0] = old.history();
+            return change.apply(old);
+        });
         if (after != null) {
+            if (after.history() != before[0]) { // a notable sync added a record
+                history.save(after.id(), after.history());
+            }
             changed.accept(after);
         }
     }

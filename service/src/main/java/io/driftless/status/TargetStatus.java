@@ -119,7 +119,8 @@ public record TargetStatus(String cluster, String release, String namespace, Str
         return withHistory(List.copyOf(next));
     }
 
-    private TargetStatus withHistory(List<SyncRecord> h) {
+    /** The same status with this history (newest first). */
+    public TargetStatus withHistory(List<SyncRecord> h) {
         return new TargetStatus(cluster, release, namespace, source, syncState, revision, attemptedRevision, lastSync,
                 lastSuccess, outOfSync, summary, failure, warnings, changes, drift, health, healthDetails, h);
     }

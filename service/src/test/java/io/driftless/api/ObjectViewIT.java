@@ -120,6 +120,13 @@ class ObjectViewIT {
                 assertThat(deployment).contains("PREFECT_SERVER_API_AUTH_STRING").contains("<redacted hmac:")
                         .doesNotContain(MARKER);
                 assertThat(raw(base)).doesNotContain(MARKER);
+                // the history's earlier commit, compared: syncing it would take the auth string away again
+                String target = "http://127.0.0.1:" + service.httpPort() + "/api/v1/targets/dev/prefect/diff";
+                JsonNode back = get(target + "?revision=" + first);
+                assertThat(back.path("revision").asText()).isEqualTo(first);
+                assertThat(back.path("result").asText()).isEqualTo("OutOfSync");
+                assertThat(back.toString()).contains("/env").doesNotContain(MARKER);
+                assertThat(status(target + "?revision=main")).isEqualTo(400);
             }
         }
     }

@@ -101,6 +101,9 @@ class WebUiIT {
                     browser.navigate().refresh();
                     wait.until(d -> text(d, "#history").contains("values · Test")
                             && text(d, "#history").contains("change(s)"));
+                    click(wait, By.cssSelector("#history button.diff-at"));
+                    wait.until(d -> text(d, "#history-diff").startsWith("What syncing")
+                            && text(d, "#history-diff").contains("Synced"));
                     browser.get(base + "/ui/#/");
                     wait.until(d -> text(d, "tr[data-target='dev/prefect'] .drift").equals("0"));
 
