@@ -30,15 +30,18 @@ public final class HttpApiVerticle extends VerticleBase {
      * @param tlsCert      null for plain HTTP
      * @param allowedHosts host names requests may be addressed to besides the listen address and {@code localhost}
      *                     (see {@link BrowserGuards.Hosts})
+     * @param externalUrl  the address users reach the service at (behind a proxy that terminates TLS, say), which
+     *                     single sign-on sends the provider back to; null: the address each request names
      */
-    public record Endpoint(String host, int port, Path tlsCert, Path tlsKey, List<String> allowedHosts) {
+    public record Endpoint(String host, int port, Path tlsCert, Path tlsKey, List<String> allowedHosts,
+                           String externalUrl) {
 
         public Endpoint {
             allowedHosts = List.copyOf(allowedHosts);
         }
 
         public Endpoint(String host, int port, Path tlsCert, Path tlsKey) {
-            this(host, port, tlsCert, tlsKey, List.of());
+            this(host, port, tlsCert, tlsKey, List.of(), null);
         }
 
         public static Endpoint plain(String host, int port) {
@@ -88,7 +91,7 @@ public final class HttpApiVerticle extends VerticleBase {
         });
         router.get("/metrics").handler(ctx -> answers.laterText(ctx, "text/plain; version=0.0.4; charset=utf-8",
                 services.metrics()::scrape));
-        new SsoRoutes(() -> credentials, answers).install(router); // before the viewer check: signing in needs none
+        new SsoRoutes(() -> credentials, answers, endpoint.externalUrl()).install(router); // before the viewer check: signing in needs none
         router.get("/api/v1/*").handler(guards.requires(ApiCredentials.Role.viewer));
         new ReadRoutes(services, answers).install(router);
         router.get("/api/v1/events").handler(events::serve);

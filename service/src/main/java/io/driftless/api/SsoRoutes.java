@@ -42,9 +42,13 @@ final class SsoRoutes {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    SsoRoutes(Supplier<ApiCredentials> credentials, Answers answers) {
+    /** The address users reach the service at, or null: the one each request names. */
+    private final String externalUrl;
+
+    SsoRoutes(Supplier<ApiCredentials> credentials, Answers answers, String externalUrl) {
         this.credentials = credentials;
         this.answers = answers;
+        this.externalUrl = externalUrl == null ? null : externalUrl.replaceAll("/+$", "");
     }
 
     void install(Router router) {
@@ -86,7 +90,8 @@ final class SsoRoutes {
             }
             String state = Pkce.random();
             String verifier = Pkce.verifier();
-            String redirect = ctx.request().scheme() + "://" + ctx.request().authority() + "/ui/callback";
+            String redirect = (externalUrl != null ? externalUrl : ctx.request().scheme() + "://"
+                    + ctx.request().authority()) + "/ui/callback";
             pending.put(state, new Pending(verifier, Pkce.random(), redirect, now));
             String location = endpoints.authorization() + (endpoints.authorization().contains("?") ? "&" : "?")
                     + Pkce.form(Map.of("response_type", "code", "client_id", oidc.settings().clientId(),

@@ -190,7 +190,7 @@ public final class DriftlessService implements AutoCloseable {
                 Clock.systemUTC(), settings.parallelism()).suspending(suspensions).keeping(pins, rollouts);
         HttpApiVerticle.Endpoint endpoint = new HttpApiVerticle.Endpoint(settings.httpHost(), settings.httpPort(),
                 settings.tls() == null ? null : settings.tls().cert(), settings.tls() == null ? null : settings.tls().key(),
-                settings.allowedHosts());
+                settings.allowedHosts(), settings.externalUrl());
         ApiServices.Reports reports = new ApiServices.Reports(fleetVerticle::sourceStates,
                 () -> clusters.reachability().stream().map(r -> io.driftless.api.Views.Cluster.of(r,
                         live.get().clusters().stream().filter(c -> c.name().equals(r.cluster())).findFirst()

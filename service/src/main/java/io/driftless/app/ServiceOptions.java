@@ -17,7 +17,8 @@ public final class ServiceOptions {
 
     @Option(names = "--external-url", defaultValue = "${env:DRIFTLESS_EXTERNAL_URL}", paramLabel = "URL",
             description = "The address users reach this service at (https://driftless.example.com): notifications "
-                    + "link to its UI's pages of the release and target (default: $DRIFTLESS_EXTERNAL_URL).")
+                    + "link to its UI's pages of the release and target, and single sign-on returns to it "
+                    + "(default: $DRIFTLESS_EXTERNAL_URL).")
     String externalUrl;
 
     @Option(names = "--http-port", defaultValue = "${env:DRIFTLESS_HTTP_PORT:-8080}",

@@ -80,6 +80,17 @@ class SingleSignOnIT {
                 String auth = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
                         + "/api/v1/auth")).build(), HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(auth).contains("\"oidc\"", "\"clientId\" : \"driftless\"", "authorizationEndpoint");
+                // the UI's way to the provider: the code flow with PKCE, back to this service
+                HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
+                        + "/ui/login")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(login.statusCode()).isEqualTo(302);
+                assertThat(login.headers().firstValue("location").orElseThrow()).startsWith(
+                        provider.authorizationEndpointUrl("default").toString()).contains("response_type=code",
+                        "code_challenge_method=S256", "redirect_uri=" + java.net.URLEncoder.encode(base
+                                + "/ui/callback", java.nio.charset.StandardCharsets.UTF_8), "nonce=", "state=");
+                HttpResponse<String> stale = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
+                        + "/ui/callback?code=x&state=forged")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(stale.headers().firstValue("location").orElseThrow()).startsWith("/ui/#sso-error=");
             }
         } finally {
             provider.shutdown();
