@@ -59,6 +59,18 @@ public final class HistoryStore {
         }
     }
 
+    /** Forgets a target that left the fleet: if it comes back later, its history starts again. */
+    public void forget(String targetId) {
+        if (dir != null) {
+            try {
+                Files.deleteIfExists(file(targetId));
+            } catch (IOException e) {
+                LOG.warn("target={} history not deleted from {}: {}", targetId, file(targetId),
+                        e.getClass().getSimpleName());
+            }
+        }
+    }
+
     /** Keeps the target's history (a failure is logged: the history in memory stays right). */
     public void save(String targetId, List<TargetStatus.SyncRecord> history) {
         if (dir == null) {

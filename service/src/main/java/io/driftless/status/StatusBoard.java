@@ -49,6 +49,7 @@ public final class StatusBoard {
         List<String> gone = statuses.keySet().stream().filter(id -> !next.contains(id)).toList();
         statuses.keySet().retainAll(next);
         order = List.copyOf(next);
+        gone.forEach(history::forget);
         gone.forEach(removed);
     }
 

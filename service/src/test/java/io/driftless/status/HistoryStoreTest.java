@@ -49,6 +49,13 @@ class HistoryStoreTest {
         assertThat(restarted.get("prod/prefect").syncState()).as("only the history is kept").isEqualTo(
                 SyncState.Unknown);
 
+        // the target leaves the fleet and comes back: its history starts again
+        restarted.follow(List.of());
+        assertThat(tmp.resolve("history/prod/prefect.json")).doesNotExist();
+        restarted.follow(targets);
+        assertThat(restarted.get("prod/prefect").history()).isEmpty();
+
+        Files.createDirectories(tmp.resolve("history/prod"));
         Files.writeString(tmp.resolve("history/prod/prefect.json"), "[{\"at\": ");
         assertThat(new StatusBoard(targets).keeping(HistoryStore.in(tmp.resolve("history"))).get("prod/prefect")
                 .history()).as("an unreadable file starts the history again").isEmpty();
