@@ -146,6 +146,15 @@ function short(revision) {
   return revision ? esc(revision.substring(0, 12)) : '-';
 }
 
+/** Drift items as a table: with their object unless they are one object's, each field with its last writer. */
+function driftTable(id, items, { object = true, desired = 'Desired' } = {}) {
+  return `<table${id ? ` id="${id}"` : ''}><thead><tr>${object ? '<th>Object</th>' : ''}<th>Change</th><th>Field</th>
+    <th>${esc(desired)}</th><th>Live</th><th>Last writer</th></tr></thead><tbody>${items.map(d => `<tr>${object
+      ? `<td>${esc(d.object)}</td>` : ''}<td>${esc(d.change)}</td><td>${esc(d.path)}</td>
+    <td>${esc(JSON.stringify(d.desired))}</td><td>${esc(JSON.stringify(d.live))}</td><td>${esc(d.lastWriter)}</td></tr>`)
+    .join('')}</tbody></table>`;
+}
+
 function row(t) {
   const id = t.cluster + '/' + t.release;
   return `<tr data-target="${esc(id)}"><td><a href="#/targets/${esc(id)}">${esc(t.cluster)}</a></td>`
@@ -196,10 +205,7 @@ async function showTarget(id) {
     <div class="bar"><button id="sync">Sync</button> <button id="dry-run">Dry run</button>
       <button id="refresh">Refresh source</button> <span id="result"></span></div>
     <h2>Drift (${esc(t.outOfSync)})</h2>
-    <table id="drift"><thead><tr><th>Object</th><th>Change</th><th>Field</th><th>Desired</th><th>Live</th>
-      <th>Last writer</th></tr></thead><tbody>${t.drift.map(d => `<tr><td>${esc(d.object)}</td><td>${esc(d.change)}</td>
-      <td>${esc(d.path)}</td><td>${esc(JSON.stringify(d.desired))}</td><td>${esc(JSON.stringify(d.live))}</td>
-      <td>${esc(d.lastWriter)}</td></tr>`).join('')}</tbody></table>
+    ${driftTable('drift', t.drift)}
     <h2>Health</h2><ul>${t.healthDetails.map(h => `<li>${esc(h)}</li>`).join('') || '<li>healthy</li>'}</ul>
     <h2>Objects</h2><div id="objects" class="muted">reading…</div>
     <h2>Last changes</h2><table><tbody>${t.changes.map(c => `<tr><td>${esc(c.object)}</td><td>${esc(c.action)}</td>
@@ -245,10 +251,7 @@ async function showTarget(id) {
       try {
         const d = await withCredentials(() => api('GET', '/api/v1/targets/' + id + '/diff?revision=' + b.dataset.revision));
         out.innerHTML = `<h3>What syncing ${short(d.revision)} would change: <span class="${esc(d.result)}">${esc(d.result)}</span></h3>
-          ${d.error ? `<p class="error">${esc(d.error)}</p>` : ''}<table><thead><tr><th>Object</th><th>Change</th>
-          <th>Field</th><th>Desired then</th><th>Live</th></tr></thead><tbody>${d.drift.map(x => `<tr><td>${esc(x.object)}</td>
-          <td>${esc(x.change)}</td><td>${esc(x.path)}</td><td>${esc(JSON.stringify(x.desired))}</td>
-          <td>${esc(JSON.stringify(x.live))}</td></tr>`).join('')}</tbody></table>`;
+          ${d.error ? `<p class="error">${esc(d.error)}</p>` : ''}${driftTable(null, d.drift, { desired: 'Desired then' })}`;
       } catch (e) {
         out.innerHTML = `<p class="error">${esc(e.message)}</p>`;
       }
@@ -414,10 +417,7 @@ async function showObject(id, path) {
     <p class="muted">target <a href="#/targets/${esc(id)}">${esc(id)}</a> · revision ${short(answer.revision)}
       ${o.reason ? ' · ' + esc(o.reason) : ''}${o.healthDetail ? ' · ' + esc(o.healthDetail) : ''}</p>
     <h2>Differing fields (${esc(o.drift.length)})</h2>
-    <table id="object-drift"><thead><tr><th>Field</th><th>Change</th><th>Desired</th><th>Live</th><th>Last writer</th></tr>
-      </thead><tbody>${o.drift.map(d => `<tr><td>${esc(d.path)}</td><td>${esc(d.change)}</td>
-      <td>${esc(JSON.stringify(d.desired))}</td><td>${esc(JSON.stringify(d.live))}</td><td>${esc(d.lastWriter)}</td></tr>`)
-      .join('')}</tbody></table>
+    ${driftTable('object-drift', o.drift, { object: false })}
     <h2>Desired and live</h2>
     <p class="muted">Ignore rules applied to the fields above; the live side shows the fields Git sets.
       <label><input type="checkbox" id="full-live"> whole live object</label></p>

@@ -1,16 +1,34 @@
 package io.driftless.api;
 
+import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** What the authorization code flow with PKCE (RFC 7636) needs of a client: secrets, their challenge, forms. */
 public final class Pkce {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The provider's answer to a code exchange.
+     *
+     * @param idToken the ID token, or null when the provider refused (then {@code status} and {@code error} say why)
+     */
+    public record Exchange(int status, String idToken, String error) {
+    }
 
     private Pkce() {
     }
@@ -43,5 +61,17 @@ public final class Pkce {
         fields.forEach((k, v) -> out.append(out.length() == 0 ? "" : "&").append(URLEncoder.encode(k,
                 StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return out.toString();
+    }
+
+    /** Exchanges an authorization code at the provider's token endpoint ({@code fields}: the form to post). */
+    public static Exchange exchange(HttpClient http, String tokenEndpoint, Map<String, String> fields,
+                                    Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(tokenEndpoint)).timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form(fields))).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode body = JSON.readTree(answer.body());
+        boolean ok = answer.statusCode() == 200 && body.hasNonNull("id_token");
+        return new Exchange(answer.statusCode(), ok ? body.get("id_token").asText() : null,
+                body.path("error").asText(""));
     }
 }

@@ -2,19 +2,14 @@ package io.driftless.api;
 
 import static io.driftless.api.Answers.json;
 
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -143,16 +138,12 @@ final class SsoRoutes {
             fields.put("client_secret", oidc.settings().clientSecret());
         }
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(oidc.endpoints().token()))
-                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(Pkce.form(fields)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = Answers.JSON.readTree(answer.body());
-            if (answer.statusCode() != 200 || !body.hasNonNull("id_token")) {
-                throw new Oidc.Rejected("the provider refused the code: HTTP " + answer.statusCode() + " "
-                        + body.path("error").asText(""));
+            Pkce.Exchange answer = Pkce.exchange(http, oidc.endpoints().token(), fields, Duration.ofSeconds(10));
+            if (answer.idToken() == null) {
+                throw new Oidc.Rejected("the provider refused the code: HTTP " + answer.status() + " "
+                        + answer.error());
             }
-            return body.get("id_token").asText();
+            return answer.idToken();
         } catch (java.io.IOException e) {
             throw new Oidc.Rejected("the provider's token endpoint cannot be reached: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -3,10 +3,7 @@ package io.driftless.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -104,7 +101,7 @@ public final class LoginCommand implements Callable<Integer> {
             exchange.put("redirect_uri", redirect);
             exchange.put("client_id", oidc.path("clientId").asText());
             exchange.put("code_verifier", verifier);
-            String token = idToken(oidc.path("tokenEndpoint").asText(), Pkce.form(exchange));
+            String token = idToken(oidc.path("tokenEndpoint").asText(), exchange);
             java.nio.file.Path stored = options.storeToken(token);
             JsonNode who = new ServiceClient(options.server, token, options.insecureHttp).get("/api/v1/targets");
             out.printf("Signed in to %s (%d targets visible); the token is kept in %s%n", options.server, who.size(),
@@ -116,19 +113,15 @@ public final class LoginCommand implements Callable<Integer> {
         }
     }
 
-    private static String idToken(String tokenEndpoint, String body) {
+    private static String idToken(String tokenEndpoint, Map<String, String> fields) {
         try {
-            HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-                    HttpRequest.newBuilder(URI.create(tokenEndpoint)).timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = ServiceClient.JSON.readTree(answer.body());
-            if (answer.statusCode() != 200 || !json.hasNonNull("id_token")) {
-                throw new CliException("the provider refused the code: HTTP " + answer.statusCode() + " "
-                        + json.path("error").asText(""), 2);
+            Pkce.Exchange answer = Pkce.exchange(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .build(), tokenEndpoint, fields, Duration.ofSeconds(30));
+            if (answer.idToken() == null) {
+                throw new CliException("the provider refused the code: HTTP " + answer.status() + " "
+                        + answer.error(), 2);
             }
-            return json.get("id_token").asText();
+            return answer.idToken();
         } catch (IOException e) {
             throw new CliException("cannot reach the provider's token endpoint (" + e.getClass().getSimpleName()
                     + ")", 2);

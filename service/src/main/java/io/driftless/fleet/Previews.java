@@ -73,23 +73,9 @@ final class Previews {
                     : "Driftless is shutting down");
             return;
         }
-        String key = "compare " + target.id();
-        if (!comparing.add(key)) {
-            msg.fail(429, "a compare at " + target.id() + " is already running");
-            return;
-        }
         GitSource source = sources.get(target.release().source());
-        workers.<Snapshot>run(() -> source.fetch(revision))
-                .compose(snapshot -> workers.run(target, () -> syncer.preview(target, snapshot)))
-                .onComplete(done -> {
-                    comparing.remove(key);
-                    if (done.succeeded()) {
-                        msg.reply(JsonObject.mapFrom(done.result()));
-                    } else {
-                        msg.fail(done.cause() instanceof SourceException ? 422 : 500,
-                                String.valueOf(done.cause().getMessage()));
-                    }
-                });
+        answer(msg, target, "compare", () -> workers.run(() -> source.fetch(revision)),
+                (t, snapshot) -> syncer.preview(t, snapshot));
     }
 
     /**
@@ -120,12 +106,23 @@ final class Previews {
             msg.fail(409, "source " + target.release().source() + " has not been fetched yet");
             return;
         }
+        // a pinned target's snapshot may be read from Git: off the event loop
+        answer(msg, target, what, () -> workers.run(() -> desired.apply(target, snapshot)), answer);
+    }
+
+    /**
+     * Answers a read-only question about a target at a snapshot, on the target's worker, one at a time per target
+     * and kind of question: null is "no such object" (404), a source that cannot give the snapshot 422.
+     */
+    private <T> void answer(Message<?> msg, Target target, String what,
+                            java.util.function.Supplier<Future<Snapshot>> at,
+                            java.util.function.BiFunction<Target, Snapshot, T> answer) {
         String key = what + " " + target.id();
         if (stopping.getAsBoolean() || !comparing.add(key)) {
             msg.fail(429, "a " + what + " at " + target.id() + " is already running");
             return;
         }
-        workers.run(target, () -> answer.apply(target, desired.apply(target, snapshot)))
+        at.get().compose(snapshot -> workers.run(target, () -> answer.apply(target, snapshot)))
                 .onComplete(done -> {
                     comparing.remove(key);
                     if (done.succeeded() && done.result() == null) {
@@ -133,7 +130,8 @@ final class Previews {
                     } else if (done.succeeded()) {
                         msg.reply(JsonObject.mapFrom(done.result()));
                     } else {
-                        msg.fail(500, String.valueOf(done.cause()));
+                        msg.fail(done.cause() instanceof SourceException ? 422 : 500,
+                                String.valueOf(done.cause().getMessage()));
                     }
                 });
     }

@@ -191,15 +191,15 @@ public final class Notifier implements AutoCloseable {
 
     private void schedule(String key, long nanos) {
         if (!retries.isShutdown()) {
-            retries.schedule(() -> flushIfQuiet(key), nanos, TimeUnit.NANOSECONDS);
+            retries.schedule(() -> flush(key, false), nanos, TimeUnit.NANOSECONDS);
         }
     }
 
     /**
      * Sends what was gathered once its window passed with no further notice, or six windows after the first (a
-     * fleet that never goes quiet still hears).
+     * fleet that never goes quiet still hears), or at once when {@code now}.
      */
-    private void flushIfQuiet(String key) {
+    private void flush(String key, boolean now) {
         Gathered g;
         synchronized (gathered) {
             g = gathered.get(key);
@@ -207,9 +207,7 @@ public final class Notifier implements AutoCloseable {
                 return;
             }
             long window = g.endpoint.spec().window().toNanos();
-            long now = System.nanoTime();
-            long due = Math.min(g.last + window, g.first + 6 * window);
-            if (now < due) {
+            if (!now && System.nanoTime() < Math.min(g.last + window, g.first + 6 * window)) {
                 return; // a later notice scheduled its own check
             }
             gathered.remove(key);
@@ -231,9 +229,8 @@ public final class Notifier implements AutoCloseable {
         List<String> keys;
         synchronized (gathered) {
             keys = List.copyOf(gathered.keySet());
-            gathered.values().forEach(g -> g.last = g.first - 6 * g.endpoint.spec().window().toNanos());
         }
-        keys.forEach(this::flushIfQuiet);
+        keys.forEach(key -> flush(key, true));
     }
 
     private void post(Endpoint e, Notice notice) {
