@@ -28,11 +28,11 @@ class PackageStructureTest {
     private static final Path ROOT = Path.of("src/main/java/io/driftless");
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.driftless\\.([a-z]+)\\.");
     /** Stages of the pipeline and their adapters: scheduled by the glue, never calling it. */
-    private static final Set<String> STAGES = Set.of("source", "render", "diff", "plan", "apply", "cluster", "health",
+    private static final Set<String> STAGES = Set.of("source", "decrypt", "render", "diff", "plan", "apply", "cluster", "health",
             "reconcile", "rollout", "status", "model", "notify", "telemetry");
     private static final Set<String> GLUE = Set.of("fleet", "app", "api", "cli", "demo");
     /** Data in, data out: no network, no files, no Kubernetes client, no event loop. */
-    private static final Set<String> PURE = Set.of("diff", "plan", "apply", "health", "rollout", "model", "telemetry");
+    private static final Set<String> PURE = Set.of("decrypt", "diff", "plan", "apply", "health", "rollout", "model", "telemetry");
     private static final Pattern IO = Pattern.compile("^import (io\\.fabric8\\.kubernetes\\.client\\.(?!utils\\.)"
             + "|io\\.vertx\\.|org\\.eclipse\\.jgit\\.|java\\.net\\.|java\\.nio\\.file\\.|java\\.io\\.File)",
             Pattern.MULTILINE);
