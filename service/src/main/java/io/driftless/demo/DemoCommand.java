@@ -165,7 +165,8 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
      */
     private Fleet demoFleet(Fleet example, Path repo, Path kubeconfig) {
         List<SourceSpec> sources = example.sources().stream().map(s -> new SourceSpec(s.name(), repo.toString(),
-                "main", Duration.ofSeconds(pollSeconds), SourceSpec.GitAuth.NONE, SourceSpec.Webhook.NONE, s.origin()))
+                "main", Duration.ofSeconds(pollSeconds), SourceSpec.GitAuth.NONE, SourceSpec.Webhook.NONE, List.of(), s.decryption(),
+                s.origin()))
                 .toList();
         List<ClusterSpec> clusters = example.clusters().stream().map(c -> kubeconfig == null
                 ? new ClusterSpec(c.name(), ClusterSpec.Connection.EMBEDDED, null, null, c.labels(), c.origin())

@@ -125,7 +125,8 @@ class ApiResponsivenessIT {
         List<Target> targets = new ArrayList<>(List.of(real));
         for (int i = 0; i < TARGETS; i++) {
             targets.add(new Target(new ReleaseSpec("release-" + i, r.namespace(), r.chart(), r.source(), r.values(),
-                    r.clusters(), r.syncPolicy(), r.ignoreDifferences(), r.origin(), r.tenant(), r.adopt(), r.delivery()),
+                    r.clusters(), r.syncPolicy(), r.ignoreDifferences(), r.origin(), r.tenant(), r.adopt(), r.delivery(),
+                    r.decryption()),
                     real.cluster()));
         }
         service.board().follow(targets);

@@ -170,7 +170,12 @@ public final class FleetLoader {
             }
         }
         Deliveries.check(doc, problems, releases, clusters, windows);
+        releases.replaceAll(r -> r.decryption().isNone() ? sources.stream().filter(s -> s.name().equals(r.source()))
+                .findFirst().map(s -> r.withDecryption(s.decryption())).orElse(r) : r);
         List<ReleaseSpec> owned = Tenants.assign(doc, problems, tenants, releases, tenantOf, sources, clusters);
+        if (!tenants.isEmpty()) {
+            Tenants.ownKeys(doc, problems, owned);
+        }
         Fleet fleet = new Fleet(List.copyOf(sources), List.copyOf(clusters), owned, List.copyOf(notifiers), ha,
                 pruneRemovedTargets, List.copyOf(tenants), List.copyOf(windows));
         problems.addAll(trust.problems(doc, fleet, base));
@@ -228,14 +233,14 @@ public final class FleetLoader {
      */
     private static SourceSpec source(Cursor c, Path base, String defaultName, String... extraKeys) {
         List<String> keys = new ArrayList<>(List.of("name", "url", "ref", "pollInterval", "auth", "webhook",
-                "verifyCommits"));
+                "verifyCommits", "decryption"));
         keys.addAll(List.of(extraKeys));
         c.allowOnly(keys.toArray(String[]::new));
         String name = defaultName != null && c.string("name", null) == null ? defaultName : dnsLabel(c, "name", 63);
         String url = c.required("url");
         boolean ssh = SourceSpec.isSsh(url);
         if (url != null && !ssh && !URL_SCHEME.matcher(url).matches()) {
-            url = base.resolve(expandHome(url)).normalize().toString();
+            url = localPath(base, url);
         }
         String ref = c.string("ref", "main");
         String badRef = GitRefs.problem(ref);
@@ -269,13 +274,15 @@ public final class FleetLoader {
         if (v != null) {
             v.allowOnly("publicKeys");
             for (String key : v.strings("publicKeys")) {
-                trustedKeys.add(base.resolve(expandHome(key)).normalize().toString());
+                trustedKeys.add(localPath(base, key));
             }
             if (trustedKeys.isEmpty()) {
                 v.problem("publicKeys", "list at least one file of OpenPGP public keys (gpg --export --armor KEYID)");
             }
         }
-        return new SourceSpec(name, url, ref, poll, auth, webhook, List.copyOf(trustedKeys), c.origin());
+        Cursor d = c.child("decryption");
+        return new SourceSpec(name, url, ref, poll, auth, webhook, List.copyOf(trustedKeys),
+                d == null ? Decryption.NONE : Decryption.read(d, base), c.origin());
     }
 
     /** Credentials of an HTTP(S) or SSH server: from environment variables or files, never inline. */
@@ -288,11 +295,11 @@ public final class FleetLoader {
         String tokenFile = a.string("tokenFile", null);
         SourceSpec.GitAuth auth = new SourceSpec.GitAuth(a.string("username", null), a.string("usernameEnv", null),
                 a.string("passwordEnv", null),
-                passwordFile == null ? null : base.resolve(expandHome(passwordFile)).normalize().toString(),
+                passwordFile == null ? null : localPath(base, passwordFile),
                 a.string("tokenEnv", null),
-                tokenFile == null ? null : base.resolve(expandHome(tokenFile)).normalize().toString(),
-                sshKey == null ? null : base.resolve(expandHome(sshKey)).normalize().toString(),
-                knownHosts == null ? null : base.resolve(expandHome(knownHosts)).normalize().toString());
+                tokenFile == null ? null : localPath(base, tokenFile),
+                sshKey == null ? null : localPath(base, sshKey),
+                knownHosts == null ? null : localPath(base, knownHosts));
         int secrets = count(auth.passwordEnv(), auth.passwordFile(), auth.tokenEnv(), auth.tokenFile());
         if (ssh) {
             if (secrets > 0 || sshKey == null || knownHosts == null) {
@@ -337,7 +344,7 @@ public final class FleetLoader {
         ClusterSpec.Connection connection = embedded ? ClusterSpec.Connection.EMBEDDED
                 : inCluster ? ClusterSpec.Connection.IN_CLUSTER : ClusterSpec.Connection.KUBECONFIG;
         if (kubeconfig != null) {
-            kubeconfig = base.resolve(expandHome(kubeconfig)).normalize().toString();
+            kubeconfig = localPath(base, kubeconfig);
         }
         Map<String, String> labels = c.labels("labels");
         return new ClusterSpec(name, connection, kubeconfig, context, Map.copyOf(labels), c.origin());
@@ -361,6 +368,11 @@ public final class FleetLoader {
             c.problem(key, "'" + path + "' must be a relative path inside the repository (no '/', '\\' or '..')");
         }
         return p;
+    }
+
+    /** A file the fleet names, made absolute against the fleet file's folder ({@code ~/} is the home folder). */
+    static String localPath(Path base, String file) {
+        return base.resolve(expandHome(file)).normalize().toString();
     }
 
     static String expandHome(String path) {

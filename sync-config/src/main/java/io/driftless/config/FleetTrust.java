@@ -63,6 +63,18 @@ public record FleetTrust(boolean fromGit, List<String> envPrefixes, Path secrets
                 auth(doc, out, "releases[" + i + "].chart.auth", chart.auth());
             }
         }
+        java.util.Set<Decryption> keys = new java.util.LinkedHashSet<>();
+        fleet.sources().forEach(s -> keys.add(s.decryption()));
+        fleet.releases().forEach(r -> keys.add(r.decryption()));
+        for (Decryption d : keys) {
+            if (!d.isNone()) {
+                String key = d.origin().key();
+                file(doc, out, key + ".ageKeysFile", d.ageKeysFile());
+                file(doc, out, key + ".pgpKeysFile", d.pgpKeysFile());
+                env(doc, out, key + ".ageKeysEnv", d.ageKeysEnv());
+                env(doc, out, key + ".passphraseEnv", d.passphraseEnv());
+            }
+        }
         for (int i = 0; i < fleet.notifications().size(); i++) {
             NotifierSpec n = fleet.notifications().get(i);
             env(doc, out, "notifications[" + i + "].urlEnv", n.urlEnv());

@@ -9,23 +9,30 @@ import java.util.Map;
  * @param tenant whose release it is ({@link TenantSpec#ADMIN} in a fleet without tenants)
  * @param adopt    whether it may take over live objects it renders that Driftless did not create
  * @param delivery what its new commits wait for: dependencies and rollout waves
+ * @param decryption the keys that open its SOPS-encrypted files: its own, else its source's
  */
 public record ReleaseSpec(String name, String namespace, ChartRef chart, String source,
                           List<ValuesLayer> values, ClusterSelector clusters, SyncPolicy syncPolicy,
                           List<IgnoreRule> ignoreDifferences, Origin origin, TenantSpec tenant, boolean adopt,
-                          Delivery delivery) {
+                          Delivery delivery, Decryption decryption) {
 
     public ReleaseSpec(String name, String namespace, ChartRef chart, String source, List<ValuesLayer> values,
                        ClusterSelector clusters, SyncPolicy syncPolicy, List<IgnoreRule> ignoreDifferences,
                        Origin origin) {
         this(name, namespace, chart, source, values, clusters, syncPolicy, ignoreDifferences, origin,
-                TenantSpec.ADMIN, false, Delivery.NONE);
+                TenantSpec.ADMIN, false, Delivery.NONE, Decryption.NONE);
     }
 
     /** The same release, of another tenant. */
     ReleaseSpec withTenant(TenantSpec owner) {
         return new ReleaseSpec(name, namespace, chart, source, values, clusters, syncPolicy, ignoreDifferences, origin,
-                owner, adopt, delivery);
+                owner, adopt, delivery, decryption);
+    }
+
+    /** The same release, opening its SOPS files with these keys (its own, or its source's). */
+    ReleaseSpec withDecryption(Decryption keys) {
+        return new ReleaseSpec(name, namespace, chart, source, values, clusters, syncPolicy, ignoreDifferences, origin,
+                tenant, adopt, delivery, keys);
     }
 
     /**

@@ -20,7 +20,7 @@ final class Releases {
 
     static ReleaseSpec release(Cursor c, Path base) {
         c.allowOnly("name", "namespace", "chart", "source", "values", "clusters", "syncPolicy", "ignoreDifferences",
-                "tenant", "adopt", "dependsOn", "rollout");
+                "tenant", "adopt", "dependsOn", "rollout", "decryption");
         String name = FleetLoader.dnsLabel(c, "name", 53);
         String namespace = FleetLoader.dnsLabel(c, "namespace", 63);
         ReleaseSpec.ChartRef chart = null;
@@ -122,7 +122,8 @@ final class Releases {
             c.problem("values", "a folder of manifests takes no values (they are applied as they are)");
         }
         return new ReleaseSpec(name, namespace, chart, source, List.copyOf(layers), selector, policy, List.copyOf(ignores),
-                c.origin(), TenantSpec.ADMIN, c.bool("adopt", false), Deliveries.delivery(c));
+                c.origin(), TenantSpec.ADMIN, c.bool("adopt", false), Deliveries.delivery(c),
+                c.child("decryption") == null ? Decryption.NONE : Decryption.read(c.child("decryption"), base));
     }
 
     private static String chartName(Cursor ch) {

@@ -12,9 +12,11 @@ import java.util.List;
  * @param webhook      the shared secret push webhooks must prove, or {@link Webhook#NONE} (no webhook)
  * @param trustedKeys  files of OpenPGP public keys; when any is given, a head commit not signed by one of
  *                     them is refused
+ * @param decryption   the keys that open the SOPS-encrypted files of the releases that read it, or
+ *                     {@link Decryption#NONE}
  */
 public record SourceSpec(String name, String url, String ref, Duration pollInterval, GitAuth auth,
-                         Webhook webhook, List<String> trustedKeys, Origin origin) {
+                         Webhook webhook, List<String> trustedKeys, Decryption decryption, Origin origin) {
 
     /** {@code ssh://...} or scp-like {@code user@host:path}. */
     public static boolean isSsh(String url) {
@@ -23,7 +25,7 @@ public record SourceSpec(String name, String url, String ref, Duration pollInter
 
     public SourceSpec(String name, String url, String ref, Duration pollInterval, GitAuth auth, Webhook webhook,
                       Origin origin) {
-        this(name, url, ref, pollInterval, auth, webhook, List.of(), origin);
+        this(name, url, ref, pollInterval, auth, webhook, List.of(), Decryption.NONE, origin);
     }
 
     /** Where the webhook secret lives: an environment variable or a file, never inline. */

@@ -114,6 +114,26 @@ final class Tenants {
         return List.copyOf(out);
     }
 
+    /**
+     * A tenant's keys open its own releases' files only: a key file or variable that releases of two tenants would
+     * decrypt with (named on each release, or on a source they share) is refused at each later release.
+     */
+    static void ownKeys(SafeYaml.Document doc, List<Problem> problems, List<ReleaseSpec> releases) {
+        Map<String, String> tenantOf = new java.util.HashMap<>();
+        for (ReleaseSpec r : releases) {
+            for (String key : r.decryption().references()) {
+                String first = tenantOf.putIfAbsent(key, r.tenant().name());
+                if (first != null && !first.equals(r.tenant().name())) {
+                    problems.add(doc.problem(r.origin().key() + ".decryption", "release " + r.name() + " of tenant "
+                            + r.tenant().name() + " would open its files with the keys of tenant " + first + " (" + key
+                            + (r.decryption().origin().key().startsWith("sources[") ? ", on its source" : "")
+                            + "): a tenant's keys open only its own releases' files; give each tenant keys of its "
+                            + "own (decryption on its releases)"));
+                }
+            }
+        }
+    }
+
     private static void check(SafeYaml.Document doc, List<Problem> problems, TenantSpec tenant, ReleaseSpec r,
                               List<SourceSpec> sources, List<ClusterSpec> clusters) {
         String key = r.origin().key();

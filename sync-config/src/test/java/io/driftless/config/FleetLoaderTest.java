@@ -113,7 +113,7 @@ class FleetLoaderTest {
                     values: [base.yaml, "env/{labels.env}.yaml"]
                 """);
         assertThat(problems).containsExactlyInAnyOrder(
-                "fleet.yaml:4: sources[0].pollIntervl: unknown key; expected one of [auth, name, pollInterval, ref, url, verifyCommits, webhook]",
+                "fleet.yaml:4: sources[0].pollIntervl: unknown key; expected one of [auth, decryption, name, pollInterval, ref, url, verifyCommits, webhook]",
                 "fleet.yaml:5: sources[0].pollInterval: expected a duration such as 30s, 5m or 1h, found 'soon'",
                 "fleet.yaml:9: releases[0].name: 'Prefect' must be a lowercase DNS label (a-z, 0-9, '-') of at most 53 characters",
                 "fleet.yaml:9: releases[0].namespace: is required",
