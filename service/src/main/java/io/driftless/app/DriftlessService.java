@@ -177,7 +177,7 @@ public final class DriftlessService implements AutoCloseable {
         TargetSyncer syncer = new TargetSyncer(io.driftless.source.ChartRepositories.catalogue(
                 settings.stateDir().resolve("charts"), settings.env(), helm),
                 io.driftless.cluster.KubeTargetCluster.forTargets(clusters), board, metrics, Clock.systemUTC(),
-                notifier::send);
+                notifier::send, new io.driftless.source.DecryptionKeys(settings.env()));
         DriftlessService[] self = new DriftlessService[1];
         Sharing sharing = new Sharing(fleet, clusters, settings.stateDir());
         io.driftless.status.Suspensions suspensions = sharing.suspensions();

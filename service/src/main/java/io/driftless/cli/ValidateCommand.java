@@ -8,15 +8,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import io.driftless.config.ConfigException;
+import io.driftless.config.Decryption;
+import io.driftless.config.Origin;
 import io.driftless.config.Problem;
 import io.driftless.config.SourceSpec;
 import io.driftless.config.Target;
+import io.driftless.decrypt.Keyring;
+import io.driftless.diff.Redaction;
 import io.driftless.reconcile.TargetPlanner;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartCatalogue;
 import io.driftless.render.RenderException;
+import io.driftless.source.DecryptionKeys;
 import io.driftless.source.Snapshot;
 import io.driftless.source.SourceException;
 import picocli.CommandLine.Command;
@@ -28,7 +34,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code driftless validate FLEET}: the fleet file, then every target rendered at its source's current commit,
  * offline (no cluster is read: capabilities are unknown and no Secret is looked up). Every problem is printed
- * with its file and line; exit 1 when there is any.
+ * with its file and line; exit 1 when there is any. SOPS-encrypted files are opened in memory with the keys given
+ * on the command line (else each release's own), and no opened value is printed.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true, description = {"Check a fleet file and render every "
         + "target at its source's current commit, offline (no cluster is read).",
@@ -40,6 +47,16 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", description = "Where to fetch the sources (default: a temporary folder, removed "
             + "afterwards).")
     Path cacheDir;
+    @Option(names = "--age-key-file", paramLabel = "FILE", description = "An age identity file that opens the "
+            + "SOPS-encrypted files (repeatable). With any key option, these keys open every release's files; "
+            + "without, each release's decryption of the fleet is read on this machine.")
+    List<Path> ageKeyFiles = new ArrayList<>();
+    @Option(names = "--pgp-key-file", paramLabel = "FILE", description = "OpenPGP secret keys (an armored export) "
+            + "that open the SOPS-encrypted files (repeatable).")
+    List<Path> pgpKeyFiles = new ArrayList<>();
+    @Option(names = "--passphrase-env", paramLabel = "NAME", description = "The environment variable holding the "
+            + "passphrase of a protected age identity file or OpenPGP key.")
+    String passphraseEnv;
     @Spec
     CommandSpec spec;
 
@@ -50,6 +67,14 @@ public final class ValidateCommand implements Callable<Integer> {
         LocalFleet local;
         try {
             local = new LocalFleet(fleetFile, cacheDir);
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> out.println(p));
+            out.flush();
+            return 1;
+        }
+        Function<Decryption, Keyring> keys;
+        try {
+            keys = keys();
         } catch (ConfigException e) {
             e.problems().forEach(p -> out.println(p));
             out.flush();
@@ -67,23 +92,44 @@ public final class ValidateCommand implements Callable<Integer> {
             for (Target t : local.fleet.targets()) {
                 Snapshot snapshot = fetched.get(t.release().source());
                 if (snapshot != null) {
-                    out.println(render(local.charts, t, snapshot, problems));
+                    out.println(render(local.charts, t, snapshot, keys, problems));
                 }
             }
         }
-        problems.forEach(out::println);
+        problems.forEach(p -> out.println(Redaction.secretsRedacted(p))); // a chart's error may quote a value
         out.flush();
         return problems.isEmpty() ? 0 : 1;
     }
 
+    /** The keys given on the command line for every release, else each release's own as the fleet names them. */
+    private Function<Decryption, Keyring> keys() {
+        DecryptionKeys fleetKeys = new DecryptionKeys(System.getenv());
+        if (ageKeyFiles.isEmpty() && pgpKeyFiles.isEmpty()) {
+            return fleetKeys;
+        }
+        Keyring given = Keyring.NONE;
+        Origin origin = new Origin("command line", 0, "");
+        for (Path f : ageKeyFiles) {
+            given = given.plus(fleetKeys.apply(new Decryption(f.toAbsolutePath().toString(), null, null,
+                    passphraseEnv, origin)));
+        }
+        for (Path f : pgpKeyFiles) {
+            given = given.plus(fleetKeys.apply(new Decryption(null, null, f.toAbsolutePath().toString(),
+                    passphraseEnv, origin)));
+        }
+        Keyring all = given;
+        return d -> all;
+    }
+
     /** Renders one target offline; answers its line of the report, and adds its problems. */
-    private static String render(ChartCatalogue charts, Target t, Snapshot snapshot, List<String> problems) {
+    private static String render(ChartCatalogue charts, Target t, Snapshot snapshot, Function<Decryption, Keyring> keys,
+                                 List<String> problems) {
         String at = t.id() + " at " + snapshot.source() + "@" + snapshot.shortCommit();
         try {
             var ref = t.release().chart();
             Chart.Rendered rendered = charts.render(ref, new Chart.Release(t.release().name(), t.release().namespace(),
                     ref.version(), Chart.Lookup.NONE, Chart.Capabilities.UNKNOWN), TargetPlanner.valuesFiles(t,
-                    snapshot), snapshot::files);
+                    snapshot, keys), TargetPlanner.files(t, snapshot, keys));
             return "ok      " + at + ": " + rendered.objects().size() + " objects"
                     + (rendered.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", rendered.warnings()));
         } catch (ConfigException e) {

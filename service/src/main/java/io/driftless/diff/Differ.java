@@ -116,7 +116,8 @@ public final class Differ {
         }
 
         FieldDrift drift(FieldDrift.Kind kind, String path, String desiredPath, Object desired, Object live) {
-            if (secret) {
+            // a field Git sets from a secret hides its live value too (a value rotated away, or typed in by hand)
+            if (secret || Redaction.holdsSecret(desired)) {
                 return new FieldDrift(kind, path, desiredPath, redact(desired), redact(live));
             }
             return new FieldDrift(kind, path, desiredPath, shown(desired), shown(live));

@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * How secret values are shown: {@code <redacted hmac:1a2b3c4d>}, a keyed hash (HMAC-SHA256) under a key of this
  * installation, so equal values still show as equal and a change shows as a change, but nobody who reads the
- * API can confirm a guessed password offline. Secrets are recognised two ways:
+ * API can confirm a guessed password offline. Secrets are recognised three ways:
  * <ul>
  *   <li>by name: env vars (and ConfigMap keys) whose name says they hold a credential ({@link #isCredentialName}),
  *       wherever they appear (a container's env list, a whole container, a whole object); their whole value is
@@ -27,7 +27,8 @@ import javax.crypto.spec.SecretKeySpec;
  *       {@code mongodb://user:pw@host}; the rest of the URL stays readable), the value of a command-line flag named
  *       like a credential ({@code --password=pw}, {@code --token pw}, also as two list entries), the secret path of
  *       a well-known webhook URL (Slack, Discord, Microsoft Teams, Mattermost, ...) and URL query parameters named
- *       like a credential ({@code ?token=...}, {@code &sig=...}).</li>
+ *       like a credential ({@code ?token=...}, {@code &sig=...});</li>
+ *   <li>by value: the values SOPS files opened to ({@link #remember}), as whole values and inside any text.</li>
  * </ul>
  * Values are compared unredacted; redaction only changes what is shown.
  */
@@ -73,6 +74,13 @@ public final class Redaction {
             "(?i)([?&](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|apikey|api_key|key)|sig|signature|code|auth)=)"
                     + "([^&#\\s'\"]+)");
 
+    /** Known secrets shorter than this are redacted where they are a whole value only, not inside other text. */
+    static final int MIN_SECRET_IN_TEXT = 4;
+    private static final int MAX_KNOWN = 10_000;
+    /** Values known to be secret wherever they show (opened from SOPS files), longest first. */
+    private static volatile List<String> known = List.of();
+    private static final java.util.LinkedHashSet<String> KNOWN_IN_ORDER = new java.util.LinkedHashSet<>();
+
     /** A random key until the service installs its own: equal within a process, useless to a guesser. */
     private static volatile byte[] key = random();
 
@@ -112,6 +120,61 @@ public final class Redaction {
         }
     }
 
+    /**
+     * Treats these values as secrets wherever they show from now on (the values a SOPS file opened to): redacted as
+     * whole values, and inside any text when at least {@value #MIN_SECRET_IN_TEXT} characters long. The newest
+     * {@value #MAX_KNOWN} are kept.
+     */
+    public static void remember(java.util.Collection<String> secrets) {
+        synchronized (KNOWN_IN_ORDER) {
+            boolean added = false;
+            for (String secret : secrets) {
+                if (secret != null && !secret.isEmpty()) {
+                    added |= KNOWN_IN_ORDER.remove(secret) | KNOWN_IN_ORDER.add(secret);
+                }
+            }
+            while (KNOWN_IN_ORDER.size() > MAX_KNOWN) {
+                KNOWN_IN_ORDER.remove(KNOWN_IN_ORDER.iterator().next());
+            }
+            if (added) {
+                List<String> sorted = new ArrayList<>(KNOWN_IN_ORDER);
+                sorted.sort(java.util.Comparator.comparingInt(String::length).reversed());
+                known = List.copyOf(sorted);
+            }
+        }
+    }
+
+    /** Whether the value is, or (as text) holds, a known secret ({@link #remember}). */
+    public static boolean holdsSecret(Object value) {
+        if (!(value instanceof String text) || known.isEmpty()) {
+            return false;
+        }
+        for (String secret : known) {
+            if (text.equals(secret) || secret.length() >= MIN_SECRET_IN_TEXT && text.contains(secret)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The text with every known secret in it ({@link #remember}) replaced by its keyed hash. */
+    public static String secretsRedacted(String text) {
+        List<String> secrets = known;
+        if (text == null || secrets.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String secret : secrets) {
+            if (out.equals(secret)) {
+                return redact(secret);
+            }
+            if (secret.length() >= MIN_SECRET_IN_TEXT && out.contains(secret)) {
+                out = out.replace(secret, redact(secret));
+            }
+        }
+        return out;
+    }
+
     /** Whether an env var of this name holds a credential. */
     public static boolean isCredentialName(Object name) {
         return name instanceof String s && CREDENTIAL_NAME.matcher(s).matches();
@@ -132,9 +195,9 @@ public final class Redaction {
      */
     public static String shapesRedacted(String text) {
         if (text == null || text.length() < 4) {
-            return text;
+            return secretsRedacted(text);
         }
-        String out = text;
+        String out = secretsRedacted(text);
         if (out.contains("://")) {
             out = replace(URL_PASSWORD, out, m -> m.group(1) + m.group(2) + ":" + redact(m.group(3)) + "@");
             out = replace(WEBHOOK_URL, out, m -> m.group(1) + redact(m.group(2)));

@@ -52,9 +52,10 @@ public final class Reconciler {
     private final Clock clock;
 
     /** @param clusters each target's cluster, as its tenant sees it */
-    public Reconciler(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock) {
+    public Reconciler(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock,
+                      Function<io.driftless.config.Decryption, io.driftless.decrypt.Keyring> keys) {
         this.charts = charts;
-        this.planner = new TargetPlanner(charts, clusters, clock);
+        this.planner = new TargetPlanner(charts, clusters, clock, keys);
         this.clusters = clusters;
         this.clock = clock;
     }

@@ -16,10 +16,14 @@ import io.driftless.cluster.InventoryStore;
 import io.driftless.cluster.LiveReader;
 import io.driftless.cluster.TargetCluster;
 import io.driftless.config.ConfigException;
+import io.driftless.config.Decryption;
 import io.driftless.config.Problem;
 import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
 import io.driftless.config.Target;
+import io.driftless.decrypt.Keyring;
+import io.driftless.decrypt.SopsFiles;
+import io.driftless.diff.Redaction;
 import io.driftless.model.KindScopes;
 import io.driftless.model.ObjectRef;
 import io.driftless.model.Tracking;
@@ -78,10 +82,13 @@ public final class TargetPlanner {
     private final ChartCatalogue charts;
     private final Function<Target, TargetCluster> clusters;
     private final Clock clock;
+    private final Function<Decryption, Keyring> keys;
     private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
 
     /** @param clusters each target's cluster, as its tenant sees it */
-    TargetPlanner(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock) {
+    TargetPlanner(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock,
+                  Function<Decryption, Keyring> keys) {
+        this.keys = keys;
         this.charts = charts;
         this.clusters = clusters;
         this.clock = clock;
@@ -132,11 +139,13 @@ public final class TargetPlanner {
     }
 
     /**
-     * The target's values files at the snapshot's commit, in order, parsed (a missing optional layer left out).
+     * The target's values files at the snapshot's commit, in order, parsed (a missing optional layer left out),
+     * each SOPS-encrypted one opened in memory with the release's keys (its values then secrets wherever they show).
      *
      * @throws ConfigException every missing or invalid file, file:line
      */
-    public static List<SafeYaml.Document> valuesFiles(Target target, Snapshot snapshot) {
+    public static List<SafeYaml.Document> valuesFiles(Target target, Snapshot snapshot,
+                                                     Function<Decryption, Keyring> keys) {
         List<SafeYaml.Document> layers = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         for (ReleaseSpec.ValuesLayer layer : target.valuesLayers()) {
@@ -150,7 +159,8 @@ public final class TargetPlanner {
                 continue;
             }
             try {
-                layers.add(SafeYaml.parse(layer.path(), content.get()));
+                layers.add(SopsFiles.layer(SafeYaml.parse(layer.path(), content.get()),
+                        () -> keys.apply(target.release().decryption()), Redaction::remember));
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
@@ -159,6 +169,12 @@ public final class TargetPlanner {
             throw new ConfigException(problems);
         }
         return layers;
+    }
+
+    /** The snapshot's folders as the target's chart reads them: SOPS-encrypted manifests opened in memory. */
+    public static ChartCatalogue.Files files(Target target, Snapshot snapshot, Function<Decryption, Keyring> keys) {
+        return path -> SopsFiles.folder(path, snapshot.files(path), () -> keys.apply(target.release().decryption()),
+                Redaction::remember);
     }
 
     /** Drops the target's cached render. */
@@ -271,13 +287,13 @@ public final class TargetPlanner {
             }
             return cached.rendered();
         }
-        List<SafeYaml.Document> layers = valuesFiles(target, snapshot);
+        List<SafeYaml.Document> layers = valuesFiles(target, snapshot, keys);
         ReleaseSpec r = target.release();
         TargetCluster cluster = clusters.apply(target);
         Instant started = clock.instant();
         Chart.Rendered rendered = charts.render(r.chart(), new Chart.Release(r.name(), r.namespace(),
                 r.chart().version(), charts.engine(r.chart()).readsLiveSecrets() ? tenantsOwn(target, cluster.secrets())
-                : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers, snapshot::files);
+                : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers, files(target, snapshot, keys));
         ran[0] = new SyncOutcome.Render(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
                 : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {

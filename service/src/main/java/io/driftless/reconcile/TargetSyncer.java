@@ -5,6 +5,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+
+import io.driftless.config.Decryption;
+import io.driftless.decrypt.Keyring;
+import io.driftless.source.DecryptionKeys;
 import java.util.function.Supplier;
 
 import io.driftless.cluster.TargetCluster;
@@ -36,7 +40,13 @@ public final class TargetSyncer {
      */
     public TargetSyncer(ChartCatalogue charts, Function<Target, TargetCluster> clusters, StatusBoard board,
                         Metrics metrics, Clock clock, Consumer<Notice> notices) {
-        this.reconciler = new Reconciler(charts, clusters, clock);
+        this(charts, clusters, board, metrics, clock, notices, new DecryptionKeys(System.getenv()));
+    }
+
+    /** @param keys the keys that open each release's SOPS files (read from this host's files and environment) */
+    public TargetSyncer(ChartCatalogue charts, Function<Target, TargetCluster> clusters, StatusBoard board,
+                        Metrics metrics, Clock clock, Consumer<Notice> notices, Function<Decryption, Keyring> keys) {
+        this.reconciler = new Reconciler(charts, clusters, clock, keys);
         this.reporter = new SyncReporter(board, metrics, clusters, notices, clock);
         this.board = board;
     }

@@ -6,6 +6,11 @@ package io.driftless.status;
  */
 public record Failure(Stage stage, String message) {
 
+    /** A message never shows a known secret (a value opened from a SOPS file that a chart's error quotes). */
+    public Failure {
+        message = io.driftless.diff.Redaction.secretsRedacted(message);
+    }
+
     public enum Stage {
         /** The source could not be fetched (or its commit is refused: verification, ref). */
         SOURCE,

@@ -78,11 +78,19 @@ public final class RendererMain {
             Files.createDirectories(file.getParent());
             Files.write(file, f.getValue());
         }
-        Path values = dir.resolve("values.yaml");
-        Files.write(values, request.values());
-        Result result = helm.Template(new TemplateOptions(request.release(), null, chart.toString(),
-                request.namespace(), request.kubeVersion(), 0, 0, null, null, values.toString(), null, null, null,
-                0, 0, null, 0, null));
+        Path values = valuesFile(ProcessHandle.current().pid(), dir);
+        Result result;
+        try {
+            Files.deleteIfExists(values);
+            Files.createFile(values, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.write(values, request.values());
+            result = helm.Template(new TemplateOptions(request.release(), null, chart.toString(),
+                    request.namespace(), request.kubeVersion(), 0, 0, null, null, values.toString(), null, null, null,
+                    0, 0, null, 0, null));
+        } finally {
+            Files.deleteIfExists(values);
+        }
         String output = result.out;
         String error = result.err;
         helm.Free(result);
@@ -141,6 +149,17 @@ public final class RendererMain {
         }, "driftless-renderer-parent-watch");
         watch.setDaemon(true);
         watch.start();
+    }
+
+    /**
+     * Where a renderer process writes the values of a render for Helm to read: in memory ({@code /dev/shm}, owner
+     * only) when the host has it, so values (secrets opened from SOPS files among them) never reach a disk; else in
+     * its work folder. Deleted when the render ends, and by the service when it kills the process.
+     */
+    static Path valuesFile(long pid, Path workFolder) {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm.resolve("driftless-values-" + pid + ".yaml")
+                : workFolder.resolve("values.yaml");
     }
 
     static void delete(Path dir) throws IOException {

@@ -124,6 +124,7 @@ final class RendererProcess {
     void kill() {
         stop();
         try {
+            Files.deleteIfExists(RendererMain.valuesFile(process.pid(), work));
             RendererMain.delete(work);
         } catch (IOException e) {
             // left for the next start of the sandbox, which empties the work folders

@@ -1,0 +1,124 @@
+package io.driftless.source;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.driftless.config.ConfigException;
+import io.driftless.config.Decryption;
+import io.driftless.config.Origin;
+import io.driftless.decrypt.Keyring;
+
+/**
+ * Reads the keys a fleet's {@code decryption} names (files and environment variables of this host) into a
+ * {@link Keyring}; read again when a key file changes (its size or time), so a rotated key needs no restart. A key
+ * that cannot be read fails the releases that need it, at the fleet's key, without quoting the file.
+ */
+public final class DecryptionKeys implements Function<Decryption, Keyring> {
+
+    private static final int MAX_KEY_FILE = 1024 * 1024;
+
+    private final Map<String, String> env;
+    private final Map<Decryption, Loaded> loaded = new ConcurrentHashMap<>();
+
+    public DecryptionKeys(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    private record Loaded(List<String> stamps, Keyring keys) {
+    }
+
+    /** @throws ConfigException naming the fleet key whose file or variable does not hold usable keys */
+    @Override
+    public Keyring apply(Decryption d) {
+        if (d.isNone()) {
+            return Keyring.NONE;
+        }
+        List<String> stamps = new ArrayList<>();
+        for (String file : new String[] {d.ageKeysFile(), d.pgpKeysFile()}) {
+            stamps.add(file == null ? "" : stamp(d, Path.of(file)));
+        }
+        Loaded cached = loaded.get(d);
+        if (cached != null && cached.stamps().equals(stamps)) {
+            return cached.keys();
+        }
+        Keyring keys = load(d);
+        loaded.put(d, new Loaded(stamps, keys));
+        return keys;
+    }
+
+    private Keyring load(Decryption d) {
+        char[] passphrase = null;
+        if (d.passphraseEnv() != null) {
+            String value = env.get(d.passphraseEnv());
+            if (value == null) {
+                throw problem(d.origin(), "passphraseEnv", "the environment variable " + d.passphraseEnv()
+                        + " is not set");
+            }
+            passphrase = value.toCharArray();
+        }
+        Keyring keys = Keyring.NONE;
+        if (d.ageKeysFile() != null) {
+            keys = keys.plus(parse(d.origin(), "ageKeysFile", d.ageKeysFile(), read(d, d.ageKeysFile()), passphrase,
+                    true));
+        }
+        if (d.ageKeysEnv() != null) {
+            String value = env.get(d.ageKeysEnv());
+            if (value == null) {
+                throw problem(d.origin(), "ageKeysEnv", "the environment variable " + d.ageKeysEnv() + " is not set");
+            }
+            keys = keys.plus(parse(d.origin(), "ageKeysEnv", "the environment variable " + d.ageKeysEnv(),
+                    value.getBytes(StandardCharsets.UTF_8), passphrase, true));
+        }
+        if (d.pgpKeysFile() != null) {
+            keys = keys.plus(parse(d.origin(), "pgpKeysFile", d.pgpKeysFile(), read(d, d.pgpKeysFile()), passphrase,
+                    false));
+        }
+        return keys;
+    }
+
+    private static Keyring parse(Origin origin, String key, String what, byte[] content, char[] passphrase,
+                                 boolean age) {
+        try {
+            return age ? Keyring.age(content, passphrase) : Keyring.pgp(content, passphrase);
+        } catch (IllegalArgumentException e) { // messages name lines and kinds, never key material
+            throw problem(origin, key, what + " holds no usable " + (age ? "age identities" : "OpenPGP secret keys")
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] read(Decryption d, String file) {
+        String key = file.equals(d.ageKeysFile()) ? "ageKeysFile" : "pgpKeysFile";
+        try {
+            Path path = Path.of(file);
+            if (Files.size(path) > MAX_KEY_FILE) {
+                throw problem(d.origin(), key, file + " is larger than " + MAX_KEY_FILE + " bytes");
+            }
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw problem(d.origin(), key, file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static String stamp(Decryption d, Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.size() + "@" + a.lastModifiedTime().toMillis() + "#" + a.fileKey();
+        } catch (IOException e) {
+            String key = file.toString().equals(d.ageKeysFile()) ? "ageKeysFile" : "pgpKeysFile";
+            throw problem(d.origin(), key, file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static ConfigException problem(Origin origin, String key, String message) {
+        return new ConfigException(new io.driftless.config.Problem(origin.file(), origin.line(),
+                origin.key() + "." + key, message));
+    }
+}
