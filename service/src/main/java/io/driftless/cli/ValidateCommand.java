@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -127,9 +129,15 @@ public final class ValidateCommand implements Callable<Integer> {
         String at = t.id() + " at " + snapshot.source() + "@" + snapshot.shortCommit();
         try {
             var ref = t.release().chart();
-            Chart.Rendered rendered = charts.render(ref, new Chart.Release(t.release().name(), t.release().namespace(),
-                    ref.version(), Chart.Lookup.NONE, Chart.Capabilities.UNKNOWN), TargetPlanner.valuesFiles(t,
-                    snapshot, keys), TargetPlanner.files(t, snapshot, keys));
+            Set<String> opened = new HashSet<>();
+            Chart.Rendered rendered;
+            try {
+                rendered = charts.render(ref, new Chart.Release(t.release().name(), t.release().namespace(),
+                        ref.version(), Chart.Lookup.NONE, Chart.Capabilities.UNKNOWN), TargetPlanner.valuesFiles(t,
+                        snapshot, keys, opened), TargetPlanner.files(t, snapshot, keys, opened));
+            } finally {
+                Redaction.remember(t.id(), opened, false);
+            }
             return "ok      " + at + ": " + rendered.objects().size() + " objects"
                     + (rendered.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", rendered.warnings()));
         } catch (ConfigException e) {

@@ -74,12 +74,15 @@ public final class Redaction {
             "(?i)([?&](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|apikey|api_key|key)|sig|signature|code|auth)=)"
                     + "([^&#\\s'\"]+)");
 
-    /** Known secrets shorter than this are redacted where they are a whole value only, not inside other text. */
-    static final int MIN_SECRET_IN_TEXT = 4;
-    private static final int MAX_KNOWN = 10_000;
+    /**
+     * Known secrets shorter than this are redacted where they are a whole value only, not inside other text: a short
+     * value a file happens to encrypt ({@code DEBUG}, {@code 5432}) must not blank out every message that holds it.
+     */
+    static final int MIN_SECRET_IN_TEXT = 8;
     /** Values known to be secret wherever they show (opened from SOPS files), longest first. */
     private static volatile List<String> known = List.of();
-    private static final java.util.LinkedHashSet<String> KNOWN_IN_ORDER = new java.util.LinkedHashSet<>();
+    /** Per owner (a target, or its preview), the values its last render opened, then those of the render before. */
+    private static final Map<String, List<java.util.Set<String>>> OPENED = new java.util.HashMap<>();
 
     /** A random key until the service installs its own: equal within a process, useless to a guesser. */
     private static volatile byte[] key = random();
@@ -121,26 +124,39 @@ public final class Redaction {
     }
 
     /**
-     * Treats these values as secrets wherever they show from now on (the values a SOPS file opened to): redacted as
-     * whole values, and inside any text when at least {@value #MIN_SECRET_IN_TEXT} characters long. The newest
-     * {@value #MAX_KNOWN} are kept.
+     * Treats the values a render of this owner opened (from SOPS files) as secrets wherever they show: as whole
+     * values, and inside any text when at least {@value #MIN_SECRET_IN_TEXT} characters long. A render that succeeded
+     * replaces the owner's values, and those of its render before stay known one render longer (a live object may
+     * still hold a value rotated away); a failed render only adds what it opened.
      */
-    public static void remember(java.util.Collection<String> secrets) {
-        synchronized (KNOWN_IN_ORDER) {
-            boolean added = false;
-            for (String secret : secrets) {
-                if (secret != null && !secret.isEmpty()) {
-                    added |= KNOWN_IN_ORDER.remove(secret) | KNOWN_IN_ORDER.add(secret);
-                }
+    public static void remember(String owner, java.util.Collection<String> secrets, boolean succeeded) {
+        java.util.Set<String> opened = new java.util.HashSet<>(secrets);
+        opened.removeIf(v -> v == null || v.isEmpty());
+        synchronized (OPENED) {
+            List<java.util.Set<String>> generations = OPENED.getOrDefault(owner, List.of());
+            java.util.Set<String> current = generations.isEmpty() ? java.util.Set.of() : generations.get(0);
+            List<java.util.Set<String>> next;
+            if (!succeeded) {
+                java.util.Set<String> merged = new java.util.HashSet<>(current);
+                merged.addAll(opened);
+                next = new ArrayList<>(generations.isEmpty() ? List.of(merged) : generations);
+                next.set(0, merged);
+            } else {
+                next = List.of(opened, current);
             }
-            while (KNOWN_IN_ORDER.size() > MAX_KNOWN) {
-                KNOWN_IN_ORDER.remove(KNOWN_IN_ORDER.iterator().next());
+            if (next.equals(generations)) {
+                return; // nothing changed
             }
-            if (added) {
-                List<String> sorted = new ArrayList<>(KNOWN_IN_ORDER);
-                sorted.sort(java.util.Comparator.comparingInt(String::length).reversed());
-                known = List.copyOf(sorted);
+            if (next.stream().allMatch(java.util.Set::isEmpty)) {
+                OPENED.remove(owner);
+            } else {
+                OPENED.put(owner, List.copyOf(next));
             }
+            java.util.Set<String> all = new java.util.HashSet<>();
+            OPENED.values().forEach(g -> g.forEach(all::addAll));
+            List<String> sorted = new ArrayList<>(all);
+            sorted.sort(java.util.Comparator.comparingInt(String::length).reversed());
+            known = List.copyOf(sorted);
         }
     }
 

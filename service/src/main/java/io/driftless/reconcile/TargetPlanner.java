@@ -140,12 +140,14 @@ public final class TargetPlanner {
 
     /**
      * The target's values files at the snapshot's commit, in order, parsed (a missing optional layer left out),
-     * each SOPS-encrypted one opened in memory with the release's keys (its values then secrets wherever they show).
+     * each SOPS-encrypted one opened in memory with the release's keys.
+     *
+     * @param opened gets the values the SOPS files opened to (for {@link Redaction#remember})
      *
      * @throws ConfigException every missing or invalid file, file:line
      */
     public static List<SafeYaml.Document> valuesFiles(Target target, Snapshot snapshot,
-                                                     Function<Decryption, Keyring> keys) {
+                                                     Function<Decryption, Keyring> keys, Set<String> opened) {
         List<SafeYaml.Document> layers = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         for (ReleaseSpec.ValuesLayer layer : target.valuesLayers()) {
@@ -160,7 +162,7 @@ public final class TargetPlanner {
             }
             try {
                 layers.add(SopsFiles.layer(SafeYaml.parse(layer.path(), content.get()),
-                        () -> keys.apply(target.release().decryption()), Redaction::remember));
+                        () -> keys.apply(target.release().decryption()), opened::addAll));
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
@@ -172,9 +174,10 @@ public final class TargetPlanner {
     }
 
     /** The snapshot's folders as the target's chart reads them: SOPS-encrypted manifests opened in memory. */
-    public static ChartCatalogue.Files files(Target target, Snapshot snapshot, Function<Decryption, Keyring> keys) {
+    public static ChartCatalogue.Files files(Target target, Snapshot snapshot, Function<Decryption, Keyring> keys,
+                                             Set<String> opened) {
         return path -> SopsFiles.folder(path, snapshot.files(path), () -> keys.apply(target.release().decryption()),
-                Redaction::remember);
+                opened::addAll);
     }
 
     /** Drops the target's cached render. */
@@ -287,13 +290,28 @@ public final class TargetPlanner {
             }
             return cached.rendered();
         }
-        List<SafeYaml.Document> layers = valuesFiles(target, snapshot, keys);
+        Set<String> opened = new java.util.HashSet<>();
+        String owner = target.id() + (cache ? "" : " (preview)");
+        try {
+            Chart.Rendered rendered = render(target, snapshot, cache, ran, opened);
+            Redaction.remember(owner, opened, true);
+            return rendered;
+        } catch (RuntimeException e) { // before its message is shown: a chart's error may quote an opened value
+            Redaction.remember(owner, opened, false);
+            throw e;
+        }
+    }
+
+    private Chart.Rendered render(Target target, Snapshot snapshot, boolean cache, SyncOutcome.Render[] ran,
+                                  Set<String> opened) {
+        String inputs = inputs(target, snapshot);
+        List<SafeYaml.Document> layers = valuesFiles(target, snapshot, keys, opened);
         ReleaseSpec r = target.release();
         TargetCluster cluster = clusters.apply(target);
         Instant started = clock.instant();
         Chart.Rendered rendered = charts.render(r.chart(), new Chart.Release(r.name(), r.namespace(),
                 r.chart().version(), charts.engine(r.chart()).readsLiveSecrets() ? tenantsOwn(target, cluster.secrets())
-                : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers, files(target, snapshot, keys));
+                : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers, files(target, snapshot, keys, opened));
         ran[0] = new SyncOutcome.Render(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
                 : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {

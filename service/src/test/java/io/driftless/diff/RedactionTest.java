@@ -115,4 +115,34 @@ class RedactionTest {
                 "namespace", "prod"), "spec", Map.of("template", Map.of("spec", Map.of("containers",
                 List.of(Map.of("name", "app", "env", env, "args", args))))));
     }
+
+    /** Values opened from SOPS files: redacted wherever they show, for as long as a render of their owner uses them. */
+    @Test
+    void valuesOpenedFromSopsFilesAreSecretsWhileTheirOwnerUsesThem() {
+        String owner = "test/values-opened";
+        Redaction.remember(owner, List.of("first-opened-value-1", "DEBUG"), true);
+        assertThat(Redaction.secretsRedacted("dsn://u:first-opened-value-1@db")).doesNotContain("first-opened-value-1")
+                .startsWith("dsn://u:<redacted hmac:");
+        assertThat(Redaction.secretsRedacted("DEBUG")).as("a short value, whole").startsWith("<redacted hmac:");
+        assertThat(Redaction.secretsRedacted("level DEBUG or INFO")).as("a short value inside text stays")
+                .isEqualTo("level DEBUG or INFO");
+        ObjectDiff diff = Differ.diff(new io.driftless.model.ObjectRef("v1", "ConfigMap", "ns", "cm"),
+                Map.of("data", Map.of("dsn", "x-first-opened-value-1")), Map.of("data", Map.of("dsn", "typed-by-hand")));
+        assertThat(diff.drifts()).singleElement().satisfies(d -> {
+            assertThat(String.valueOf(d.desired())).startsWith("<redacted hmac:");
+            assertThat(String.valueOf(d.live())).as("the live side of a field Git sets from a secret")
+                    .startsWith("<redacted hmac:");
+        });
+
+        Redaction.remember(owner, List.of("rotated-opened-value-2"), true);
+        assertThat(Redaction.holdsSecret("first-opened-value-1")).as("one render longer").isTrue();
+        Redaction.remember(owner, List.of(), false);
+        assertThat(Redaction.holdsSecret("rotated-opened-value-2")).as("a failed render forgets nothing").isTrue();
+        Redaction.remember(owner, List.of("rotated-opened-value-2"), true);
+        assertThat(Redaction.holdsSecret("first-opened-value-1")).as("two renders without it").isFalse();
+        Redaction.remember(owner, List.of(), true);
+        Redaction.remember(owner, List.of(), true);
+        assertThat(Redaction.holdsSecret("rotated-opened-value-2")).as("no file encrypts it any more").isFalse();
+        assertThat(Redaction.secretsRedacted("DEBUG")).isEqualTo("DEBUG");
+    }
 }

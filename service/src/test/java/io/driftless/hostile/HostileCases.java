@@ -109,7 +109,8 @@ final class HostileCases {
         String input = (String) m.get("input");
         String generator = (String) m.get("generator");
         check((input == null) != (generator == null), name + ": give exactly one of input and generator");
-        check(generator == null || BYTE_GENERATORS.contains(generator) || TEST_GENERATORS.contains(generator),
+        check(generator == null || BYTE_GENERATORS.contains(generator) || TEST_GENERATORS.contains(generator)
+                        || SopsCorpus.GENERATORS.contains(generator),
                 name + ": unknown generator '" + generator + "'");
         Outcome outcome = m.get("outcome") == null ? (kind == Kind.FLEET ? Outcome.REJECTED : Outcome.FAILS)
                 : Outcome.valueOf(String.valueOf(m.get("outcome")).replaceAll("([a-z])([A-Z])", "$1_$2")

@@ -85,6 +85,7 @@ class HostileCorpusIT {
 
     private GitHttpServer git;
     private CorpusRepository repository;
+    private SopsCorpus sops;
     private DriftlessService service;
     private KubernetesClient dev;
     /** Every object the service applied, as {@code Kind/namespace/name}, once all targets first synced. */
@@ -130,6 +131,7 @@ class HostileCorpusIT {
                 """);
         git.commit("initial values", files);
         repository = new CorpusRepository(git, tmp.resolve("outside"));
+        sops = new SopsCorpus(tmp.resolve("sops"));
         Kubeconfigs.write(tmp.resolve("down.kubeconfig"), "https://127.0.0.1:" + closedPort());
         // victim's values layer is on line 8: the cases about a missing values file expect fleet.yaml:8
         String fleetYaml = """
@@ -141,7 +143,7 @@ class HostileCorpusIT {
                 clusters: [{name: dev, embedded: true}, {name: down, kubeconfig: down.kubeconfig}]
                 releases:
                   - {name: victim, namespace: victim, source: values, values: [victim/values.yaml],
-                     chart: %3$s, clusters: {names: [dev]}}
+                     chart: %3$s, clusters: {names: [dev]}, decryption: {ageKeysFile: %4$s}}
                   - {name: bystander, namespace: bystander, source: values, values: [bystander/values.yaml],
                      chart: %3$s, clusters: {names: [dev]}}
                   - {name: toggle, namespace: toggle, source: values, values: [toggle/values.yaml],
@@ -149,7 +151,7 @@ class HostileCorpusIT {
                   - {name: hooked, namespace: hooked, source: hooked, values: [hooked/values.yaml],
                      chart: %3$s, clusters: {names: [dev]}}
                   - {name: spread, namespace: spread, source: remote, values: [spread/values.yaml], chart: %3$s}
-                """.formatted(git.url(), GitHttpServer.USER, CHART);
+                """.formatted(git.url(), GitHttpServer.USER, CHART, sops.victimKey());
         Fleet fleet = FleetLoader.parse("fleet.yaml", fleetYaml.getBytes(StandardCharsets.UTF_8), tmp);
         ClusterConnections clusters = new ClusterConnections(fleet.clusters());
         // Helm's renderer processes with a shorter time than the default, so the case that runs out of it is quick
@@ -267,6 +269,9 @@ class HostileCorpusIT {
     }
 
     private String commitHostile(Case c, String file) throws Exception {
+        if (c.generator() != null && SopsCorpus.GENERATORS.contains(c.generator())) {
+            return repository.commit(file, sops.generate(c.generator(), GOOD.get(c.release())), c.name());
+        }
         if (c.generator() != null && HostileCases.TEST_GENERATORS.contains(c.generator())) {
             return repository.commitShape(c.generator(), file, GOOD.get(c.release()), c.name());
         }
