@@ -5,14 +5,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.driftless.config.ConfigException;
 import io.driftless.config.SafeYaml;
+import io.driftless.decrypt.Keyring;
+import io.driftless.decrypt.SopsFiles;
+import io.driftless.diff.Differ;
+import io.driftless.diff.Redaction;
+import io.driftless.plan.Planner;
 import io.driftless.render.Chart;
 import io.driftless.render.ChartRegistry;
 import io.driftless.render.Manifests;
 import io.driftless.render.RenderException;
+import io.driftless.source.DecryptionKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,6 +35,9 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--release", defaultValue = "prefect-server", description = "Release name (default: ${DEFAULT-VALUE}).")
     String release;
 
+    /** Whose the values this render opened are, while it prints. */
+    private static final String OPENED = "render";
+
     @Option(names = "--namespace", defaultValue = "default", description = "Release namespace (default: ${DEFAULT-VALUE}).")
     String namespace;
 
@@ -38,6 +48,22 @@ final class RenderCommand implements Callable<Integer> {
 
     @Option(names = {"-f", "--values"}, description = "Values file; repeat to layer, later files win.")
     List<Path> valuesFiles = new ArrayList<>();
+
+    @Option(names = "--age-key-file", paramLabel = "FILE", description = "An age identity file that opens "
+            + "SOPS-encrypted values files (repeatable).")
+    List<Path> ageKeyFiles = new ArrayList<>();
+
+    @Option(names = "--pgp-key-file", paramLabel = "FILE", description = "OpenPGP secret keys that open "
+            + "SOPS-encrypted values files (repeatable).")
+    List<Path> pgpKeyFiles = new ArrayList<>();
+
+    @Option(names = "--passphrase-env", paramLabel = "NAME", description = "The environment variable holding the "
+            + "passphrase of a protected key file.")
+    String passphraseEnv;
+
+    @Option(names = "--show-secrets", description = "Print what SOPS files opened to as it is (to pipe into kubectl); "
+            + "by default a render that opened one shows Secret data and every opened value redacted.")
+    boolean showSecrets;
 
     @Override
     public Integer call() {
@@ -55,18 +81,30 @@ final class RenderCommand implements Callable<Integer> {
                 version = charts.chart(name).defaultVersion();
             }
             List<SafeYaml.Document> layers = new ArrayList<>();
+            java.util.Set<String> opened = new java.util.HashSet<>();
+            java.util.function.Supplier<Keyring> keys = () -> new DecryptionKeys(System.getenv())
+                    .fromFiles(ageKeyFiles, pgpKeyFiles, passphraseEnv);
             for (Path file : valuesFiles) {
-                layers.add(SafeYaml.parse(file.toString(), readFile(file)));
+                layers.add(SopsFiles.layer(SafeYaml.parse(file.toString(), readFile(file)), keys, opened::addAll));
             }
+            Redaction.remember(OPENED, opened, false);
             Chart.Rendered rendered = charts.render(name, new Chart.Release(release, namespace, version, Chart.Lookup.NONE,
                     apiVersions == null ? Chart.Capabilities.UNKNOWN : Chart.Capabilities.of(apiVersions)), layers);
             rendered.warnings().forEach(w -> System.err.println("warning: " + w));
-            System.out.print(Manifests.toYaml(rendered.objects()));
+            List<Map<String, Object>> objects = rendered.objects();
+            if (!opened.isEmpty() && !showSecrets) {
+                objects = objects.stream().map(o -> Differ.shown(Planner.refOf(o), o)).toList();
+                System.err.println("warning: values opened from SOPS files and Secret data are shown redacted "
+                        + "(--show-secrets prints them)");
+            }
+            System.out.print(Manifests.toYaml(objects));
             return 0;
         } catch (ConfigException e) {
-            e.problems().forEach(p -> System.err.println("error: " + p));
+            e.problems().forEach(p -> System.err.println("error: " + Redaction.secretsRedacted(p.toString())));
         } catch (RenderException e) {
-            e.messages().forEach(m -> System.err.println("error: " + m));
+            e.messages().forEach(m -> System.err.println("error: " + Redaction.secretsRedacted(m)));
+        } finally {
+            Redaction.forget(OPENED);
         }
         return 1;
     }

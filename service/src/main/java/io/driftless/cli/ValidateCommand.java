@@ -14,7 +14,6 @@ import java.util.function.Function;
 
 import io.driftless.config.ConfigException;
 import io.driftless.config.Decryption;
-import io.driftless.config.Origin;
 import io.driftless.config.Problem;
 import io.driftless.config.SourceSpec;
 import io.driftless.config.Target;
@@ -100,6 +99,7 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         problems.forEach(p -> out.println(Redaction.secretsRedacted(p))); // a chart's error may quote a value
         out.flush();
+        local.fleet.targets().forEach(t -> Redaction.forget(t.id()));
         return problems.isEmpty() ? 0 : 1;
     }
 
@@ -109,18 +109,8 @@ public final class ValidateCommand implements Callable<Integer> {
         if (ageKeyFiles.isEmpty() && pgpKeyFiles.isEmpty()) {
             return fleetKeys;
         }
-        Keyring given = Keyring.NONE;
-        Origin origin = new Origin("command line", 0, "");
-        for (Path f : ageKeyFiles) {
-            given = given.plus(fleetKeys.apply(new Decryption(f.toAbsolutePath().toString(), null, null,
-                    passphraseEnv, origin)));
-        }
-        for (Path f : pgpKeyFiles) {
-            given = given.plus(fleetKeys.apply(new Decryption(null, null, f.toAbsolutePath().toString(),
-                    passphraseEnv, origin)));
-        }
-        Keyring all = given;
-        return d -> all;
+        Keyring given = fleetKeys.fromFiles(ageKeyFiles, pgpKeyFiles, passphraseEnv);
+        return d -> given;
     }
 
     /** Renders one target offline; answers its line of the report, and adds its problems. */

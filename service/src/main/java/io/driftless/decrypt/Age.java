@@ -12,6 +12,7 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.generators.SCrypt;
 import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.modes.AEADCipher;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.HKDFParameters;
@@ -177,6 +178,11 @@ final class Age {
     private static byte[] chacha(byte[] key, byte[] nonce, byte[] sealed) {
         ChaCha20Poly1305 aead = new ChaCha20Poly1305();
         aead.init(false, new AEADParameters(new KeyParameter(key), 128, nonce));
+        return open(aead, sealed);
+    }
+
+    /** What an AEAD cipher set up to decrypt opens the sealed bytes (ciphertext and tag) to; null when they fail. */
+    static byte[] open(AEADCipher aead, byte[] sealed) {
         byte[] out = new byte[aead.getOutputSize(sealed.length)];
         try {
             int n = aead.processBytes(sealed, 0, sealed.length, out, 0);

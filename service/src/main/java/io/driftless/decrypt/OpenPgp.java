@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
+import org.bouncycastle.bcpg.KeyIdentifier;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
@@ -91,7 +92,7 @@ final class OpenPgp {
                 if (!(o instanceof PGPPublicKeyEncryptedData data)) {
                     continue;
                 }
-                PGPSecretKey key = secretKey(data.getKeyID());
+                PGPSecretKey key = secretKey(data.getKeyIdentifier());
                 if (key == null) {
                     continue;
                 }
@@ -119,12 +120,13 @@ final class OpenPgp {
         }
     }
 
-    private PGPSecretKey secretKey(long keyId) throws PGPException {
+    /** The secret key a message names as its recipient (a hidden, wildcard recipient names none). */
+    private PGPSecretKey secretKey(KeyIdentifier recipient) {
         for (PGPSecretKeyRing ring : rings) {
             Iterator<PGPSecretKey> keys = ring.getSecretKeys();
             while (keys.hasNext()) {
                 PGPSecretKey key = keys.next();
-                if (key.getKeyID() == keyId && !key.isPrivateKeyEmpty()) {
+                if (key.getKeyIdentifier().matchesExplicit(recipient) && !key.isPrivateKeyEmpty()) {
                     return key;
                 }
             }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
@@ -160,19 +159,12 @@ public final class Sops {
 
     /** AES-256-GCM as SOPS uses it: the nonce as long as written (32 bytes), the tag apart, the AAD given. */
     static byte[] aesGcm(byte[] key, byte[] iv, byte[] data, byte[] tag, String aad) {
-        GCMBlockCipher gcm = (GCMBlockCipher) GCMBlockCipher.newInstance(AESEngine.newInstance());
+        org.bouncycastle.crypto.modes.GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
         gcm.init(false, new AEADParameters(new KeyParameter(key), 128, iv, aad.getBytes(StandardCharsets.UTF_8)));
         byte[] sealed = new byte[data.length + tag.length];
         System.arraycopy(data, 0, sealed, 0, data.length);
         System.arraycopy(tag, 0, sealed, data.length, tag.length);
-        byte[] out = new byte[gcm.getOutputSize(sealed.length)];
-        try {
-            int n = gcm.processBytes(sealed, 0, sealed.length, out, 0);
-            gcm.doFinal(out, n);
-            return out;
-        } catch (InvalidCipherTextException e) {
-            return null;
-        }
+        return Age.open(gcm, sealed);
     }
 
     /** {@code ENC[AES256_GCM,data:...,iv:...,tag:...,type:...]}, parsed without quoting it in any error. */

@@ -160,6 +160,16 @@ public final class Redaction {
         }
     }
 
+    /** Forgets the values an owner's renders opened (a target that left the fleet, a service that stopped). */
+    public static void forget(String owner) {
+        synchronized (OPENED) {
+            if (OPENED.remove(owner) != null) {
+                known = List.copyOf(known.stream().filter(v -> OPENED.values().stream()
+                        .anyMatch(g -> g.stream().anyMatch(set -> set.contains(v)))).toList());
+            }
+        }
+    }
+
     /** Whether the value is, or (as text) holds, a known secret ({@link #remember}). */
     public static boolean holdsSecret(Object value) {
         if (!(value instanceof String text) || known.isEmpty()) {

@@ -261,7 +261,8 @@ public final class FleetVerticle extends VerticleBase {
 
     /**
      * Graceful shutdown: no new fetch or sync starts, applies in progress stop at the next object boundary with
-     * their inventory recorded, and the verticle waits for them (at most {@link #SHUTDOWN_GRACE}).
+     * their inventory recorded, and the verticle waits for them (at most {@link #SHUTDOWN_GRACE}); then what
+     * the targets' SOPS files opened is forgotten.
      */
     @Override
     public Future<?> stop() {
@@ -275,7 +276,9 @@ public final class FleetVerticle extends VerticleBase {
         if (probes != null) {
             probes.close();
         }
-        return workers == null ? Future.succeededFuture() : workers.drainAndClose(SHUTDOWN_GRACE);
+        Future<?> drained = workers == null ? Future.succeededFuture() : workers.drainAndClose(SHUTDOWN_GRACE);
+        // what the targets' SOPS files opened is this service's to hold, not the process's after it stops
+        return drained.onComplete(done -> live.targets().forEach(syncer::forgetSecrets));
     }
 
     private Future<Void> syncTargets(String sourceName, Snapshot snapshot, String fetchError) {

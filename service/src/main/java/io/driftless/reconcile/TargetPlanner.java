@@ -185,6 +185,17 @@ public final class TargetPlanner {
         renders.remove(target.id());
     }
 
+    /** Forgets what the target's renders (and previews) opened from SOPS files: it left the fleet. */
+    void forgetSecrets(Target target) {
+        Redaction.forget(owner(target, true));
+        Redaction.forget(owner(target, false));
+    }
+
+    /** Whose opened values a render's are: the target's own, or its previews' (which must not displace them). */
+    private static String owner(Target target, boolean cache) {
+        return target.id() + (cache ? "" : " (preview)");
+    }
+
     /** The target's cached render, when it was made for this very declaration of the target. */
     private CachedRender cached(Target target) {
         CachedRender cached = renders.get(target.id());
@@ -291,9 +302,9 @@ public final class TargetPlanner {
             return cached.rendered();
         }
         Set<String> opened = new java.util.HashSet<>();
-        String owner = target.id() + (cache ? "" : " (preview)");
+        String owner = owner(target, cache);
         try {
-            Chart.Rendered rendered = render(target, snapshot, cache, ran, opened);
+            Chart.Rendered rendered = render(target, snapshot, inputs, cache, ran, opened);
             Redaction.remember(owner, opened, true);
             return rendered;
         } catch (RuntimeException e) { // before its message is shown: a chart's error may quote an opened value
@@ -302,16 +313,16 @@ public final class TargetPlanner {
         }
     }
 
-    private Chart.Rendered render(Target target, Snapshot snapshot, boolean cache, SyncOutcome.Render[] ran,
-                                  Set<String> opened) {
-        String inputs = inputs(target, snapshot);
+    private Chart.Rendered render(Target target, Snapshot snapshot, String inputs, boolean cache,
+                                  SyncOutcome.Render[] ran, Set<String> opened) {
         List<SafeYaml.Document> layers = valuesFiles(target, snapshot, keys, opened);
         ReleaseSpec r = target.release();
         TargetCluster cluster = clusters.apply(target);
         Instant started = clock.instant();
         Chart.Rendered rendered = charts.render(r.chart(), new Chart.Release(r.name(), r.namespace(),
                 r.chart().version(), charts.engine(r.chart()).readsLiveSecrets() ? tenantsOwn(target, cluster.secrets())
-                : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers, files(target, snapshot, keys, opened));
+                : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers,
+                files(target, snapshot, keys, opened));
         ran[0] = new SyncOutcome.Render(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
                 : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
         if (cache) {

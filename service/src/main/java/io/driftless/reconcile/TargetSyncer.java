@@ -5,18 +5,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
-
-import io.driftless.config.Decryption;
-import io.driftless.decrypt.Keyring;
-import io.driftless.source.DecryptionKeys;
 import java.util.function.Supplier;
 
 import io.driftless.cluster.TargetCluster;
+import io.driftless.config.Decryption;
 import io.driftless.config.Target;
-import io.driftless.status.Notice;
+import io.driftless.decrypt.Keyring;
 import io.driftless.render.ChartCatalogue;
+import io.driftless.source.DecryptionKeys;
 import io.driftless.source.Snapshot;
 import io.driftless.status.Failure;
+import io.driftless.status.Notice;
 import io.driftless.status.StatusBoard;
 import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
@@ -181,12 +180,18 @@ public final class TargetSyncer {
         reconciler.planner().forget(target);
     }
 
-    /** Forgets a target that left the fleet: its lock and its cached render. */
+    /** Forgets a target that left the fleet: its lock, its cached render and the values its SOPS files opened. */
     public void forget(Target target) {
         synchronized (lock(target)) {
             reconciler.planner().forget(target);
+            forgetSecrets(target);
         }
         locks.remove(target.id());
+    }
+
+    /** Forgets the values the target's SOPS files opened (the service stops); takes no lock. */
+    public void forgetSecrets(Target target) {
+        reconciler.planner().forgetSecrets(target);
     }
 
     /** Graceful shutdown: applies in progress stop at the next object boundary; later syncs write nothing. */

@@ -35,6 +35,26 @@ public final class DecryptionKeys implements Function<Decryption, Keyring> {
     private record Loaded(List<String> stamps, Keyring keys) {
     }
 
+    /**
+     * The keys of files given on a command line (age identity files, OpenPGP secret key exports), with the
+     * passphrase in an environment variable when one is named.
+     *
+     * @throws ConfigException naming the option and file that holds no usable key
+     */
+    public Keyring fromFiles(List<java.nio.file.Path> ageFiles, List<java.nio.file.Path> pgpFiles,
+                             String passphraseEnv) {
+        Keyring keys = Keyring.NONE;
+        for (java.nio.file.Path f : ageFiles) {
+            keys = keys.plus(apply(new Decryption(f.toAbsolutePath().toString(), null, null, passphraseEnv,
+                    new Origin("--age-key-file", 0, ""))));
+        }
+        for (java.nio.file.Path f : pgpFiles) {
+            keys = keys.plus(apply(new Decryption(null, null, f.toAbsolutePath().toString(), passphraseEnv,
+                    new Origin("--pgp-key-file", 0, ""))));
+        }
+        return keys;
+    }
+
     /** @throws ConfigException naming the fleet key whose file or variable does not hold usable keys */
     @Override
     public Keyring apply(Decryption d) {
@@ -119,6 +139,6 @@ public final class DecryptionKeys implements Function<Decryption, Keyring> {
 
     private static ConfigException problem(Origin origin, String key, String message) {
         return new ConfigException(new io.driftless.config.Problem(origin.file(), origin.line(),
-                origin.key() + "." + key, message));
+                origin.key().isEmpty() ? "" : origin.key() + "." + key, message));
     }
 }

@@ -80,4 +80,30 @@ class RenderCommandTest {
         assertThat(served.out()).contains("kind: Gateway");
         assertThat(served.err()).isEmpty();
     }
+
+    /** SOPS values: refused without a key, opened with one, and shown redacted unless asked for as they are. */
+    @Test
+    void opensSopsValuesWithTheKeysGivenAndShowsThemRedactedByDefault() throws Exception {
+        io.driftless.testing.SopsTools sops = new io.driftless.testing.SopsTools(tmp);
+        io.driftless.testing.SopsTools.AgeKey key = sops.ageKey("render");
+        String password = "render-db-password-58c1";
+        Path values = Files.writeString(tmp.resolve("secrets.enc.yaml"), sops.encrypt("secrets.yaml",
+                "postgresql: {enabled: false}\nsecret: {username: prefect, password: " + password + ", host: db, "
+                        + "port: \"5432\", database: prefect}\nserver:\n  env: [{name: HINT, value: dsn-" + password
+                        + "}]\n", java.util.List.of(key), java.util.List.of(), "--encrypted-regex", "^(password|value)$"));
+        Run refused = run("-f", values.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains(values + ":").contains("this release has no decryption keys");
+
+        Run redacted = run("-f", values.toString(), "--age-key-file", key.file().toString());
+        assertThat(redacted.code()).as(redacted.err()).isZero();
+        assertThat(redacted.out()).contains("kind: Secret", "name: HINT", "<redacted hmac:")
+                .doesNotContain(password, java.util.Base64.getEncoder().encodeToString(("postgresql+asyncpg://prefect:"
+                        + password).getBytes(StandardCharsets.UTF_8)).substring(0, 24));
+        assertThat(redacted.err()).contains("--show-secrets");
+
+        Run shown = run("-f", values.toString(), "--age-key-file", key.file().toString(), "--show-secrets");
+        assertThat(shown.code()).isZero();
+        assertThat(shown.out()).contains("value: dsn-" + password);
+    }
 }

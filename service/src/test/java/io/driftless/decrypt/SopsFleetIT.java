@@ -73,7 +73,7 @@ class SopsFleetIT {
                 apiVersion: v1
                 kind: ConfigMap
                 metadata: {name: app-settings}
-                data: {mode: fast}
+                data: {mode: sops-mode-fast-91}
                 """.formatted(Base64.getEncoder().encodeToString(MANIFEST_PASSWORD.getBytes(StandardCharsets.UTF_8))),
                 List.of(key), List.of(), "--encrypted-regex", "^data$");
         try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"))) {
@@ -108,7 +108,7 @@ class SopsFleetIT {
                 assertThat(new String(Base64.getDecoder().decode(dev.secrets().inNamespace("app").withName("app-db")
                         .get().getData().get("password")), StandardCharsets.UTF_8)).isEqualTo(MANIFEST_PASSWORD);
                 assertThat(dev.configMaps().inNamespace("app").withName("app-settings").get().getData())
-                        .containsEntry("mode", "fast");
+                        .containsEntry("mode", "sops-mode-fast-91");
 
                 HttpResponse<String> preview = post(service, "/api/v1/preview", "{\"ref\": \"rotate\"}");
                 assertThat(preview.statusCode()).isEqualTo(200);

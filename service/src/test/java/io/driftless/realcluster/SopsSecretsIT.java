@@ -38,6 +38,8 @@ import io.driftless.testing.RealCluster;
 import io.driftless.testing.SopsTools;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * A database password kept in Git encrypted with SOPS (for an age key) reaches the live Secret of a real control
@@ -113,21 +115,22 @@ class SopsSecretsIT {
                         .revision()));
                 assertThat(connectionString(admin)).contains(":" + ROTATED + "@db.example.com");
 
-                // the old password typed back by hand: drift, shown redacted on both sides
-                admin.secrets().inNamespace("sops").withName("prefect-server-postgresql-connection").edit(s -> {
-                    s.getData().put("connection-string", Base64.getEncoder().encodeToString(
-                            ("postgresql+asyncpg://prefect:" + FIRST + "@db.example.com:5432/prefect")
-                                    .getBytes(StandardCharsets.UTF_8)));
-                    return s;
-                });
-                admin.apps().deployments().inNamespace("sops").withName("prefect-server").edit(d -> {
-                    d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                            .filter(e -> e.getName().equals("UPSTREAM_HINT")).forEach(e -> e.setValue("dsn-" + FIRST));
-                    return d;
-                });
+                // the old password typed back by hand: drift, shown redacted on both sides (patches without a
+                // resourceVersion: the Deployment's controller writes its status meanwhile)
+                String container = admin.apps().deployments().inNamespace("sops").withName("prefect-server").get()
+                        .getSpec().getTemplate().getSpec().getContainers().get(0).getName();
+                admin.apps().deployments().inNamespace("sops").withName("prefect-server").patch(
+                        PatchContext.of(PatchType.STRATEGIC_MERGE), """
+                        {"spec": {"template": {"spec": {"containers": [{"name": "%s",
+                          "env": [{"name": "UPSTREAM_HINT", "value": "dsn-%s"}]}]}}}}""".formatted(container, FIRST));
+                admin.secrets().inNamespace("sops").withName("prefect-server-postgresql-connection").patch(
+                        PatchContext.of(PatchType.JSON_MERGE), "{\"data\": {\"connection-string\": \""
+                        + Base64.getEncoder().encodeToString(("postgresql+asyncpg://prefect:" + FIRST
+                        + "@db.example.com:5432/prefect").getBytes(StandardCharsets.UTF_8)) + "\"}}");
                 String diff = RawHttp.get("127.0.0.1", service.httpPort(), "/api/v1/targets/real/prefect/diff",
                         AUTH).body();
-                assertThat(diff).contains("prefect-server-postgresql-connection").contains("/spec/template/spec/containers/0/env/")
+                assertThat(diff).contains("prefect-server-postgresql-connection")
+                        .contains("/spec/template/spec/containers/0/env/")
                         .contains("<redacted hmac:");
                 for (String marker : List.of(FIRST, ROTATED)) {
                     assertShownNowhere(service, admin, log, marker);
