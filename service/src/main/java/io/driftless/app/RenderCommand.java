@@ -61,6 +61,10 @@ final class RenderCommand implements Callable<Integer> {
             + "passphrase of a protected key file.")
     String passphraseEnv;
 
+    @Option(names = "--notes", description = "Print the chart's notes (NOTES.txt, as Helm prints them after an "
+            + "install) instead of the objects.")
+    boolean notes;
+
     @Option(names = "--show-secrets", description = "Print what SOPS files opened to as it is (to pipe into kubectl); "
             + "by default a render that opened one shows Secret data and every opened value redacted.")
     boolean showSecrets;
@@ -91,6 +95,10 @@ final class RenderCommand implements Callable<Integer> {
             Chart.Rendered rendered = charts.render(name, new Chart.Release(release, namespace, version, Chart.Lookup.NONE,
                     apiVersions == null ? Chart.Capabilities.UNKNOWN : Chart.Capabilities.of(apiVersions)), layers);
             rendered.warnings().forEach(w -> System.err.println("warning: " + w));
+            if (notes) {
+                System.out.print(showSecrets ? rendered.notes() : Redaction.secretsRedacted(rendered.notes()));
+                return 0;
+            }
             List<Map<String, Object>> objects = rendered.objects();
             if (!opened.isEmpty() && !showSecrets) {
                 objects = objects.stream().map(o -> Differ.shown(Planner.refOf(o), o)).toList();

@@ -78,12 +78,18 @@ public interface Chart {
     }
 
     /**
-     * Objects in install order, plus warnings for values that render but are likely mistakes, and what an
-     * object that is not yet healthy means for users (by {@code Kind/namespace/name}), for the health report.
+     * Objects in install order, plus warnings for values that render but are likely mistakes, what an object that
+     * is not yet healthy means for users (by {@code Kind/namespace/name}), for the health report, and the chart's
+     * notes as Helm prints them after an install ({@code NOTES.txt}; empty when the chart has none).
      */
-    record Rendered(List<Map<String, Object>> objects, List<String> warnings, Map<String, String> healthHints) {
+    record Rendered(List<Map<String, Object>> objects, List<String> warnings, Map<String, String> healthHints,
+                    String notes) {
         public Rendered(List<Map<String, Object>> objects, List<String> warnings) {
-            this(objects, warnings, Map.of());
+            this(objects, warnings, Map.of(), "");
+        }
+
+        public Rendered(List<Map<String, Object>> objects, List<String> warnings, Map<String, String> healthHints) {
+            this(objects, warnings, healthHints, "");
         }
 
         /** The objects as fabric8 resources (empty metadata maps such as {@code annotations: {}} are dropped). */

@@ -106,4 +106,15 @@ class RenderCommandTest {
         assertThat(shown.code()).isZero();
         assertThat(shown.out()).contains("value: dsn-" + password);
     }
+
+    @Test
+    void notesAreTheChartsNotesForTheValuesGiven() throws Exception {
+        Path values = Files.writeString(tmp.resolve("lb.yaml"), "service: {type: LoadBalancer, port: 8080}\n");
+        Run r = run("--notes", "--release", "data", "--namespace", "tools", "-f", values.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("\n     NOTE: It may take a few minutes for the LoadBalancer IP to be available.")
+                .contains("kubectl get --namespace tools svc -w prefect-server")
+                .endsWith("  echo http://$SERVICE_IP:8080\n")
+                .doesNotContain("kind:");
+    }
 }

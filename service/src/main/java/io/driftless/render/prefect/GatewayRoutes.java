@@ -46,7 +46,7 @@ final class GatewayRoutes {
         return name.isEmpty() ? n.fullname() : name;
     }
 
-    private String routeName() {
+    String routeName() {
         String name = v.str("httproute.name");
         return name.isEmpty() ? n.fullname() : name;
     }

@@ -83,8 +83,9 @@ public final class PrefectServerChart implements Chart {
         if (MigrationJob.rendered(v)) {
             out.add(new MigrationJob(v, n, workloads).render());
         }
+        String notes = new PrefectNotes(v, n, new GatewayRoutes(v, n)).text();
         v.throwIfErrors();
-        return new Rendered(out, warnings);
+        return new Rendered(out, warnings, Map.of(), notes);
     }
 
     private static boolean connectionSecretRendered(ValueReader v, List<String> warnings) {
