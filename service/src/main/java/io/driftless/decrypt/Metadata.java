@@ -42,7 +42,7 @@ final class Metadata {
 
     static Metadata of(SafeYaml.Document doc) {
         Map<?, ?> m = (Map<?, ?>) doc.asMap().get(Sops.METADATA);
-        String version = text(doc, m, "version", false);
+        String version = m.get("version") instanceof Number number ? number.toString() : text(doc, m, "version", false);
         if (version != null && !version.startsWith("3.")) {
             throw problem(doc, "version", "is SOPS format " + version + "; Driftless reads version 3 files");
         }

@@ -133,6 +133,9 @@ public final class Redaction {
         java.util.Set<String> opened = new java.util.HashSet<>(secrets);
         opened.removeIf(v -> v == null || v.isEmpty());
         synchronized (OPENED) {
+            if (opened.isEmpty() && !OPENED.containsKey(owner)) {
+                return; // a render that opened nothing, of an owner that holds nothing: most renders
+            }
             List<java.util.Set<String>> generations = OPENED.getOrDefault(owner, List.of());
             java.util.Set<String> current = generations.isEmpty() ? java.util.Set.of() : generations.get(0);
             List<java.util.Set<String>> next;
