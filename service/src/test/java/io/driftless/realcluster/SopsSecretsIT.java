@@ -25,6 +25,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
 import com.sun.net.httpserver.HttpServer;
 
 import io.driftless.app.DriftlessService;
@@ -32,6 +35,7 @@ import io.driftless.app.Main;
 import io.driftless.config.Fleet;
 import io.driftless.config.FleetLoader;
 import io.driftless.status.SyncState;
+import io.driftless.testing.Browser;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.RawHttp;
 import io.driftless.testing.RealCluster;
@@ -44,8 +48,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 /**
  * A database password kept in Git encrypted with SOPS (for an age key) reaches the live Secret of a real control
  * plane, a commit rotates it, and no part of Driftless shows it: not its log, its API (every read answer, the diff
- * and the objects a user or the UI asks for), its metrics, the Kubernetes Events it writes, its notifications, the
- * command line, or the files it keeps. Each is scanned for the password.
+ * and the objects a user or the UI asks for), the UI's pages in Chromium, its metrics, the Kubernetes Events it
+ * writes, its notifications, the command line, or the files it keeps. Each is scanned for the password.
  */
 @RealCluster
 class SopsSecretsIT {
@@ -98,7 +102,7 @@ class SopsSecretsIT {
                     receiver.getAddress().getPort()).getBytes(StandardCharsets.UTF_8), tmp);
             try (DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(
                     tmp.resolve("state"), "127.0.0.1", 0, 2, Map.of("PW", GitHttpServer.PASSWORD),
-                    io.driftless.api.ApiCredentials.of("admin:pw")))) {
+                    io.driftless.api.ApiCredentials.of("admin:pw").withAnonymousRead(true)))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("real/prefect").syncState()
                         == SyncState.Synced);
                 assertThat(connectionString(admin)).contains(":" + FIRST + "@db.example.com");
@@ -135,6 +139,7 @@ class SopsSecretsIT {
                 for (String marker : List.of(FIRST, ROTATED)) {
                     assertShownNowhere(service, admin, log, marker);
                 }
+                assertTheUiShowsNeither(service.httpPort());
             }
         } finally {
             System.setErr(stderr);
@@ -196,6 +201,28 @@ class SopsSecretsIT {
                             .doesNotContain(marker);
                 }
             }
+        }
+    }
+
+    /**
+     * The web UI in Chromium: the target's page (its drift and objects), the Secret's and the Deployment's object
+     * pages (desired and live side by side): what the browser got holds neither password.
+     */
+    private static void assertTheUiShowsNeither(int port) {
+        WebDriver browser = Browser.chromium();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            String base = "http://127.0.0.1:" + port + "/ui/#/targets/real/prefect";
+            Map<String, String> pages = Map.of(base, "prefect-server-postgresql-connection",
+                    base + "/objects/core/Secret/sops/prefect-server-postgresql-connection", "connection-string",
+                    base + "/objects/apps/Deployment/sops/prefect-server", "UPSTREAM_HINT");
+            pages.forEach((page, shows) -> {
+                browser.get(page);
+                wait.until(d -> d.getPageSource().contains(shows) && d.getPageSource().contains("redacted hmac"));
+                assertThat(browser.getPageSource()).as(page).doesNotContain(FIRST, ROTATED);
+            });
+        } finally {
+            browser.quit();
         }
     }
 
