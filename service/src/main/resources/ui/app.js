@@ -552,8 +552,9 @@ async function route() {
         c => [c.cluster, c.reachable, c.lastContact, c.lastError, c.retryAt, c.watching.join(', ')]);
     } else if (hash === '/sources') {
       await showTable('/api/v1/sources', ['Source', 'URL', 'Ref', 'Revision', 'Last fetch', 'Error', 'Poll',
-        'Webhook', 'Signed commits'], s => [s.name, s.url, s.ref, s.revision ? s.revision.substring(0, 12) : '-',
-        s.lastFetch, s.lastError, s.pollInterval, s.webhook, s.verifyCommits]);
+        'Webhook', 'Signed commits', 'SOPS keys'], s => [s.name, s.url, s.ref,
+        s.revision ? s.revision.substring(0, 12) : '-', s.lastFetch, s.lastError, s.pollInterval, s.webhook,
+        s.verifyCommits, s.decryption]);
     } else if (hash === '/preview') {
       showPreview();
     } else {

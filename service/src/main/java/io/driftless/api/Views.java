@@ -136,12 +136,15 @@ public final class Views {
         }
     }
 
-    /** A Git source as the API shows it: where, which ref, how often, and whether pushes wake it. */
+    /**
+     * A Git source as the API shows it: where, which ref, how often, whether pushes wake it, and whether it has keys
+     * for SOPS-encrypted files (never which).
+     */
     record Source(String name, String url, String ref, String pollInterval, boolean webhook, boolean verifyCommits,
-                  String revision, Instant lastFetch, String lastError) {
+                  boolean decryption, String revision, Instant lastFetch, String lastError) {
         static Source of(io.driftless.config.SourceSpec s, io.driftless.fleet.FleetVerticle.SourceState state) {
             return new Source(s.name(), s.url(), s.ref(), s.pollInterval().toString(), !s.webhook().isNone(),
-                    !s.trustedKeys().isEmpty(), state == null ? null : state.revision(),
+                    !s.trustedKeys().isEmpty(), !s.decryption().isNone(), state == null ? null : state.revision(),
                     state == null ? null : state.lastFetch(), state == null ? null : state.lastError());
         }
     }

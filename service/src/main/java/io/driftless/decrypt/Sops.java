@@ -119,8 +119,12 @@ public final class Sops {
         }
         String held = keys.isEmpty() ? "this release has no decryption keys (set decryption on its source or release)"
                 : "the release's keys (" + String.join(", ", keys.describe()) + ") open none of them";
+        List<String> shown = found.stream().limit(10).map(r -> r.length() > 120 ? r.substring(0, 120) + "..." : r)
+                .toList(); // the file's words: a few, and short
         throw new ConfigException(doc.problem(METADATA, "is encrypted with SOPS for "
-                + (found.isEmpty() ? "no recipient" : String.join(", ", found)) + "; " + held));
+                + (found.isEmpty() ? "no recipient" : String.join(", ", shown)
+                + (found.size() > shown.size() ? " and " + (found.size() - shown.size()) + " more" : "")) + "; "
+                + held));
     }
 
     private static byte[] open(SafeYaml.Document doc, String type, Map<?, ?> entry,

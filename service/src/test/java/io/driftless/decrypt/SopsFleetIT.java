@@ -129,7 +129,19 @@ class SopsFleetIT {
                         ADMIN).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(new JsonObject(diff).getJsonArray("drift")).hasSize(1);
-                for (String shown : List.of(preview.body(), diff)) {
+                String sources = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + service.httpPort() + "/api/v1/sources")).header("Authorization", ADMIN).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(new JsonArray(sources).getJsonObject(0).getBoolean("decryption")).as(sources).isTrue();
+                assertThat(sources).as("which keys, never").doesNotContain(key.file().toString());
+                Path token = Files.writeString(tmp.resolve("token"), "admin:pw");
+                StringWriter cli = new StringWriter();
+                int code = Main.run(new String[] {"diff", "dev/prefect", "--revision", "rotate", "-o", "yaml",
+                        "--server", "http://127.0.0.1:" + service.httpPort(), "--token-file", token.toString()},
+                        new PrintWriter(cli, true), new PrintWriter(cli, true));
+                assertThat(code).as(cli.toString()).isEqualTo(1);
+                assertThat(cli.toString()).contains("/value", "<redacted hmac:");
+                for (String shown : List.of(preview.body(), diff, cli.toString())) {
                     assertThat(shown).doesNotContain(FIRST, SECOND, KEPT, MANIFEST_PASSWORD);
                 }
             }
