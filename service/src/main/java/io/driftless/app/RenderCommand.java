@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 
 import io.driftless.config.ConfigException;
 import io.driftless.config.SafeYaml;
-import io.driftless.decrypt.Keyring;
 import io.driftless.decrypt.SopsFiles;
 import io.driftless.diff.Differ;
 import io.driftless.diff.Redaction;
@@ -49,17 +48,8 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = {"-f", "--values"}, description = "Values file; repeat to layer, later files win.")
     List<Path> valuesFiles = new ArrayList<>();
 
-    @Option(names = "--age-key-file", paramLabel = "FILE", description = "An age identity file that opens "
-            + "SOPS-encrypted values files (repeatable).")
-    List<Path> ageKeyFiles = new ArrayList<>();
-
-    @Option(names = "--pgp-key-file", paramLabel = "FILE", description = "OpenPGP secret keys that open "
-            + "SOPS-encrypted values files (repeatable).")
-    List<Path> pgpKeyFiles = new ArrayList<>();
-
-    @Option(names = "--passphrase-env", paramLabel = "NAME", description = "The environment variable holding the "
-            + "passphrase of a protected key file.")
-    String passphraseEnv;
+    @picocli.CommandLine.Mixin
+    io.driftless.cli.SopsKeyOptions keys;
 
     @Option(names = "--notes", description = "Print the chart's notes (NOTES.txt, as Helm prints them after an "
             + "install) instead of the objects.")
@@ -86,10 +76,9 @@ final class RenderCommand implements Callable<Integer> {
             }
             List<SafeYaml.Document> layers = new ArrayList<>();
             java.util.Set<String> opened = new java.util.HashSet<>();
-            java.util.function.Supplier<Keyring> keys = () -> new DecryptionKeys(System.getenv())
-                    .fromFiles(ageKeyFiles, pgpKeyFiles, passphraseEnv);
             for (Path file : valuesFiles) {
-                layers.add(SopsFiles.layer(SafeYaml.parse(file.toString(), readFile(file)), keys, opened::addAll));
+                layers.add(SopsFiles.layer(SafeYaml.parse(file.toString(), readFile(file)),
+                        () -> keys.keyring(new DecryptionKeys(System.getenv())), opened::addAll));
             }
             Redaction.remember(OPENED, opened, false);
             Chart.Rendered rendered = charts.render(name, new Chart.Release(release, namespace, version, Chart.Lookup.NONE,

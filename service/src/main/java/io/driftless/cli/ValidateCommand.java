@@ -27,6 +27,7 @@ import io.driftless.source.DecryptionKeys;
 import io.driftless.source.Snapshot;
 import io.driftless.source.SourceException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,16 +49,9 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", description = "Where to fetch the sources (default: a temporary folder, removed "
             + "afterwards).")
     Path cacheDir;
-    @Option(names = "--age-key-file", paramLabel = "FILE", description = "An age identity file that opens the "
-            + "SOPS-encrypted files (repeatable). With any key option, these keys open every release's files; "
-            + "without, each release's decryption of the fleet is read on this machine.")
-    List<Path> ageKeyFiles = new ArrayList<>();
-    @Option(names = "--pgp-key-file", paramLabel = "FILE", description = "OpenPGP secret keys (an armored export) "
-            + "that open the SOPS-encrypted files (repeatable).")
-    List<Path> pgpKeyFiles = new ArrayList<>();
-    @Option(names = "--passphrase-env", paramLabel = "NAME", description = "The environment variable holding the "
-            + "passphrase of a protected age identity file or OpenPGP key.")
-    String passphraseEnv;
+    /** With any key, these keys open every release's files; without, each release's own as the fleet names them. */
+    @Mixin
+    SopsKeyOptions keys;
     @Spec
     CommandSpec spec;
 
@@ -73,9 +67,9 @@ public final class ValidateCommand implements Callable<Integer> {
             out.flush();
             return 1;
         }
-        Function<Decryption, Keyring> keys;
+        Function<Decryption, Keyring> opening;
         try {
-            keys = keys();
+            opening = opening();
         } catch (ConfigException e) {
             e.problems().forEach(p -> out.println(p));
             out.flush();
@@ -93,7 +87,7 @@ public final class ValidateCommand implements Callable<Integer> {
             for (Target t : local.fleet.targets()) {
                 Snapshot snapshot = fetched.get(t.release().source());
                 if (snapshot != null) {
-                    out.println(render(local.charts, t, snapshot, keys, problems));
+                    out.println(render(local.charts, t, snapshot, opening, problems));
                 }
             }
         }
@@ -104,12 +98,12 @@ public final class ValidateCommand implements Callable<Integer> {
     }
 
     /** The keys given on the command line for every release, else each release's own as the fleet names them. */
-    private Function<Decryption, Keyring> keys() {
+    private Function<Decryption, Keyring> opening() {
         DecryptionKeys fleetKeys = new DecryptionKeys(System.getenv());
-        if (ageKeyFiles.isEmpty() && pgpKeyFiles.isEmpty()) {
+        if (!keys.given()) {
             return fleetKeys;
         }
-        Keyring given = fleetKeys.fromFiles(ageKeyFiles, pgpKeyFiles, passphraseEnv);
+        Keyring given = keys.keyring(fleetKeys);
         return d -> given;
     }
 
