@@ -86,11 +86,15 @@ public final class Payloads {
         return new JsonObject().put("text", text.toString()).put("blocks", blocks);
     }
 
-    /** A digest in Slack: the summary, each target's outcome, and the changes they share, counted. */
+    /**
+     * A digest in Slack: the summary, each target's outcome by cluster name (the first {@link #MAX_DETAILS}, the same
+     * ones whatever order the syncs ended in), and the changes they share, counted.
+     */
     static JsonObject slack(Digest d, Links links) {
         String head = icon(d.warning()) + " *" + d.type() + "* " + d.summary();
         JsonArray blocks = new JsonArray().add(section(head + link(links.release(d.release()))))
-                .add(section(lines(d.notices().stream().map(n -> "• *" + n.cluster() + "*: " + n.message()
+                .add(section(lines(d.notices().stream().sorted(java.util.Comparator.comparing(Notice::cluster))
+                        .map(n -> "• *" + n.cluster() + "*: " + n.message()
                         + (links.base() == null ? "" : " <" + links.target(n.target()) + "|view>")).toList())));
         java.util.Map<String, Integer> shared = new java.util.LinkedHashMap<>();
         d.notices().forEach(n -> n.details().forEach(line -> shared.merge(line, 1, Integer::sum)));

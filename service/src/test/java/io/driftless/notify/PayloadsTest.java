@@ -42,6 +42,19 @@ class PayloadsTest {
                 .contains("cm-19").doesNotContain("cm-20").endsWith("… and 5 more");
     }
 
+    /** Which twenty clusters a digest names does not depend on the order their syncs ended in. */
+    @Test
+    void aSlackDigestListsClustersByName() {
+        List<Notice> arrived = IntStream.range(0, 25).map(i -> 24 - i).mapToObj(i -> new Notice(NoticeType.Synced,
+                String.format("c%02d", i), "prefect", "prefect", DRIFT.revision(), "1 configured", List.of(), AT))
+                .toList();
+        String blocks = Payloads.slack(new Digest(NoticeType.Synced, "prefect", DRIFT.revision(), arrived, 25),
+                new Payloads.Links(null)).getJsonArray("blocks").getJsonObject(1).getJsonObject("text")
+                .getString("text");
+        assertThat(blocks).startsWith("• *c00*: 1 configured\n• *c01*:").contains("• *c19*:")
+                .doesNotContain("*c20*").endsWith("… and 5 more");
+    }
+
     @Test
     void alertmanagerAlertsStartOnAProblemAndEndOnItsResolution() {
         JsonObject firing = new JsonArray(Payloads.body(NotifierSpec.Format.ALERTMANAGER, DRIFT)).getJsonObject(0);
