@@ -155,11 +155,7 @@ public final class Redaction {
             } else {
                 OPENED.put(owner, List.copyOf(next));
             }
-            java.util.Set<String> all = new java.util.HashSet<>();
-            OPENED.values().forEach(g -> g.forEach(all::addAll));
-            List<String> sorted = new ArrayList<>(all);
-            sorted.sort(java.util.Comparator.comparingInt(String::length).reversed());
-            known = List.copyOf(sorted);
+            republish();
         }
     }
 
@@ -167,10 +163,18 @@ public final class Redaction {
     public static void forget(String owner) {
         synchronized (OPENED) {
             if (OPENED.remove(owner) != null) {
-                known = List.copyOf(known.stream().filter(v -> OPENED.values().stream()
-                        .anyMatch(g -> g.stream().anyMatch(set -> set.contains(v)))).toList());
+                republish();
             }
         }
+    }
+
+    /** Every owner's values, longest first, as the redaction reads them; called holding the lock of OPENED. */
+    private static void republish() {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        OPENED.values().forEach(g -> g.forEach(all::addAll));
+        List<String> sorted = new ArrayList<>(all);
+        sorted.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        known = List.copyOf(sorted);
     }
 
     /** Whether the value is, or (as text) holds, a known secret ({@link #remember}). */

@@ -62,9 +62,8 @@ public final class DecryptionKeys implements Function<Decryption, Keyring> {
             return Keyring.NONE;
         }
         List<String> stamps = new ArrayList<>();
-        for (String file : new String[] {d.ageKeysFile(), d.pgpKeysFile()}) {
-            stamps.add(file == null ? "" : stamp(d, Path.of(file)));
-        }
+        stamps.add(d.ageKeysFile() == null ? "" : stamp(d, "ageKeysFile", d.ageKeysFile()));
+        stamps.add(d.pgpKeysFile() == null ? "" : stamp(d, "pgpKeysFile", d.pgpKeysFile()));
         Loaded cached = loaded.get(d);
         if (cached != null && cached.stamps().equals(stamps)) {
             return cached.keys();
@@ -86,7 +85,8 @@ public final class DecryptionKeys implements Function<Decryption, Keyring> {
         }
         Keyring keys = Keyring.NONE;
         if (d.ageKeysFile() != null) {
-            keys = keys.plus(parse(d.origin(), "ageKeysFile", d.ageKeysFile(), read(d, d.ageKeysFile()), passphrase,
+            keys = keys.plus(parse(d.origin(), "ageKeysFile", d.ageKeysFile(), read(d, "ageKeysFile", d.ageKeysFile()),
+                    passphrase,
                     true));
         }
         if (d.ageKeysEnv() != null) {
@@ -98,7 +98,8 @@ public final class DecryptionKeys implements Function<Decryption, Keyring> {
                     value.getBytes(StandardCharsets.UTF_8), passphrase, true));
         }
         if (d.pgpKeysFile() != null) {
-            keys = keys.plus(parse(d.origin(), "pgpKeysFile", d.pgpKeysFile(), read(d, d.pgpKeysFile()), passphrase,
+            keys = keys.plus(parse(d.origin(), "pgpKeysFile", d.pgpKeysFile(), read(d, "pgpKeysFile", d.pgpKeysFile()),
+                    passphrase,
                     false));
         }
         return keys;
@@ -114,8 +115,8 @@ public final class DecryptionKeys implements Function<Decryption, Keyring> {
         }
     }
 
-    private static byte[] read(Decryption d, String file) {
-        String key = file.equals(d.ageKeysFile()) ? "ageKeysFile" : "pgpKeysFile";
+    /** @param key the fleet key that names the file */
+    private static byte[] read(Decryption d, String key, String file) {
         try {
             Path path = Path.of(file);
             if (Files.size(path) > MAX_KEY_FILE) {
@@ -123,18 +124,22 @@ public final class DecryptionKeys implements Function<Decryption, Keyring> {
             }
             return Files.readAllBytes(path);
         } catch (IOException e) {
-            throw problem(d.origin(), key, file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw unreadable(d, key, file, e);
         }
     }
 
-    private static String stamp(Decryption d, Path file) {
+    /** What tells a changed key file: its size, time and inode. */
+    private static String stamp(Decryption d, String key, String file) {
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            BasicFileAttributes a = Files.readAttributes(Path.of(file), BasicFileAttributes.class);
             return a.size() + "@" + a.lastModifiedTime().toMillis() + "#" + a.fileKey();
         } catch (IOException e) {
-            String key = file.toString().equals(d.ageKeysFile()) ? "ageKeysFile" : "pgpKeysFile";
-            throw problem(d.origin(), key, file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw unreadable(d, key, file, e);
         }
+    }
+
+    private static ConfigException unreadable(Decryption d, String key, String file, IOException e) {
+        return problem(d.origin(), key, file + " cannot be read (" + e.getClass().getSimpleName() + ")");
     }
 
     private static ConfigException problem(Origin origin, String key, String message) {
