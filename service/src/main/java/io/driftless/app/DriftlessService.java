@@ -175,7 +175,7 @@ public final class DriftlessService implements AutoCloseable {
         io.driftless.render.helm.HelmSandbox helm = new io.driftless.render.helm.HelmSandbox(
                 settings.stateDir().resolve("renderer"), settings.helm());
         TargetSyncer syncer = new TargetSyncer(io.driftless.source.ChartRepositories.catalogue(
-                settings.stateDir().resolve("charts"), settings.env(), helm),
+                settings.stateDir().resolve("charts"), settings.env(), helm, () -> live.get().upstreamCharts()),
                 io.driftless.cluster.KubeTargetCluster.forTargets(clusters), board, metrics, Clock.systemUTC(),
                 notifier::send, new io.driftless.source.DecryptionKeys(settings.env()));
         DriftlessService[] self = new DriftlessService[1];

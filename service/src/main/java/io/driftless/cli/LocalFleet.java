@@ -40,13 +40,16 @@ final class LocalFleet implements AutoCloseable {
     LocalFleet(Path fleetFile, Path cacheDir) throws IOException {
         this.temporary = cacheDir == null;
         this.cache = temporary ? Files.createTempDirectory("driftless-") : cacheDir;
-        this.charts = io.driftless.source.ChartRepositories.catalogue(cache.resolve("charts"), env, io.driftless.render.helm.HelmSandbox.shared());
+        Fleet[] loaded = new Fleet[1];
+        this.charts = io.driftless.source.ChartRepositories.catalogue(cache.resolve("charts"), env,
+                io.driftless.render.helm.HelmSandbox.shared(), () -> loaded[0].upstreamCharts());
         try {
             if (FleetLoader.fleetSource(fleetFile).isPresent()) {
                 throw new CliException(fleetFile + " points to a fleet in Git (fleetSource): use that file, in a "
                         + "clone of its repository", 2);
             }
-            this.fleet = charts.requireKnownCharts(FleetLoader.load(fleetFile));
+            loaded[0] = FleetLoader.load(fleetFile);
+            this.fleet = charts.requireKnownCharts(loaded[0]);
         } catch (RuntimeException e) {
             close();
             throw e;

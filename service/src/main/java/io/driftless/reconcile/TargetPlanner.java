@@ -323,8 +323,8 @@ public final class TargetPlanner {
                 r.chart().version(), charts.engine(r.chart()).readsLiveSecrets() ? tenantsOwn(target, cluster.secrets())
                 : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers,
                 files(target, snapshot, keys, opened));
-        ran[0] = new SyncOutcome.Render(r.chart().kind() == ReleaseSpec.ChartRef.Kind.BUILTIN ? r.chart().name()
-                : r.chart().kind().name().toLowerCase(java.util.Locale.ROOT), Duration.between(started, clock.instant()));
+        ran[0] = new SyncOutcome.Render(charts.engine(r.chart()).label(r.chart()),
+                Duration.between(started, clock.instant()));
         if (cache) {
             renders.put(target.id(), new CachedRender(target, snapshot.commit(), inputs, rendered,
                     releaseObjects(rendered, target.release().namespace(), scopes(rendered, cluster)),

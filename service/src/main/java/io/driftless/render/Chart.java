@@ -13,6 +13,9 @@ public interface Chart {
     /** The version used when none is given (the newest published one Driftless reproduces). */
     String defaultVersion();
 
+    /** The published versions it reproduces, oldest first. */
+    java.util.List<String> versions();
+
     /** The chart's default values for a version, as upstream's values.yaml has them. */
     Map<String, Object> defaults(String version);
 

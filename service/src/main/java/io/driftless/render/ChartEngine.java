@@ -11,6 +11,11 @@ public interface ChartEngine {
     /** The references it renders. */
     ReleaseSpec.ChartRef.Kind kind();
 
+    /** How a reference renders, for the render metrics: the builtin chart's name, {@code helm}, {@code manifests}. */
+    default String label(ReleaseSpec.ChartRef ref) {
+        return kind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** What is wrong with a reference, known without reading a commit (checked when the fleet is loaded). */
     default List<String> problems(ReleaseSpec.ChartRef ref) {
         return List.of();

@@ -30,6 +30,26 @@ public final class ChartRegistry implements ChartEngine {
         return chart;
     }
 
+    /** Whether a chart of this name is built in. */
+    public boolean knows(String name) {
+        return charts.containsKey(name);
+    }
+
+    /** Whether the builtin chart reproduces the reference's version. */
+    public boolean covers(ReleaseSpec.ChartRef ref) {
+        return problems(ref).isEmpty();
+    }
+
+    /** The versions the builtin chart of this name reproduces, oldest first. */
+    public List<String> versions(String name) {
+        return chart(name).versions();
+    }
+
+    @Override
+    public String label(ReleaseSpec.ChartRef ref) {
+        return ref.name();
+    }
+
     @Override
     public ReleaseSpec.ChartRef.Kind kind() {
         return ReleaseSpec.ChartRef.Kind.BUILTIN;

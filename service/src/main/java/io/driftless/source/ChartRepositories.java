@@ -85,15 +85,17 @@ public final class ChartRepositories implements ChartEngine {
     }
 
     /**
-     * Every chart engine: the builtin charts, Helm charts and manifest folders of the values repository, and chart
-     * repositories; Helm renders in {@code sandbox}, archives are kept under {@code charts}, credentials read from
-     * {@code env}.
+     * Every chart engine: the builtin charts (with their upstream repositories, {@code upstream}, for the versions
+     * they do not reproduce), Helm charts and manifest folders of the values repository, and chart repositories;
+     * Helm renders in {@code sandbox}, archives are kept under {@code charts}, credentials read from {@code env}.
      */
     public static ChartCatalogue catalogue(Path charts, Map<String, String> env,
-                                           io.driftless.render.helm.HelmSandbox sandbox) {
+                                           io.driftless.render.helm.HelmSandbox sandbox,
+                                           java.util.function.Supplier<List<io.driftless.config.UpstreamChart>> upstream) {
         HelmCharts helm = new HelmCharts(sandbox);
-        return new ChartCatalogue(List.of(io.driftless.render.ChartRegistry.builtin(), helm,
-                new io.driftless.render.ManifestFolder(), new ChartRepositories(charts, env, helm)));
+        ChartRepositories repositories = new ChartRepositories(charts, env, helm);
+        return new ChartCatalogue(List.of(new UpstreamCharts(io.driftless.render.ChartRegistry.builtin(), repositories,
+                upstream), helm, new io.driftless.render.ManifestFolder(), repositories));
     }
 
     @Override
@@ -214,7 +216,8 @@ public final class ChartRepositories implements ChartEngine {
             }
         }
         throw new SourceException(where(ref) + ": the repository has no version " + ref.version() + " of "
-                + ref.name() + "; it has " + known.stream().limit(10).toList());
+                + ref.name() + " (it has " + known.size() + "); the nearest: "
+                + io.driftless.render.ChartVersions.nearest(ref.version(), known, 6));
     }
 
     /** A GET of the repository's, with its credentials for its own scheme, host and port only. */
@@ -348,7 +351,7 @@ public final class ChartRepositories implements ChartEngine {
             new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The archive's files, by path inside the chart's folder (the archive's top folder left out). */
-    static SortedMap<String, byte[]> unpack(ReleaseSpec.ChartRef ref, byte[] archive) {
+    public static SortedMap<String, byte[]> unpack(ReleaseSpec.ChartRef ref, byte[] archive) {
         SortedMap<String, byte[]> files = new TreeMap<>();
         long total = 0;
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(

@@ -53,7 +53,8 @@ public final class ChartEnginesBenchmark {
         List<SafeYaml.Document> shop = List.of(SafeYaml.parse("values.yaml", "replicaCount: 2\n"));
         Path tmp = Files.createTempDirectory("driftless-bench-");
         try (HelmSandbox sandbox = new HelmSandbox(tmp.resolve("renderer"), HelmSandbox.Limits.DEFAULT)) {
-            ChartCatalogue catalogue = io.driftless.source.ChartRepositories.catalogue(tmp.resolve("charts"), Map.of(), sandbox);
+            ChartCatalogue catalogue = io.driftless.source.ChartRepositories.catalogue(tmp.resolve("charts"), Map.of(), sandbox,
+                    () -> io.driftless.config.UpstreamChart.DEFAULTS);
             ReleaseSpec.ChartRef helmChart = new ReleaseSpec.ChartRef(null, null, "charts/webapp", null);
             Chart.Release shopRelease = new Chart.Release("shop", "web", null);
             long cold = System.nanoTime();

@@ -83,8 +83,8 @@ class LegacyServerChartTest {
     @Test
     void namesTheKnownVersionsForAnUnknownOne() {
         assertThatThrownBy(() -> render("2022.09.07", "{}"))
-                .hasMessage("chart.version: prefect-server-legacy version '2022.09.07' is not known to this Driftless; "
-                        + "known: [0.0.0, 2022.04.14, 2022.09.23]");
+                .hasMessage("chart.version: prefect-server-legacy version '2022.09.07' is not built into this Driftless; "
+                        + "builtin: [0.0.0, 2022.04.14, 2022.09.23]");
     }
 
     @Test

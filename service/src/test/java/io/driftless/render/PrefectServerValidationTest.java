@@ -87,8 +87,8 @@ class PrefectServerValidationTest {
     @Test
     void rejectsAnUnknownChartVersion() {
         assertThatThrownBy(() -> render("2020.1.1", ""))
-                .hasMessage("chart.version: prefect-server version '2020.1.1' is not known to this Driftless; "
-                        + "known: [0.0.0, 2026.8.18172642]");
+                .hasMessage("chart.version: prefect-server version '2020.1.1' is not built into this Driftless; "
+                        + "builtin: [0.0.0, 2026.8.7211611, 2026.8.12210735, 2026.8.13185342, 2026.8.18172642]");
     }
 
     @Test

@@ -350,7 +350,8 @@ class ChartRepositoriesIT {
                 .isInstanceOf(SourceException.class).hasMessage("chart " + repository() + "/webapp@1.2.0: HTTP 401 "
                         + "for " + repository() + "/index.yaml").hasMessageNotContaining("guess");
         assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("b"), env).archive(ref("9.9.9", "GOOD")))
-                .hasMessageEndingWith("the repository has no version 9.9.9 of webapp; it has [1.2.0, 1.1.0, 1.0.0]");
+                .hasMessageEndingWith("the repository has no version 9.9.9 of webapp (it has 3); the nearest: [1.0.0, 1.1.0, "
+                        + "1.2.0]");
         assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("c"), env).archive(ref("1.1.0", "GOOD")))
                 .hasMessageEndingWith("HTTP 404 for " + repository() + "/archives/webapp-1.1.0.tgz");
         assertThatThrownBy(() -> new ChartRepositories(tmp.resolve("n"), env).archive(ref("1.0.0", "GOOD")))

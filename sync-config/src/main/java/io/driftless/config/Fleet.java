@@ -9,7 +9,15 @@ import java.util.List;
  */
 public record Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
                     List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets,
-                    List<TenantSpec> tenants, List<SyncWindow> syncWindows) {
+                    List<TenantSpec> tenants, List<SyncWindow> syncWindows, List<UpstreamChart> upstreamCharts) {
+
+    /** With Prefect's chart repositories as the builtin charts' upstream. */
+    public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
+                 List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets,
+                 List<TenantSpec> tenants, List<SyncWindow> syncWindows) {
+        this(sources, clusters, releases, notifications, highAvailability, pruneRemovedTargets, tenants, syncWindows,
+                UpstreamChart.DEFAULTS);
+    }
 
     public Fleet(List<SourceSpec> sources, List<ClusterSpec> clusters, List<ReleaseSpec> releases,
                  List<NotifierSpec> notifications, HighAvailability highAvailability, boolean pruneRemovedTargets,

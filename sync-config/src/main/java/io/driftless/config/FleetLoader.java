@@ -90,7 +90,7 @@ public final class FleetLoader {
         List<Problem> problems = new ArrayList<>();
         Cursor root = new Cursor(doc, "", doc.asMap(), problems);
         root.allowOnly("apiVersion", "kind", "sources", "clusters", "releases", "notifications", "highAvailability",
-                "pruneRemovedTargets", "tenants", "syncWindows");
+                "pruneRemovedTargets", "tenants", "syncWindows", "upstreamCharts");
         String apiVersion = root.string("apiVersion", "driftless.io/v1alpha1");
         if (!"driftless.io/v1alpha1".equals(apiVersion)) {
             root.problem("apiVersion", "unsupported '" + apiVersion + "'; expected driftless.io/v1alpha1");
@@ -114,6 +114,9 @@ public final class FleetLoader {
         });
         List<NotifierSpec> notifiers = new ArrayList<>();
         eachItem(root, "notifications", c -> notifiers.add(Notifiers.notifier(c)));
+        List<UpstreamChart> upstream = new ArrayList<>();
+        eachItem(root, "upstreamCharts", c -> upstream.add(Releases.upstream(c, base)));
+        unique(doc, problems, "upstreamCharts", upstream.stream().map(UpstreamChart::chart).toList());
         boolean pruneRemovedTargets = root.bool("pruneRemovedTargets", false);
         List<SyncWindow> windows = Deliveries.windows(root);
         HighAvailability ha = HighAvailability.SINGLE;
@@ -177,7 +180,7 @@ public final class FleetLoader {
             Tenants.ownKeys(doc, problems, owned);
         }
         Fleet fleet = new Fleet(List.copyOf(sources), List.copyOf(clusters), owned, List.copyOf(notifiers), ha,
-                pruneRemovedTargets, List.copyOf(tenants), List.copyOf(windows));
+                pruneRemovedTargets, List.copyOf(tenants), List.copyOf(windows), UpstreamChart.withDefaults(upstream));
         problems.addAll(trust.problems(doc, fleet, base));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

@@ -63,6 +63,12 @@ public record FleetTrust(boolean fromGit, List<String> envPrefixes, Path secrets
                 auth(doc, out, "releases[" + i + "].chart.auth", chart.auth());
             }
         }
+        for (int i = 0; i < fleet.upstreamCharts().size(); i++) {
+            UpstreamChart u = fleet.upstreamCharts().get(i);
+            if (u.source() != null) {
+                auth(doc, out, "upstreamCharts[" + i + "].auth", u.source().auth());
+            }
+        }
         java.util.Set<Decryption> keys = new java.util.LinkedHashSet<>();
         fleet.sources().forEach(s -> keys.add(s.decryption()));
         fleet.releases().forEach(r -> keys.add(r.decryption()));

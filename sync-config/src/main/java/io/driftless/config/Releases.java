@@ -43,17 +43,7 @@ final class Releases {
                 ch.problem("auth", "credentials are for a chart repository (repository:)");
             }
             if (repository != null) {
-                if (!repository.startsWith("https://") && !repository.startsWith("http://")
-                        && !repository.startsWith("oci://")) {
-                    ch.problem("repository", "'" + repository + "' must be an https:// (or http://) URL of a chart "
-                            + "repository, or oci://registry/path of an OCI registry");
-                } else if (Urls.hasUserInfo(repository)) {
-                    ch.problem("repository", "carries credentials in its user part; use auth: with passwordEnv, "
-                            + "passwordFile, tokenEnv or tokenFile");
-                }
-                chart = new ReleaseSpec.ChartRef(chartName(ch), chartVersion(ch), null, null,
-                        repository.replaceAll("/+$", ""), auth == null ? SourceSpec.GitAuth.NONE
-                        : FleetLoader.auth(auth, repository, false, base));
+                chart = repositoryRef(ch, repository, chartName(ch), chartVersion(ch), base);
             } else if (path != null || manifests != null) {
                 if (manifests != null && ch.string("version", null) != null) {
                     ch.problem("version", "a folder of manifests has no version");
@@ -124,6 +114,40 @@ final class Releases {
         return new ReleaseSpec(name, namespace, chart, source, List.copyOf(layers), selector, policy, List.copyOf(ignores),
                 c.origin(), TenantSpec.ADMIN, c.bool("adopt", false), Deliveries.delivery(c),
                 c.child("decryption") == null ? Decryption.NONE : Decryption.read(c.child("decryption"), base));
+    }
+
+    /** A chart repository's reference: its URL checked, its credentials read from {@code auth:}. */
+    private static ReleaseSpec.ChartRef repositoryRef(Cursor ch, String repository, String name, String version,
+                                                      Path base) {
+        if (!repository.startsWith("https://") && !repository.startsWith("http://")
+                && !repository.startsWith("oci://")) {
+            ch.problem("repository", "'" + repository + "' must be an https:// (or http://) URL of a chart "
+                    + "repository, or oci://registry/path of an OCI registry");
+        } else if (Urls.hasUserInfo(repository)) {
+            ch.problem("repository", "carries credentials in its user part; use auth: with passwordEnv, "
+                    + "passwordFile, tokenEnv or tokenFile");
+        }
+        Cursor auth = ch.child("auth");
+        return new ReleaseSpec.ChartRef(name, version, null, null, repository.replaceAll("/+$", ""),
+                auth == null ? SourceSpec.GitAuth.NONE : FleetLoader.auth(auth, repository, false, base));
+    }
+
+    /**
+     * An entry of {@code upstreamCharts}: which builtin chart ({@code chart}), the chart repository its published
+     * versions come from ({@code repository}, {@code auth}) and its name there ({@code name}, by default the
+     * builtin's own, or {@code prefect-server} for {@code prefect-server-legacy}).
+     */
+    static UpstreamChart upstream(Cursor c, Path base) {
+        c.allowOnly("chart", "repository", "name", "auth");
+        String chart = c.required("chart");
+        String repository = c.required("repository");
+        String fallback = UpstreamChart.DEFAULTS.stream().filter(d -> d.chart().equals(chart)).findFirst()
+                .map(d -> d.source().name()).orElse(chart);
+        String name = c.string("name", fallback);
+        if (name != null && !CHART_NAME.matcher(name).matches()) {
+            c.problem("name", "'" + name + "' is not a chart name (letters, digits, '.', '_', '-')");
+        }
+        return new UpstreamChart(chart, repository == null ? null : repositoryRef(c, repository, name, null, base));
     }
 
     private static String chartName(Cursor ch) {

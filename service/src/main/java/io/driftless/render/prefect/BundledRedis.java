@@ -37,7 +37,7 @@ final class BundledRedis {
         String ns = n.releaseNamespace();
         Map<String, Object> labels = map("app.kubernetes.io/instance", n.releaseName(),
                 "app.kubernetes.io/managed-by", "Helm", "app.kubernetes.io/name", "redis",
-                "app.kubernetes.io/version", "8.2.1", "helm.sh/chart", "redis-28.0.5");
+                "app.kubernetes.io/version", "8.2.1", "helm.sh/chart", "redis-" + n.pin().redisChart());
         Map<String, Object> master = map();
         master.putAll(labels);
         master.put("app.kubernetes.io/component", "master");

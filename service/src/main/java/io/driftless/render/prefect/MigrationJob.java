@@ -62,10 +62,12 @@ final class MigrationJob {
         podLabels.put("app.kubernetes.io/component", "pre-upgrade-hook");
         podLabels.put("prefect-version", n.appVersion());
         podLabels.putAll(v.map("migrations.podLabels"));
-        Map<String, Object> pod = map("serviceAccountName", n.serviceAccountName(),
-                "automountServiceAccountToken", v.bool("server.automountServiceAccountToken"),
-                "restartPolicy", v.str("migrations.restartPolicy"),
-                "containers", list(container));
+        Map<String, Object> pod = map("serviceAccountName", n.serviceAccountName());
+        if (n.pin().automountToken()) {
+            pod.put("automountServiceAccountToken", v.bool("server.automountServiceAccountToken"));
+        }
+        pod.put("restartPolicy", v.str("migrations.restartPolicy"));
+        pod.put("containers", list(container));
         putIfSet(pod, "volumes", v.list("migrations.extraVolumes"));
         for (String key : List.of("affinity", "nodeSelector", "tolerations")) {
             putIfSet(pod, key, v.get("migrations." + key));

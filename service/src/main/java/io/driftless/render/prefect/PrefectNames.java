@@ -14,12 +14,17 @@ final class PrefectNames {
 
     private final ValueReader v;
     private final Chart.Release release;
-    private final String appVersion;
+    private final PrefectVersions.Pin pin;
 
-    PrefectNames(ValueReader v, Chart.Release release, String appVersion) {
+    PrefectNames(ValueReader v, Chart.Release release, PrefectVersions.Pin pin) {
         this.v = v;
         this.release = release;
-        this.appVersion = appVersion;
+        this.pin = pin;
+    }
+
+    /** What the chart version being rendered stamps and gates. */
+    PrefectVersions.Pin pin() {
+        return pin;
     }
 
     String name() {
@@ -50,7 +55,7 @@ final class PrefectNames {
     }
 
     String appVersion() {
-        return appVersion;
+        return pin.appVersion();
     }
 
 
@@ -61,8 +66,8 @@ final class PrefectNames {
                 "helm.sh/chart", HelmNames.labelValue(CHART + "-" + release.chartVersion()),
                 "app.kubernetes.io/instance", release.name(),
                 "app.kubernetes.io/managed-by", "Helm");
-        if (!appVersion.isEmpty()) {
-            m.put("app.kubernetes.io/version", HelmNames.labelValue(appVersion));
+        if (!pin.appVersion().isEmpty()) {
+            m.put("app.kubernetes.io/version", HelmNames.labelValue(pin.appVersion()));
         }
         return m;
     }
@@ -71,7 +76,7 @@ final class PrefectNames {
     Map<String, Object> labels(String component) {
         Map<String, Object> m = standard();
         m.put("app.kubernetes.io/component", component);
-        m.put("prefect-version", appVersion);
+        m.put("prefect-version", pin.appVersion());
         m.putAll(commonLabels());
         return m;
     }

@@ -30,6 +30,11 @@ public final class PrefectServerChart implements Chart {
     }
 
     @Override
+    public List<String> versions() {
+        return PrefectVersions.published();
+    }
+
+    @Override
     public Map<String, Object> defaults(String version) {
         PrefectVersions.Pin pin = PrefectVersions.pin(version);
         Map<String, Object> d = Values.deepCopy(DEFAULTS);
@@ -42,7 +47,7 @@ public final class PrefectServerChart implements Chart {
         PrefectVersions.Pin pin = PrefectVersions.pin(release.chartVersion());
         ValueReader v = new ValueReader(values, new Template.Scope(release.name(), release.namespace(),
                 PrefectNames.CHART, release.chartVersion(), pin.appVersion()));
-        PrefectNames n = new PrefectNames(v, release, pin.appVersion());
+        PrefectNames n = new PrefectNames(v, release, pin);
         List<String> warnings = new ArrayList<>();
         PrefectValidation.check(v, defaults(release.chartVersion()), release.capabilities(), warnings);
 
@@ -109,9 +114,12 @@ public final class PrefectServerChart implements Chart {
                                                       String key) {
         Map<String, Object> annotations = Tree.merged(n.commonAnnotations(),
                 Tree.asMap(v.tplValue(key + ".annotations", v.map(key + ".annotations"))));
-        return map("apiVersion", "v1", "kind", "ServiceAccount",
-                "metadata", n.metadata(name, n.labels(component), annotations),
-                "automountServiceAccountToken", v.bool(key + ".automountServiceAccountToken"));
+        Map<String, Object> account = map("apiVersion", "v1", "kind", "ServiceAccount",
+                "metadata", n.metadata(name, n.labels(component), annotations));
+        if (n.pin().automountToken()) {
+            account.put("automountServiceAccountToken", v.bool(key + ".automountServiceAccountToken"));
+        }
+        return account;
     }
 
     private static Map<String, Object> connectionSecret(ValueReader v, PrefectNames n) {

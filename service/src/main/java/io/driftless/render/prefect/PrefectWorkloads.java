@@ -88,7 +88,9 @@ final class PrefectWorkloads {
         Map<String, Object> pod = map();
         putIfSet(pod, "imagePullSecrets", pullSecrets());
         pod.put("serviceAccountName", serviceAccount);
-        pod.put("automountServiceAccountToken", v.bool(p + ".automountServiceAccountToken"));
+        if (n.pin().automountToken()) {
+            pod.put("automountServiceAccountToken", v.bool(p + ".automountServiceAccountToken"));
+        }
         for (String key : List.of("affinity", "nodeSelector", "tolerations")) {
             putIfSet(pod, key, v.tplValue(p + "." + key, v.get(p + "." + key)));
         }

@@ -41,6 +41,11 @@ public final class LegacyServerChart implements Chart {
     }
 
     @Override
+    public List<String> versions() {
+        return LegacyVersions.published();
+    }
+
+    @Override
     public Map<String, Object> defaults(String version) {
         LegacyVersions.Pin pin = LegacyVersions.pin(version);
         Map<String, Object> d = Values.deepCopy(DEFAULTS);

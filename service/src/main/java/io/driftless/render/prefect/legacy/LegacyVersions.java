@@ -33,8 +33,13 @@ final class LegacyVersions {
         Pin pin = PINS.get(version);
         if (pin == null) {
             throw new RenderException("chart.version: prefect-server-legacy version '" + version
-                    + "' is not known to this Driftless; known: " + new TreeSet<>(PINS.keySet()));
+                    + "' is not built into this Driftless; builtin: " + new TreeSet<>(PINS.keySet()));
         }
         return pin;
+    }
+
+    /** The published versions of the list, oldest first. */
+    static java.util.List<String> published() {
+        return new TreeSet<>(PINS.keySet()).stream().filter(v -> !"0.0.0".equals(v)).toList();
     }
 }

@@ -1,0 +1,97 @@
+package io.driftless.source;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import io.driftless.config.ReleaseSpec;
+import io.driftless.config.SafeYaml;
+import io.driftless.config.UpstreamChart;
+import io.driftless.render.Chart;
+import io.driftless.render.ChartCatalogue;
+import io.driftless.render.ChartEngine;
+import io.driftless.render.ChartRegistry;
+
+/**
+ * The builtin charts with their published upstream behind them ({@code chart: {name: prefect-server, version: X}}):
+ * a version the builtin chart reproduces renders natively (the fast path); any other version renders through Helm
+ * from the chart's upstream repository ({@link UpstreamChart}, Prefect's own by default, the fleet's
+ * {@code upstreamCharts} to use a mirror or credentials), downloaded once and kept by digest like every repository
+ * chart, with a warning on the target naming the engine. A version the repository does not have fails the target
+ * with the nearest versions it has.
+ */
+public final class UpstreamCharts implements ChartEngine {
+
+    private final ChartRegistry builtin;
+    private final ChartRepositories repositories;
+    private final Supplier<List<UpstreamChart>> upstream;
+
+    /** @param upstream the current fleet's upstream repositories (a fleet reload may change them) */
+    public UpstreamCharts(ChartRegistry builtin, ChartRepositories repositories,
+                          Supplier<List<UpstreamChart>> upstream) {
+        this.builtin = builtin;
+        this.repositories = repositories;
+        this.upstream = upstream;
+    }
+
+    @Override
+    public ReleaseSpec.ChartRef.Kind kind() {
+        return ReleaseSpec.ChartRef.Kind.BUILTIN;
+    }
+
+    /** An unknown chart; a version neither built in nor with an upstream repository to render it from. */
+    @Override
+    public List<String> problems(ReleaseSpec.ChartRef ref) {
+        if (builtin.knows(ref.name()) && (builtin.covers(ref) || upstream(ref.name()).isPresent())) {
+            return List.of();
+        }
+        return builtin.problems(ref);
+    }
+
+    @Override
+    public boolean readsLiveSecrets() {
+        return true;
+    }
+
+    @Override
+    public String label(ReleaseSpec.ChartRef ref) {
+        return builtin.covers(ref) ? ref.name() : "helm";
+    }
+
+    @Override
+    public Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
+                                 ChartCatalogue.Files files) {
+        if (builtin.covers(ref)) {
+            return builtin.render(ref, release, layers, files);
+        }
+        ReleaseSpec.ChartRef from = upstreamRef(ref);
+        Chart.Rendered rendered = repositories.render(from, release, layers, files);
+        List<String> warnings = new ArrayList<>(rendered.warnings());
+        warnings.add(0, "chart " + ref.name() + " version " + ref.version() + " is not built into this Driftless "
+                + "(builtin: " + String.join(", ", builtin.versions(ref.name())) + "): rendered by the Helm engine ("
+                + io.driftless.render.helm.HelmCharts.HELM_VERSION + ") from " + from + "; pin a builtin version "
+                + "for native renders");
+        return new Chart.Rendered(rendered.objects(), List.copyOf(warnings), rendered.healthHints(),
+                rendered.notes());
+    }
+
+    /**
+     * The same release rendered by Helm from the upstream package of the reference's version, whatever the builtin
+     * covers: the other side of the shadow verification.
+     */
+    public Chart.Rendered renderUpstream(ReleaseSpec.ChartRef ref, Chart.Release release,
+                                         List<SafeYaml.Document> layers) {
+        return repositories.render(upstreamRef(ref), release, layers, path -> new java.util.TreeMap<>());
+    }
+
+    /** The upstream repository's reference of the version, or a render error naming the missing entry. */
+    private ReleaseSpec.ChartRef upstreamRef(ReleaseSpec.ChartRef ref) {
+        return upstream(ref.name()).map(u -> u.version(ref.version())).orElseThrow(() ->
+                new io.driftless.render.RenderException(builtin.problems(ref)));
+    }
+
+    private Optional<UpstreamChart> upstream(String chart) {
+        return upstream.get().stream().filter(u -> u.chart().equals(chart) && u.source() != null).findFirst();
+    }
+}
