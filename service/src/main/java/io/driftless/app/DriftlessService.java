@@ -343,6 +343,15 @@ public final class DriftlessService implements AutoCloseable {
         return clusters;
     }
 
+    /**
+     * Verifies this share (0 to 1) of every builtin render against Helm's render of the upstream package, besides
+     * the releases with {@code syncPolicy.verifyBuiltin} ({@code --verify-builtin}).
+     */
+    public DriftlessService verifyingBuiltin(double sampleRate) {
+        fleetVerticle.shadowVerification().sampling(sampleRate);
+        return this;
+    }
+
     public int httpPort() {
         return httpPort;
     }

@@ -52,6 +52,12 @@ final class RunCommand implements Callable<Integer> {
             + "machine (a path or file://) in this folder; by default it may name none.")
     Path localSourcesDir;
 
+    @Option(names = "--verify-builtin", defaultValue = "0", description = "Share of the builtin charts' renders "
+            + "(0 to 1) also rendered by Helm from the upstream package, off the sync path, and compared: a "
+            + "difference is a BuiltinMismatch warning and metric (default: ${DEFAULT-VALUE}; a release's "
+            + "syncPolicy.verifyBuiltin verifies all of its renders).")
+    double verifyBuiltin;
+
     @Mixin
     ServiceOptions options;
 
@@ -88,7 +94,11 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("driftless: cannot read the fleet: " + e.getMessage());
             return 2;
         }
-        DriftlessService service = DriftlessService.start(fleet, settings);
+        if (verifyBuiltin < 0 || verifyBuiltin > 1) {
+            System.err.println("driftless: --verify-builtin is a share from 0 to 1, not " + verifyBuiltin);
+            return 2;
+        }
+        DriftlessService service = DriftlessService.start(fleet, settings).verifyingBuiltin(verifyBuiltin);
         FleetReloads reloads = new FleetReloads(origin, read.revision(), service, Clock.systemUTC()).start();
         ApiCredentialReloads credentialReloads = new ApiCredentialReloads(credentialFiles, credentials.revision(),
                 service::useApiCredentials).start(Duration.ofSeconds(Math.max(1, checkSeconds)));

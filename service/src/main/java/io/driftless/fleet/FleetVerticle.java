@@ -116,6 +116,11 @@ public final class FleetVerticle extends VerticleBase {
     }
 
     /** The last fetch of each source, by name. */
+    /** The shadow verification of the builtin charts' renders. */
+    public io.driftless.reconcile.ShadowVerifier shadowVerification() {
+        return syncer.shadow();
+    }
+
     public Map<String, SourceState> sourceStates() {
         return polls == null ? Map.of() : polls.states();
     }

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +52,21 @@ public final class Reconciler {
     private final Function<Target, TargetCluster> clusters;
     private final Clock clock;
 
+    private final ShadowVerifier shadow;
+
     /** @param clusters each target's cluster, as its tenant sees it */
     public Reconciler(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock,
                       Function<io.driftless.config.Decryption, io.driftless.decrypt.Keyring> keys) {
+        this(charts, clusters, clock, keys, new ShadowVerifier(charts));
+    }
+
+    /** @param shadow what verifies the builtin charts' new renders against Helm's */
+    public Reconciler(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock,
+                      Function<io.driftless.config.Decryption, io.driftless.decrypt.Keyring> keys,
+                      ShadowVerifier shadow) {
         this.charts = charts;
-        this.planner = new TargetPlanner(charts, clusters, clock, keys);
+        this.shadow = shadow;
+        this.planner = new TargetPlanner(charts, clusters, clock, keys, shadow);
         this.clusters = clusters;
         this.clock = clock;
     }
@@ -92,7 +103,9 @@ public final class Reconciler {
             TargetPlanner.Planned planned = planner.plan(target, snapshot, true);
             render = planned.render();
             Plan plan = planned.plan();
-            List<String> warnings = planned.rendered().warnings();
+            List<String> warnings = shadow.mismatch(target.id()).map(m -> Stream.concat(
+                    planned.rendered().warnings().stream(), Stream.of(m.warning())).toList())
+                    .orElse(planned.rendered().warnings());
             if (plan.isRefused()) {
                 return new SyncOutcome(target, snapshot.commit(), started, clock.instant(), SyncResult.REFUSED, plan,
                         null, planned.live() == null ? null : health(side, planned, null), warnings,

@@ -85,9 +85,15 @@ public final class TargetPlanner {
     private final Function<Decryption, Keyring> keys;
     private final Map<String, CachedRender> renders = new ConcurrentHashMap<>();
 
-    /** @param clusters each target's cluster, as its tenant sees it */
+    private final ShadowVerifier shadow;
+
+    /**
+     * @param clusters each target's cluster, as its tenant sees it
+     * @param shadow   what verifies the builtin charts' new renders against Helm's
+     */
     TargetPlanner(ChartCatalogue charts, Function<Target, TargetCluster> clusters, Clock clock,
-                  Function<Decryption, Keyring> keys) {
+                  Function<Decryption, Keyring> keys, ShadowVerifier shadow) {
+        this.shadow = shadow;
         this.keys = keys;
         this.charts = charts;
         this.clusters = clusters;
@@ -319,12 +325,15 @@ public final class TargetPlanner {
         ReleaseSpec r = target.release();
         TargetCluster cluster = clusters.apply(target);
         Instant started = clock.instant();
-        Chart.Rendered rendered = charts.render(r.chart(), new Chart.Release(r.name(), r.namespace(),
-                r.chart().version(), charts.engine(r.chart()).readsLiveSecrets() ? tenantsOwn(target, cluster.secrets())
-                : Chart.Lookup.NONE, cluster.capabilities(), r.tenant().name()), layers,
-                files(target, snapshot, keys, opened));
+        Chart.Release release = new Chart.Release(r.name(), r.namespace(), r.chart().version(),
+                charts.engine(r.chart()).readsLiveSecrets() ? tenantsOwn(target, cluster.secrets()) : Chart.Lookup.NONE,
+                cluster.capabilities(), r.tenant().name());
+        Chart.Rendered rendered = charts.render(r.chart(), release, layers, files(target, snapshot, keys, opened));
         ran[0] = new SyncOutcome.Render(charts.engine(r.chart()).label(r.chart()),
                 Duration.between(started, clock.instant()));
+        if (cache && shadow.wanted(target, inputs)) {
+            shadow.offer(target, release, layers);
+        }
         if (cache) {
             renders.put(target.id(), new CachedRender(target, snapshot.commit(), inputs, rendered,
                     releaseObjects(rendered, target.release().namespace(), scopes(rendered, cluster)),

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import io.driftless.cluster.TargetCluster;
 import io.driftless.config.Decryption;
@@ -28,6 +29,7 @@ import io.driftless.telemetry.Metrics;
 public final class TargetSyncer {
 
     private final Reconciler reconciler;
+    private final ShadowVerifier shadow;
     private final SyncReporter reporter;
     private final StatusBoard board;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -45,9 +47,18 @@ public final class TargetSyncer {
     /** @param keys the keys that open each release's SOPS files (read from this host's files and environment) */
     public TargetSyncer(ChartCatalogue charts, Function<Target, TargetCluster> clusters, StatusBoard board,
                         Metrics metrics, Clock clock, Consumer<Notice> notices, Function<Decryption, Keyring> keys) {
-        this.reconciler = new Reconciler(charts, clusters, clock, keys);
+        this.shadow = new ShadowVerifier(charts);
+        this.reconciler = new Reconciler(charts, clusters, clock, keys, shadow);
         this.reporter = new SyncReporter(board, metrics, clusters, notices, clock);
         this.board = board;
+        shadow.listen((target, mismatch) -> {
+            if (mismatch != null) {
+                metrics.builtinMismatch(mismatch.chart(), mismatch.version());
+            }
+            board.update(target, s -> s.withWarnings(Stream.concat(s.warnings().stream()
+                    .filter(w -> !w.startsWith(ShadowVerifier.WARNING)), Stream.ofNullable(mismatch)
+                    .map(ShadowVerifier.Mismatch::warning)).toList()));
+        });
     }
 
     /** @param write false to only compare and report (drift is shown, nothing is written) */
@@ -180,9 +191,15 @@ public final class TargetSyncer {
         reconciler.planner().forget(target);
     }
 
+    /** The shadow verification of the builtin charts' renders (its sample rate is set by the service). */
+    public ShadowVerifier shadow() {
+        return shadow;
+    }
+
     /** Forgets a target that left the fleet: its lock, its cached render and the values its SOPS files opened. */
     public void forget(Target target) {
         synchronized (lock(target)) {
+            shadow.forget(target.id());
             reconciler.planner().forget(target);
             forgetSecrets(target);
         }
@@ -197,6 +214,7 @@ public final class TargetSyncer {
     /** Graceful shutdown: applies in progress stop at the next object boundary; later syncs write nothing. */
     public void stopWriting() {
         stopping = true;
+        shadow.close();
     }
 
     private Object lock(Target target) {

@@ -81,6 +81,13 @@ public record TargetStatus(String cluster, String release, String namespace, Str
      * The same status at a later commit that renders what this one did (see {@code TargetSyncer#advance}): applied
      * and attempted now, with nothing else to say, so the history is left as it is.
      */
+    /** The same status with these warnings (a verification that ended after the sync). */
+    public TargetStatus withWarnings(List<String> w) {
+        return new TargetStatus(cluster, release, namespace, source, syncState, revision, attemptedRevision, lastSync,
+                lastSuccess, outOfSync, summary, failure, List.copyOf(w), changes, drift, health, healthDetails,
+                history);
+    }
+
     public TargetStatus advancedTo(String commit, Instant at) {
         return new TargetStatus(cluster, release, namespace, source, syncState, commit, commit, at, at, outOfSync,
                 summary, failure, warnings, changes, drift, health, healthDetails, history);

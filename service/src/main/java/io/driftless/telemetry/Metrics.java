@@ -70,6 +70,7 @@ public final class Metrics implements AutoCloseable {
     public static final String APPLY_ACTIONS = "driftless.apply.actions";
     public static final String RENDER_DURATION = "driftless.render.duration";
     public static final String RENDER_ERRORS = "driftless.render.errors";
+    public static final String BUILTIN_MISMATCH = "driftless.builtin.mismatch";
     public static final String LAST_FETCH = "driftless.source.last.fetch.timestamp";
     public static final String WEBHOOKS = "driftless.webhook.requests";
     public static final String FETCH = "driftless.source.fetch";
@@ -293,6 +294,13 @@ public final class Metrics implements AutoCloseable {
     public void rendered(String chart, Duration took) {
         Timer.builder(RENDER_DURATION).description("Time to layer values and render a chart")
                 .tags("chart", chart).publishPercentileHistogram().register(registry).record(took);
+    }
+
+    /** A shadow verification found the builtin chart's render of this version unlike Helm's. */
+    public void builtinMismatch(String chart, String version) {
+        Counter.builder(BUILTIN_MISMATCH).description("Shadow verifications that found a builtin chart's render "
+                + "unlike Helm's render of the upstream package").tags("chart", chart, "version", version)
+                .register(registry).increment();
     }
 
     public void renderFailed(String cluster, String release) {

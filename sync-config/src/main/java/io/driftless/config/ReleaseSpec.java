@@ -117,11 +117,21 @@ public record ReleaseSpec(String name, String namespace, ChartRef chart, String 
      * @param maxPrunePercent the largest share of a target's objects one sync may prune
      * @param serverSideApply write with server-side apply (field manager driftless, conflicts forced) instead
      *                        of JSON patches; needs a real API server
+     * @param verifyBuiltin   also render a builtin chart's every new render through Helm from the upstream package,
+     *                        off the sync path, and warn when the two differ (the shadow verification)
      */
     public record SyncPolicy(boolean prune, boolean selfHeal, boolean allowEmpty, boolean dryRun,
                              boolean createNamespace, int maxPrunePercent, boolean prunePersistentVolumeClaims,
-                             boolean recreateOnImmutableChange, boolean serverSideApply) {
-        public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, false, false, true, 50, false, false, false);
+                             boolean recreateOnImmutableChange, boolean serverSideApply, boolean verifyBuiltin) {
+        public static final SyncPolicy DEFAULT = new SyncPolicy(true, false, false, false, true, 50, false, false, false,
+                false);
+
+        public SyncPolicy(boolean prune, boolean selfHeal, boolean allowEmpty, boolean dryRun, boolean createNamespace,
+                          int maxPrunePercent, boolean prunePersistentVolumeClaims, boolean recreateOnImmutableChange,
+                          boolean serverSideApply) {
+            this(prune, selfHeal, allowEmpty, dryRun, createNamespace, maxPrunePercent, prunePersistentVolumeClaims,
+                    recreateOnImmutableChange, serverSideApply, false);
+        }
 
         /**
          * This policy for a target that left the fleet with {@code pruneRemovedTargets}: prune everything it owns
@@ -129,7 +139,7 @@ public record ReleaseSpec(String name, String namespace, ChartRef chart, String 
          */
         public SyncPolicy pruningEverything() {
             return new SyncPolicy(true, false, true, false, false, 100, prunePersistentVolumeClaims, false,
-                    serverSideApply);
+                    serverSideApply, false);
         }
 
         public SyncPolicy(boolean prune, boolean selfHeal, boolean allowEmpty, boolean dryRun, boolean createNamespace,

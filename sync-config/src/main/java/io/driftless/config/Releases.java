@@ -78,7 +78,7 @@ final class Releases {
         Cursor sp = c.child("syncPolicy");
         if (sp != null) {
             sp.allowOnly("prune", "selfHeal", "allowEmpty", "dryRun", "createNamespace", "maxPrunePercent",
-                    "prunePersistentVolumeClaims", "recreateOnImmutableChange", "serverSideApply");
+                    "prunePersistentVolumeClaims", "recreateOnImmutableChange", "serverSideApply", "verifyBuiltin");
             ReleaseSpec.SyncPolicy d = ReleaseSpec.SyncPolicy.DEFAULT;
             policy = new ReleaseSpec.SyncPolicy(sp.bool("prune", d.prune()), sp.bool("selfHeal", d.selfHeal()),
                     sp.bool("allowEmpty", d.allowEmpty()), sp.bool("dryRun", d.dryRun()),
@@ -86,7 +86,7 @@ final class Releases {
                     sp.integer("maxPrunePercent", d.maxPrunePercent(), 1, 100),
                     sp.bool("prunePersistentVolumeClaims", d.prunePersistentVolumeClaims()),
                     sp.bool("recreateOnImmutableChange", d.recreateOnImmutableChange()),
-                    sp.bool("serverSideApply", d.serverSideApply()));
+                    sp.bool("serverSideApply", d.serverSideApply()), sp.bool("verifyBuiltin", d.verifyBuiltin()));
         }
         List<ReleaseSpec.IgnoreRule> ignores = new ArrayList<>();
         List<Object> rules = c.list("ignoreDifferences");
