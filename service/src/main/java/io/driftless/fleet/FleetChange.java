@@ -34,10 +34,16 @@ public record FleetChange(List<String> addedClusters, List<String> removedCluste
         if (!before.notifications().equals(after.notifications())) {
             restart.add("notifications changed: they are sent as before until Driftless restarts");
         }
+        List<Target> changed = new ArrayList<>(targets.changed());
+        if (!before.upstreamCharts().equals(after.upstreamCharts())) { // the builtin charts' other versions move
+            after.targets().stream().filter(t -> t.release().chart() != null
+                    && t.release().chart().kind() == io.driftless.config.ReleaseSpec.ChartRef.Kind.BUILTIN
+                    && !targets.added().contains(t) && !changed.contains(t)).forEach(changed::add);
+        }
         return new FleetChange(names(clusters.added(), ClusterSpec::name), names(clusters.removed(), ClusterSpec::name),
                 names(clusters.changed(), ClusterSpec::name), names(sources.added(), SourceSpec::name),
                 names(sources.removed(), SourceSpec::name), names(sources.changed(), SourceSpec::name),
-                targets.added(), targets.removed(), targets.changed(), List.copyOf(restart));
+                targets.added(), targets.removed(), List.copyOf(changed), List.copyOf(restart));
     }
 
     public boolean isEmpty() {

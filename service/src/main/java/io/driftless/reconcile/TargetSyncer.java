@@ -191,6 +191,11 @@ public final class TargetSyncer {
         reconciler.planner().forget(target);
     }
 
+    /** The targets' statuses this syncer records. */
+    public StatusBoard board() {
+        return board;
+    }
+
     /** The shadow verification of the builtin charts' renders (its sample rate is set by the service). */
     public ShadowVerifier shadow() {
         return shadow;

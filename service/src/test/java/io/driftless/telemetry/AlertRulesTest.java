@@ -19,16 +19,16 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * The alert rules are checked and unit-tested by Prometheus's own {@code promtool} (Debian package
  * {@code prometheus}, installed by {@code .ci/run}), and the PrometheusRule in deploy/ carries the same rules.
  */
-class AlertRulesTest {
+public class AlertRulesTest {
 
-    private static final Path ALERTS = Path.of("..", "dashboards", "alerts");
+    public static final Path ALERTS = Path.of("..", "dashboards", "alerts");
 
     private static String promtool(String... args) throws IOException, InterruptedException {
         return promtool(ALERTS, args);
     }
 
     /** Runs promtool in {@code dir}; asserts it succeeds and answers its output. */
-    static String promtool(Path workDir, String... args) throws IOException, InterruptedException {
+    public static String promtool(Path workDir, String... args) throws IOException, InterruptedException {
         Path promtool = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
                 .map(dir -> Path.of(dir, "promtool")).filter(Files::isExecutable).findFirst()
                 .orElse(Path.of("/usr/bin/promtool"));

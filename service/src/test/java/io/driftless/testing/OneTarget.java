@@ -65,10 +65,19 @@ public final class OneTarget implements AutoCloseable {
         syncer = newSyncer();
     }
 
+    private ChartCatalogue charts = ChartCatalogue.of(ChartRegistry.builtin());
+
     /** A syncer as a fresh process has it (empty render cache). */
     public TargetSyncer newSyncer() {
-        return new TargetSyncer(ChartCatalogue.of(ChartRegistry.builtin()), KubeTargetCluster.forTargets(clusters),
-                new StatusBoard(fleet.targets()), metrics, Clock.systemUTC(), notices::add);
+        return new TargetSyncer(charts, KubeTargetCluster.forTargets(clusters), new StatusBoard(fleet.targets()),
+                metrics, Clock.systemUTC(), notices::add);
+    }
+
+    /** Later syncs render with these charts (a new syncer). */
+    public TargetSyncer rendering(ChartCatalogue with) {
+        this.charts = with;
+        syncer = newSyncer();
+        return syncer;
     }
 
     /** The syncer the next {@link #sync()} uses. */
