@@ -31,6 +31,11 @@ public record PostgresObjects(String fullname, String namespace, String headless
                               boolean persistence, String size) {
 
     public List<Map<String, Object>> render() {
+        return render(statefulSet());
+    }
+
+    /** The Secret, init scripts and Services, then this StatefulSet (a chart's own subchart version of it). */
+    public List<Map<String, Object>> render(Map<String, Object> statefulSet) {
         List<Map<String, Object>> out = new ArrayList<>();
         if (secretData != null) {
             out.add(map("apiVersion", "v1", "kind", "Secret",
@@ -51,7 +56,7 @@ public record PostgresObjects(String fullname, String namespace, String headless
                         "ports", list(map("name", "tcp-postgresql", "port", port, "targetPort", "tcp-postgresql",
                                 "nodePort", null)),
                         "selector", selector)));
-        out.add(statefulSet());
+        out.add(statefulSet);
         return out;
     }
 
@@ -110,7 +115,7 @@ public record PostgresObjects(String fullname, String namespace, String headless
                 "metadata", metadata(fullname, podLabels), "spec", spec);
     }
 
-    private Map<String, Object> metadata(String name, Map<String, Object> objectLabels) {
+    Map<String, Object> metadata(String name, Map<String, Object> objectLabels) {
         return map("name", name, "namespace", namespace, "labels", Tree.merged(objectLabels));
     }
 }

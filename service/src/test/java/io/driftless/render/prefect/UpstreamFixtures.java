@@ -60,7 +60,7 @@ public final class UpstreamFixtures {
                         packages.toString(), io.driftless.config.SourceSpec.GitAuth.NONE);
                 SortedMap<String, byte[]> chart = ChartRepositories.unpack(ref, archive);
                 Path dir = Files.createDirectories(OUT.resolve(version));
-                for (Map.Entry<String, String> c : cases().entrySet()) {
+                for (Map.Entry<String, String> c : cases(CASES).entrySet()) {
                     Map<String, String> header = header(c.getValue());
                     Chart.Release release = new Chart.Release(header.get("release"), header.get("namespace"),
                             version, Chart.Lookup.NONE, CLUSTER);
@@ -76,9 +76,9 @@ public final class UpstreamFixtures {
     }
 
     /** The published-version values cases by name (the git-chart case renders the unreleased chart). */
-    static Map<String, String> cases() throws IOException {
+    static Map<String, String> cases(Path root) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
-        try (Stream<Path> dirs = Files.list(CASES)) {
+        try (Stream<Path> dirs = Files.list(root)) {
             for (Path d : dirs.sorted().toList()) {
                 String values = Files.readString(d.resolve("values.yaml"));
                 if (!"0.0.0".equals(header(values).get("version"))) {
