@@ -52,7 +52,7 @@ public final class Differ {
             } else if (desired instanceof List<?> d && live instanceof List<?> l) {
                 list(path, desiredPath, (List<Object>) d, (List<Object>) l);
             } else if (live == null) {
-                if (!Normalize.emptyEqualsAbsent(desired)) {
+                if (!Normalize.emptyEqualsAbsent(path, desired)) {
                     out.add(drift(FieldDrift.Kind.MISSING, path, desiredPath, desired, null));
                 }
             } else if (!Normalize.scalarsEqual(path, desired, live)) {

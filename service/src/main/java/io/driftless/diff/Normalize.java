@@ -10,12 +10,20 @@ final class Normalize {
     private Normalize() {
     }
 
+    /**
+     * Kubernetes's plain (not pointer) booleans with {@code omitempty}: false is never stored, so a desired false
+     * is what an absent field means (Helm charts write {@code hostNetwork: false}).
+     */
+    private static final java.util.Set<String> PLAIN_BOOLEANS = java.util.Set.of("hostNetwork", "hostPID", "hostIPC",
+            "hostUsers", "stdin", "stdinOnce", "tty", "readOnly", "publishNotReadyAddresses");
+
     /** The API server drops empty strings, maps and lists and false booleans in many places. */
-    static boolean emptyEqualsAbsent(Object desired) {
+    static boolean emptyEqualsAbsent(String path, Object desired) {
         return desired instanceof String s && s.isEmpty()
                 || desired instanceof Map<?, ?> m && m.isEmpty()
                 || desired instanceof Collection<?> c && c.isEmpty()
-                || zeroNumber(desired);
+                || zeroNumber(desired)
+                || Boolean.FALSE.equals(desired) && PLAIN_BOOLEANS.contains(path.substring(path.lastIndexOf('/') + 1));
     }
 
     /**

@@ -50,13 +50,13 @@ public final class ShadowVerifier implements AutoCloseable {
 
     /** Told each verification's result: the mismatch, or null when the renders are equal. */
     public interface Listener {
-        void verified(Target target, Mismatch mismatch);
+        void verified(Target target, ReleaseSpec.ChartRef chart, Mismatch mismatch);
     }
 
     private final ChartCatalogue charts;
     private final Map<String, Mismatch> mismatches = new ConcurrentHashMap<>();
     private volatile double sampleRate;
-    private volatile Listener listener = (target, mismatch) -> { };
+    private volatile Listener listener = (target, chart, mismatch) -> { };
     private volatile ThreadPoolExecutor worker;
 
     public ShadowVerifier(ChartCatalogue charts) {
@@ -131,7 +131,7 @@ public final class ShadowVerifier implements AutoCloseable {
                     + "in {} field(s): {}", target.id(), ref.name(), ref.version(), differences.size(),
                     String.join("; ", differences));
         }
-        listener.verified(target, mismatch);
+        listener.verified(target, ref, mismatch);
     }
 
     /** The target's last verification's mismatch, if its last verified render differed from Helm's. */

@@ -51,10 +51,8 @@ public final class TargetSyncer {
         this.reconciler = new Reconciler(charts, clusters, clock, keys, shadow);
         this.reporter = new SyncReporter(board, metrics, clusters, notices, clock);
         this.board = board;
-        shadow.listen((target, mismatch) -> {
-            if (mismatch != null) {
-                metrics.builtinMismatch(mismatch.chart(), mismatch.version());
-            }
+        shadow.listen((target, chart, mismatch) -> {
+            metrics.builtinVerified(chart.name(), chart.version(), mismatch != null);
             board.update(target, s -> s.withWarnings(Stream.concat(s.warnings().stream()
                     .filter(w -> !w.startsWith(ShadowVerifier.WARNING)), Stream.ofNullable(mismatch)
                     .map(ShadowVerifier.Mismatch::warning)).toList()));

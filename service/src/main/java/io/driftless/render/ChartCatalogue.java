@@ -62,8 +62,9 @@ public final class ChartCatalogue {
     }
 
     /**
-     * What is wrong with the fleet's chart references, known without reading a commit (an unknown builtin chart
-     * or version), each at the release's line: checked when the fleet is loaded, not at each render.
+     * What is wrong with the fleet's chart references, known without reading a commit (an unknown builtin chart, or
+     * a version neither built in nor with an upstream repository), each at the release's line: checked when the
+     * fleet is loaded, not at each render.
      */
     public List<Problem> problems(Fleet fleet) {
         List<Problem> problems = new ArrayList<>();
@@ -72,7 +73,7 @@ public final class ChartCatalogue {
                 continue;
             }
             ChartEngine engine = engines.get(r.chart().kind());
-            List<String> wrong = engine == null ? List.of() : engine.problems(r.chart());
+            List<String> wrong = engine == null ? List.of() : engine.problems(r.chart(), fleet.upstreamCharts());
             if (!wrong.isEmpty()) {
                 problems.add(new Problem(r.origin().file(), r.origin().line(), r.origin().key() + ".chart",
                         String.join("; ", wrong)));

@@ -16,8 +16,12 @@ public interface ChartEngine {
         return kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** What is wrong with a reference, known without reading a commit (checked when the fleet is loaded). */
-    default List<String> problems(ReleaseSpec.ChartRef ref) {
+    /**
+     * What is wrong with a reference, known without reading a commit (checked when the fleet is loaded).
+     *
+     * @param upstream the fleet's upstream repositories of the builtin charts (their other versions render there)
+     */
+    default List<String> problems(ReleaseSpec.ChartRef ref, List<io.driftless.config.UpstreamChart> upstream) {
         return List.of();
     }
 

@@ -55,8 +55,15 @@ public final class ChartRegistry implements ChartEngine {
         return ReleaseSpec.ChartRef.Kind.BUILTIN;
     }
 
-    /** An unknown chart or version. */
+    /** An unknown chart, or a version neither built in nor with an upstream repository to render it from. */
     @Override
+    public List<String> problems(ReleaseSpec.ChartRef ref, List<io.driftless.config.UpstreamChart> upstream) {
+        List<String> problems = problems(ref);
+        return knows(ref.name()) && upstream.stream().anyMatch(u -> u.chart().equals(ref.name()) && u.source() != null)
+                ? List.of() : problems;
+    }
+
+    /** An unknown chart or a version the builtin chart does not reproduce. */
     public List<String> problems(ReleaseSpec.ChartRef ref) {
         try {
             chart(ref.name()).defaults(ref.version());

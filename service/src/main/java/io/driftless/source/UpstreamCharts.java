@@ -42,11 +42,8 @@ public final class UpstreamCharts implements ChartEngine {
 
     /** An unknown chart; a version neither built in nor with an upstream repository to render it from. */
     @Override
-    public List<String> problems(ReleaseSpec.ChartRef ref) {
-        if (builtin.knows(ref.name()) && (builtin.covers(ref) || upstream(ref.name()).isPresent())) {
-            return List.of();
-        }
-        return builtin.problems(ref);
+    public List<String> problems(ReleaseSpec.ChartRef ref, List<UpstreamChart> upstream) {
+        return builtin.problems(ref, upstream);
     }
 
     @Override

@@ -296,11 +296,17 @@ public final class Metrics implements AutoCloseable {
                 .tags("chart", chart).publishPercentileHistogram().register(registry).record(took);
     }
 
-    /** A shadow verification found the builtin chart's render of this version unlike Helm's. */
-    public void builtinMismatch(String chart, String version) {
-        Counter.builder(BUILTIN_MISMATCH).description("Shadow verifications that found a builtin chart's render "
-                + "unlike Helm's render of the upstream package").tags("chart", chart, "version", version)
-                .register(registry).increment();
+    /**
+     * A shadow verification of the builtin chart's render of this version ended: counted when it found a
+     * mismatch; the series exists (at 0) from the first verification on, so that a first mismatch is an increase.
+     */
+    public void builtinVerified(String chart, String version, boolean mismatch) {
+        Counter counter = Counter.builder(BUILTIN_MISMATCH).description("Shadow verifications that found a builtin "
+                + "chart's render unlike Helm's render of the upstream package").tags("chart", chart, "version",
+                version).register(registry);
+        if (mismatch) {
+            counter.increment();
+        }
     }
 
     public void renderFailed(String cluster, String release) {

@@ -27,8 +27,8 @@ import io.driftless.testing.TestCharts;
  * service renders, and in this JVM through helm-java directly (files written to a temporary folder per render), as
  * the service rendered before the sandbox, for the cost of the isolation. Then 1,000 Helm renders with two at a time
  * (the sandbox's two processes; two threads in process), as a fleet of 1,000 Helm targets asks from empty. The
- * upstream prefect-server chart is not in the repository, so the Helm figures are for a smaller chart: Helm's fixed
- * cost per render dominates them.
+ * builtin prefect-server is also set against Helm rendering the published package of the same version (from
+ * {@code src/test/resources/upstream/packages}) with the same values.
  * Run: {@code java -cp "$(cat service/target/test-classpath.txt):service/target/classes:service/target/test-classes"
  * io.driftless.bench.ChartEnginesBenchmark [rounds]}
  */
@@ -64,6 +64,17 @@ public final class ChartEnginesBenchmark {
             double builtin = measure("builtin prefect-server", rounds * 10, () -> catalogue.render(
                     new ReleaseSpec.ChartRef("prefect-server", "2026.8.18172642"),
                     new Chart.Release("prefect", "data", "2026.8.18172642"), prefect, path -> new java.util.TreeMap<>()));
+            ReleaseSpec.ChartRef upstreamRef = new ReleaseSpec.ChartRef("prefect-server", "2026.8.18172642", null,
+                    null, "upstream", io.driftless.config.SourceSpec.GitAuth.NONE);
+            SortedMap<String, byte[]> upstream;
+            try (var in = ChartEnginesBenchmark.class.getResourceAsStream(
+                    "/upstream/packages/prefect-server-2026.8.18172642.tgz")) {
+                upstream = io.driftless.source.ChartRepositories.unpack(upstreamRef, in.readAllBytes());
+            }
+            io.driftless.render.helm.HelmCharts helm = new io.driftless.render.helm.HelmCharts(sandbox);
+            double sameVersion = measure("helm, sandbox (prefect-server)", rounds, () -> helm.render(upstreamRef,
+                    new Chart.Release("prefect", "data", "2026.8.18172642"), prefect, upstream));
+            System.out.printf("the same version and values, Helm / builtin: %.0f%n", sameVersion / builtin);
             double sandboxed = measure("helm, sandbox (webapp)", rounds, () -> catalogue.render(helmChart, shopRelease,
                     shop, path -> webapp));
             double inProcess = measure("helm, in process (webapp)", rounds, () -> inProcess(tmp, webapp));

@@ -32,6 +32,7 @@ import io.driftless.config.FleetLoader;
 import io.driftless.fleet.FleetVerticle;
 import io.driftless.testing.GitHttpServer;
 import io.driftless.testing.Kubeconfigs;
+import io.driftless.testing.PrefectChartRepository;
 import io.driftless.testing.PromQueries;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -68,7 +69,8 @@ class PrometheusScrapeIT {
         });
         receiver.start();
         Process prometheus = null;
-        try (GitHttpServer git = new GitHttpServer(tmp.resolve("origin"))) {
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("origin"));
+             PrefectChartRepository upstream = new PrefectChartRepository()) {
             git.commit("values", Map.of("values.yaml", "sqlite:\n  enabled: true\npostgresql:\n  enabled: false\n",
                     "broken.yaml", "server:\n  replicaCount: [1\n"));
             Fleet fleet = FleetLoader.parse("fleet.yaml", ("""
@@ -80,9 +82,10 @@ class PrometheusScrapeIT {
                       - {name: dev, embedded: true}
                       - {name: prod, embedded: true}
                       - {name: lost, kubeconfig: lost.kubeconfig}
+                    upstreamCharts: [{chart: prefect-server, repository: "%s"}]
                     releases:
                       - {name: prefect, namespace: prefect, chart: {name: prefect-server, version: 2026.8.18172642},
-                         source: values, values: [values.yaml]}
+                         source: values, values: [values.yaml], syncPolicy: {verifyBuiltin: true}}
                       - {name: broken, namespace: broken, chart: {name: prefect-server, version: 2026.8.18172642},
                          source: values, values: [broken.yaml], clusters: {names: [dev]}}
                       - {name: gated, namespace: gated, chart: {name: prefect-server, version: 2026.8.18172642},
@@ -92,7 +95,8 @@ class PrometheusScrapeIT {
                          source: gone, values: [values.yaml], clusters: {names: [prod]}}
                     notifications:
                       - {name: receiver, url: "http://127.0.0.1:%d/hook", format: json}
-                    """).formatted(git.url(), GitHttpServer.USER, closedPort, receiver.getAddress().getPort())
+                    """).formatted(git.url(), GitHttpServer.USER, closedPort, upstream.url(),
+                            receiver.getAddress().getPort())
                     .getBytes(StandardCharsets.UTF_8), tmp);
             DriftlessService service = DriftlessService.start(fleet, new DriftlessService.Settings(tmp.resolve("state"),
                     "127.0.0.1", 0, 4, Map.of("PW", GitHttpServer.PASSWORD, "HOOK", HOOK_SECRET)),

@@ -1,4 +1,4 @@
-package io.driftless.source;
+package io.driftless.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.driftless.app.DriftlessService;
 import io.driftless.config.Fleet;
 import io.driftless.config.FleetLoader;
 import io.driftless.config.ReleaseSpec;
@@ -33,6 +32,8 @@ import io.driftless.render.Values;
 import io.driftless.render.helm.HelmCharts;
 import io.driftless.render.helm.HelmSandbox;
 import io.driftless.render.prefect.PrefectServerChart;
+import io.driftless.source.ChartRepositories;
+import io.driftless.source.UpstreamCharts;
 import io.driftless.status.SyncState;
 import io.driftless.status.TargetStatus;
 import io.driftless.telemetry.AlertRulesTest;
@@ -43,7 +44,8 @@ import io.driftless.testing.PrefectChartRepository;
 /**
  * The builtin charts' other versions and their shadow verification, against a chart repository serving Prefect's
  * published packages byte for byte ({@link PrefectChartRepository}): a version outside the builtin list renders
- * through Helm from it (with the warning naming the engine) and moves to a builtin version by a fleet change; a
+ * through Helm from it (with the warning naming the engine) and moves to a builtin version by a commit to the fleet
+ * in Git; a
  * release installed by Helm from the package is taken over by the builtin chart of the same version with nothing
  * to write; a version the repository lacks names the nearest it has; and a deliberately broken builtin (a test
  * chart) is caught by the shadow verification: the warning, the metric and the alert rule firing on it.
@@ -84,15 +86,18 @@ class UpstreamChartsIT {
         }
     }
 
-    private Fleet fleet(String chart) {
-        return FleetLoader.parse("fleet.yaml", """
+    private String fleetYaml(String chart) {
+        return """
                 sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
                 clusters: [{name: dev, embedded: true}]
-                upstreamCharts: [{chart: prefect-server, repository: %s}]
+                upstreamCharts: [{chart: prefect-server, repository: "%s"}]
                 releases:
                   - {name: prefect, namespace: data, chart: %s, source: values, values: [values.yaml]}
-                """.formatted(git.url(), GitHttpServer.USER, repository.url(), chart)
-                .getBytes(StandardCharsets.UTF_8), tmp);
+                """.formatted(git.url(), GitHttpServer.USER, repository.url(), chart);
+    }
+
+    private Fleet fleet(String chart) {
+        return FleetLoader.parse("fleet.yaml", fleetYaml(chart).getBytes(StandardCharsets.UTF_8), tmp);
     }
 
     private DriftlessService start(Fleet fleet) {
@@ -112,8 +117,18 @@ class UpstreamChartsIT {
     }
 
     @Test
-    void aVersionOutsideTheBuiltinListRendersThroughHelmAndAFleetChangeMovesItToABuiltinVersion() {
-        try (DriftlessService service = start(fleet("{name: prefect-server, version: 2026.7.31163938}"))) {
+    void aVersionOutsideTheBuiltinListRendersThroughHelmAndAFleetCommitMovesItToABuiltinVersion() throws Exception {
+        git.commit("fleet", Map.of("fleet/fleet.yaml", fleetYaml("{name: prefect-server, version: 2026.7.31163938}")));
+        Path pointer = tmp.resolve("pointer.yaml");
+        Files.writeString(pointer, """
+                fleetSource: {url: %s, path: fleet/fleet.yaml, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}
+                """.formatted(git.url(), GitHttpServer.USER));
+        FleetReloads.Origin origin = FleetReloads.git(FleetLoader.fleetSource(pointer).orElseThrow(), pointer,
+                tmp.resolve("fleet-cache"), Map.of("PW", GitHttpServer.PASSWORD), io.driftless.config.FleetTrust.git(
+                        List.of("PW"), Files.createDirectories(tmp.resolve("secrets")), null, null));
+        FleetReloads.Read first = origin.read();
+        try (DriftlessService service = start(origin.parse(first));
+             FleetReloads reloads = new FleetReloads(origin, first.revision(), service, java.time.Clock.systemUTC())) {
             TargetStatus helm = awaitSynced(service, ":3.8.1-python3.11");
             assertThat(helm.warnings()).anySatisfy(w -> assertThat(w).startsWith("chart prefect-server version "
                     + "2026.7.31163938 is not built into this Driftless").contains("rendered by the Helm engine ("
@@ -123,7 +138,9 @@ class UpstreamChartsIT {
                     .containsEntry("helm.sh/chart", "prefect-server-2026.7.31163938");
             assertThat(service.metrics().scrape()).contains("driftless_render_duration_seconds_count{chart=\"helm\"}");
 
-            service.reload(fleet("{name: prefect-server, version: 2026.8.18172642}"));
+            git.commit("upgrade", Map.of("fleet/fleet.yaml",
+                    fleetYaml("{name: prefect-server, version: 2026.8.18172642}")));
+            reloads.check();
             TargetStatus builtin = awaitSynced(service, ":3.8.3-python3.11");
             assertThat(builtin.warnings()).noneMatch(w -> w.contains("Helm engine"));
             assertThat(service.clusters().client("dev").apps().deployments().inNamespace("data")
