@@ -112,11 +112,15 @@ public final class ShadowVerifier implements AutoCloseable {
                 RenderComparison.GENERATED, release.capabilities(), release.tenant());
         Chart.Release plain = new Chart.Release(release.name(), release.namespace(), release.chartVersion(),
                 Chart.Lookup.NONE, release.capabilities(), release.tenant());
+        List<Map<String, Object>> builtin;
+        try {
+            builtin = upstream.renderBuiltin(ref, marked, layers).objects();
+        } catch (io.driftless.render.RenderException e) { // Helm rendered it already (NotReproduced): nothing to verify
+            return;
+        }
         List<String> differences;
         try {
-            differences = RenderComparison.differences(
-                    upstream.render(ref, marked, layers, path -> new java.util.TreeMap<>()).objects(),
-                    upstream.renderUpstream(ref, plain, layers).objects());
+            differences = RenderComparison.differences(builtin, upstream.renderUpstream(ref, plain, layers).objects());
         } catch (RuntimeException e) {
             LOG.warn("target {}: the shadow verification of {} {} could not render the upstream package: {}",
                     target.id(), ref.name(), ref.version(), e.getMessage());

@@ -12,6 +12,7 @@ import io.driftless.render.Chart;
 import io.driftless.render.ChartCatalogue;
 import io.driftless.render.ChartEngine;
 import io.driftless.render.ChartRegistry;
+import io.driftless.render.NotReproduced;
 
 /**
  * The builtin charts with their published upstream behind them ({@code chart: {name: prefect-server, version: X}}):
@@ -59,18 +60,37 @@ public final class UpstreamCharts implements ChartEngine {
     @Override
     public Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
                                  ChartCatalogue.Files files) {
+        String why;
         if (builtin.covers(ref)) {
-            return builtin.render(ref, release, layers, files);
+            try {
+                return builtin.render(ref, release, layers, files);
+            } catch (NotReproduced e) {
+                if (upstream(ref.name()).isEmpty()) {
+                    throw e;
+                }
+                why = e.getMessage();
+            }
+        } else {
+            why = "chart " + ref.name() + " version " + ref.version() + " is not built into this Driftless (builtin: "
+                    + String.join(", ", builtin.versions(ref.name())) + ")";
         }
         ReleaseSpec.ChartRef from = upstreamRef(ref);
         Chart.Rendered rendered = repositories.render(from, release, layers, files);
         List<String> warnings = new ArrayList<>(rendered.warnings());
-        warnings.add(0, "chart " + ref.name() + " version " + ref.version() + " is not built into this Driftless "
-                + "(builtin: " + String.join(", ", builtin.versions(ref.name())) + "): rendered by the Helm engine ("
-                + io.driftless.render.helm.HelmCharts.HELM_VERSION + ") from " + from + "; pin a builtin version "
-                + "for native renders");
+        warnings.add(0, why + ": rendered by the Helm engine (" + io.driftless.render.helm.HelmCharts.HELM_VERSION
+                + ") from " + from + "; a builtin version renders natively");
         return new Chart.Rendered(rendered.objects(), List.copyOf(warnings), rendered.healthHints(),
                 rendered.notes());
+    }
+
+    /**
+     * The release rendered by the builtin chart alone: one side of the shadow verification.
+     *
+     * @throws NotReproduced the builtin version does not reproduce these values (nothing to verify)
+     */
+    public Chart.Rendered renderBuiltin(ReleaseSpec.ChartRef ref, Chart.Release release,
+                                        List<SafeYaml.Document> layers) {
+        return builtin.render(ref, release, layers, path -> new java.util.TreeMap<>());
     }
 
     /**

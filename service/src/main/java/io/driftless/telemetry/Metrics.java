@@ -296,17 +296,11 @@ public final class Metrics implements AutoCloseable {
                 .tags("chart", chart).publishPercentileHistogram().register(registry).record(took);
     }
 
-    /**
-     * A shadow verification of the builtin chart's render of this version ended: counted when it found a
-     * mismatch; the series exists (at 0) from the first verification on, so that a first mismatch is an increase.
-     */
+    /** A shadow verification ended: counted on a mismatch; at 0 from the first (so a first mismatch increases). */
     public void builtinVerified(String chart, String version, boolean mismatch) {
-        Counter counter = Counter.builder(BUILTIN_MISMATCH).description("Shadow verifications that found a builtin "
-                + "chart's render unlike Helm's render of the upstream package").tags("chart", chart, "version",
-                version).register(registry);
-        if (mismatch) {
-            counter.increment();
-        }
+        Counter.builder(BUILTIN_MISMATCH).description("Shadow verifications that found a builtin chart's render "
+                + "unlike Helm's of the upstream package").tags("chart", chart, "version", version).register(registry)
+                .increment(mismatch ? 1 : 0);
     }
 
     public void renderFailed(String cluster, String release) {

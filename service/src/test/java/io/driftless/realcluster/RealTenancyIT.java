@@ -113,10 +113,10 @@ class RealTenancyIT {
                       restartPolicy: Never
                       containers: [{name: c, image: busybox}]
             ---
-            apiVersion: networking.k8s.io/v1
-            kind: NetworkPolicy
-            metadata: {name: deny-all}
-            spec: {podSelector: {}, policyTypes: [Ingress]}
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata: {name: pods}
+            spec: {hard: {pods: "20"}}
             """;
 
     private static final String ESCALATE = """
@@ -291,14 +291,14 @@ class RealTenancyIT {
                 assertThat(admin.configMaps().inNamespace("team-b").withName("preexisting").get().getData())
                         .containsEntry("owner", "team-b's operator");
                 // kinds the tenant's role does not grant: every one named at once, with the API server's words
-                assertThat(service.board().get("real/team-b-extras").lastError()).contains(
-                        "forbidden: list CronJob.batch in team-b, list NetworkPolicy.networking.k8s.io in team-b; the API "
-                                + "server said: ", "system:serviceaccount:team-b:driftless-deployer");
+                assertThat(service.board().get("real/team-b-extras").lastError()).startsWith("cluster real: HTTP 403: "
+                        + "forbidden: ").contains("list CronJob.batch in team-b", "list ResourceQuota in team-b",
+                        "; the API server said: ", "system:serviceaccount:team-b:driftless-deployer");
                 assertThat(service.clusters().watches().covers("real", "team-b-extras"))
                         .as("its kinds' watches were refused a moment ago").isFalse();
                 admin.rbac().roles().inNamespace("team-b").resource(new io.fabric8.kubernetes.api.model.rbac
                         .RoleBuilder().withNewMetadata().withName("extras").endMetadata().addNewRule()
-                        .withApiGroups("batch", "networking.k8s.io").withResources("cronjobs", "networkpolicies")
+                        .withApiGroups("batch", "").withResources("cronjobs", "resourcequotas")
                         .withVerbs("*").endRule().build()).createOr(existing -> existing.update());
                 admin.rbac().roleBindings().inNamespace("team-b").resource(new RoleBindingBuilder().withNewMetadata()
                         .withName("extras").endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")

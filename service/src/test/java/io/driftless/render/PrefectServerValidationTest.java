@@ -88,7 +88,8 @@ class PrefectServerValidationTest {
     void rejectsAnUnknownChartVersion() {
         assertThatThrownBy(() -> render("2020.1.1", ""))
                 .hasMessage("chart.version: prefect-server version '2020.1.1' is not built into this Driftless; "
-                        + "builtin: [0.0.0, 2026.8.7211611, 2026.8.12210735, 2026.8.13185342, 2026.8.18172642]");
+                        + "builtin: [0.0.0, 2026.7.23210422, 2026.7.23214924, 2026.7.24183254, 2026.7.28215845, 2026.7.30211541, "
+                        + "2026.7.31163938, 2026.8.7211611, 2026.8.12210735, 2026.8.13185342, 2026.8.18172642]");
     }
 
     @Test

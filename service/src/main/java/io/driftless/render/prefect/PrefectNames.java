@@ -54,6 +54,12 @@ final class PrefectNames {
         return release.name();
     }
 
+    /** {@code server.uiConfig.prefectUiApiUrl}, through {@code tpl} where the version's templates do so. */
+    String uiApiUrl() {
+        return pin.templatedUiUrl() ? v.tpl("server.uiConfig.prefectUiApiUrl")
+                : v.str("server.uiConfig.prefectUiApiUrl");
+    }
+
     String appVersion() {
         return pin.appVersion();
     }

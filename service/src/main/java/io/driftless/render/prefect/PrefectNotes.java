@@ -57,7 +57,7 @@ final class PrefectNotes {
             out.append("\nRun the following command to port-forward the UI to your localhost:\n$ kubectl --namespace ")
                     .append(ns).append(" port-forward svc/").append(n.fullname()).append(" ")
                     .append(v.str("service.targetPort")).append(":").append(v.str("service.port"))
-                    .append("\n\nVisit ").append(v.tpl("server.uiConfig.prefectUiApiUrl").replace("/api", ""))
+                    .append("\n\nVisit ").append(n.uiApiUrl().replace("/api", ""))
                     .append(" to use Prefect!");
         }
         return out.append("\n").toString();

@@ -65,6 +65,11 @@ public final class PrefectServerChart implements Chart {
             out.addAll(new BundledPostgresql(v, n).render());
         }
         if (v.bool("redis.enabled")) {
+            if (!n.pin().reproducesBundledRedis()) {
+                throw new io.driftless.render.NotReproduced("redis.enabled: prefect-server " + release.chartVersion()
+                        + " bundles bitnami redis " + n.pin().redisChart() + ", which the builtin chart does not "
+                        + "reproduce (it renders redis 28.0.x, bundled from 2026.8.7211611 on)");
+            }
             out.addAll(new BundledRedis(v, n, release.lookup()).render(warnings));
         }
         if (connectionSecretRendered(v, warnings)) {

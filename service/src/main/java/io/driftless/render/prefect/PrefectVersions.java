@@ -15,11 +15,19 @@ import io.driftless.render.RenderException;
 final class PrefectVersions {
 
     /**
-     * @param redisChart     the vendored bitnami redis chart's version (its {@code helm.sh/chart} label)
-     * @param automountToken whether the templates set {@code automountServiceAccountToken} on the server's and
-     *                       background services' pods and service accounts (from 2026.8.18172642 on)
+     * @param redisChart      the vendored bitnami redis chart's version (its {@code helm.sh/chart} label); the builtin
+     *                        reproduces the 28.0.x series only, so a bundled Redis of another is rendered by Helm
+     * @param automountToken  whether the templates set {@code automountServiceAccountToken} on the server's and
+     *                        background services' pods and service accounts (from 2026.8.18172642 on)
+     * @param templatedUiUrl  whether {@code server.uiConfig.prefectUiApiUrl} goes through {@code tpl} (from
+     *                        2026.7.31163938 on; before, it is written as it is)
      */
-    record Pin(String appVersion, String prefectTag, String redisChart, boolean automountToken) {
+    record Pin(String appVersion, String prefectTag, String redisChart, boolean automountToken,
+               boolean templatedUiUrl) {
+
+        boolean reproducesBundledRedis() {
+            return redisChart.startsWith("28.0.");
+        }
     }
 
     static final String DEFAULT_VERSION = "2026.8.18172642";
@@ -27,12 +35,18 @@ final class PrefectVersions {
     /** The unreleased chart straight from git. */
     static final String GIT = "0.0.0";
 
-    private static final Map<String, Pin> PINS = Map.of(
-            "2026.8.7211611", new Pin("3.8.2", "3.8.2-python3.11", "28.0.0", false),
-            "2026.8.12210735", new Pin("3.8.2", "3.8.2-python3.11", "28.0.2", false),
-            "2026.8.13185342", new Pin("3.8.3", "3.8.3-python3.11", "28.0.2", false),
-            "2026.8.18172642", new Pin("3.8.3", "3.8.3-python3.11", "28.0.5", true),
-            GIT, new Pin("3-latest", "3-latest", "28.0.5", true));
+    private static final Map<String, Pin> PINS = Map.ofEntries(
+            Map.entry("2026.7.23210422", new Pin("3.8.0", "3.8.0-python3.11", "22.0.4", false, false)),
+            Map.entry("2026.7.23214924", new Pin("3.8.0", "3.8.0-python3.11", "22.0.4", false, false)),
+            Map.entry("2026.7.24183254", new Pin("3.8.0", "3.8.0-python3.11", "22.0.4", false, false)),
+            Map.entry("2026.7.28215845", new Pin("3.8.0", "3.8.0-python3.11", "22.0.4", false, false)),
+            Map.entry("2026.7.30211541", new Pin("3.8.1", "3.8.1-python3.11", "22.0.4", false, false)),
+            Map.entry("2026.7.31163938", new Pin("3.8.1", "3.8.1-python3.11", "22.0.4", false, true)),
+            Map.entry("2026.8.7211611", new Pin("3.8.2", "3.8.2-python3.11", "28.0.0", false, true)),
+            Map.entry("2026.8.12210735", new Pin("3.8.2", "3.8.2-python3.11", "28.0.2", false, true)),
+            Map.entry("2026.8.13185342", new Pin("3.8.3", "3.8.3-python3.11", "28.0.2", false, true)),
+            Map.entry("2026.8.18172642", new Pin("3.8.3", "3.8.3-python3.11", "28.0.5", true, true)),
+            Map.entry(GIT, new Pin("3-latest", "3-latest", "28.0.5", true, true)));
 
     private PrefectVersions() {
     }

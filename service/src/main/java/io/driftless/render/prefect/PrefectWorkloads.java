@@ -145,7 +145,7 @@ final class PrefectWorkloads {
                 env("PREFECT_SERVER_API_BASE_PATH", v.str("server.apiBasePath")),
                 env("PREFECT_SERVER_API_HOST", "0.0.0.0"),
                 env("PREFECT_SERVER_API_PORT", String.valueOf(targetPort)),
-                env("PREFECT_UI_API_URL", v.tpl("server.uiConfig.prefectUiApiUrl")),
+                env("PREFECT_UI_API_URL", n.uiApiUrl()),
                 env("PREFECT_UI_STATIC_DIRECTORY", v.str("server.uiConfig.prefectUiStaticDirectory")));
         env.addAll(blocks.database());
         if (v.bool("server.basicAuth.enabled")) {
