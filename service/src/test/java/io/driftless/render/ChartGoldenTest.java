@@ -47,7 +47,7 @@ class ChartGoldenTest {
     void rendersTheExpectedObjects(String name) throws IOException, URISyntaxException {
         Path dir = Path.of(ChartGoldenTest.class.getResource("/render/" + name).toURI());
         String values = Files.readString(dir.resolve("values.yaml"));
-        Map<String, String> header = header(values);
+        Map<String, String> header = io.driftless.render.prefect.UpstreamFixtures.header(values);
         ChartRegistry charts = ChartRegistry.builtin();
         String chart = name.substring(0, name.indexOf('/'));
         Chart.Rendered rendered = charts.render(chart,
@@ -62,18 +62,6 @@ class ChartGoldenTest {
             return;
         }
         assertThat(byIdentity(actual)).isEqualTo(byIdentity(Files.readString(dir.resolve("expected.yaml"))));
-    }
-
-    private static Map<String, String> header(String values) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String first = values.lines().findFirst().orElse("");
-        if (first.startsWith("# release:")) {
-            String[] parts = first.substring(1).trim().split("\\s+");
-            for (int i = 0; i + 1 < parts.length; i += 2) {
-                out.put(parts[i].replace(":", ""), parts[i + 1]);
-            }
-        }
-        return out;
     }
 
     /** Objects keyed by Kind/namespace/name, so order differences do not matter but everything else does. */

@@ -116,7 +116,8 @@ public final class FleetLoader {
         eachItem(root, "notifications", c -> notifiers.add(Notifiers.notifier(c)));
         List<UpstreamChart> upstream = new ArrayList<>();
         eachItem(root, "upstreamCharts", c -> upstream.add(Releases.upstream(c, base)));
-        unique(doc, problems, "upstreamCharts", upstream.stream().map(UpstreamChart::chart).toList());
+        unique(doc, problems, "upstreamCharts", upstream.stream().map(UpstreamChart::chart)
+                .filter(java.util.Objects::nonNull).toList());
         boolean pruneRemovedTargets = root.bool("pruneRemovedTargets", false);
         List<SyncWindow> windows = Deliveries.windows(root);
         HighAvailability ha = HighAvailability.SINGLE;

@@ -26,7 +26,7 @@ public record UpstreamChart(String chart, ReleaseSpec.ChartRef source) {
     /** The fleet's own entries, then the defaults for the builtin charts it names none for. */
     public static List<UpstreamChart> withDefaults(List<UpstreamChart> own) {
         List<UpstreamChart> out = new java.util.ArrayList<>(own);
-        DEFAULTS.stream().filter(d -> own.stream().noneMatch(o -> o.chart().equals(d.chart()))).forEach(out::add);
+        DEFAULTS.stream().filter(d -> own.stream().noneMatch(o -> d.chart().equals(o.chart()))).forEach(out::add);
         return List.copyOf(out);
     }
 }

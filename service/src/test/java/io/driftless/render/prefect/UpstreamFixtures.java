@@ -90,7 +90,7 @@ public final class UpstreamFixtures {
     }
 
     /** The case's first line: {@code # release: NAME namespace: NS version: V}. */
-    static Map<String, String> header(String values) {
+    public static Map<String, String> header(String values) {
         Map<String, String> out = new LinkedHashMap<>(Map.of("release", "prefect-server", "namespace", "default"));
         String first = values.lines().findFirst().orElse("");
         if (first.startsWith("# release:")) {
