@@ -333,6 +333,8 @@ public final class TargetPlanner {
                 Duration.between(started, clock.instant()));
         if (cache && shadow.wanted(target, inputs)) {
             shadow.offer(target, release, layers);
+        } else if (cache) { // a mismatch found for earlier inputs says nothing of these
+            shadow.forget(target.id());
         }
         if (cache) {
             renders.put(target.id(), new CachedRender(target, snapshot.commit(), inputs, rendered,

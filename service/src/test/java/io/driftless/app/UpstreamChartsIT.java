@@ -215,6 +215,32 @@ class UpstreamChartsIT {
     }
 
     @Test
+    void aLegacyVersionOutsideTheBuiltinListRendersThroughHelmFromItsOwnRepository() throws Exception {
+        try (PrefectChartRepository legacy = PrefectChartRepository.legacy();
+             DriftlessService service = start(FleetLoader.parse("fleet.yaml", """
+                     sources: [{name: values, url: %s, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}]
+                     clusters: [{name: dev, embedded: true}]
+                     upstreamCharts: [{chart: prefect-server-legacy, repository: "%s"}]
+                     releases:
+                       - {name: v1, namespace: legacy, chart: {name: prefect-server-legacy, version: 2022.09.07},
+                          source: values, values: [legacy.yaml]}
+                     """.formatted(git.url(), GitHttpServer.USER, legacy.url()).getBytes(StandardCharsets.UTF_8),
+                     tmp))) {
+            git.commit("legacy values", Map.of("legacy.yaml", "postgresql: {postgresqlPassword: legacy-pass-1}\n"));
+            service.refresh("values");
+            await().atMost(Duration.ofSeconds(60)).until(() -> service.board().get("dev/v1").syncState()
+                    == SyncState.Synced);
+            assertThat(service.board().get("dev/v1").warnings()).anySatisfy(w -> assertThat(w).startsWith(
+                    "chart prefect-server-legacy version 2022.09.07 is not built into this Driftless (builtin: "
+                            + "2022.04.14, 2022.09.23)").contains(legacy.url() + "/prefect-server@2022.09.07"));
+            assertThat(service.clusters().client("dev").apps().deployments().inNamespace("legacy").list().getItems())
+                    .isNotEmpty().allSatisfy(d -> assertThat(d.getMetadata().getLabels())
+                            .containsEntry("helm.sh/chart", "prefect-server-2022.09.07"));
+            assertThat(legacy.requests("/charts/prefect-server-2022.09.07.tgz")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aVersionTheRepositoryLacksFailsTheTargetNamingTheNearestItHas() {
         try (DriftlessService service = start(fleet("{name: prefect-server, version: 2026.8.1}"))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get("dev/prefect").failure() != null);

@@ -16,25 +16,36 @@ import io.driftless.model.Sha256;
 
 /**
  * A chart repository on the loopback serving the published {@code prefect-server} packages checked in under
- * {@code src/test/resources/upstream/packages} (the bytes of Prefect's own repository, vendored bitnami subcharts
- * and all, with their published digests), with an {@code index.yaml} as {@code helm repo index} writes it. Counts
+ * {@code src/test/resources/upstream/packages} (the bytes of Prefect's own repositories, vendored bitnami subcharts
+ * and all, with their published digests; the legacy chart's in {@code legacy/}), with an {@code index.yaml} as {@code helm repo index} writes it. Counts
  * the requests of each path. Stopped by {@link #close}.
  */
 public final class PrefectChartRepository implements AutoCloseable {
 
-    /** The versions served. */
+    /** The versions of {@code prefect-server} served. */
     public static final List<String> VERSIONS = List.of("2026.7.15163855", "2026.7.31163938", "2026.8.18172642");
 
     private final HttpServer server;
     private final Map<String, byte[]> files = new TreeMap<>();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
+    /** Prefect's repository of the modern chart, with the {@link #VERSIONS}. */
     public PrefectChartRepository() throws IOException {
+        this("", VERSIONS);
+    }
+
+    /** Prefect's repository of the legacy chart (Prefect Server v1), with version 2022.09.07. */
+    public static PrefectChartRepository legacy() throws IOException {
+        return new PrefectChartRepository("legacy/", List.of("2022.09.07"));
+    }
+
+    private PrefectChartRepository(String folder, List<String> versions) throws IOException {
         StringBuilder index = new StringBuilder("apiVersion: v1\nentries:\n  prefect-server:\n");
-        for (String version : VERSIONS) {
+        for (String version : versions) {
             String name = "prefect-server-" + version + ".tgz";
             byte[] archive;
-            try (InputStream in = PrefectChartRepository.class.getResourceAsStream("/upstream/packages/" + name)) {
+            try (InputStream in = PrefectChartRepository.class.getResourceAsStream("/upstream/packages/" + folder
+                    + name)) {
                 archive = in.readAllBytes();
             }
             files.put("/charts/" + name, archive);
