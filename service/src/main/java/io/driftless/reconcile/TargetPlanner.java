@@ -329,7 +329,7 @@ public final class TargetPlanner {
                 charts.engine(r.chart()).readsLiveSecrets() ? tenantsOwn(target, cluster.secrets()) : Chart.Lookup.NONE,
                 cluster.capabilities(), r.tenant().name());
         Chart.Rendered rendered = charts.render(r.chart(), release, layers, files(target, snapshot, keys, opened));
-        ran[0] = new SyncOutcome.Render(charts.engine(r.chart()).label(r.chart()),
+        ran[0] = new SyncOutcome.Render(charts.engine(r.chart()).label(r.chart(), rendered),
                 Duration.between(started, clock.instant()));
         if (cache && shadow.wanted(target, inputs)) {
             shadow.offer(target, release, layers);

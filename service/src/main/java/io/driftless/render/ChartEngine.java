@@ -16,6 +16,11 @@ public interface ChartEngine {
         return kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** How this render of the reference was made (an engine may hand a render to another). */
+    default String label(ReleaseSpec.ChartRef ref, Chart.Rendered rendered) {
+        return label(ref);
+    }
+
     /**
      * What is wrong with a reference, known without reading a commit (checked when the fleet is loaded).
      *

@@ -24,6 +24,9 @@ import io.driftless.render.NotReproduced;
  */
 public final class UpstreamCharts implements ChartEngine {
 
+    /** How the warning of a render Helm made goes on. */
+    private static final String BY_HELM = ": rendered by the Helm engine (";
+
     private final ChartRegistry builtin;
     private final ChartRepositories repositories;
     private final Supplier<List<UpstreamChart>> upstream;
@@ -57,6 +60,12 @@ public final class UpstreamCharts implements ChartEngine {
         return builtin.covers(ref) ? ref.name() : "helm";
     }
 
+    /** {@code helm} also for a builtin version whose render Helm made (what it does not reproduce). */
+    @Override
+    public String label(ReleaseSpec.ChartRef ref, Chart.Rendered rendered) {
+        return rendered.warnings().stream().anyMatch(w -> w.contains(BY_HELM)) ? "helm" : label(ref);
+    }
+
     @Override
     public Chart.Rendered render(ReleaseSpec.ChartRef ref, Chart.Release release, List<SafeYaml.Document> layers,
                                  ChartCatalogue.Files files) {
@@ -77,8 +86,8 @@ public final class UpstreamCharts implements ChartEngine {
         ReleaseSpec.ChartRef from = upstreamRef(ref);
         Chart.Rendered rendered = repositories.render(from, release, layers, files);
         List<String> warnings = new ArrayList<>(rendered.warnings());
-        warnings.add(0, why + ": rendered by the Helm engine (" + io.driftless.render.helm.HelmCharts.HELM_VERSION
-                + ") from " + from + "; a builtin version renders natively");
+        warnings.add(0, why + BY_HELM + io.driftless.render.helm.HelmCharts.HELM_VERSION + ") from " + from
+                + "; a builtin version renders natively");
         return new Chart.Rendered(rendered.objects(), List.copyOf(warnings), rendered.healthHints(),
                 rendered.notes());
     }

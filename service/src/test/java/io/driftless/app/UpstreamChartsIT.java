@@ -176,6 +176,8 @@ class UpstreamChartsIT {
             assertThat(service.clusters().client("dev").apps().statefulSets().inNamespace("data")
                     .withName("prefect-redis-master").get().getMetadata().getLabels())
                     .containsEntry("helm.sh/chart", "redis-22.0.4");
+            assertThat(service.metrics().scrape()).as("the render metric names who rendered")
+                    .contains("driftless_render_duration_seconds_count{chart=\"helm\"} 1");
         }
     }
 
