@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.driftless.config.ConfigException;
+import io.driftless.config.ReleaseSpec;
 import io.driftless.config.SafeYaml;
+import io.driftless.config.UpstreamChart;
 import io.driftless.decrypt.SopsFiles;
 import io.driftless.diff.Differ;
 import io.driftless.diff.Redaction;
@@ -18,13 +20,19 @@ import io.driftless.render.Chart;
 import io.driftless.render.ChartRegistry;
 import io.driftless.render.Manifests;
 import io.driftless.render.RenderException;
+import io.driftless.source.ChartRepositories;
 import io.driftless.source.DecryptionKeys;
+import io.driftless.source.UpstreamCharts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Renders a builtin chart to YAML, like {@code helm template}. */
+/**
+ * Renders a builtin chart to YAML, like {@code helm template}; a version the builtin does not reproduce is rendered
+ * by Helm from the chart's upstream repository.
+ */
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = "Render a builtin chart to multi-document YAML on stdout (no tracking metadata).")
+        description = "Render a builtin chart to multi-document YAML on stdout (no tracking metadata); a version the "
+                + "builtin does not reproduce is rendered by Helm from the chart's upstream repository.")
 final class RenderCommand implements Callable<Integer> {
 
     @Option(names = "--chart", defaultValue = "prefect-server",
@@ -55,6 +63,10 @@ final class RenderCommand implements Callable<Integer> {
             + "install) instead of the objects.")
     boolean notes;
 
+    @Option(names = "--upstream-repository", description = "The chart repository a version the builtin chart does "
+            + "not reproduce is rendered from, by Helm (default: Prefect's own for the chart).")
+    String upstreamRepository;
+
     @Option(names = "--show-secrets", description = "Print what SOPS files opened to as it is (to pipe into kubectl); "
             + "by default a render that opened one shows Secret data and every opened value redacted.")
     boolean showSecrets;
@@ -81,8 +93,9 @@ final class RenderCommand implements Callable<Integer> {
                         () -> keys.keyring(new DecryptionKeys(System.getenv())), opened::addAll));
             }
             Redaction.remember(OPENED, opened, false);
-            Chart.Rendered rendered = charts.render(name, new Chart.Release(release, namespace, version, Chart.Lookup.NONE,
-                    apiVersions == null ? Chart.Capabilities.UNKNOWN : Chart.Capabilities.of(apiVersions)), layers);
+            Chart.Rendered rendered = render(charts, new ReleaseSpec.ChartRef(name, version), new Chart.Release(release,
+                    namespace, version, Chart.Lookup.NONE, apiVersions == null ? Chart.Capabilities.UNKNOWN
+                    : Chart.Capabilities.of(apiVersions)), layers);
             rendered.warnings().forEach(w -> System.err.println("warning: " + w));
             if (notes) {
                 System.out.print(showSecrets ? rendered.notes() : Redaction.secretsRedacted(rendered.notes()));
@@ -100,10 +113,53 @@ final class RenderCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.err.println("error: " + Redaction.secretsRedacted(p.toString())));
         } catch (RenderException e) {
             e.messages().forEach(m -> System.err.println("error: " + Redaction.secretsRedacted(m)));
+        } catch (io.driftless.source.SourceException e) {
+            System.err.println("error: " + e.getMessage());
         } finally {
             Redaction.forget(OPENED);
         }
         return 1;
+    }
+
+    /**
+     * The builtin chart's render where it reproduces the version, else Helm's of the upstream package, downloaded
+     * into a temporary folder (deleted after).
+     */
+    private Chart.Rendered render(ChartRegistry charts, ReleaseSpec.ChartRef ref, Chart.Release at,
+                                  List<SafeYaml.Document> layers) {
+        if (charts.covers(ref)) {
+            try {
+                return charts.render(ref.name(), at, layers);
+            } catch (io.driftless.render.NotReproduced e) {
+                // Helm renders it below
+            }
+        }
+        List<UpstreamChart> upstream = upstreamRepository == null ? UpstreamChart.DEFAULTS : List.of(new UpstreamChart(
+                ref.name(), new ReleaseSpec.ChartRef(UpstreamChart.DEFAULTS.stream().filter(u -> u.chart()
+                .equals(ref.name())).findFirst().map(u -> u.source().name()).orElse(ref.name()), null, null, null,
+                upstreamRepository.replaceAll("/+$", ""), io.driftless.config.SourceSpec.GitAuth.NONE)));
+        Path cache = null;
+        try {
+            cache = Files.createTempDirectory("driftless-render-");
+            return new UpstreamCharts(charts, new ChartRepositories(cache, System.getenv()), () -> upstream)
+                    .render(ref, at, layers, path -> new java.util.TreeMap<>());
+        } catch (IOException e) {
+            throw new RenderException("cannot make a temporary folder for the chart: " + e.getMessage());
+        } finally {
+            if (cache != null) {
+                deleteTree(cache);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            System.err.println("warning: " + dir + " was not deleted: " + e.getMessage());
+        }
     }
 
     private static byte[] readFile(Path file) {

@@ -50,6 +50,25 @@ class RenderCommandTest {
     }
 
     @Test
+    void aVersionTheBuiltinDoesNotReproduceIsRenderedByHelmFromTheUpstreamRepository() throws Exception {
+        Path values = Files.writeString(tmp.resolve("values.yaml"), "sqlite:\n  enabled: true\npostgresql:\n"
+                + "  enabled: false\n");
+        try (io.driftless.testing.PrefectChartRepository upstream = new io.driftless.testing.PrefectChartRepository()) {
+            Run r = run("--chart", "prefect-server@2026.7.15163855", "--upstream-repository", upstream.url(),
+                    "-f", values.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("helm.sh/chart: prefect-server-2026.7.15163855", "kind: PersistentVolumeClaim",
+                    "image: prefecthq/prefect:3.7.8-python3.11");
+            assertThat(r.err()).contains("warning: chart prefect-server version 2026.7.15163855 is not built into "
+                    + "this Driftless", "rendered by the Helm engine");
+            Run missing = run("--chart", "prefect-server@2026.8.1", "--upstream-repository", upstream.url());
+            assertThat(missing.code()).isEqualTo(1);
+            assertThat(missing.err()).contains("error: chart " + upstream.url() + "/prefect-server@2026.8.1: the "
+                    + "repository has no version 2026.8.1 of prefect-server (it has 3); the nearest: ");
+        }
+    }
+
+    @Test
     void reportsInvalidValuesOnStderrAndFails() throws Exception {
         Path bad = Files.writeString(tmp.resolve("bad.yaml"), "server:\n  loggingLevel: LOUD\n");
         Run r = run("-f", bad.toString());

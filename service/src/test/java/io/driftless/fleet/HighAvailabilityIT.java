@@ -260,7 +260,10 @@ class HighAvailabilityIT {
 
             first.close();
             firstStopped = true;
-            await().atMost(Duration.ofSeconds(20)).until(() -> held(second) == 4);
+            // the in-memory API server (fabric8's mock) may block its event loop for up to 30 s writing a watch event
+            // to a connection the stopped replica cut ("VertxMockWebSocket write did not complete within 30s"), and
+            // answers nobody meanwhile; a real API server does not, so the bound covers that stall, then the take-over
+            await().atMost(Duration.ofSeconds(45)).until(() -> held(second) == 4);
             for (String target : firsts) {
                 JsonObject after = view(second, target);
                 assertThat(after.getString("syncState")).isEqualTo("Synced");
@@ -326,7 +329,10 @@ class HighAvailabilityIT {
 
             first.close();
             firstStopped = true;
-            await().atMost(Duration.ofSeconds(20)).until(() -> held(second) == 4);
+            // the in-memory API server (fabric8's mock) may block its event loop for up to 30 s writing a watch event
+            // to a connection the stopped replica cut ("VertxMockWebSocket write did not complete within 30s"), and
+            // answers nobody meanwhile; a real API server does not, so the bound covers that stall, then the take-over
+            await().atMost(Duration.ofSeconds(45)).until(() -> held(second) == 4);
             second.refresh("values");
             await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream().filter(t -> !t.equals(target))
                     .allMatch(t -> commit.equals(second.board().get(t).revision())));
