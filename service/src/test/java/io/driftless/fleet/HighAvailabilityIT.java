@@ -41,6 +41,14 @@ import io.vertx.core.json.JsonObject;
  */
 class HighAvailabilityIT {
 
+    /**
+     * How long the replica left takes over the shards of one that stopped: its lease rounds, plus the in-memory API
+     * server's (fabric8's mock) stall of up to 30 s when it writes a watch event to a connection the stopped replica
+     * cut ("VertxMockWebSocket write did not complete within 30s"), during which it answers nobody. A real API
+     * server has no such stall.
+     */
+    private static final Duration TAKE_OVER = Duration.ofSeconds(45);
+
     private static final List<String> TARGETS = List.of("shared/one", "shared/two", "shared/three", "shared/four");
     private static final String ADMIN = "the-admin-token";
 
@@ -146,7 +154,7 @@ class HighAvailabilityIT {
 
             first.close();
             firstStopped = true;
-            await().atMost(Duration.ofSeconds(20)).until(() -> held(other) == 4);
+            await().atMost(TAKE_OVER).until(() -> held(other) == 4);
             await().atMost(Duration.ofSeconds(20)).until(() -> TARGETS.stream().allMatch(t -> synced(other, t)));
         } finally {
             if (!firstStopped) {
@@ -206,7 +214,7 @@ class HighAvailabilityIT {
                                     series("driftless_target_health", target));
                 }
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> held(first) == 4);
+            await().atMost(TAKE_OVER).until(() -> held(first) == 4);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(first.metrics().scrape())
                     .as("the shards it got back").contains(moved.stream()
                             .map(t -> series("driftless_target_in_sync", t) + "} 1.0").toList()));
@@ -260,10 +268,7 @@ class HighAvailabilityIT {
 
             first.close();
             firstStopped = true;
-            // the in-memory API server (fabric8's mock) may block its event loop for up to 30 s writing a watch event
-            // to a connection the stopped replica cut ("VertxMockWebSocket write did not complete within 30s"), and
-            // answers nobody meanwhile; a real API server does not, so the bound covers that stall, then the take-over
-            await().atMost(Duration.ofSeconds(45)).until(() -> held(second) == 4);
+            await().atMost(TAKE_OVER).until(() -> held(second) == 4);
             for (String target : firsts) {
                 JsonObject after = view(second, target);
                 assertThat(after.getString("syncState")).isEqualTo("Synced");
@@ -329,10 +334,7 @@ class HighAvailabilityIT {
 
             first.close();
             firstStopped = true;
-            // the in-memory API server (fabric8's mock) may block its event loop for up to 30 s writing a watch event
-            // to a connection the stopped replica cut ("VertxMockWebSocket write did not complete within 30s"), and
-            // answers nobody meanwhile; a real API server does not, so the bound covers that stall, then the take-over
-            await().atMost(Duration.ofSeconds(45)).until(() -> held(second) == 4);
+            await().atMost(TAKE_OVER).until(() -> held(second) == 4);
             second.refresh("values");
             await().atMost(Duration.ofSeconds(30)).until(() -> TARGETS.stream().filter(t -> !t.equals(target))
                     .allMatch(t -> commit.equals(second.board().get(t).revision())));
