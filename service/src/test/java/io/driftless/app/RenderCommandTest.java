@@ -54,12 +54,12 @@ class RenderCommandTest {
         Path values = Files.writeString(tmp.resolve("values.yaml"), "sqlite:\n  enabled: true\npostgresql:\n"
                 + "  enabled: false\n");
         try (io.driftless.testing.PrefectChartRepository upstream = new io.driftless.testing.PrefectChartRepository()) {
-            Run r = run("--chart", "prefect-server@2026.7.15163855", "--upstream-repository", upstream.url(),
+            Run r = run("--chart", "prefect-server@2026.6.5172345", "--upstream-repository", upstream.url(),
                     "-f", values.toString());
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(r.out()).contains("helm.sh/chart: prefect-server-2026.7.15163855", "kind: PersistentVolumeClaim",
-                    "image: prefecthq/prefect:3.7.8-python3.11");
-            assertThat(r.err()).contains("warning: chart prefect-server version 2026.7.15163855 is not built into "
+            assertThat(r.out()).contains("helm.sh/chart: prefect-server-2026.6.5172345", "kind: PersistentVolumeClaim",
+                    "image: prefecthq/prefect:3.7.4-python3.11");
+            assertThat(r.err()).contains("warning: chart prefect-server version 2026.6.5172345 is not built into "
                     + "this Driftless", "rendered by the Helm engine");
             Run missing = run("--chart", "prefect-server@2026.8.1", "--upstream-repository", upstream.url());
             assertThat(missing.code()).isEqualTo(1);

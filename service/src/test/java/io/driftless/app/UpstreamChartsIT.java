@@ -118,7 +118,7 @@ class UpstreamChartsIT {
 
     @Test
     void aVersionOutsideTheBuiltinListRendersThroughHelmAndAFleetCommitMovesItToABuiltinVersion() throws Exception {
-        git.commit("fleet", Map.of("fleet/fleet.yaml", fleetYaml("{name: prefect-server, version: 2026.7.15163855}")));
+        git.commit("fleet", Map.of("fleet/fleet.yaml", fleetYaml("{name: prefect-server, version: 2026.6.5172345}")));
         Path pointer = tmp.resolve("pointer.yaml");
         Files.writeString(pointer, """
                 fleetSource: {url: %s, path: fleet/fleet.yaml, pollInterval: 1h, auth: {username: %s, passwordEnv: PW}}
@@ -129,13 +129,13 @@ class UpstreamChartsIT {
         FleetReloads.Read first = origin.read();
         try (DriftlessService service = start(origin.parse(first));
              FleetReloads reloads = new FleetReloads(origin, first.revision(), service, java.time.Clock.systemUTC())) {
-            TargetStatus helm = awaitSynced(service, ":3.7.8-python3.11");
+            TargetStatus helm = awaitSynced(service, ":3.7.4-python3.11");
             assertThat(helm.warnings()).anySatisfy(w -> assertThat(w).startsWith("chart prefect-server version "
-                    + "2026.7.15163855 is not built into this Driftless").contains("rendered by the Helm engine ("
-                    + HelmCharts.HELM_VERSION + ") from " + repository.url() + "/prefect-server@2026.7.15163855"));
+                    + "2026.6.5172345 is not built into this Driftless").contains("rendered by the Helm engine ("
+                    + HelmCharts.HELM_VERSION + ") from " + repository.url() + "/prefect-server@2026.6.5172345"));
             assertThat(service.clusters().client("dev").apps().deployments().inNamespace("data")
                     .withName("prefect-server").get().getMetadata().getLabels())
-                    .containsEntry("helm.sh/chart", "prefect-server-2026.7.15163855");
+                    .containsEntry("helm.sh/chart", "prefect-server-2026.6.5172345");
             assertThat(service.metrics().scrape()).contains("driftless_render_duration_seconds_count{chart=\"helm\"}");
 
             git.commit("upgrade", Map.of("fleet/fleet.yaml",
@@ -149,7 +149,7 @@ class UpstreamChartsIT {
             assertThat(service.metrics().scrape())
                     .contains("driftless_render_duration_seconds_count{chart=\"prefect-server\"}");
         }
-        assertThat(repository.requests("/charts/prefect-server-2026.7.15163855.tgz")).isEqualTo(1);
+        assertThat(repository.requests("/charts/prefect-server-2026.6.5172345.tgz")).isEqualTo(1);
         assertThat(repository.requests("/charts/prefect-server-2026.8.18172642.tgz")).isZero();
     }
 
@@ -247,7 +247,7 @@ class UpstreamChartsIT {
         try (DriftlessService service = start(fleet("{name: prefect-server, version: 2026.8.1}"))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> service.board().get("dev/prefect").failure() != null);
             assertThat(service.board().get("dev/prefect").failure().message())
-                    .contains("has no version 2026.8.1 of prefect-server (it has 3); the nearest: [2026.7.15163855, "
+                    .contains("has no version 2026.8.1 of prefect-server (it has 3); the nearest: [2026.6.5172345, "
                             + "2026.7.31163938, 2026.8.18172642]");
             assertThat(service.clusters().client("dev").apps().deployments().inNamespace("data").list().getItems())
                     .isEmpty();

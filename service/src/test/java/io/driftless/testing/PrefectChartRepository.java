@@ -23,7 +23,7 @@ import io.driftless.model.Sha256;
 public final class PrefectChartRepository implements AutoCloseable {
 
     /** The versions of {@code prefect-server} served. */
-    public static final List<String> VERSIONS = List.of("2026.7.15163855", "2026.7.31163938", "2026.8.18172642");
+    public static final List<String> VERSIONS = List.of("2026.6.5172345", "2026.7.31163938", "2026.8.18172642");
 
     private final HttpServer server;
     private final Map<String, byte[]> files = new TreeMap<>();

@@ -39,6 +39,17 @@ public final class PrefectServerChart implements Chart {
         PrefectVersions.Pin pin = PrefectVersions.pin(version);
         Map<String, Object> d = Values.deepCopy(DEFAULTS);
         Values.merge(d, map("global", map("prefect", map("image", map("prefectTag", pin.prefectTag())))));
+        if (pin.probes() != PrefectVersions.Probes.STARTUP) { // the values of the older probe templates
+            Map<String, Object> server = io.driftless.render.Tree.asMap(d.get("server"));
+            server.remove("startupProbe");
+            for (String probe : java.util.List.of("livenessProbe", "readinessProbe")) {
+                Map<String, Object> p = io.driftless.render.Tree.asMap(server.get(probe));
+                p.put("enabled", false);
+                if (pin.probes() == PrefectVersions.Probes.FIXED_PATHS) {
+                    p.remove("path");
+                }
+            }
+        }
         return d;
     }
 

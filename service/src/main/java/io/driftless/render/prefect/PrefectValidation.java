@@ -40,7 +40,7 @@ final class PrefectValidation {
         m.put("server.resources.requests", Set.of("cpu", "memory", "ephemeral-storage"));
         m.put("server.resources.limits", Set.of("cpu", "memory", "ephemeral-storage"));
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-            m.put("server." + probe, Set.of("enabled", "config", "path"));
+            m.put("server." + probe, Set.of("enabled", "config")); // and path where the version has it
             m.put("server." + probe + ".config", Set.of());
         }
         m.put("migrations", Set.of("podLabels"));

@@ -23,11 +23,25 @@ final class PrefectVersions {
      *                        2026.7.31163938 on; before, it is written as it is)
      */
     record Pin(String appVersion, String prefectTag, String redisChart, boolean automountToken,
-               boolean templatedUiUrl) {
+               boolean templatedUiUrl, Probes probes) {
+
+        Pin(String appVersion, String prefectTag, String redisChart, boolean automountToken, boolean templatedUiUrl) {
+            this(appVersion, prefectTag, redisChart, automountToken, templatedUiUrl, Probes.STARTUP);
+        }
 
         boolean reproducesBundledRedis() {
             return redisChart.startsWith("28.0.");
         }
+    }
+
+    /** The server's probes, by generation of the templates. */
+    enum Probes {
+        /** liveness and readiness off by default, at {@code apiBasePath} + /health and /ready (to 2026.7.9212806) */
+        FIXED_PATHS,
+        /** as FIXED_PATHS, their paths set by {@code livenessProbe.path}, {@code readinessProbe.path} ({@code tpl}) */
+        PATHS,
+        /** a startup probe, and all three on by default (from 2026.7.23210422 on) */
+        STARTUP
     }
 
     static final String DEFAULT_VERSION = "2026.8.18172642";
@@ -36,6 +50,13 @@ final class PrefectVersions {
     static final String GIT = "0.0.0";
 
     private static final Map<String, Pin> PINS = Map.ofEntries(
+            Map.entry("2026.6.16181256", old("3.7.4", Probes.FIXED_PATHS)),
+            Map.entry("2026.6.18212926", old("3.7.5", Probes.FIXED_PATHS)),
+            Map.entry("2026.6.25230347", old("3.7.6", Probes.FIXED_PATHS)),
+            Map.entry("2026.7.2194107", old("3.7.6", Probes.FIXED_PATHS)),
+            Map.entry("2026.7.2211359", old("3.7.7", Probes.FIXED_PATHS)),
+            Map.entry("2026.7.9212806", old("3.7.8", Probes.FIXED_PATHS)),
+            Map.entry("2026.7.15163855", old("3.7.8", Probes.PATHS)),
             Map.entry("2026.7.23210422", new Pin("3.8.0", "3.8.0-python3.11", "22.0.4", false, false)),
             Map.entry("2026.7.23214924", new Pin("3.8.0", "3.8.0-python3.11", "22.0.4", false, false)),
             Map.entry("2026.7.24183254", new Pin("3.8.0", "3.8.0-python3.11", "22.0.4", false, false)),
@@ -49,6 +70,11 @@ final class PrefectVersions {
             Map.entry(GIT, new Pin("3-latest", "3-latest", "28.0.5", true, true)));
 
     private PrefectVersions() {
+    }
+
+    /** A version before 2026.7.23210422: bitnami redis 22.0.4, no automount or ui-url gates. */
+    private static Pin old(String prefect, Probes probes) {
+        return new Pin(prefect, prefect + "-python3.11", "22.0.4", false, false, probes);
     }
 
     static Pin pin(String version) {

@@ -160,7 +160,7 @@ final class PrefectWorkloads {
         c.put("env", env);
         containerTail("server", c, true);
         String base = v.str("server.apiBasePath");
-        if (v.bool("server.startupProbe.enabled")) {
+        if (n.pin().probes() == PrefectVersions.Probes.STARTUP && v.bool("server.startupProbe.enabled")) {
             c.put("startupProbe", probe(base + "/health", targetPort, "server.startupProbe.config"));
         }
         if (v.bool("server.livenessProbe.enabled")) {
@@ -210,7 +210,7 @@ final class PrefectWorkloads {
     }
 
     private String probePath(String key, String fallback) {
-        return v.has(key) ? v.tpl(key) : fallback;
+        return n.pin().probes() != PrefectVersions.Probes.FIXED_PATHS && v.has(key) ? v.tpl(key) : fallback;
     }
 
     private Map<String, Object> probe(String path, int port, String configKey) {

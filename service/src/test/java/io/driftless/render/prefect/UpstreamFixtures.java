@@ -23,7 +23,8 @@ import io.driftless.source.ChartRepositories;
  * repository serves it, with its vendored bitnami subcharts) rendered by real Helm ({@link HelmCharts}, the Helm
  * library in its sandbox) over every values case of {@code src/test/resources/render/prefect-server} (the same
  * release name and namespace as the case's header), written to
- * {@code src/test/resources/upstream/prefect-server/<version>/<case>.yaml}.
+ * {@code src/test/resources/upstream/prefect-server/<version>/<case>.yaml}, or {@code <case>.refused} with Helm's
+ * message when that version refuses the values (its schema does not know a key).
  *
  * <p>Rerun it when a version joins the builtin list (see README, "Chart versions"):
  * <pre>
@@ -64,10 +65,16 @@ public final class UpstreamFixtures {
                     Map<String, String> header = header(c.getValue());
                     Chart.Release release = new Chart.Release(header.get("release"), header.get("namespace"),
                             version, Chart.Lookup.NONE, CLUSTER);
-                    Chart.Rendered rendered = new HelmCharts(sandbox).render(ref, release,
-                            List.of(SafeYaml.parse(c.getKey() + "/values.yaml", c.getValue())), chart);
-                    Files.writeString(dir.resolve(c.getKey() + ".yaml"), Manifests.toYaml(rendered.objects()));
-                    System.out.println(version + " " + c.getKey() + ": " + rendered.objects().size() + " objects");
+                    try {
+                        Chart.Rendered rendered = new HelmCharts(sandbox).render(ref, release,
+                                List.of(SafeYaml.parse(c.getKey() + "/values.yaml", c.getValue())), chart);
+                        Files.writeString(dir.resolve(c.getKey() + ".yaml"), Manifests.toYaml(rendered.objects()));
+                        System.out.println(version + " " + c.getKey() + ": " + rendered.objects().size() + " objects");
+                    } catch (io.driftless.render.RenderException refused) { // values that version does not take
+                        Files.writeString(dir.resolve(c.getKey() + ".refused"), refused.getMessage()
+                                .replace(packages + "/", "") + "\n");
+                        System.out.println(version + " " + c.getKey() + ": refused");
+                    }
                 }
             }
         } finally {
