@@ -123,7 +123,8 @@ final class RenderCommand implements Callable<Integer> {
 
     /**
      * The builtin chart's render where it reproduces the version, else Helm's of the upstream package, downloaded
-     * into a temporary folder (deleted after).
+     * into a temporary folder (deleted after). The builtin is asked first here, not only in {@link UpstreamCharts},
+     * so that a builtin render opens no Helm sandbox (whose start empties its work folders).
      */
     private Chart.Rendered render(ChartRegistry charts, ReleaseSpec.ChartRef ref, Chart.Release at,
                                   List<SafeYaml.Document> layers) {
@@ -135,8 +136,7 @@ final class RenderCommand implements Callable<Integer> {
             }
         }
         List<UpstreamChart> upstream = upstreamRepository == null ? UpstreamChart.DEFAULTS : List.of(new UpstreamChart(
-                ref.name(), new ReleaseSpec.ChartRef(UpstreamChart.DEFAULTS.stream().filter(u -> u.chart()
-                .equals(ref.name())).findFirst().map(u -> u.source().name()).orElse(ref.name()), null, null, null,
+                ref.name(), new ReleaseSpec.ChartRef(UpstreamChart.defaultName(ref.name()), null, null, null,
                 upstreamRepository.replaceAll("/+$", ""), io.driftless.config.SourceSpec.GitAuth.NONE)));
         Path cache = null;
         try {

@@ -27,7 +27,7 @@ import io.driftless.source.UpstreamCharts;
  * ({@link RenderComparison}). The builtin's render stays the one applied; a difference is a {@code BuiltinMismatch}
  * warning on the target (until a render of new inputs verifies equal), a count in
  * {@code driftless_builtin_mismatch_total{chart,version}} and a log line with the differing paths (never a value).
- * At most {@value #QUEUE} verifications wait; more are skipped (and counted), never queued without bound.
+ * At most {@value #QUEUE} verifications wait; more are skipped with a log line, never queued without bound.
  */
 public final class ShadowVerifier implements AutoCloseable {
 
@@ -94,7 +94,7 @@ public final class ShadowVerifier implements AutoCloseable {
      */
     void offer(Target target, Chart.Release release, List<SafeYaml.Document> layers) {
         ReleaseSpec.ChartRef ref = target.release().chart();
-        if (!(charts.engine(ref) instanceof UpstreamCharts upstream) || !ref.name().equals(upstream.label(ref))) {
+        if (!(charts.engine(ref) instanceof UpstreamCharts upstream) || !upstream.covers(ref)) {
             return;
         }
         try {

@@ -16,6 +16,9 @@ public interface Chart {
     /** The published versions it reproduces, oldest first. */
     java.util.List<String> versions();
 
+    /** Whether it reproduces this version (a published one, or the unreleased chart from git). */
+    boolean reproduces(String version);
+
     /** The chart's default values for a version, as upstream's values.yaml has them. */
     Map<String, Object> defaults(String version);
 

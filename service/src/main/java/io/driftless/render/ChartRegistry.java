@@ -35,9 +35,9 @@ public final class ChartRegistry implements ChartEngine {
         return charts.containsKey(name);
     }
 
-    /** Whether the builtin chart reproduces the reference's version. */
+    /** Whether the builtin chart reproduces the reference's version (asked at each render: no defaults built). */
     public boolean covers(ReleaseSpec.ChartRef ref) {
-        return problems(ref).isEmpty();
+        return knows(ref.name()) && chart(ref.name()).reproduces(ref.version());
     }
 
     /** The versions the builtin chart of this name reproduces, oldest first. */

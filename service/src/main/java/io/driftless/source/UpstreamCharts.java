@@ -55,6 +55,11 @@ public final class UpstreamCharts implements ChartEngine {
         return true;
     }
 
+    /** Whether the builtin chart reproduces the reference's version (else Helm renders it). */
+    public boolean covers(ReleaseSpec.ChartRef ref) {
+        return builtin.covers(ref);
+    }
+
     @Override
     public String label(ReleaseSpec.ChartRef ref) {
         return builtin.covers(ref) ? ref.name() : "helm";

@@ -274,6 +274,11 @@ class UpstreamChartsIT {
         }
 
         @Override
+        public boolean reproduces(String version) {
+            return chart.reproduces(version);
+        }
+
+        @Override
         public Map<String, Object> defaults(String version) {
             return chart.defaults(version);
         }

@@ -141,9 +141,7 @@ final class Releases {
         c.allowOnly("chart", "repository", "name", "auth");
         String chart = c.required("chart");
         String repository = c.required("repository");
-        String fallback = UpstreamChart.DEFAULTS.stream().filter(d -> d.chart().equals(chart)).findFirst()
-                .map(d -> d.source().name()).orElse(chart);
-        String name = c.string("name", fallback);
+        String name = c.string("name", chart == null ? null : UpstreamChart.defaultName(chart));
         if (name != null && !CHART_NAME.matcher(name).matches()) {
             c.problem("name", "'" + name + "' is not a chart name (letters, digits, '.', '_', '-')");
         }

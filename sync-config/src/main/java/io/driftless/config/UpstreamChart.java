@@ -18,6 +18,12 @@ public record UpstreamChart(String chart, ReleaseSpec.ChartRef source) {
             new UpstreamChart("prefect-server-legacy", new ReleaseSpec.ChartRef("prefect-server", null, null, null,
                     "https://prefecthq.github.io/server", SourceSpec.GitAuth.NONE)));
 
+    /** A builtin chart's name in its upstream repository by default: its own, or Prefect's default's. */
+    public static String defaultName(String chart) {
+        return DEFAULTS.stream().filter(d -> d.chart().equals(chart)).findFirst().map(d -> d.source().name())
+                .orElse(chart);
+    }
+
     /** The reference of one version of it. */
     public ReleaseSpec.ChartRef version(String version) {
         return new ReleaseSpec.ChartRef(source.name(), version, null, null, source.repository(), source.auth());

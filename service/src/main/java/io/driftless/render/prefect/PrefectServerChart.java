@@ -35,6 +35,11 @@ public final class PrefectServerChart implements Chart {
     }
 
     @Override
+    public boolean reproduces(String version) {
+        return PrefectVersions.has(version);
+    }
+
+    @Override
     public Map<String, Object> defaults(String version) {
         PrefectVersions.Pin pin = PrefectVersions.pin(version);
         Map<String, Object> d = Values.deepCopy(DEFAULTS);

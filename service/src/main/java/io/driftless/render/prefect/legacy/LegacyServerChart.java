@@ -46,6 +46,11 @@ public final class LegacyServerChart implements Chart {
     }
 
     @Override
+    public boolean reproduces(String version) {
+        return LegacyVersions.has(version);
+    }
+
+    @Override
     public Map<String, Object> defaults(String version) {
         LegacyVersions.Pin pin = LegacyVersions.pin(version);
         Map<String, Object> d = Values.deepCopy(DEFAULTS);

@@ -38,6 +38,10 @@ final class LegacyVersions {
         return pin;
     }
 
+    static boolean has(String version) {
+        return PINS.containsKey(version);
+    }
+
     /** The published versions of the list, oldest first. */
     static java.util.List<String> published() {
         return new TreeSet<>(PINS.keySet()).stream().filter(v -> !"0.0.0".equals(v)).toList();
